@@ -1,0 +1,13 @@
+/**
+ * `@mt/app-validator`: the validator side of the demo network.
+ *
+ * @packageDocumentation
+ */
+
+export { type MinerStanding, ScoreBoard } from './score-board.js';
+export {
+  type MinerHandle,
+  type RoundOutcome,
+  type RoundSettings,
+  runValidationRound,
+} from './validation-round.js';

@@ -1,0 +1,7 @@
+/**
+ * `@mt/processors`.
+ *
+ * @packageDocumentation
+ */
+
+export { PROCESSORS_ERROR_PREFIX, ProcessorError } from './errors.js';

@@ -1,0 +1,255 @@
+/**
+ * Typed errors of `@mt/protocol`, and the base class every ModernTensor package
+ * extends for its own.
+ *
+ * Errors are recognised by a marker stored under a `Symbol.for` key rather than
+ * by `instanceof`, so an error thrown by one copy of a package is still
+ * recognised by another copy (two versions installed side by side, or a bundled
+ * and an unbundled one).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseTask(body);
+ * } catch (error) {
+ *   if (SchemaValidationError.isInstance(error)) console.error(error.issues);
+ *   else throw error;
+ * }
+ * ```
+ */
+
+const MT_ERROR_MARKER = Symbol.for('moderntensor.error');
+
+/** Options accepted by every {@link MtError} constructor. */
+export interface MtErrorOptions {
+  /** The lower-level error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error a ModernTensor package throws on purpose.
+ * `code` is stable across releases and safe to branch on; the message is for
+ * people and may change.
+ */
+export class MtError extends Error {
+  readonly [MT_ERROR_MARKER] = true;
+  /** Stable machine-readable identifier, e.g. `MT_SCHEMA_INVALID`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: MtErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** True when `error` is a ModernTensor error from any copy of any package. */
+  static isInstance(error: unknown): error is MtError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[MT_ERROR_MARKER] === true &&
+      typeof (error as { code?: unknown }).code === 'string'
+    );
+  }
+}
+
+/**
+ * Builds the `isInstance` guard of an error class with a fixed `code`, so each
+ * subclass is recognised across duplicate installs by its code alone.
+ */
+export function isMtErrorWithCode<T extends MtError>(code: string): (error: unknown) => error is T {
+  return (error: unknown): error is T => MtError.isInstance(error) && error.code === code;
+}
+
+/**
+ * Builds the `isInstance` guard of a package's base error class, which
+ * recognises every code that starts with `prefix` (e.g. `MT_SCORING_`).
+ */
+export function isMtErrorWithCodePrefix<T extends MtError>(
+  prefix: string,
+): (error: unknown) => error is T {
+  return (error: unknown): error is T => MtError.isInstance(error) && error.code.startsWith(prefix);
+}
+
+/** One problem found while checking a value against a runtime schema. */
+export interface SchemaIssue {
+  /** Dotted path to the offending field, e.g. `context.difficulty`; `''` for the value itself. */
+  path: string;
+  /** What was wrong with it. */
+  message: string;
+}
+
+/** A value did not match the runtime schema of a protocol type. */
+export class SchemaValidationError extends MtError {
+  static readonly code = 'MT_SCHEMA_INVALID';
+  static override readonly isInstance = isMtErrorWithCode<SchemaValidationError>(
+    SchemaValidationError.code,
+  );
+
+  /** Name of the type that was being parsed, e.g. `Task`. */
+  readonly typeName: string;
+  /** Every problem found, each naming its field. */
+  readonly issues: readonly SchemaIssue[];
+
+  constructor(typeName: string, issues: readonly SchemaIssue[], options?: MtErrorOptions) {
+    const listed = issues
+      .map((issue) => `${issue.path === '' ? '(value)' : issue.path}: ${issue.message}`)
+      .join('; ');
+    super(SchemaValidationError.code, `Invalid ${typeName}: ${listed}`, options);
+    this.typeName = typeName;
+    this.issues = issues;
+  }
+}
+
+/** A subnet was asked to move between lifecycle states in an order the state machine forbids. */
+export class IllegalTransitionError extends MtError {
+  static readonly code = 'MT_LIFECYCLE_ILLEGAL_TRANSITION';
+  static override readonly isInstance = isMtErrorWithCode<IllegalTransitionError>(
+    IllegalTransitionError.code,
+  );
+
+  readonly from: string;
+  readonly to: string;
+
+  constructor(from: string, to: string, hint: string) {
+    super(IllegalTransitionError.code, `Cannot go from '${from}' to '${to}': ${hint}`);
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** A subnet was used for work before `setup()` finished, or after `teardown()`. */
+export class SubnetNotReadyError extends MtError {
+  static readonly code = 'MT_SUBNET_NOT_READY';
+  static override readonly isInstance = isMtErrorWithCode<SubnetNotReadyError>(
+    SubnetNotReadyError.code,
+  );
+
+  readonly state: string;
+
+  constructor(operation: string, state: string) {
+    super(
+      SubnetNotReadyError.code,
+      `Cannot ${operation} while the subnet is '${state}': await setup() first and do not use it after teardown().`,
+    );
+    this.state = state;
+  }
+}
+
+/** `setup()` or `teardown()` of a subnet threw; the subnet is now in the `failed` state. */
+export class LifecycleHookError extends MtError {
+  static readonly code = 'MT_LIFECYCLE_HOOK_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<LifecycleHookError>(
+    LifecycleHookError.code,
+  );
+
+  readonly hook: 'setup' | 'teardown';
+
+  constructor(hook: 'setup' | 'teardown', subnet: string, cause: unknown) {
+    super(
+      LifecycleHookError.code,
+      `${subnet}.${hook}() failed: ${describeCause(cause)}. The subnet is now 'failed'; call teardown() to release what it holds.`,
+      { cause },
+    );
+    this.hook = hook;
+  }
+}
+
+/** A task was rejected by the subnet's own validation before any work was done. */
+export class TaskValidationError extends MtError {
+  static readonly code = 'MT_TASK_INVALID';
+  static override readonly isInstance = isMtErrorWithCode<TaskValidationError>(
+    TaskValidationError.code,
+  );
+
+  readonly taskId: string;
+
+  constructor(taskId: string, reason: string, options?: MtErrorOptions) {
+    super(TaskValidationError.code, `Task '${taskId}' is invalid: ${reason}`, options);
+    this.taskId = taskId;
+  }
+}
+
+/** A task ran past its `timeoutMs` and was abandoned. */
+export class TaskTimeoutError extends MtError {
+  static readonly code = 'MT_TASK_TIMEOUT';
+  static override readonly isInstance = isMtErrorWithCode<TaskTimeoutError>(TaskTimeoutError.code);
+
+  readonly taskId: string;
+  readonly timeoutMs: number;
+
+  constructor(taskId: string, timeoutMs: number) {
+    super(
+      TaskTimeoutError.code,
+      `Task '${taskId}' did not finish within its timeout of ${timeoutMs} ms; raise Task.timeoutMs or make the solver faster.`,
+    );
+    this.taskId = taskId;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's `AbortSignal` fired before a task finished. */
+export class TaskAbortedError extends MtError {
+  static readonly code = 'MT_TASK_ABORTED';
+  static override readonly isInstance = isMtErrorWithCode<TaskAbortedError>(TaskAbortedError.code);
+
+  readonly taskId: string;
+
+  constructor(taskId: string, reason: unknown) {
+    super(TaskAbortedError.code, `Task '${taskId}' was aborted: ${describeCause(reason)}`, {
+      cause: reason,
+    });
+    this.taskId = taskId;
+  }
+}
+
+/** A subnet hook (create, solve, score) threw; the original error is the `cause`. */
+export class SubnetHookError extends MtError {
+  static readonly code = 'MT_SUBNET_HOOK_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<SubnetHookError>(SubnetHookError.code);
+
+  readonly hook: string;
+
+  constructor(hook: string, subnet: string, cause: unknown) {
+    super(SubnetHookError.code, `${subnet}.${hook} failed: ${describeCause(cause)}`, { cause });
+    this.hook = hook;
+  }
+}
+
+/** A result or score does not belong to the task it was handed in with. */
+export class ResultMismatchError extends MtError {
+  static readonly code = 'MT_RESULT_MISMATCH';
+  static override readonly isInstance = isMtErrorWithCode<ResultMismatchError>(
+    ResultMismatchError.code,
+  );
+
+  constructor(message: string) {
+    super(ResultMismatchError.code, message);
+  }
+}
+
+/** Formats an unknown thrown value for a message without losing what it said. */
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  if (typeof cause === 'string') return cause;
+  try {
+    return JSON.stringify(cause) ?? String(cause);
+  } catch {
+    return String(cause);
+  }
+}
+
+/** A proof reached a subnet that has no verifier for it; the proof counts as invalid. */
+export class ProofVerifierMissingError extends MtError {
+  static readonly code = 'MT_NO_PROOF_VERIFIER';
+  static override readonly isInstance = isMtErrorWithCode<ProofVerifierMissingError>(
+    ProofVerifierMissingError.code,
+  );
+
+  constructor(subnet: string) {
+    super(
+      ProofVerifierMissingError.code,
+      `Subnet '${subnet}' has no proof verifier, so every proof it is given counts as invalid; override verifyProofImpl to check proofs.`,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `@mt/protocol`: the contract every ModernTensor package builds on.
+ *
+ * - Runtime schemas and `parse*` functions for {@link Task}, {@link Result},
+ *   {@link Score}, {@link ValidatorScore} and the {@link Proof} envelope.
+ * - {@link SubnetProtocol}, the lifecycle and hooks every subnet implements.
+ * - {@link MtError} and the typed errors, recognised across duplicate installs.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  describeCause,
+  IllegalTransitionError,
+  isMtErrorWithCode,
+  isMtErrorWithCodePrefix,
+  LifecycleHookError,
+  MtError,
+  type MtErrorOptions,
+  ProofVerifierMissingError,
+  ResultMismatchError,
+  type SchemaIssue,
+  SchemaValidationError,
+  SubnetHookError,
+  SubnetNotReadyError,
+  TaskAbortedError,
+  TaskTimeoutError,
+  TaskValidationError,
+} from './errors.js';
+export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
+export {
+  type JsonObject,
+  type JsonValue,
+  jsonObjectSchema,
+  jsonValueSchema,
+} from './schemas/json-value.js';
+export { parseWith } from './schemas/parse-with.js';
+export {
+  type Proof,
+  type ProofSystem,
+  parseProof,
+  proofSchema,
+  proofSystems,
+} from './schemas/proof.js';
+export { parseResult, type Result, type ResultInput, resultSchema } from './schemas/result.js';
+export { parseScore, type Score, type ScoreInput, scoreSchema } from './schemas/score.js';
+export { parseTask, type Task, type TaskInput, taskSchema } from './schemas/task.js';
+export {
+  parseTaskContext,
+  type TaskContext,
+  type TaskContextInput,
+  taskContextSchema,
+} from './schemas/task-context.js';
+export {
+  parseValidatorScore,
+  type ValidatorScore,
+  type ValidatorScoreInput,
+  validatorScoreSchema,
+} from './schemas/validator-score.js';
+export {
+  Lifecycle,
+  type StateChange,
+  type StateChangeListener,
+  type SubnetState,
+  subnetStates,
+} from './subnet/lifecycle.js';
+export {
+  type Judgement,
+  type NewTask,
+  type ProofVerdict,
+  type Solution,
+  type SolveOptions,
+  type SubnetDescription,
+  type SubnetMetadata,
+  type SubnetMetrics,
+  type SubnetOperation,
+  SubnetProtocol,
+  type SubnetProtocolOptions,
+} from './subnet/subnet-protocol.js';

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { jsonObjectSchema } from './json-value.js';
+import { parseWith } from './parse-with.js';
+import { taskContextSchema } from './task-context.js';
+
+/** Schema of {@link Task}. */
+export const taskSchema = z.object({
+  taskId: z.string().min(1, 'must be a non-empty string'),
+  /** The subnet-specific payload (a prompt, a model input, ...). */
+  taskData: jsonObjectSchema,
+  context: taskContextSchema,
+  /** Creation time, milliseconds since the Unix epoch. */
+  createdAt: z.number().int().nonnegative(),
+  /** How long a solver may take, in milliseconds; enforced by `SubnetProtocol.solveTask`. */
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+/** A unit of work a validator sends to a miner. */
+export type Task = z.output<typeof taskSchema>;
+/** What {@link parseTask} accepts. */
+export type TaskInput = z.input<typeof taskSchema>;
+
+/** Checks `input` and returns a {@link Task}, or throws `SchemaValidationError`. */
+export function parseTask(input: unknown): Task {
+  return parseWith('Task', taskSchema, input);
+}

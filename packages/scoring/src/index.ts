@@ -1,0 +1,7 @@
+/**
+ * `@mt/scoring`.
+ *
+ * @packageDocumentation
+ */
+
+export { SCORING_ERROR_PREFIX, ScoringError } from './errors.js';

@@ -1,0 +1,7 @@
+/**
+ * `@mt/subnets`.
+ *
+ * @packageDocumentation
+ */
+
+export { SUBNETS_ERROR_PREFIX, SubnetError } from './errors.js';
