@@ -1,4 +1,9 @@
-import { isMtErrorWithCodePrefix, MtError, type MtErrorOptions } from '@mt/protocol';
+import {
+  isMtErrorWithCode,
+  isMtErrorWithCodePrefix,
+  MtError,
+  type MtErrorOptions,
+} from '@mt/protocol';
 
 /** The prefix every error code of `@mt/scoring` starts with. */
 export const SCORING_ERROR_PREFIX = 'MT_SCORING_';
@@ -13,5 +18,36 @@ export class ScoringError extends MtError {
 
   constructor(code: `MT_SCORING_${string}`, message: string, options?: MtErrorOptions) {
     super(code, message, options);
+  }
+}
+
+/**
+ * Input to a scorer, an aggregator or Yuma was malformed: NaN or Infinity, a
+ * negative stake, mismatched lengths, an unknown UID, a weight past u16. The
+ * `field` names the culprit, e.g. `stake[3]` or `weights[1][0].uid`.
+ */
+export class InvalidScoringInputError extends ScoringError {
+  static readonly code = 'MT_SCORING_INVALID_INPUT';
+  static override readonly isInstance = isMtErrorWithCode<InvalidScoringInputError>(
+    InvalidScoringInputError.code,
+  );
+
+  readonly field: string;
+
+  constructor(field: string, problem: string, options?: MtErrorOptions) {
+    super(InvalidScoringInputError.code, `Invalid ${field}: ${problem}`, options);
+    this.field = field;
+  }
+}
+
+/** A consensus could not be formed, e.g. fewer validators than `minValidators`. */
+export class InsufficientConsensusError extends ScoringError {
+  static readonly code = 'MT_SCORING_INSUFFICIENT_CONSENSUS';
+  static override readonly isInstance = isMtErrorWithCode<InsufficientConsensusError>(
+    InsufficientConsensusError.code,
+  );
+
+  constructor(message: string) {
+    super(InsufficientConsensusError.code, message);
   }
 }
