@@ -51,3 +51,19 @@ export class InsufficientConsensusError extends ScoringError {
     super(InsufficientConsensusError.code, message);
   }
 }
+
+/**
+ * A scorer could not produce a score at all: no criteria, every criterion
+ * failed, or a reward model or comparator broke its contract. (A single failing
+ * criterion is not this error; it shows in the score's breakdown.)
+ */
+export class ScoringFailedError extends ScoringError {
+  static readonly code = 'MT_SCORING_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<ScoringFailedError>(
+    ScoringFailedError.code,
+  );
+
+  constructor(message: string, options?: MtErrorOptions) {
+    super(ScoringFailedError.code, message, options);
+  }
+}

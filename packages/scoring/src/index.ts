@@ -1,6 +1,10 @@
 /**
  * `@mt/scoring`: how a ModernTensor network judges work.
  *
+ * - {@link AdvancedScorer}: multi-criteria scoring (simple, weighted, ensemble,
+ *   reward model, comparative with Bradley-Terry).
+ * - {@link ConsensusAggregator}: six ways to combine validators' scores, with
+ *   modified Z-score outlier detection.
  * - Yuma consensus bit-exact with subtensor: {@link runEpoch} (one pure epoch)
  *   and {@link YumaSimulator} (set weights, advance blocks, run epochs).
  * - Errors: {@link ScoringError} and {@link InvalidScoringInputError}, which
@@ -11,11 +15,31 @@
 
 export { type CliOutput, runYumaCli } from './cli/run-yuma-cli.js';
 export {
+  ConsensusAggregator,
+  type ConsensusAggregatorOptions,
+  ConsensusMethod,
+  type ConsensusResult,
+  type ValidatorDetail,
+} from './consensus/consensus-aggregator.js';
+export { modifiedZScores } from './consensus/modified-z-scores.js';
+export {
   InsufficientConsensusError,
   InvalidScoringInputError,
   SCORING_ERROR_PREFIX,
   ScoringError,
+  ScoringFailedError,
 } from './errors.js';
+export {
+  AdvancedScorer,
+  type AdvancedScorerOptions,
+  type Comparator,
+  type CriterionOptions,
+  type RewardFunction,
+  type ScoredPair,
+} from './scorer/advanced-scorer.js';
+export { bradleyTerry } from './scorer/bradley-terry.js';
+export type { CriterionFunction, CriterionOutcome, ScoringCriterion } from './scorer/criterion.js';
+export { ScoringMethod } from './scorer/scoring-method.js';
 export { runEpoch } from './yuma/epoch.js';
 export { fromU16Proportion, ONE as I32F32_ONE, toFloat, toU16Proportion } from './yuma/fixed.js';
 export { maxUpscaleU16 } from './yuma/max-upscale.js';

@@ -179,10 +179,16 @@ function toRao(share: number, rao: bigint): bigint {
 }
 
 function toMatrix(rows: readonly U16Entry[][], convert: (value: number) => number): SparseMatrix {
-  return rows.map((row) => ({
-    idx: row.map(([uid]) => uid),
-    val: row.map(([, value]) => convert(value)),
-  }));
+  return rows.map((row) => {
+    const idx = new Array<number>(row.length);
+    const val = new Array<number>(row.length);
+    for (let k = 0; k < row.length; k += 1) {
+      const [uid, value] = row[k] as U16Entry;
+      idx[k] = uid;
+      val[k] = convert(value);
+    }
+    return { idx, val };
+  });
 }
 
 /**
@@ -201,6 +207,8 @@ function liquidAlphas(
   const half = ONE / 2;
   const columns = consensus.length;
   return weights.map((weightRow, i) => {
+    // The EMA emits only cells present in the weight row, so an empty row needs no alphas.
+    if (weightRow.idx.length === 0) return [];
     const w = densify(weightRow, columns);
     const b = densify(bonds[i] ?? { idx: [], val: [] }, columns);
     return consensus.map((c, j) => {

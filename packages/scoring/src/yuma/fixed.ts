@@ -30,23 +30,17 @@ function floorDivSmall(x: number, y: number): number {
   return q;
 }
 
-/** `⌊a·b / 2^32⌋` for non-negative `a, b < 2^37`, and whether the division was exact. */
-function mulFloorUnsigned(a: number, b: number): [number, boolean] {
+/** `⌊a·b / 2^32⌋` for non-negative `a, b < 2^37`, exactly. */
+function mulFloorUnsigned(a: number, b: number): number {
   const product = a * b;
-  if (product <= SAFE) {
-    const q = Math.floor(product / ONE);
-    return [q, q * ONE === product];
-  }
+  if (product <= SAFE) return Math.floor(product / ONE);
   const aH = Math.floor(a / TWO16);
   const aL = a - aH * TWO16;
   const bH = Math.floor(b / TWO16);
   const bL = b - bH * TWO16;
-  const low = aL * bL;
-  const lowHigh = Math.floor(low / TWO16);
-  const t = aH * bL + aL * bH + lowHigh;
-  const tHigh = Math.floor(t / TWO16);
-  const exact = t - tHigh * TWO16 === 0 && low - lowHigh * TWO16 === 0;
-  return [aH * bH + tHigh, exact];
+  // a·b = aH·bH·2^32 + (aH·bL + aL·bH)·2^16 + aL·bL, every partial product below 2^53.
+  const t = aH * bL + aL * bH + Math.floor((aL * bL) / TWO16);
+  return aH * bH + Math.floor(t / TWO16);
 }
 
 function mulBig(a: number, b: number): number {
@@ -57,16 +51,9 @@ function mulBig(a: number, b: number): number {
 
 /** Fixed-point product, `⌊a·b / 2^32⌋`. */
 export function mul(a: number, b: number): number {
-  const absA = Math.abs(a);
-  const absB = Math.abs(b);
-  if (absA >= TWO37 || absB >= TWO37) return mulBig(a, b);
-  const [q, exact] = mulFloorUnsigned(absA, absB);
-  if (a < 0 === b < 0 || q === 0) {
-    if (q === 0 && !exact && a < 0 !== b < 0) return -1;
-    return q;
-  }
-  // Floor of a negative product: one further down unless it was exact.
-  return exact ? -q : -q - 1;
+  if (a >= 0 && b >= 0 && a < TWO37 && b < TWO37) return mulFloorUnsigned(a, b);
+  // Negative or large operands are rare in an epoch (bond penalties, liquid alpha).
+  return mulBig(a, b);
 }
 
 function divBig(a: number, b: number): number {
@@ -111,7 +98,8 @@ export function fromU16Proportion(x: number): number {
 
 /** `⌊x · 65535⌋` clamped to the u16 range (`fixed_proportion_to_u16`). */
 export function toU16Proportion(x: number): number {
-  const scaled = Math.floor(mul(x, fromInt(65_535)) / ONE);
+  // x · 65535 is exact below 2^53; beyond that the value saturates anyway.
+  const scaled = Math.floor((x * 65_535) / ONE);
   return Math.min(65_535, Math.max(0, scaled));
 }
 

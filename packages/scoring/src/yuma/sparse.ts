@@ -180,8 +180,10 @@ export function interpolate(
   if (ratio === 0) return a.map(copyRow);
   if (ratio === 2 ** 32) return b.map(copyRow);
   return a.map((rowA, i) => {
+    const rowB = b[i] ?? { idx: [], val: [] };
+    if (rowA.idx.length === 0 && rowB.idx.length === 0) return { idx: [], val: [] };
     const denseA = densify(rowA, columns);
-    const denseB = densify(b[i] ?? { idx: [], val: [] }, columns);
+    const denseB = densify(rowB, columns);
     const out: SparseRow = { idx: [], val: [] };
     for (let j = 0; j < columns; j += 1) {
       const va = denseA[j] ?? 0;
@@ -229,12 +231,14 @@ export function emaConstant(
 ): SparseMatrix {
   const oneMinusAlpha = 2 ** 32 - alpha;
   return next.map((rowNew, i) => {
-    const acc = new Array<number>(columns).fill(0);
+    const rowOld = old[i] ?? { idx: [], val: [] };
+    // Most rows of a subnet (its miners) hold neither weights nor bonds.
+    if (rowNew.idx.length === 0 && rowOld.idx.length === 0) return { idx: [], val: [] };
+    const acc = new Float64Array(columns);
     for (let k = 0; k < rowNew.idx.length; k += 1) {
       const j = rowNew.idx[k] ?? 0;
       acc[j] = (acc[j] ?? 0) + mul(alpha, rowNew.val[k] ?? 0);
     }
-    const rowOld = old[i] ?? { idx: [], val: [] };
     for (let k = 0; k < rowOld.idx.length; k += 1) {
       const j = rowOld.idx[k] ?? 0;
       acc[j] = (acc[j] ?? 0) + mul(oneMinusAlpha, rowOld.val[k] ?? 0);
@@ -277,7 +281,7 @@ export function emaPerCell(
   });
 }
 
-function positiveEntries(dense: readonly number[]): SparseRow {
+function positiveEntries(dense: ArrayLike<number>): SparseRow {
   const out: SparseRow = { idx: [], val: [] };
   for (let j = 0; j < dense.length; j += 1) {
     const value = dense[j] ?? 0;
