@@ -11,6 +11,7 @@
 
 export {
   describeCause,
+  envelopeRejections,
   IllegalTransitionError,
   isMtErrorWithCode,
   isMtErrorWithCodePrefix,

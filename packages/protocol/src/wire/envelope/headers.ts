@@ -1,0 +1,51 @@
+/** The wire protocol version this package speaks. */
+export const WIRE_VERSION = '1';
+
+/** HTTP headers of a signed envelope (lower case, as Node presents them). */
+export const envelopeHeaders = {
+  version: 'x-mt-version',
+  sender: 'x-mt-sender',
+  receiver: 'x-mt-receiver',
+  nonce: 'x-mt-nonce',
+  timestamp: 'x-mt-timestamp',
+  bodyHash: 'x-mt-body-sha256',
+  signature: 'x-mt-signature',
+} as const;
+
+/** Whether an envelope carries a request or the response to one. */
+export type EnvelopeKind = 'request' | 'response';
+
+/** The fields a signature covers, besides the body (covered by its hash). */
+export interface EnvelopeFields {
+  kind: EnvelopeKind;
+  /** Method and path, e.g. `POST /v1/tasks/echo`, so a signed body cannot be replayed to another route. */
+  target: string;
+  sender: string;
+  receiver: string;
+  nonce: string;
+  timestamp: number;
+  bodyHash: string;
+  /** For a response: the nonce of the request it answers, binding the two. */
+  requestNonce: string;
+}
+
+/**
+ * The exact bytes that are signed: a domain tag, then every field on its own
+ * line. Requests and responses get different tags, so one can never pass for
+ * the other.
+ */
+export function canonicalMessage(fields: EnvelopeFields): Buffer {
+  return Buffer.from(
+    [
+      `moderntensor-wire-v${WIRE_VERSION}-${fields.kind}`,
+      fields.target,
+      fields.sender,
+      fields.receiver,
+      fields.nonce,
+      String(fields.timestamp),
+      fields.bodyHash,
+      fields.requestNonce,
+    ].join('\n'),
+    'utf8',
+  );
+}
