@@ -1,0 +1,32 @@
+// Child process for the wire benchmark: starts either the signed miner server
+// or a bare fastify route with the same JSON echo, and prints its URL.
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { createMinerServer, Hotkey } from '../dist/wire/index.js';
+
+const kind = process.argv[2];
+const seed = Buffer.from(process.argv[3] ?? '', 'hex');
+
+if (kind === 'signed') {
+  const server = await createMinerServer({
+    hotkey: Hotkey.fromSeed(seed),
+    handlers: {
+      echo: { schema: z.object({ text: z.string() }), handle: (input) => ({ text: input.text }) },
+    },
+    concurrency: 256,
+    maxQueue: 10_000,
+    rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
+    replayCapacity: 1_000_000,
+  });
+  process.send?.({ url: server.url });
+} else {
+  const app = Fastify();
+  app.post('/v1/tasks/echo', async (request) => {
+    const input = z.object({ text: z.string() }).parse(request.body);
+    return { result: { text: input.text } };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  process.send?.({ url: `http://127.0.0.1:${address.port}` });
+}
+process.on('SIGINT', () => process.exit(0));

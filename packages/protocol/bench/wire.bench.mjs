@@ -1,0 +1,102 @@
+// Signed requests per second through the miner server against a bare fastify
+// route doing the same JSON echo, measured in the same run, at 200 concurrent
+// connections. Each server runs in its own process; autocannon drives it.
+//   pnpm --filter @mt/protocol bench
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Hotkey, signEnvelope, taskPath } from '../dist/wire/index.js';
+
+const CONNECTIONS = 200;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const body = JSON.stringify({ text: 'the quick brown fox' });
+
+function startServer(kind, seed) {
+  const child = fork(fileURLToPath(new URL('./wire-server.mjs', import.meta.url)), [kind, seed], {
+    stdio: 'inherit',
+    execArgv: process.env.BENCH_PROFILE
+      ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE]
+      : [],
+  });
+  return new Promise((resolve) => child.once('message', ({ url }) => resolve({ url, child })));
+}
+
+function run(url, requests) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, requests },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('error', reject);
+  });
+}
+
+const summary = (r) => ({
+  rps: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+});
+
+const miner = Hotkey.generate();
+const validator = Hotkey.generate();
+const path = taskPath('echo');
+
+// Every signed request needs its own nonce, so signatures are made before the
+// run (a pool larger than the run can use) and handed out one by one: the load
+// generator then spends no CPU on signing while it measures.
+const poolSize = Number(process.env.BENCH_POOL ?? 200_000);
+console.log(`signing ${poolSize} requests ahead of the run...`);
+const pool = new Array(poolSize);
+const bodyBytes = Buffer.from(body);
+for (let i = 0; i < poolSize; i += 1) {
+  pool[i] = signEnvelope({
+    key: validator,
+    kind: 'request',
+    target: `POST ${path}`,
+    receiver: miner.address,
+    body: bodyBytes,
+  });
+}
+let next = 0;
+
+const bare = await startServer('bare', '');
+const bareResult = summary(
+  await run(`${bare.url}${path}`, [
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+  ]),
+);
+bare.child.kill();
+
+const signed = await startServer('signed', Buffer.from(miner.exportSeed()).toString('hex'));
+const signedResult = summary(
+  await run(`${signed.url}${path}`, [
+    {
+      method: 'POST',
+      body,
+      setupRequest: (request) => {
+        const headers = pool[next];
+        next += 1;
+        if (!headers) throw new Error('the signed pool ran out; raise BENCH_POOL');
+        return { ...request, headers: { ...headers, 'content-type': 'application/json' } };
+      },
+    },
+  ]),
+);
+signed.child.kill('SIGINT');
+
+const line = (name, r) =>
+  `  ${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+console.log(
+  `\n${CONNECTIONS} connections, ${DURATION_S} s each, JSON echo of ${bodyBytes.length} bytes`,
+);
+console.log(line('bare fastify (baseline)', bareResult));
+console.log(line('signed miner server', signedResult));
+console.log(`  signed / bare throughput = ${(signedResult.rps / bareResult.rps).toFixed(2)}`);
+if (signedResult.non2xx > 0 || signedResult.errors > 0) {
+  console.log(
+    '  WARNING: the signed run had failures; its figures do not describe successful requests',
+  );
+  process.exitCode = 1;
+}
