@@ -38,6 +38,25 @@ function colNormalize(rows, columns) {
       if (sums[row.idx[k]] !== 0) row.val[k] /= sums[row.idx[k]];
 }
 
+/** `alpha·next + (1 − alpha)·old` over the union of both patterns, keeping positive cells. */
+function emaRows(next, old, alpha, n) {
+  return next.map((row, i) => {
+    const acc = new Float64Array(n);
+    for (let k = 0; k < row.idx.length; k += 1) acc[row.idx[k]] += alpha * row.val[k];
+    for (let k = 0; k < old[i].idx.length; k += 1)
+      acc[old[i].idx[k]] += (1 - alpha) * old[i].val[k];
+    const idx = [];
+    const val = [];
+    acc.forEach((v, j) => {
+      if (v > 0) {
+        idx.push(j);
+        val.push(v);
+      }
+    });
+    return { idx, val };
+  });
+}
+
 /** One epoch (classic bonds, or Yuma3 without liquid alpha) in float64. */
 export function float64Epoch(params, state) {
   const n = state.n;
@@ -74,21 +93,7 @@ export function float64Epoch(params, state) {
   }));
   let dividends;
   if (params.yuma3) {
-    const ema = clipped.map((row, i) => {
-      const acc = new Float64Array(n);
-      for (let k = 0; k < row.idx.length; k += 1) acc[row.idx[k]] += alpha * row.val[k];
-      for (let k = 0; k < bonds[i].idx.length; k += 1)
-        acc[bonds[i].idx[k]] += (1 - alpha) * bonds[i].val[k];
-      const idx = [];
-      const val = [];
-      acc.forEach((v, j) => {
-        if (v > 0) {
-          idx.push(j);
-          val.push(v);
-        }
-      });
-      return { idx, val };
-    });
+    const ema = emaRows(clipped, bonds, alpha, n);
     colNormalize(ema, n);
     dividends = normalize(
       ema.map(
@@ -102,21 +107,7 @@ export function float64Epoch(params, state) {
       val: row.val.map((w) => w * activeStake[i]),
     }));
     colNormalize(delta, n);
-    const ema = delta.map((row, i) => {
-      const acc = new Float64Array(n);
-      for (let k = 0; k < row.idx.length; k += 1) acc[row.idx[k]] += alpha * row.val[k];
-      for (let k = 0; k < bonds[i].idx.length; k += 1)
-        acc[bonds[i].idx[k]] += (1 - alpha) * bonds[i].val[k];
-      const idx = [];
-      const val = [];
-      acc.forEach((v, j) => {
-        if (v > 0) {
-          idx.push(j);
-          val.push(v);
-        }
-      });
-      return { idx, val };
-    });
+    const ema = emaRows(delta, bonds, alpha, n);
     colNormalize(ema, n);
     dividends = normalize(
       ema.map((row) => row.val.reduce((a, b, k) => a + b * incentive[row.idx[k]], 0)),
