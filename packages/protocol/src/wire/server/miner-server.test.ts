@@ -383,3 +383,14 @@ describe('miner server', () => {
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   });
 });
+
+describe('miner server routing', () => {
+  it('does not mistake inherited object keys for task types', async () => {
+    const { server, miner } = await start();
+    for (const taskType of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const { response, json } = await send(server, miner, { taskType });
+      expect(response.status, taskType).toBe(404);
+      expect(codeOf(json)).toBe('MT_WIRE_UNKNOWN_TASK_TYPE');
+    }
+  });
+});

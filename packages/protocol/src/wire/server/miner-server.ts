@@ -118,6 +118,8 @@ export async function createMinerServer(
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
   const responses: Record<string, number> = {};
   const latency = new LatencyHistogram();
+  // The verified envelope of each request, for signing its answer.
+  const verified = new WeakMap<FastifyRequest, { sender: string; nonce: string; target: string }>();
 
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
@@ -165,7 +167,11 @@ export async function createMinerServer(
         replayGuard,
       });
       const sender = envelope.sender;
-      (request as FastifyRequest & { mtEnvelope?: typeof envelope }).mtEnvelope = envelope;
+      verified.set(request, {
+        sender,
+        nonce: envelope.nonce,
+        target: `POST ${taskPath(taskType)}`,
+      });
 
       const refusal = options.blacklist?.(sender, taskType);
       if (refusal !== undefined && refusal !== false) {
@@ -181,7 +187,10 @@ export async function createMinerServer(
           'retry-after': String(Math.ceil(waitSeconds)),
         });
       }
-      const handler = options.handlers[taskType];
+      // Own properties only: a task type named `constructor` must not reach Object's.
+      const handler = Object.hasOwn(options.handlers, taskType)
+        ? options.handlers[taskType]
+        : undefined;
       if (handler === undefined) {
         throw new WireReply(
           404,
@@ -253,16 +262,14 @@ export async function createMinerServer(
     payload: unknown,
   ) {
     const bytes = Buffer.from(JSON.stringify(payload));
-    const envelope = (
-      request as FastifyRequest & { mtEnvelope?: { sender: string; nonce: string } }
-    ).mtEnvelope;
+    const envelope = verified.get(request);
     reply.code(status).type('application/json');
     if (envelope) {
       reply.headers(
         signEnvelope({
           key,
           kind: 'response',
-          target: `POST ${request.url}`,
+          target: envelope.target,
           receiver: envelope.sender,
           body: bytes,
           requestNonce: envelope.nonce,
