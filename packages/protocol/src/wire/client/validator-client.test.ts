@@ -56,10 +56,11 @@ async function impostor(
 describe('ValidatorClient', () => {
   it('fans out and turns every failure into a typed status, never a throw', async () => {
     const validator = Hotkey.generate();
-    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 300 });
+    // Generous timeout: a loaded CI machine must not push the honest miner past it.
+    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 3_000 });
     const honest = await miner((input) => ({ text: (input as { text: string }).text }));
-    const slow = await miner(async () => {
-      await sleep(2_000);
+    const slow = await miner(async (_input, context) => {
+      await sleep(20_000, undefined, { signal: context.signal }).catch(() => undefined);
       return { text: 'late' };
     });
     const wrongShape = await miner(() => ({ words: 3 }));
@@ -111,7 +112,7 @@ describe('ValidatorClient', () => {
       'bad_signature',
     ]);
     expect(outcomes[0]?.result).toEqual({ text: 'ping' });
-    expect(outcomes[1]?.latencyMs).toBeLessThan(1_500);
+    expect(outcomes[1]?.latencyMs).toBeLessThan(10_000);
     expect(outcomes[4]?.code).toBe('MT_WIRE_SIGNATURE_INVALID');
     expect(outcomes[5]?.code).toBe('MT_WIRE_SIGNATURE_MISSING');
   });

@@ -79,6 +79,14 @@ async function send(server: MinerServer, miner: Hotkey, options: SendOptions = {
 const codeOf = (json: Record<string, unknown>) =>
   (json.error as { code?: string } | undefined)?.code;
 
+/** Waits until `condition` holds, so tests follow the server's state rather than guessing delays. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await sleep(5);
+  }
+}
 describe('miner server', () => {
   it('answers a signed request with a signed response bound to it', async () => {
     const { server, miner } = await start();
@@ -252,11 +260,11 @@ describe('miner server', () => {
     });
     const message = (text: string) => Buffer.from(JSON.stringify({ text }));
     const first = send(server, miner, { body: message('first') });
-    await sleep(50);
+    await until(() => server.metrics().queue.running === 1);
     const low = send(server, miner, { body: message('low') });
-    await sleep(50);
+    await until(() => server.metrics().queue.waiting === 1);
     const high = send(server, miner, { key: vip, body: message('high') });
-    await sleep(50);
+    await until(() => server.metrics().queue.waiting === 2);
     release();
     await Promise.all([first, low, high]);
     expect(order).toEqual(['first', 'high', 'low']);
@@ -279,7 +287,7 @@ describe('miner server', () => {
       },
     });
     const pending = [send(server, miner), send(server, miner), send(server, miner)];
-    await sleep(100);
+    await until(() => server.metrics().queue.running === 1 && server.metrics().queue.waiting === 2);
     const overflow = await send(server, miner);
     expect(overflow.response.status).toBe(429);
     expect(codeOf(overflow.json)).toBe('MT_WIRE_QUEUE_FULL');
