@@ -1,0 +1,98 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelManager } from '../manager/model-manager.js';
+import { writeLinearOnnx } from '../test-support/write-onnx.js';
+import { runModelsCli } from './run-models-cli.js';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runModelsCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('mt-models', () => {
+  it('imports, aliases, lists and shows models', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'mt-cli-'));
+    const src = await mkdtemp(join(tmpdir(), 'mt-cli-src-'));
+    await writeLinearOnnx(join(src, 'model.onnx'), [[1], [2]], [0]);
+    const imported = await cli([
+      '--store',
+      store,
+      'import',
+      join(src, 'model.onnx'),
+      '--model',
+      'lin',
+      '--version',
+      '1.0.0',
+      '--framework',
+      'onnx',
+      '--task',
+      'regression',
+    ]);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ modelId: 'lin', version: '1.0.0' });
+    expect(
+      JSON.parse((await cli(['--store', store, 'alias', 'lin', 'production', '1.0.0'])).stdout),
+    ).toEqual({ production: '1.0.0' });
+    expect(JSON.parse((await cli(['--store', store, 'list'])).stdout)).toEqual([
+      {
+        id: 'lin',
+        framework: 'onnx',
+        taskType: 'regression',
+        versions: ['1.0.0'],
+        latest: '1.0.0',
+        aliases: { production: '1.0.0' },
+      },
+    ]);
+    const shown = JSON.parse((await cli(['--store', store, 'show', 'lin'])).stdout) as {
+      versionDetails: { contentHash: string }[];
+    };
+    expect(shown.versionDetails[0]?.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('lists, shows and exports runs', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'mt-cli-'));
+    const manager = await ModelManager.open({ root: store });
+    const run = manager.experiments.startRun('exp', { name: 'r1' });
+    manager.experiments.logMetric(run.id, 'loss', 0.5, { step: 0, timestamp: 7 });
+    manager.close();
+    expect(
+      JSON.parse((await cli(['--store', store, 'runs', 'list', '--experiment', 'exp'])).stdout),
+    ).toEqual([
+      expect.objectContaining({
+        id: run.id,
+        name: 'r1',
+        status: 'running',
+        metrics: { loss: 0.5 },
+      }),
+    ]);
+    expect(
+      JSON.parse((await cli(['--store', store, 'runs', 'show', run.id])).stdout),
+    ).toMatchObject({ id: run.id });
+    expect(
+      (await cli(['--store', store, 'runs', 'export', run.id, '--format', 'csv'])).stdout,
+    ).toBe('key,step,value,timestamp\nloss,0,0.5,7\n');
+  });
+
+  it('exits 1 with the typed error when the store refuses, and 2 on bad usage', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'mt-cli-'));
+    const missing = await cli(['--store', store, 'show', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/MT_MODELS_NOT_FOUND: Model 'nope' does not exist/);
+    expect((await cli(['--store', store, 'frobnicate'])).code).toBe(2);
+    expect((await cli(['--store', store, 'runs', 'export', 'x', '--format', 'xml'])).code).toBe(2);
+    expect((await cli(['--store', store, 'import', '/tmp', '--model', 'm'])).stderr).toMatch(
+      /--version/,
+    );
+  });
+});

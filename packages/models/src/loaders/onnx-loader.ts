@@ -1,0 +1,58 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { InvalidModelInputError, LoaderUnavailableError } from '../errors.js';
+import type { ModelLoader } from './model-loader.js';
+
+/** The slice of onnxruntime-node's API this loader uses. */
+export interface OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  release(): Promise<void>;
+}
+
+async function onnxFiles(dir: string, prefix = dir): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await onnxFiles(full, prefix)));
+    else if (entry.name.endsWith('.onnx')) found.push(relative(prefix, full));
+  }
+  return found.sort();
+}
+
+/**
+ * Loads an ONNX model with onnxruntime-node (imported on first use). The file
+ * is `metadata.entry` when the version names one, else the artifact's only
+ * `.onnx` file. `intraOpNumThreads` defaults to 1 so that several sessions, or
+ * a worker pool, do not oversubscribe the CPU.
+ */
+export function onnxLoader(options: { intraOpNumThreads?: number } = {}): ModelLoader<OnnxSession> {
+  return {
+    async load(dir, version) {
+      let ort: typeof import('onnxruntime-node');
+      try {
+        ort = await import('onnxruntime-node');
+      } catch (error) {
+        throw new LoaderUnavailableError(
+          'Loading ONNX models needs onnxruntime-node; install it beside @mt/models.',
+          {
+            cause: error,
+          },
+        );
+      }
+      const entry = typeof version.metadata.entry === 'string' ? version.metadata.entry : undefined;
+      const candidates = entry === undefined ? await onnxFiles(dir) : [entry];
+      if (candidates.length !== 1 || candidates[0] === undefined) {
+        throw new InvalidModelInputError(
+          'metadata.entry',
+          `${version.modelId}@${version.version} holds ${candidates.length} .onnx files; name the one to load in metadata.entry`,
+        );
+      }
+      return (await ort.InferenceSession.create(join(dir, candidates[0]), {
+        intraOpNumThreads: options.intraOpNumThreads ?? 1,
+      })) as unknown as OnnxSession;
+    },
+    dispose: (session) => session.release(),
+  };
+}

@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import { StoreCorruptError } from '../errors.js';
+import { migrations } from './migrations.js';
+
+/** A better-sqlite3 connection. */
+export type StoreDatabase = Database.Database;
+
+/**
+ * Opens (creating if needed) the store's SQLite database: WAL journal, so
+ * readers never block the writer and a crash never leaves a half transaction;
+ * a busy timeout, so two processes writing at once wait for each other instead
+ * of failing; foreign keys on; and pending migrations applied in one
+ * transaction each.
+ */
+export function openDatabase(path: string): StoreDatabase {
+  let db: StoreDatabase | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+      throw new StoreCorruptError(path, { cause: error });
+    throw error;
+  }
+}
+
+function migrate(db: StoreDatabase): void {
+  // BEGIN IMMEDIATE takes the write lock first, so two processes opening a
+  // new store at once do not both try to run the same migration.
+  const step = db.transaction(() => {
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    if (applied > migrations.length) {
+      throw new Error(
+        `the store was written by a newer version (schema ${applied}, this one knows ${migrations.length})`,
+      );
+    }
+    for (let version = applied; version < migrations.length; version += 1) {
+      db.exec(migrations[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+  });
+  step.immediate();
+}
