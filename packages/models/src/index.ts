@@ -31,5 +31,10 @@ export {
 } from './experiments/experiment-tracker.js';
 export type { ModelLoader } from './loaders/model-loader.js';
 export { type OnnxSession, onnxLoader } from './loaders/onnx-loader.js';
+export {
+  type TransformersModel,
+  type TransformersModelClass,
+  transformersLoader,
+} from './loaders/transformers-loader.js';
 export { ModelManager, type ModelManagerOptions } from './manager/model-manager.js';
 export type { ModelInfo, ModelRegistration, ModelVersionInfo } from './manager/types.js';

@@ -255,7 +255,7 @@ describe('ModelManager loading', () => {
     const dir = await manager.artifactPath('linear');
     await writeFile(join(dir, 'model.onnx'), 'garbage');
     await expect(manager.loadModel('linear')).rejects.toThrow(ArtifactTamperedError);
-    manager.registerModel(gpt);
+    manager.registerModel({ ...gpt, framework: 'tensorflow' });
     await manager.addVersion('gpt2-tiny', '1.0.0', { path: await modelFolder() });
     await expect(manager.loadModel('gpt2-tiny')).rejects.toThrow(LoaderUnavailableError);
   });

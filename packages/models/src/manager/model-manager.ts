@@ -17,6 +17,7 @@ import {
 import { ExperimentTracker } from '../experiments/experiment-tracker.js';
 import type { ModelLoader } from '../loaders/model-loader.js';
 import { onnxLoader } from '../loaders/onnx-loader.js';
+import { transformersLoader } from '../loaders/transformers-loader.js';
 import { openDatabase, type StoreDatabase } from '../store/open-database.js';
 import { LoadCache } from './load-cache.js';
 import { highestFirst, isSemver, requireSemver } from './semver-order.js';
@@ -78,7 +79,10 @@ export class ModelManager {
   readonly experiments: ExperimentTracker;
   readonly #db: StoreDatabase;
   readonly #artifacts: ArtifactStore;
-  readonly #loaders = new Map<string, ModelLoader>([['onnx', onnxLoader()]]);
+  readonly #loaders = new Map<string, ModelLoader>([
+    ['onnx', onnxLoader()],
+    ['transformers.js', transformersLoader()],
+  ]);
   readonly #cache: LoadCache;
   readonly #inference = new Map<string, { latency: LatencyHistogram; items: number }>();
   readonly #now: () => number;
@@ -296,7 +300,11 @@ export class ModelManager {
     return this.#artifacts.verify(info.contentHash, `${modelId}@${info.version}`);
   }
 
-  /** Uses `loader` for models of `framework` (replacing any earlier one). `onnx` is registered by default. */
+  /**
+   * Uses `loader` for models of `framework` (replacing any earlier one).
+   * `onnx` and `transformers.js` are registered by default; both load their
+   * runtime only when first used.
+   */
   registerLoader(framework: string, loader: ModelLoader): void {
     this.#loaders.set(nonEmpty('framework', framework), loader);
   }

@@ -1,0 +1,55 @@
+import { LoaderUnavailableError } from '../errors.js';
+import type { ModelLoader } from './model-loader.js';
+
+/** Which Transformers.js class loads the model. */
+export type TransformersModelClass =
+  | 'AutoModel'
+  | 'AutoModelForCausalLM'
+  | 'AutoModelForSequenceClassification';
+
+/** A Transformers.js model and its tokenizer, as the loader returns them. */
+export interface TransformersModel {
+  tokenizer: (
+    text: string | string[],
+    options?: Record<string, unknown>,
+  ) => Record<string, unknown>;
+  model: ((inputs: Record<string, unknown>) => Promise<Record<string, unknown>>) & {
+    dispose(): Promise<unknown>;
+  };
+}
+
+/**
+ * Loads a model folder in the Transformers.js layout (`config.json`,
+ * `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx`) with
+ * `@huggingface/transformers`, imported on first use. Remote downloads are
+ * turned off for the process (`env.allowRemoteModels = false`): a stored
+ * version must load from its own verified files, never from a hub.
+ */
+export function transformersLoader(
+  options: { modelClass?: TransformersModelClass; dtype?: 'fp32' | 'fp16' | 'q8' } = {},
+): ModelLoader<TransformersModel> {
+  return {
+    async load(dir) {
+      let transformers: typeof import('@huggingface/transformers');
+      try {
+        transformers = await import('@huggingface/transformers');
+      } catch (error) {
+        throw new LoaderUnavailableError(
+          'Loading Transformers.js models needs @huggingface/transformers; install it beside @mt/models.',
+          { cause: error },
+        );
+      }
+      transformers.env.allowRemoteModels = false;
+      transformers.env.allowLocalModels = true;
+      const modelClass = transformers[options.modelClass ?? 'AutoModel'];
+      const [tokenizer, model] = await Promise.all([
+        transformers.AutoTokenizer.from_pretrained(dir),
+        modelClass.from_pretrained(dir, { dtype: options.dtype ?? 'fp32', device: 'cpu' }),
+      ]);
+      return { tokenizer, model } as unknown as TransformersModel;
+    },
+    dispose: async ({ model }) => {
+      await model.dispose();
+    },
+  };
+}

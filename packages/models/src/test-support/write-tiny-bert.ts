@@ -1,0 +1,148 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** The tiny model's vocabulary, by id. */
+export const tinyBertVocab = [
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  'hello',
+  'world',
+  'miner',
+  'validator',
+];
+/** Hidden size of the tiny model. */
+export const tinyBertHidden = 4;
+/** The embedding row of token `id`: values derived from the id, so outputs are checkable. */
+export const tinyBertEmbedding = (id: number) =>
+  Array.from({ length: tinyBertHidden }, (_, k) => id * 10 + k);
+
+/**
+ * Writes a real, tiny BERT-shaped model folder in the Transformers.js layout:
+ * a word-level tokenizer with [CLS]/[SEP] post-processing, and an ONNX graph
+ * whose `last_hidden_state` is the embedding of each input token (one Gather).
+ */
+export async function writeTinyBert(dir: string): Promise<void> {
+  await mkdir(join(dir, 'onnx'), { recursive: true });
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  await writeFile(
+    join(dir, 'tokenizer.json'),
+    JSON.stringify({
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: tinyBertVocab.slice(0, 4).map((token, id) => special(id, token)),
+      normalizer: { type: 'Lowercase' },
+      pre_tokenizer: { type: 'Whitespace' },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        ],
+        pair: [
+          { SpecialToken: { id: '[CLS]', type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: '[SEP]', type_id: 0 } },
+          { Sequence: { id: 'B', type_id: 1 } },
+          { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        ],
+        special_tokens: {
+          '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
+          '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
+        },
+      },
+      decoder: null,
+      model: {
+        type: 'WordLevel',
+        vocab: Object.fromEntries(tinyBertVocab.map((token, id) => [token, id])),
+        unk_token: '[UNK]',
+      },
+    }),
+  );
+  await writeFile(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({
+      tokenizer_class: 'BertTokenizer',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      model_max_length: 64,
+    }),
+  );
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      architectures: ['BertModel'],
+      model_type: 'bert',
+      hidden_size: tinyBertHidden,
+      vocab_size: tinyBertVocab.length,
+      num_hidden_layers: 1,
+      num_attention_heads: 1,
+      pad_token_id: 0,
+    }),
+  );
+  const dim = (name: string) => onnx.TensorShapeProto.Dimension.create({ dimParam: name });
+  const io = (name: string, type: number, dims: ReturnType<typeof dim>[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({
+          elemType: type,
+          shape: onnx.TensorShapeProto.create({ dim: dims }),
+        }),
+      }),
+    });
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'mt-models-tests',
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
+    graph: onnx.GraphProto.create({
+      name: 'tiny-bert',
+      node: [
+        onnx.NodeProto.create({
+          opType: 'Gather',
+          input: ['embeddings', 'input_ids'],
+          output: ['last_hidden_state'],
+        }),
+      ],
+      initializer: [
+        onnx.TensorProto.create({
+          name: 'embeddings',
+          dims: [tinyBertVocab.length, tinyBertHidden],
+          dataType: FLOAT,
+          floatData: tinyBertVocab.flatMap((_, id) => tinyBertEmbedding(id)),
+        }),
+      ],
+      input: [
+        io('input_ids', INT64, [dim('batch_size'), dim('sequence_length')]),
+        io('attention_mask', INT64, [dim('batch_size'), dim('sequence_length')]),
+        io('token_type_ids', INT64, [dim('batch_size'), dim('sequence_length')]),
+      ],
+      output: [
+        io('last_hidden_state', FLOAT, [
+          dim('batch_size'),
+          dim('sequence_length'),
+          onnx.TensorShapeProto.Dimension.create({ dimValue: tinyBertHidden }),
+        ]),
+      ],
+    }),
+  });
+  await writeFile(join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(model).finish());
+}
