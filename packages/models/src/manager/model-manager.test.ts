@@ -131,6 +131,14 @@ describe('ModelManager registry', () => {
       PathEscapeError,
     );
     expect(manager.getModel('gpt2-tiny').versions).toEqual([]);
+    await manager.addVersion('gpt2-tiny', '1.0.0', { path: await modelFolder() });
+    const file = await manager.artifactFile('gpt2-tiny', '1.0.0', 'onnx/model.onnx');
+    expect(await readFile(file, 'utf8')).toBe('weights-v1');
+    for (const outside of ['../../store.db', '/etc/hostname', 'onnx/../../../x']) {
+      await expect(manager.artifactFile('gpt2-tiny', '1.0.0', outside)).rejects.toThrow(
+        PathEscapeError,
+      );
+    }
   });
 
   it('detects files tampered with after import', async () => {

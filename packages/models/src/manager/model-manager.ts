@@ -301,6 +301,22 @@ export class ModelManager {
   }
 
   /**
+   * The path of one file inside a version's (verified) files, e.g.
+   * `onnx/model.onnx`. A path that would leave the artifact (`..`, absolute)
+   * is refused with `PathEscapeError`.
+   */
+  async artifactFile(
+    modelId: string,
+    versionOrAlias: string,
+    relativePath: string,
+  ): Promise<string> {
+    const info = this.getVersion(modelId, versionOrAlias);
+    const file = this.#artifacts.resolveInside(info.contentHash, relativePath);
+    await this.#artifacts.verify(info.contentHash, `${modelId}@${info.version}`);
+    return file;
+  }
+
+  /**
    * Uses `loader` for models of `framework` (replacing any earlier one).
    * `onnx` and `transformers.js` are registered by default; both load their
    * runtime only when first used.
