@@ -1,8 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
+import { encodeModel, floatTensor, onnx, valueInfo } from './onnx-builders.js';
 
 /** The tiny model's vocabulary, by id. */
 export const tinyBertVocab = [
@@ -96,53 +94,30 @@ export async function writeTinyBert(dir: string): Promise<void> {
       pad_token_id: 0,
     }),
   );
-  const dim = (name: string) => onnx.TensorShapeProto.Dimension.create({ dimParam: name });
-  const io = (name: string, type: number, dims: ReturnType<typeof dim>[]) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: onnx.TypeProto.create({
-        tensorType: onnx.TypeProto.Tensor.create({
-          elemType: type,
-          shape: onnx.TensorShapeProto.create({ dim: dims }),
-        }),
-      }),
-    });
   const INT64 = onnx.TensorProto.DataType.INT64;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'mt-models-tests',
-    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
-    graph: onnx.GraphProto.create({
-      name: 'tiny-bert',
-      node: [
-        onnx.NodeProto.create({
-          opType: 'Gather',
-          input: ['embeddings', 'input_ids'],
-          output: ['last_hidden_state'],
-        }),
-      ],
-      initializer: [
-        onnx.TensorProto.create({
-          name: 'embeddings',
-          dims: [tinyBertVocab.length, tinyBertHidden],
-          dataType: FLOAT,
-          floatData: tinyBertVocab.flatMap((_, id) => tinyBertEmbedding(id)),
-        }),
-      ],
-      input: [
-        io('input_ids', INT64, [dim('batch_size'), dim('sequence_length')]),
-        io('attention_mask', INT64, [dim('batch_size'), dim('sequence_length')]),
-        io('token_type_ids', INT64, [dim('batch_size'), dim('sequence_length')]),
-      ],
-      output: [
-        io('last_hidden_state', FLOAT, [
-          dim('batch_size'),
-          dim('sequence_length'),
-          onnx.TensorShapeProto.Dimension.create({ dimValue: tinyBertHidden }),
-        ]),
-      ],
-    }),
+  const graph = onnx.GraphProto.create({
+    name: 'tiny-bert',
+    node: [
+      onnx.NodeProto.create({
+        opType: 'Gather',
+        input: ['embeddings', 'input_ids'],
+        output: ['last_hidden_state'],
+      }),
+    ],
+    initializer: [
+      floatTensor(
+        'embeddings',
+        [tinyBertVocab.length, tinyBertHidden],
+        tinyBertVocab.flatMap((_, id) => tinyBertEmbedding(id)),
+      ),
+    ],
+    input: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) =>
+      valueInfo(name, INT64, ['batch_size', 'sequence_length']),
+    ),
+    output: [
+      valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', tinyBertHidden]),
+    ],
   });
-  await writeFile(join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(model).finish());
+  await writeFile(join(dir, 'onnx', 'model.onnx'), encodeModel(graph));
 }
