@@ -40,6 +40,8 @@ export interface BatchProcessorOptions {
    * fails only itself. Default false: it returns plain outputs.
    */
   perItemResults?: boolean;
+  /** Clock in ms for delays, latencies and throughput; injectable for tests. Default `performance.now`. */
+  now?: () => number;
 }
 
 /** What a {@link BatchProcessor} has done. */
@@ -87,6 +89,7 @@ export class BatchProcessor<I, O> {
   readonly #concurrency: number;
   readonly #adaptive: Required<AdaptiveBatching> | undefined;
   readonly #perItemResults: boolean;
+  readonly #now: () => number;
   #size: number;
   readonly #queue: Pending<I, O>[] = [];
   #running = 0;
@@ -107,6 +110,7 @@ export class BatchProcessor<I, O> {
     this.#maxDelayMs = requireNonNegative('maxDelayMs', options.maxDelayMs ?? 0);
     this.#concurrency = requireInteger('concurrency', options.concurrency ?? 1);
     this.#perItemResults = options.perItemResults ?? false;
+    this.#now = options.now ?? (() => performance.now());
     if (options.adaptive) {
       const minBatchSize = requireInteger(
         'adaptive.minBatchSize',
@@ -130,7 +134,7 @@ export class BatchProcessor<I, O> {
     if (this.#closed)
       return Promise.reject(new TaskCancelledError('the batch processor is closed'));
     return new Promise<O>((resolve, reject) => {
-      const arrivedAt = performance.now();
+      const arrivedAt = this.#now();
       this.#firstArrival ??= arrivedAt;
       this.#queue.push({ item, resolve, reject, arrivedAt });
       this.#schedule();
@@ -147,7 +151,7 @@ export class BatchProcessor<I, O> {
 
   stats(): BatchStats {
     const elapsed =
-      this.#firstArrival === undefined ? 0 : (performance.now() - this.#firstArrival) / 1000;
+      this.#firstArrival === undefined ? 0 : (this.#now() - this.#firstArrival) / 1000;
     return {
       items: this.#items,
       batches: this.#batches,
@@ -172,7 +176,7 @@ export class BatchProcessor<I, O> {
   #schedule(): void {
     while (this.#running < this.#concurrency && this.#queue.length > 0) {
       const oldest = this.#queue[0] as Pending<I, O>;
-      const waited = performance.now() - oldest.arrivedAt;
+      const waited = this.#now() - oldest.arrivedAt;
       if (this.#queue.length < this.#size && waited < this.#maxDelayMs) {
         // Not full yet and still within the delay: come back when the delay is up.
         if (this.#timer === undefined) {
@@ -191,7 +195,7 @@ export class BatchProcessor<I, O> {
 
   async #run(batch: Pending<I, O>[]): Promise<void> {
     this.#running += 1;
-    const started = performance.now();
+    const started = this.#now();
     for (const pending of batch) this.#queueDelay.record(started - pending.arrivedAt);
     this.#batchSizes[batch.length] = (this.#batchSizes[batch.length] ?? 0) + 1;
     try {
@@ -209,7 +213,7 @@ export class BatchProcessor<I, O> {
       this.#failedItems += batch.length;
       for (const pending of batch) pending.reject(error);
     } finally {
-      const latency = performance.now() - started;
+      const latency = this.#now() - started;
       this.#batchLatency.record(latency);
       this.#items += batch.length;
       this.#batches += 1;
