@@ -278,3 +278,20 @@ describe('ModelManager loading', () => {
     expect(summary?.latency.max).toBeCloseTo(18, 1);
   });
 });
+
+describe('ModelManager concurrency', () => {
+  it('reports a version added twice at the same moment as a typed error, keeping one', async () => {
+    const { manager, root } = await fresh();
+    const other = await ModelManager.open({ root });
+    open.push(other);
+    manager.registerModel(gpt);
+    const outcomes = await Promise.allSettled([
+      manager.addVersion('gpt2-tiny', '1.0.0', { path: await modelFolder('first') }),
+      other.addVersion('gpt2-tiny', '1.0.0', { path: await modelFolder('second') }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(InvalidModelInputError.isInstance(rejected?.reason)).toBe(true);
+    expect(manager.getModel('gpt2-tiny').versions).toEqual(['1.0.0']);
+  });
+});

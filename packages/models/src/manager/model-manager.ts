@@ -190,20 +190,31 @@ export class ModelManager {
       );
     }
     const digest = await this.#artifacts.import(options.path);
-    this.#db
-      .prepare(
-        `INSERT INTO versions (model_id, version, content_hash, size_bytes, metadata, source_run_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        modelId,
-        version,
-        digest.hash,
-        digest.size,
-        JSON.stringify(metadata),
-        options.sourceRunId ?? null,
-        this.#now(),
-      );
+    try {
+      this.#db
+        .prepare(
+          `INSERT INTO versions (model_id, version, content_hash, size_bytes, metadata, source_run_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          modelId,
+          version,
+          digest.hash,
+          digest.size,
+          JSON.stringify(metadata),
+          options.sourceRunId ?? null,
+          this.#now(),
+        );
+    } catch (error) {
+      // Another process added the same version between our check and this insert.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new InvalidModelInputError(
+          'version',
+          `${modelId}@${version} already exists; versions are immutable, add a new one`,
+        );
+      }
+      throw error;
+    }
     return this.getVersion(modelId, version);
   }
 
