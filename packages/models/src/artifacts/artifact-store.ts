@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { ArtifactTamperedError, PathEscapeError } from '../errors.js';
 import { type ArtifactDigest, digestOf, hashFiles, listFiles } from './content-hash.js';
 
 /**
  * Files on disk, addressed by content hash and kept apart from the metadata:
- * `<root>/<hash>/...`. An import copies into a private temporary folder, hashes
+ * `<root>/<hash>/...`. An import copies into a private staging folder, hashes
  * it, and renames it into place in one step, so a crash mid-import leaves only
- * a temporary folder (removed on the next open) and never a half artifact.
+ * a staging folder (removed by a later open once its importer is gone) and
+ * never a half artifact.
  */
 export class ArtifactStore {
   readonly root: string;
@@ -17,12 +19,17 @@ export class ArtifactStore {
     this.root = root;
   }
 
-  /** Opens the store at `root`, clearing temporary folders that crashed imports left. */
+  /**
+   * Opens the store at `root`, clearing staging folders that crashed imports
+   * left: those of importers on this host that are no longer running, and any
+   * older than a day. A live import's folder is never touched.
+   */
   static async open(root: string): Promise<ArtifactStore> {
     await mkdir(root, { recursive: true });
     for (const entry of await readdir(root)) {
-      if (entry.startsWith('.import-'))
+      if (entry.startsWith(STAGING_PREFIX) && (await isAbandoned(join(root, entry), entry))) {
         await rm(join(root, entry), { recursive: true, force: true });
+      }
     }
     return new ArtifactStore(root);
   }
@@ -30,8 +37,11 @@ export class ArtifactStore {
   /** Copies a folder or file into the store and returns its digest. Importing the same content twice is free. */
   async import(source: string): Promise<ArtifactDigest> {
     const { root, files } = await listFiles(source);
-    const staging = join(this.root, `.import-${randomUUID()}`);
+    const staging = join(this.root, stagingName(process.pid, hostname()));
     try {
+      // Created first, so that if it ever vanished the rename below fails
+      // instead of publishing an empty artifact under the hash.
+      await mkdir(staging);
       for (const file of files) {
         const target = join(staging, file.path);
         await mkdir(dirname(target), { recursive: true });
@@ -41,10 +51,7 @@ export class ArtifactStore {
       const digest = await hashFiles(staging, files);
       const destination = this.pathOf(digest.hash);
       if (await exists(destination)) await rm(staging, { recursive: true, force: true });
-      else {
-        await mkdir(staging, { recursive: true });
-        await rename(staging, destination);
-      }
+      else await rename(staging, destination);
       return digest;
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
@@ -80,6 +87,33 @@ export class ArtifactStore {
       throw new PathEscapeError(relativePath, 'leads outside the artifact');
     }
     return join(this.pathOf(hash), normalized);
+  }
+}
+
+const STAGING_PREFIX = '.import-';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `.import-<pid>@<host>@<uuid>`: '@' cannot occur in a host name, so the parts split cleanly. */
+export function stagingName(pid: number, host: string): string {
+  return `${STAGING_PREFIX}${pid}@${host}@${randomUUID()}`;
+}
+
+/** True for a staging folder whose importer (pid and host in its name) is gone, or that is over a day old. */
+async function isAbandoned(path: string, name: string): Promise<boolean> {
+  const [pid, host] = name.slice(STAGING_PREFIX.length).split('@');
+  if (host === hostname() && pid !== undefined && !isRunning(Number(pid))) return true;
+  const info = await stat(path).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > DAY_MS;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
