@@ -17,7 +17,7 @@ export function openDatabase(path: string): StoreDatabase {
   try {
     db = new Database(path);
     db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
+    enableWal(db);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     migrate(db);
@@ -28,6 +28,26 @@ export function openDatabase(path: string): StoreDatabase {
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
       throw new StoreCorruptError(path, { cause: error });
     throw error;
+  }
+}
+
+/**
+ * Switches the file to WAL (a setting the file keeps). Changing the journal
+ * mode needs a moment of exclusive access, and SQLite answers SQLITE_BUSY
+ * without waiting when another process is opening the same new store, so
+ * retry for a while.
+ */
+function enableWal(db: StoreDatabase): void {
+  const deadline = Date.now() + 10_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
   }
 }
 
