@@ -37,7 +37,8 @@ describe.skipIf(!redis)('BullJobQueue across processes', () => {
       queue.process(
         async (n) => {
           seen.push(n);
-          await new Promise((resolve) => setTimeout(resolve, 5));
+          // Long enough that one worker cannot drain the queue before the other is up.
+          await new Promise((resolve) => setTimeout(resolve, 40));
           return `${label}:${n}`;
         },
         { concurrency: 2 },
