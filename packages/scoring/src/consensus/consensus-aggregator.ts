@@ -1,5 +1,6 @@
 import {
   parseValidatorScore,
+  SchemaValidationError,
   type Score,
   type ValidatorScore,
   type ValidatorScoreInput,
@@ -225,9 +226,10 @@ function parseEntry(input: ValidatorScoreInput, index: number): ValidatorScore {
   try {
     return parseValidatorScore(input);
   } catch (error) {
-    const issue = (error as { issues?: { path: string; message: string }[] }).issues?.[0];
+    if (!SchemaValidationError.isInstance(error)) throw error;
+    const issue = error.issues[0];
     const path = issue?.path ? `.${issue.path}` : '';
-    throw new InvalidScoringInputError(`scores[${index}]${path}`, issue?.message ?? String(error), {
+    throw new InvalidScoringInputError(`scores[${index}]${path}`, issue?.message ?? error.message, {
       cause: error,
     });
   }

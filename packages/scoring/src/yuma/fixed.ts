@@ -108,13 +108,6 @@ export function toFloat(x: number): number {
   return x / ONE;
 }
 
-/** Sum of raw values (exact integer addition). */
-export function sum(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i += 1) total += values[i] ?? 0;
-  return total;
-}
-
 /** e truncated to I9F23 as substrate-fixed stores it, widened to I32F32. */
 const E_RAW = Math.floor(Math.E * 2 ** 23) * 2 ** 9;
 const I64_MAX = (1n << 63n) - 1n;

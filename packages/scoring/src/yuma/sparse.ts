@@ -13,11 +13,6 @@ export interface SparseRow {
  */
 export type SparseMatrix = SparseRow[];
 
-/** An empty matrix of `rows` rows. */
-export function emptyMatrix(rows: number): SparseMatrix {
-  return Array.from({ length: rows }, () => ({ idx: [], val: [] }));
-}
-
 /** Keeps the entries for which `keep(i, j, value)` holds (`vec_mask_sparse_matrix` and kin). */
 export function filterEntries(
   matrix: SparseMatrix,
