@@ -68,3 +68,86 @@ export class InvalidZkmlInputError extends ZkmlError {
     this.field = field;
   }
 }
+
+/** circom2 rejected or failed on a circuit; the message carries its diagnostics. */
+export class CircuitCompilationError extends ZkmlError {
+  static readonly code = 'MT_ZKML_COMPILATION_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<CircuitCompilationError>(
+    CircuitCompilationError.code,
+  );
+
+  readonly source: string;
+
+  constructor(source: string, diagnostics: string, options?: MtErrorOptions) {
+    super(
+      CircuitCompilationError.code,
+      `circom2 could not compile ${source}:\n${diagnostics}`,
+      options,
+    );
+    this.source = source;
+  }
+}
+
+/** A file a step needs is missing from a circuit folder; the message says which step makes it. */
+export class CircuitArtifactMissingError extends ZkmlError {
+  static readonly code = 'MT_ZKML_ARTIFACT_MISSING';
+  static override readonly isInstance = isMtErrorWithCode<CircuitArtifactMissingError>(
+    CircuitArtifactMissingError.code,
+  );
+
+  readonly path: string;
+
+  constructor(path: string, remedy: string, options?: MtErrorOptions) {
+    super(
+      CircuitArtifactMissingError.code,
+      `${path} is missing or unreadable; ${remedy}.`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
+/** Powers of tau, phase-2 or key export failed; `step` names the step. */
+export class TrustedSetupError extends ZkmlError {
+  static readonly code = 'MT_ZKML_SETUP_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<TrustedSetupError>(
+    TrustedSetupError.code,
+  );
+
+  readonly step: string;
+
+  constructor(step: string, problem: string, options?: MtErrorOptions) {
+    super(TrustedSetupError.code, `Trusted setup failed at ${step}: ${problem}`, options);
+    this.step = step;
+  }
+}
+
+/** A user-supplied powers-of-tau file does not have the pinned hash. */
+export class PtauHashMismatchError extends ZkmlError {
+  static readonly code = 'MT_ZKML_PTAU_HASH_MISMATCH';
+  static override readonly isInstance = isMtErrorWithCode<PtauHashMismatchError>(
+    PtauHashMismatchError.code,
+  );
+
+  readonly path: string;
+
+  constructor(path: string, expected: string, actual: string) {
+    super(
+      PtauHashMismatchError.code,
+      `Powers of tau file ${path} has blake2b-512 ${actual}, but ${expected} was pinned; the file is corrupt or not the ceremony you meant, so do not use it.`,
+    );
+    this.path = path;
+  }
+}
+
+/** The witness or the proof could not be computed (for example, an input outside the circuit's range). */
+export class ProofGenerationError extends ZkmlError {
+  static readonly code = 'MT_ZKML_PROOF_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<ProofGenerationError>(
+    ProofGenerationError.code,
+  );
+
+  constructor(problem: string, options?: MtErrorOptions) {
+    super(ProofGenerationError.code, `Proof generation failed: ${problem}`, options);
+  }
+}

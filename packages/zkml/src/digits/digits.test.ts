@@ -1,16 +1,22 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CircuitCompiler } from '../compile/circuit-compiler.js';
 import { UnsupportedOnnxOpError } from '../errors.js';
 import { argmax, evaluateMlp, type Mlp } from '../onnx/mlp.js';
 import { parseOnnxMlp } from '../onnx/parse-onnx.js';
+import { loadSnarkjs } from '../prove/load-snarkjs.js';
 import {
   evaluateFixedPoint,
   floorShift,
   measureQuantizationError,
+  quantizationErrorBound,
   quantizeMlp,
 } from '../quantize/fixed-point-mlp.js';
 import { loadMnist } from '../test-support/mnist-data.js';
+import { runOnnx } from '../test-support/run-onnx.js';
 import { exportMlpToOnnx } from './export-onnx.js';
 import { accuracy, trainMlp } from './train-mlp.js';
 
@@ -21,24 +27,6 @@ beforeAll(() => {
   data = loadMnist(0.2);
   model = trainMlp(data.train, 10, { hidden: 32, epochs: 3, seed: 7 });
 }, 120_000);
-
-async function runOnnx(bytes: Uint8Array, inputs: number[][]): Promise<number[][]> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await session.run({
-      input: new ort.Tensor('float32', Float32Array.from(inputs.flat()), [
-        inputs.length,
-        inputs[0]?.length ?? 0,
-      ]),
-    });
-    const logits = out.logits as ort.Tensor;
-    const width = logits.dims[1] ?? 0;
-    const values = Array.from(logits.data as Float32Array);
-    return inputs.map((_, r) => values.slice(r * width, (r + 1) * width));
-  } finally {
-    await session.release();
-  }
-}
 
 describe('the digits model', () => {
   it('learns real handwritten digits: held-out accuracy above 85 %', () => {
@@ -81,6 +69,37 @@ describe('the digits model', () => {
       if (evaluateFixedPoint(fixed, x).predicted === argmax(fromOrt[r] ?? [])) agree += 1;
     });
     expect(agree).toBeGreaterThanOrEqual(99);
+  });
+});
+
+describe('the digits circuit', () => {
+  it('computes, inside the circuit, the fixed-point logits exactly: within the stated bound of onnxruntime, same argmax', async () => {
+    const bytes = exportMlpToOnnx(model, 'digits');
+    const dir = await mkdtemp(join(tmpdir(), 'mt-digits-circuit-'));
+    const circuit = await new CircuitCompiler().compileModel(bytes, dir, { inputBits: 10 });
+    const { model: fixed } = quantizeMlp(parseOnnxMlp(bytes), 8);
+    const sample = data.test.inputs.filter((_, i) => i % 97 === 0).slice(0, 12);
+    const fromOrt = await runOnnx(bytes, sample);
+    const snarkjs = await loadSnarkjs();
+    for (const [r, x] of sample.entries()) {
+      const wtns = join(dir, `w${r}.wtns`);
+      await snarkjs.wtns.calculate(await circuit.witnessInput(x), circuit.build('O2').wasm, wtns);
+      const witness = await snarkjs.wtns.exportJson(wtns);
+      const signals = witness.slice(1, 1 + 10 + 3).map(String);
+      const decoded = circuit.decode(signals);
+      const reference = evaluateFixedPoint(fixed, x);
+      expect(decoded.outputs).toEqual(reference.outputs);
+      expect(decoded.inputHash).toBe(circuit.inputHash(x));
+      expect(decoded.modelHash).toBe(circuit.metadata.modelHash);
+      const bound = quantizationErrorBound(model, fixed, x);
+      const ort = fromOrt[r] ?? [];
+      decoded.outputs.forEach((value, c) => {
+        expect(Math.abs(value - (ort[c] ?? Number.NaN))).toBeLessThanOrEqual(
+          (bound[c] ?? 0) + 1e-4,
+        );
+      });
+      expect(decoded.predicted).toBe(argmax(ort));
+    }
   });
 });
 

@@ -78,6 +78,19 @@ export function quantizeMlp(
   };
 }
 
+/** One dense layer in fixed point: `floor((b + Σ W·x) / 2^S)`, as the circuit computes it. */
+function applyDense(
+  layer: FixedDenseLayer,
+  values: readonly bigint[],
+  scaleBits: number,
+): bigint[] {
+  return layer.weights.map((row, o) => {
+    let acc = layer.bias[o] ?? 0n;
+    for (let i = 0; i < row.length; i += 1) acc += (row[i] ?? 0n) * (values[i] ?? 0n);
+    return floorShift(acc, scaleBits);
+  });
+}
+
 /**
  * Runs the fixed-point model exactly as the circuit does: the input at 2^S,
  * each dense layer's accumulator at 2^(2S) shifted back down with floor
@@ -100,11 +113,7 @@ export function evaluateFixedPoint(
       values = values.map((v) => (v > 0n ? v : 0n));
       continue;
     }
-    values = layer.weights.map((row, o) => {
-      let acc = layer.bias[o] ?? 0n;
-      for (let i = 0; i < row.length; i += 1) acc += (row[i] ?? 0n) * (values[i] ?? 0n);
-      return floorShift(acc, model.scaleBits);
-    });
+    values = applyDense(layer, values, model.scaleBits);
   }
   const outputs = values.map((v) => Number(v) / 2 ** model.scaleBits);
   return { logits: values, outputs, predicted: argmax(outputs) };
@@ -136,4 +145,39 @@ export function measureQuantizationError(
     meanAbsError: count === 0 ? 0 : total / count,
     argmaxAgreement: samples.length === 0 ? 1 : agree / samples.length,
   };
+}
+
+/**
+ * A worst-case bound, per output, on |float output − fixed-point output| for
+ * one input: the input's rounding (half a unit), each weight's and bias's
+ * rounding, and the floor of every shift (under one unit), carried through
+ * the layers (ReLU never widens it). The circuit computes the fixed-point
+ * output exactly, so this bounds its distance from the float model too.
+ */
+export function quantizationErrorBound(
+  float: Mlp,
+  fixed: FixedPointMlp,
+  input: readonly number[],
+): number[] {
+  const unit = 2 ** -fixed.scaleBits;
+  let error = input.map(() => unit / 2);
+  let values = input.map((x) => toFixed(x, fixed.scaleBits));
+  fixed.layers.forEach((layer, l) => {
+    const exact = float.layers[l];
+    if (layer.kind === 'relu' || exact?.kind !== 'dense') {
+      values = values.map((v) => (v > 0n ? v : 0n));
+      return;
+    }
+    error = layer.weights.map((row, o) => {
+      let bound = unit + Math.abs(Number(layer.bias[o] ?? 0n) * unit * unit - (exact.bias[o] ?? 0));
+      row.forEach((w, i) => {
+        const weight = exact.weights[o]?.[i] ?? 0;
+        bound += Math.abs(weight) * (error[i] ?? 0);
+        bound += Math.abs(Number(w) * unit - weight) * Math.abs(Number(values[i] ?? 0n) * unit);
+      });
+      return bound;
+    });
+    values = applyDense(layer, values, fixed.scaleBits);
+  });
+  return error;
 }

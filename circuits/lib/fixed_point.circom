@@ -1,0 +1,54 @@
+pragma circom 2.1.0;
+
+// Fixed-point gadgets for ModernTensor's ML circuits. Values are signed
+// integers held as field elements (a negative v is p - |v|); a layer's
+// accumulator sits at scale 2^(2S) and is shifted back to 2^S.
+
+include "circomlib/circuits/bitify.circom";
+
+// out = floor(in / 2^S) and nonneg = [in >= 0], for -2^K <= in < 2^K.
+// One bit decomposition of in + 2^K gives everything: its top bit is the
+// sign, the bits from S up are the shifted value (offset by 2^(K-S)), and
+// the low S bits are the remainder, range-checked for free. The same
+// decomposition bounds in, so an overflowing accumulator has no witness.
+// Cost: K+1 constraints.
+template SignedShift(K, S) {
+    assert(K >= S);
+    assert(K < 250);
+    signal input in;
+    signal output out;
+    signal output nonneg;
+
+    component bits = Num2Bits(K + 1);
+    bits.in <== in + (1 << K);
+
+    var shifted = 0;
+    for (var i = S; i <= K; i++) {
+        shifted += bits.out[i] * (1 << (i - S));
+    }
+    nonneg <== bits.out[K];
+    out <== shifted - (1 << (K - S));
+}
+
+// out = max(0, floor(in / 2^S)) for -2^K <= in < 2^K. Cost: K+2 constraints.
+template ShiftReLU(K, S) {
+    signal input in;
+    signal output out;
+
+    component shift = SignedShift(K, S);
+    shift.in <== in;
+    out <== shift.out * shift.nonneg;
+}
+
+// Checks -2^(B-1) <= in < 2^(B-1) and outputs in + 2^(B-1), which lies in
+// [0, 2^B) and so packs injectively into B bits. Cost: B constraints.
+template SignedRange(B) {
+    assert(B >= 1);
+    assert(B < 250);
+    signal input in;
+    signal output offset;
+
+    component bits = Num2Bits(B);
+    bits.in <== in + (1 << (B - 1));
+    offset <== in + (1 << (B - 1));
+}

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
+import { toFixed } from '../quantize/fixed-point-mlp.js';
+import { type CircuitMetadata, publicSignalCount } from './circuit-metadata.js';
+import { FIELD_PRIME, packedPoseidon } from './packed-poseidon.js';
+
+/** Compiler optimisation level: O2 for Groth16 (fewer constraints), O1 for PLONK (sparse, far fewer gates). */
+export type Optimization = 'O1' | 'O2';
+
+/** The model outputs a proof attests to, decoded from its public signals. */
+export interface DecodedOutputs {
+  /** The logits in float units (the fixed-point values divided by 2^S). */
+  outputs: number[];
+  /** The predicted class (an index of a largest logit). */
+  predicted: number;
+  /** The model commitment the proof is bound to. */
+  modelHash: string;
+  /** The packed Poseidon hash of the quantised input. */
+  inputHash: string;
+}
+
+/** File names inside a circuit folder. */
+export const circuitFiles = {
+  source: 'circuit.circom',
+  metadata: 'circuit.json',
+  weights: 'weights.json',
+  verificationKey: 'verification_key.json',
+  setup: 'setup.json',
+} as const;
+
+function toSigned(value: bigint): bigint {
+  return value > FIELD_PRIME / 2n ? value - FIELD_PRIME : value;
+}
+
+async function readJson<T>(path: string, remedy: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error) {
+    throw new CircuitArtifactMissingError(path, remedy, { cause: error });
+  }
+}
+
+/**
+ * A compiled model circuit: a folder written by `CircuitCompiler` holding the
+ * Circom source, `circuit.json`, the compiled builds (`O2/`, `O1/`) and, after
+ * setup, the proving and verification keys.
+ *
+ * @example
+ * ```ts
+ * const circuit = await Circuit.load('build/digits');
+ * circuit.inputHash(pixels); // what the proof's inputHash signal must equal
+ * ```
+ */
+export class Circuit {
+  private constructor(
+    readonly dir: string,
+    readonly metadata: CircuitMetadata,
+  ) {}
+
+  /** Reads the circuit folder `dir`. */
+  static async load(dir: string): Promise<Circuit> {
+    const metadata = await readJson<CircuitMetadata>(
+      join(dir, circuitFiles.metadata),
+      'compile the model first (mt-zkml compile MODEL.onnx --out DIR)',
+    );
+    if (metadata.format !== 'mt-zkml-circuit/1') {
+      throw new CircuitArtifactMissingError(
+        join(dir, circuitFiles.metadata),
+        `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/1; recompile the model`,
+      );
+    }
+    return new Circuit(dir, metadata);
+  }
+
+  /** Paths of the compiled build at `optimization`. */
+  build(optimization: Optimization): { dir: string; r1cs: string; wasm: string } {
+    const dir = join(this.dir, optimization);
+    return {
+      dir,
+      r1cs: join(dir, 'circuit.r1cs'),
+      wasm: join(dir, 'circuit_js', 'circuit.wasm'),
+    };
+  }
+
+  /** A file in the circuit folder. */
+  file(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /**
+   * The input quantised as the circuit takes it.
+   *
+   * @throws InvalidZkmlInputError when the length is wrong or a value is
+   *   not finite or outside the circuit's input range.
+   */
+  quantizeInput(input: readonly number[]): bigint[] {
+    const { inputSize, inputBits, scaleBits } = this.metadata;
+    if (!Array.isArray(input) || input.length !== inputSize) {
+      throw new InvalidZkmlInputError(
+        'input',
+        `must be an array of ${inputSize} numbers, got ${Array.isArray(input) ? input.length : typeof input}`,
+      );
+    }
+    const limit = 1n << BigInt(inputBits - 1);
+    return input.map((value, i) => {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InvalidZkmlInputError(`input[${i}]`, `must be a finite number, got ${value}`);
+      }
+      const fixed = toFixed(value, scaleBits);
+      if (fixed < -limit || fixed >= limit) {
+        throw new InvalidZkmlInputError(
+          `input[${i}]`,
+          `${value} is outside the circuit's input range [${-Number(limit) / 2 ** scaleBits}, ${Number(limit) / 2 ** scaleBits}); compile with a larger inputBits`,
+        );
+      }
+      return fixed;
+    });
+  }
+
+  /** The `inputHash` public signal a proof on `input` carries. */
+  inputHash(input: readonly number[]): string {
+    return packedPoseidon(this.quantizeInput(input), this.metadata.inputBits).toString();
+  }
+
+  /** The witness input for `input`: the quantised values, plus the weights in private mode. */
+  async witnessInput(input: readonly number[]): Promise<Record<string, unknown>> {
+    const witness: Record<string, unknown> = {
+      x: this.quantizeInput(input).map(String),
+    };
+    if (this.metadata.mode === 'private') {
+      const weights = await readJson<{ layers: { weights: string[][]; bias: string[] }[] }>(
+        this.file(circuitFiles.weights),
+        'private-mode proofs need the quantised weights that compile writes there',
+      );
+      weights.layers.forEach((layer, l) => {
+        witness[`w${l}`] = layer.weights;
+        witness[`b${l}`] = layer.bias;
+      });
+    }
+    return witness;
+  }
+
+  /**
+   * Reads the public signals of a proof of this circuit.
+   *
+   * @throws InvalidZkmlInputError when their number or form is wrong.
+   */
+  decode(publicSignals: readonly string[]): DecodedOutputs {
+    const { outputSize, scaleBits } = this.metadata;
+    if (publicSignals.length !== publicSignalCount(this.metadata)) {
+      throw new InvalidZkmlInputError(
+        'publicSignals',
+        `has ${publicSignals.length} values; this circuit has ${publicSignalCount(this.metadata)}`,
+      );
+    }
+    const values = publicSignals.map((signal, i) => {
+      if (!/^(0|[1-9][0-9]*)$/.test(signal)) {
+        throw new InvalidZkmlInputError(`publicSignals[${i}]`, 'must be a decimal field element');
+      }
+      return BigInt(signal);
+    });
+    return {
+      outputs: values.slice(0, outputSize).map((v) => Number(toSigned(v)) / 2 ** scaleBits),
+      predicted: Number(values[outputSize]),
+      modelHash: String(values[outputSize + 1]),
+      inputHash: String(values[outputSize + 2]),
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import * as poseidonLite from 'poseidon-lite';
+import { InvalidZkmlInputError } from '../errors.js';
+
+/** The BN254 scalar field order: every circuit value lives modulo this prime. */
+export const FIELD_PRIME =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+type PoseidonFn = (inputs: bigint[]) => bigint;
+
+const poseidonByArity: readonly (PoseidonFn | undefined)[] = [
+  undefined,
+  poseidonLite.poseidon1,
+  poseidonLite.poseidon2,
+  poseidonLite.poseidon3,
+  poseidonLite.poseidon4,
+  poseidonLite.poseidon5,
+  poseidonLite.poseidon6,
+  poseidonLite.poseidon7,
+  poseidonLite.poseidon8,
+  poseidonLite.poseidon9,
+  poseidonLite.poseidon10,
+  poseidonLite.poseidon11,
+  poseidonLite.poseidon12,
+  poseidonLite.poseidon13,
+  poseidonLite.poseidon14,
+  poseidonLite.poseidon15,
+  poseidonLite.poseidon16,
+];
+
+/** circomlib's Poseidon over 1 to 16 field elements. */
+export function poseidon(inputs: readonly bigint[]): bigint {
+  const hash = poseidonByArity[inputs.length];
+  if (!hash) {
+    throw new InvalidZkmlInputError(
+      'poseidon inputs',
+      `Poseidon takes 1 to 16 inputs, got ${inputs.length}`,
+    );
+  }
+  return hash([...inputs]);
+}
+
+/** The number of bits that holds every value of `values` as a signed integer: −2^(B−1) ≤ v < 2^(B−1). */
+export function signedBitsFor(values: Iterable<bigint>): number {
+  let max = 0n;
+  for (const v of values) {
+    const need = v < 0n ? -v - 1n : v;
+    if (need > max) max = need;
+  }
+  return max.toString(2).length + (max === 0n ? 0 : 1);
+}
+
+/**
+ * The commitment `circuits/lib/packed_poseidon.circom` computes: each value
+ * is offset by 2^(bits−1) into [0, 2^bits), floor(253 / bits) values are
+ * packed per field element, and the elements are absorbed 15 at a time
+ * after the count: `h_0 = n`, `h_c = Poseidon(h_{c−1}, chunk_c)`.
+ *
+ * @throws InvalidZkmlInputError when a value does not fit in `bits` signed bits.
+ */
+export function packedPoseidon(values: readonly bigint[], bits: number): bigint {
+  if (values.length === 0) throw new InvalidZkmlInputError('values', 'must not be empty');
+  if (!Number.isInteger(bits) || bits < 1 || bits > 249) {
+    throw new InvalidZkmlInputError('bits', `must be an integer from 1 to 249, got ${bits}`);
+  }
+  const offset = 1n << BigInt(bits - 1);
+  const perElement = Math.floor(253 / bits);
+  const packed: bigint[] = [];
+  for (let start = 0; start < values.length; start += perElement) {
+    let acc = 0n;
+    values.slice(start, start + perElement).forEach((value, j) => {
+      const shifted = value + offset;
+      if (shifted < 0n || shifted >= offset * 2n) {
+        throw new InvalidZkmlInputError(
+          `values[${start + j}]`,
+          `${value} does not fit in ${bits} signed bits`,
+        );
+      }
+      acc += shifted << BigInt(bits * j);
+    });
+    packed.push(acc);
+  }
+  const width = Math.min(packed.length, 15);
+  let state = BigInt(values.length);
+  for (let start = 0; start < packed.length; start += width) {
+    const chunk = packed.slice(start, start + width);
+    while (chunk.length < width) chunk.push(0n);
+    state = poseidon([state, ...chunk]);
+  }
+  return state;
+}

@@ -1,0 +1,35 @@
+import type { ProofSystem } from '@mt/protocol';
+import { loadSnarkjs } from './load-snarkjs.js';
+
+/** A job for the proof worker pool. */
+export type ProofWorkerTask =
+  | {
+      kind: 'prove';
+      system: ProofSystem;
+      wasm: string;
+      zkey: string;
+      input: Record<string, unknown>;
+    }
+  | {
+      kind: 'verify';
+      system: ProofSystem;
+      verificationKey: Record<string, unknown>;
+      publicSignals: string[];
+      proof: Record<string, unknown>;
+    };
+
+/** The worker's answer to a job. */
+export type ProofWorkerResult =
+  | { proof: Record<string, unknown>; publicSignals: string[] }
+  | { valid: boolean };
+
+/** Runs one job in a pool thread: witness and proof, or verification. */
+export default async function runProofTask(task: ProofWorkerTask): Promise<ProofWorkerResult> {
+  const snarkjs = await loadSnarkjs();
+  if (task.kind === 'prove') {
+    return snarkjs[task.system].fullProve(task.input, task.wasm, task.zkey);
+  }
+  return {
+    valid: await snarkjs[task.system].verify(task.verificationKey, task.publicSignals, task.proof),
+  };
+}

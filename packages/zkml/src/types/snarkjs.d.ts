@@ -1,0 +1,106 @@
+// snarkjs ships no types; these cover the calls @mt/zkml makes.
+declare module 'snarkjs' {
+  export interface SnarkjsLogger {
+    debug(message: string): void;
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string): void;
+  }
+  export type SnarkjsProof = Record<string, unknown>;
+  export type VerificationKey = Record<string, unknown>;
+  type ZkeySource = string | Uint8Array;
+  type WitnessInput = Record<string, unknown>;
+
+  export const groth16: {
+    fullProve(
+      input: WitnessInput,
+      wasm: string | Uint8Array,
+      zkey: ZkeySource,
+      logger?: SnarkjsLogger,
+    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
+    verify(
+      vk: VerificationKey,
+      publicSignals: readonly string[],
+      proof: SnarkjsProof,
+      logger?: SnarkjsLogger,
+    ): Promise<boolean>;
+    exportSolidityCallData(proof: SnarkjsProof, publicSignals: readonly string[]): Promise<string>;
+  };
+  export const plonk: {
+    setup(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<unknown>;
+    fullProve(
+      input: WitnessInput,
+      wasm: string | Uint8Array,
+      zkey: ZkeySource,
+      logger?: SnarkjsLogger,
+    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
+    verify(
+      vk: VerificationKey,
+      publicSignals: readonly string[],
+      proof: SnarkjsProof,
+      logger?: SnarkjsLogger,
+    ): Promise<boolean>;
+    exportSolidityCallData(proof: SnarkjsProof, publicSignals: readonly string[]): Promise<string>;
+  };
+  export const zKey: {
+    newZKey(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<unknown>;
+    contribute(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      entropy: string,
+      logger?: SnarkjsLogger,
+    ): Promise<unknown>;
+    exportVerificationKey(zkey: string, logger?: SnarkjsLogger): Promise<VerificationKey>;
+    exportSolidityVerifier(
+      zkey: string,
+      templates: Record<string, string>,
+      logger?: SnarkjsLogger,
+    ): Promise<string>;
+  };
+  export const powersOfTau: {
+    newAccumulator(
+      curve: unknown,
+      power: number,
+      file: string,
+      logger?: SnarkjsLogger,
+    ): Promise<unknown>;
+    contribute(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      entropy: string,
+      logger?: SnarkjsLogger,
+    ): Promise<unknown>;
+    beacon(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      beaconHash: string,
+      numIterationsExp: number,
+      logger?: SnarkjsLogger,
+    ): Promise<unknown>;
+    preparePhase2(oldPtau: string, newPtau: string, logger?: SnarkjsLogger): Promise<unknown>;
+    truncate(ptau: string, template: string, logger?: SnarkjsLogger): Promise<unknown>;
+  };
+  export const r1cs: {
+    info(
+      file: string,
+      logger?: SnarkjsLogger,
+    ): Promise<{
+      nConstraints: number;
+      nPubInputs: number;
+      nOutputs: number;
+      nPrvInputs: number;
+      nVars: number;
+      nLabels: number;
+    }>;
+  };
+  export const wtns: {
+    calculate(input: WitnessInput, wasm: string, wtnsFile: string): Promise<void>;
+    exportJson(wtnsFile: string): Promise<bigint[]>;
+  };
+  export const curves: {
+    getCurveFromName(name: string, singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
+  };
+}
