@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  Circuit,
-  type Circuit as CircuitType,
-  circuitFiles,
-  type Optimization,
-} from '../circuit/circuit.js';
+import { Circuit, circuitFiles, type Optimization } from '../circuit/circuit.js';
 import { metadataOf } from '../circuit/circuit-metadata.js';
 import { type CircuitMode, planCircuit } from '../circuit/circuit-plan.js';
 import { generateCircom } from '../circuit/generate-circom.js';
@@ -95,7 +90,7 @@ export class CircuitCompiler {
     onnx: string | Uint8Array,
     outDir: string,
     options: CompileModelOptions = {},
-  ): Promise<CircuitType> {
+  ): Promise<Circuit> {
     const bytes = typeof onnx === 'string' ? await readFile(onnx) : onnx;
     const mlp = parseOnnxMlp(bytes);
     const { model, report } = quantizeMlp(mlp, options.scaleBits ?? 8);
@@ -131,7 +126,7 @@ export class CircuitCompiler {
 
   /** Compiles `circuit` at `optimization` unless an up-to-date build is there. */
   ensureBuild(
-    circuit: CircuitType,
+    circuit: Circuit,
     optimization: Optimization,
     signal?: AbortSignal,
   ): Promise<CompiledBuild> {
@@ -144,16 +139,17 @@ export class CircuitCompiler {
   /**
    * Compiles any Circom file that includes our templates or circomlib into
    * `outDir` (`<name>.r1cs`, `<name>_js/<name>.wasm`), unless an up-to-date
-   * build is there.
+   * build is there. `templates` replaces the folder of our templates on the
+   * include path (the repository's `circuits/lib` compiles against itself).
    */
   async compileFile(
     source: string,
     outDir: string,
-    options: { optimization?: Optimization; signal?: AbortSignal } = {},
+    options: { optimization?: Optimization; signal?: AbortSignal; templates?: string } = {},
   ): Promise<CompiledBuild> {
     const optimization = options.optimization ?? 'O2';
     const { circomVersion, circomlibRoot } = toolPaths();
-    const libDir = templatesDir();
+    const libDir = resolve(options.templates ?? templatesDir());
     const absoluteSource = resolve(source);
     const name = absoluteSource.replace(/^.*[\\/]/, '').replace(/\.circom$/, '');
     const dir = resolve(outDir);

@@ -1,0 +1,131 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIELD_PRIME, floorShift, packedPoseidon } from '@mt/zkml';
+import fc from 'fast-check';
+import * as snarkjs from 'snarkjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const build = fileURLToPath(new URL('../build/', import.meta.url));
+let scratch: string;
+let count = 0;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'mt-gadgets-'));
+});
+
+/** The harness's outputs for `input`, as signed integers (the witness of the built circuit). */
+async function outputs(
+  harness: string,
+  input: Record<string, unknown>,
+  n: number,
+): Promise<bigint[]> {
+  const file = join(scratch, `${count++}.wtns`);
+  const wasm = join(
+    build,
+    `${harness}_harness`,
+    `${harness}_harness_js`,
+    `${harness}_harness.wasm`,
+  );
+  await snarkjs.wtns.calculate(input, wasm, file);
+  const witness: bigint[] = await snarkjs.wtns.exportJson(file);
+  return witness.slice(1, 1 + n).map((v) => (v > FIELD_PRIME / 2n ? v - FIELD_PRIME : v));
+}
+
+const big = (n: number) => String(n);
+const runs = { numRuns: 40 };
+
+describe('SignedShift(20, 8) and ShiftReLU(20, 8)', () => {
+  it('floor-divide by 2^8 and give the sign, for every value in [-2^20, 2^20)', async () => {
+    const edges = [-(2 ** 20), -257, -256, -255, -1, 0, 1, 255, 256, 2 ** 20 - 1];
+    const check = async (value: number) => {
+      const [out, nonneg] = await outputs('signed_shift', { in: big(value) }, 2);
+      expect(out).toBe(floorShift(BigInt(value), 8));
+      expect(nonneg).toBe(value >= 0 ? 1n : 0n);
+      const [relu] = await outputs('shift_relu', { in: big(value) }, 1);
+      expect(relu).toBe(value >= 0 ? floorShift(BigInt(value), 8) : 0n);
+    };
+    for (const value of edges) await check(value);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -(2 ** 20), max: 2 ** 20 - 1 }), check),
+      runs,
+    );
+  });
+
+  it('have no witness for a value outside the range (an overflowing accumulator)', async () => {
+    for (const value of [2 ** 20, -(2 ** 20) - 1, 2 ** 40]) {
+      await expect(outputs('signed_shift', { in: big(value) }, 2)).rejects.toThrow(
+        /Assert Failed|Error in template/,
+      );
+    }
+  });
+});
+
+describe('SignedRange(10)', () => {
+  it('offsets values in [-512, 512) and refuses the rest', async () => {
+    for (const value of [-512, -1, 0, 511]) {
+      expect(await outputs('signed_range', { in: big(value) }, 1)).toEqual([BigInt(value + 512)]);
+    }
+    for (const value of [512, -513]) {
+      await expect(outputs('signed_range', { in: big(value) }, 1)).rejects.toThrow();
+    }
+  });
+});
+
+describe('Argmax(5, 20)', () => {
+  it('finds the first largest of signed values', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -(2 ** 20), max: 2 ** 20 - 1 }), { minLength: 5, maxLength: 5 }),
+        async (values) => {
+          const [index, max] = await outputs('argmax', { in: values.map(big) }, 2);
+          const best = values.indexOf(Math.max(...values));
+          expect(index).toBe(BigInt(best));
+          expect(max).toBe(BigInt(values[best] ?? 0));
+        },
+      ),
+      runs,
+    );
+  });
+});
+
+describe('PackedPoseidon(40, 10)', () => {
+  it('equals the TypeScript packedPoseidon of @mt/zkml', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: -512, max: 511 }), { minLength: 40, maxLength: 40 }),
+        async (values) => {
+          const [hash] = await outputs('packed_poseidon', { in: values.map(big) }, 1);
+          const expected = packedPoseidon(values.map(BigInt), 10);
+          expect((hash ?? 0n) < 0n ? (hash ?? 0n) + FIELD_PRIME : hash).toBe(expected);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
+  it('has no witness when a value does not fit its bits (so packing stays injective)', async () => {
+    const values = Array.from({ length: 40 }, () => '0');
+    values[7] = '512';
+    await expect(outputs('packed_poseidon', { in: values }, 1)).rejects.toThrow();
+  });
+});
+
+describe('DensePrivate(3, 2)', () => {
+  it('accumulates b + W·x with private weights', async () => {
+    const acc = await outputs(
+      'dense_private',
+      {
+        x: ['3', '-2', '5'],
+        weights: [
+          ['1', '2', '3'],
+          ['-4', '0', '7'],
+        ],
+        bias: ['10', '-1'],
+      },
+      2,
+    );
+    expect(acc).toEqual([10n + 3n - 4n + 15n, -1n - 12n + 35n]);
+  });
+});

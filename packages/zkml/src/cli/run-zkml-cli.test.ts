@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportMlpToOnnx } from '../digits/export-onnx.js';
+import { sampleInputs, smallMlp } from '../test-support/small-model.js';
+import { runZkmlCli } from './run-zkml-cli.js';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../dist/cli/mt-zkml.js', import.meta.url));
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runZkmlCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs the built bin in its own process: it must exit by itself, with snarkjs's threads released. */
+async function binary(args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 60_000 });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; killed?: boolean };
+    if (failed.killed) throw new Error('mt-zkml did not exit');
+    return { code: failed.code, stdout: failed.stdout };
+  }
+}
+
+describe('mt-zkml', () => {
+  let work: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mt-zkml-cli-'));
+    dir = join(work, 'circuit');
+    await writeFile(join(work, 'model.onnx'), exportMlpToOnnx(smallMlp([8, 5, 4], 21)));
+    await writeFile(join(work, 'input.json'), JSON.stringify({ input: sampleInputs(8, 1, 2)[0] }));
+  });
+
+  it('compiles, sets up, proves, verifies and exports, with progress on stderr', async () => {
+    const compiled = await cli(['compile', join(work, 'model.onnx'), '--out', dir, '--scale', '8']);
+    expect(compiled.code).toBe(0);
+    expect(JSON.parse(compiled.stdout)).toMatchObject({
+      mode: 'public',
+      inputSize: 8,
+      outputSize: 4,
+    });
+    expect(compiled.stderr).toMatch(/Compiled circuit \(O2\): \d+ non-linear constraints/);
+
+    const again = await cli(['compile', join(work, 'model.onnx'), '--out', dir]);
+    expect(again.stderr).toContain('up to date');
+
+    const setup = await cli(['setup', dir]);
+    expect(setup.code).toBe(0);
+    expect(setup.stderr).toContain('INSECURE DEVELOPMENT SETUP');
+    expect(JSON.parse(setup.stdout)).toMatchObject({ system: 'groth16', development: true });
+
+    const proved = await cli([
+      'prove',
+      dir,
+      '--input',
+      join(work, 'input.json'),
+      '--out',
+      join(work, 'proof.json'),
+    ]);
+    expect(proved.code).toBe(0);
+    const proof = JSON.parse(await readFile(join(work, 'proof.json'), 'utf8'));
+    expect(proof).toMatchObject({ system: 'groth16', proof: { protocol: 'groth16' } });
+    expect(proof.outputs).toHaveLength(4);
+
+    const verified = await binary([
+      'verify',
+      dir,
+      join(work, 'proof.json'),
+      '--input',
+      join(work, 'input.json'),
+    ]);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true });
+
+    const exported = await cli(['export-verifier', dir, '--out', join(work, 'Verifier.sol')]);
+    expect(exported.code).toBe(0);
+    expect(await readFile(join(work, 'Verifier.sol'), 'utf8')).toContain(
+      'contract Groth16Verifier',
+    );
+  });
+
+  it('exits 1 for an invalid proof and 2 for errors', async () => {
+    const proof = JSON.parse(await readFile(join(work, 'proof.json'), 'utf8'));
+    proof.publicSignals[0] = String(BigInt(proof.publicSignals[0]) + 1n);
+    delete proof.outputs;
+    await writeFile(join(work, 'tampered.json'), JSON.stringify(proof));
+    const tampered = await binary(['verify', dir, join(work, 'tampered.json')]);
+    expect(tampered.code).toBe(1);
+    expect(JSON.parse(tampered.stdout)).toMatchObject({ valid: false });
+
+    expect((await cli(['verify', dir, join(work, 'missing.json')])).code).toBe(2);
+    expect(
+      (await cli(['verify', join(work, 'nowhere'), join(work, 'proof.json')])).stderr,
+    ).toContain('compile the model first');
+    expect(
+      (await cli(['compile', join(work, 'input.json'), '--out', join(work, 'x')])).stderr,
+    ).toContain('MT_ZKML_MALFORMED_ONNX');
+    const usage = await cli(['setup', dir, '--system', 'stark']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--system must be groth16 or plonk');
+  });
+});
