@@ -20,6 +20,7 @@ import {
 import { exportSolidityVerifier } from '../setup/export-verifier.js';
 import { withSnarkjs } from '../setup/snarkjs-session.js';
 import { setupCircuit, verificationKeyHash } from '../setup/trusted-setup.js';
+import { deployVerifier } from '../test-support/evm-verifier.js';
 import { runOnnx } from '../test-support/run-onnx.js';
 import { sampleInputs, smallMlp } from '../test-support/small-model.js';
 import { proofFromBytes, proofFromJson, proofToBytes, proofToJson } from './proof-codec.js';
@@ -150,12 +151,18 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
     expect(stdout).toContain('OK!');
   });
 
-  it('exports a Solidity verifier', async () => {
+  it('exports a Solidity verifier that accepts the proof on an EVM and refuses a mutated signal', async () => {
     const source = await exportSolidityVerifier(a.circuit);
     expect(source).toContain(
       system === 'groth16' ? 'contract Groth16Verifier' : 'contract PlonkVerifier',
     );
-    expect(source).toContain('function verifyProof');
+    const verifyOnChain = await deployVerifier(source);
+    const calldata = (signals: string[]) =>
+      withSnarkjs((snarkjs) => snarkjs[system].exportSolidityCallData(proof.proof, signals));
+    expect(await verifyOnChain(await calldata(proof.publicSignals))).toBe(true);
+    const mutated = [...proof.publicSignals];
+    mutated[0] = bump(mutated[0] ?? '0');
+    expect(await verifyOnChain(await calldata(mutated))).toBe(false);
   });
 });
 
