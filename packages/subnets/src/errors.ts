@@ -1,4 +1,9 @@
-import { isMtErrorWithCodePrefix, MtError, type MtErrorOptions } from '@mt/protocol';
+import {
+  isMtErrorWithCode,
+  isMtErrorWithCodePrefix,
+  MtError,
+  type MtErrorOptions,
+} from '@mt/protocol';
 
 /** The prefix every error code of `@mt/subnets` starts with. */
 export const SUBNETS_ERROR_PREFIX = 'MT_SUBNETS_';
@@ -13,5 +18,48 @@ export class SubnetError extends MtError {
 
   constructor(code: `MT_SUBNETS_${string}`, message: string, options?: MtErrorOptions) {
     super(code, message, options);
+  }
+}
+
+/**
+ * A failure worth another try (a busy worker, a transient I/O error). Only
+ * these, and errors a subnet's `isRetryable` accepts, are retried.
+ */
+export class TransientSubnetError extends SubnetError {
+  static readonly code = 'MT_SUBNETS_TRANSIENT';
+  static override readonly isInstance = isMtErrorWithCode<TransientSubnetError>(
+    TransientSubnetError.code,
+  );
+
+  constructor(message: string, options?: MtErrorOptions) {
+    super(TransientSubnetError.code, message, options);
+  }
+}
+
+/** A model folder or Hub id could not be loaded; the message says where it looked and why. */
+export class ModelLoadError extends SubnetError {
+  static readonly code = 'MT_SUBNETS_MODEL_LOAD_FAILED';
+  static override readonly isInstance = isMtErrorWithCode<ModelLoadError>(ModelLoadError.code);
+
+  readonly model: string;
+
+  constructor(model: string, problem: string, options?: MtErrorOptions) {
+    super(ModelLoadError.code, `Cannot load model ${model}: ${problem}`, options);
+    this.model = model;
+  }
+}
+
+/** A task or option is invalid for this subnet; `field` names it. Never retried. */
+export class InvalidSubnetInputError extends SubnetError {
+  static readonly code = 'MT_SUBNETS_INVALID_INPUT';
+  static override readonly isInstance = isMtErrorWithCode<InvalidSubnetInputError>(
+    InvalidSubnetInputError.code,
+  );
+
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(InvalidSubnetInputError.code, `Invalid ${field}: ${problem}`);
+    this.field = field;
   }
 }

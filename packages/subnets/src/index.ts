@@ -1,7 +1,22 @@
 /**
- * `@mt/subnets`.
+ * `@mt/subnets`: ready-made ModernTensor subnets.
  *
  * @packageDocumentation
  */
 
-export { SUBNETS_ERROR_PREFIX, SubnetError } from './errors.js';
+export { BaseSubnet, type BaseSubnetOptions } from './base/base-subnet.js';
+export { SubnetMetrics } from './base/subnet-metrics.js';
+export { taskIdentity } from './base/task-identity.js';
+export {
+  InvalidSubnetInputError,
+  ModelLoadError,
+  SUBNETS_ERROR_PREFIX,
+  SubnetError,
+  TransientSubnetError,
+} from './errors.js';
+export { generatedModelNames, makeModels } from './models/make-models.js';
+export { type TinyGpt2Options, writeTinyGpt2 } from './models/write-tiny-gpt2.js';
+export {
+  type TinyRewardModelOptions,
+  writeTinyRewardModel,
+} from './models/write-tiny-reward-model.js';

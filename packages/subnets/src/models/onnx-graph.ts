@@ -1,0 +1,165 @@
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+type Attribute = number | number[] | { float: number };
+
+/** ONNX element types used by the generated models. */
+export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+/** 64-bit integer element type. */
+export const INT64 = onnx.TensorProto.DataType.INT64;
+
+/**
+ * A small ONNX graph builder: named inputs, outputs, initializers and nodes,
+ * with fresh names for intermediate values. Enough for the generated test
+ * models; real models come from exporters.
+ */
+export class GraphBuilder {
+  readonly #nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  readonly #initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  readonly #inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
+  readonly #outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
+  #counter = 0;
+
+  #valueInfo(name: string, elemType: number, dims: (number | string)[]) {
+    return onnx.ValueInfoProto.create({
+      name,
+      type: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({
+          elemType,
+          shape: onnx.TensorShapeProto.create({
+            dim: dims.map((d) =>
+              typeof d === 'number'
+                ? onnx.TensorShapeProto.Dimension.create({ dimValue: d })
+                : onnx.TensorShapeProto.Dimension.create({ dimParam: d }),
+            ),
+          }),
+        }),
+      }),
+    });
+  }
+
+  /** Declares a graph input; symbolic dims are names such as `batch_size`. */
+  input(name: string, elemType: number, dims: (number | string)[]): string {
+    this.#inputs.push(this.#valueInfo(name, elemType, dims));
+    return name;
+  }
+
+  /** Declares a graph output produced by the value `from`. */
+  output(name: string, from: string, elemType: number, dims: (number | string)[]): void {
+    this.op('Identity', [from], {}, name);
+    this.#outputs.push(this.#valueInfo(name, elemType, dims));
+  }
+
+  /** A float32 initializer. */
+  f32(dims: number[], values: Float32Array, name = this.#fresh('w')): string {
+    this.#initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dims,
+        dataType: FLOAT,
+        rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      }),
+    );
+    return name;
+  }
+
+  /** An int64 initializer (a constant such as a shape or an axis list). */
+  i64(values: number[], dims: number[] = [values.length]): string {
+    const name = this.#fresh('c');
+    this.#initializers.push(
+      onnx.TensorProto.create({ name, dims, dataType: INT64, int64Data: values }),
+    );
+    return name;
+  }
+
+  /** A float32 scalar constant. */
+  scalar(value: number): string {
+    return this.f32([], Float32Array.of(value), this.#fresh('s'));
+  }
+
+  /** Adds a node and returns the name of its (first) output. */
+  op(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, Attribute> = {},
+    output?: string,
+  ): string {
+    return this.opMulti(opType, inputs, 1, attributes, output ? [output] : undefined)[0] ?? '';
+  }
+
+  /** Adds a node with `outputs` outputs and returns their names. */
+  opMulti(
+    opType: string,
+    inputs: string[],
+    outputs: number,
+    attributes: Record<string, Attribute> = {},
+    names?: string[],
+  ): string[] {
+    const out = names ?? Array.from({ length: outputs }, () => this.#fresh(opType.toLowerCase()));
+    this.#nodes.push(
+      onnx.NodeProto.create({
+        opType,
+        input: inputs,
+        output: out,
+        attribute: Object.entries(attributes).map(([name, value]) =>
+          Array.isArray(value)
+            ? onnx.AttributeProto.create({
+                name,
+                ints: value,
+                type: onnx.AttributeProto.AttributeType.INTS,
+              })
+            : typeof value === 'number'
+              ? onnx.AttributeProto.create({
+                  name,
+                  i: value,
+                  type: onnx.AttributeProto.AttributeType.INT,
+                })
+              : onnx.AttributeProto.create({
+                  name,
+                  f: value.float,
+                  type: onnx.AttributeProto.AttributeType.FLOAT,
+                }),
+        ),
+      }),
+    );
+    return out;
+  }
+
+  #fresh(prefix: string): string {
+    this.#counter += 1;
+    return `${prefix}_${this.#counter}`;
+  }
+
+  /** Serialises the model (IR 8, opset 17). */
+  encode(name: string): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: 'moderntensor-make-models',
+      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
+      graph: onnx.GraphProto.create({
+        name,
+        node: this.#nodes,
+        initializer: this.#initializers,
+        input: this.#inputs,
+        output: this.#outputs,
+      }),
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+/** A seeded normal generator (mulberry32 + Box–Muller), so generated models are byte-identical per seed. */
+export function seededNormal(seed: number): (std: number) => number {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return (std) => {
+    const u = Math.max(uniform(), 1e-12);
+    return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+}
