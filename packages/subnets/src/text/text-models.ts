@@ -1,0 +1,179 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BatchProcessor } from '@mt/processors';
+import { Piscina } from 'piscina';
+import { ModelLoadError, TransientSubnetError } from '../errors.js';
+import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
+
+/** Options of {@link TextModels}. */
+export interface TextModelsOptions {
+  /** A causal LM: a local model folder (Transformers.js layout) or a Hub id. */
+  generator: string;
+  /** A sequence-classification reward model, likewise. */
+  reward?: string;
+  /** Inference threads (each runs onnxruntime with one intra-op thread). Default 1. */
+  threads?: number;
+  /** Dynamic batching of generation requests. Default: up to 16 per batch, waiting up to 5 ms for more. */
+  batch?: { maxBatchSize?: number; maxDelayMs?: number };
+}
+
+/** One generation request. */
+export interface GenerationRequest {
+  prompt: string;
+  maxNewTokens: number;
+  sampling?: SamplingParams;
+}
+
+function workerFile(): string {
+  // Under vitest this module is the TypeScript source; the worker must be the built file.
+  return fileURLToPath(new URL('./text-model-worker.js', import.meta.url)).replace(
+    /([\\/])src([\\/]text[\\/]text-model-worker\.js)$/,
+    '$1dist$2',
+  );
+}
+
+/** A model reference that names a folder on this machine (rather than a Hub id). */
+async function localFolder(model: string): Promise<string | undefined> {
+  const path = resolve(model);
+  const looksLocal = isAbsolute(model) || model.startsWith('.') || model.split('/').length !== 2;
+  const exists = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (exists) return path;
+  if (looksLocal) throw new ModelLoadError(model, `no model folder at ${path}`);
+  return undefined;
+}
+
+/**
+ * The text models of a subnet, run in worker threads (so a miner's server
+ * stays responsive) with requests batched dynamically through
+ * `@mt/processors`' `BatchProcessor`: rows are left-padded, generated
+ * together, and each is cut at its own first end-of-sequence token and its
+ * own token limit. Token counts come from the tokenizer.
+ */
+export class TextModels {
+  readonly #options: TextModelsOptions;
+  readonly #pool: Piscina<TextModelTask, GeneratedRow[] | number[] | null>;
+  readonly #batchers = new Map<string, BatchProcessor<GenerationRequest, GeneratedRow>>();
+  #resolved: { generator: string; reward?: string; allowRemote: boolean } | undefined;
+
+  constructor(options: TextModelsOptions) {
+    this.#options = options;
+    this.#pool = new Piscina({
+      filename: workerFile(),
+      minThreads: 1,
+      maxThreads: Math.max(1, options.threads ?? 1),
+      idleTimeout: 60_000,
+    });
+  }
+
+  /**
+   * Finds and loads the models in the workers.
+   *
+   * @throws ModelLoadError naming the model and the reason, never falling back to anything.
+   */
+  async load(): Promise<void> {
+    const roles: ['generator' | 'reward', string][] = [['generator', this.#options.generator]];
+    if (this.#options.reward !== undefined) roles.push(['reward', this.#options.reward]);
+    const found: { role: 'generator' | 'reward'; original: string; model: string }[] = [];
+    for (const [role, original] of roles) {
+      const folder = await localFolder(original);
+      if (folder) {
+        await stat(join(folder, 'config.json')).catch((error: unknown) => {
+          throw new ModelLoadError(
+            original,
+            `${folder} has no config.json; is it a Transformers.js model folder?`,
+            {
+              cause: error,
+            },
+          );
+        });
+      }
+      found.push({ role, original, model: folder ?? original });
+    }
+    // Hub ids need the network; local folders must never reach for it.
+    const allowRemote = found.some(({ original, model }) => original === model);
+    for (const { role, original, model } of found) {
+      try {
+        await this.#pool.run({ kind: 'load', model, role, allowRemote });
+      } catch (error) {
+        throw new ModelLoadError(original, error instanceof Error ? error.message : String(error), {
+          cause: error,
+        });
+      }
+    }
+    const reward = found.find((f) => f.role === 'reward')?.model;
+    this.#resolved = {
+      generator: found[0]?.model ?? this.#options.generator,
+      ...(reward === undefined ? {} : { reward }),
+      allowRemote,
+    };
+  }
+
+  #models() {
+    if (!this.#resolved) throw new ModelLoadError(this.#options.generator, 'call load() first');
+    return this.#resolved;
+  }
+
+  /** Generates for one prompt, batched with concurrent requests that share its sampling settings. */
+  generate(request: GenerationRequest): Promise<GeneratedRow> {
+    const sampling = request.sampling ?? { doSample: false };
+    const key = JSON.stringify(sampling);
+    let batcher = this.#batchers.get(key);
+    if (!batcher) {
+      batcher = new BatchProcessor(
+        (items) => this.generateBatch(items.map((i) => ({ ...i, sampling }))),
+        {
+          maxBatchSize: this.#options.batch?.maxBatchSize ?? 16,
+          maxDelayMs: this.#options.batch?.maxDelayMs ?? 5,
+        },
+      );
+      this.#batchers.set(key, batcher);
+    }
+    return batcher.process(request);
+  }
+
+  /** Generates for several prompts as one batch (all with the first request's sampling settings). */
+  async generateBatch(requests: readonly GenerationRequest[]): Promise<GeneratedRow[]> {
+    const { generator, allowRemote } = this.#models();
+    try {
+      return (await this.#pool.run({
+        kind: 'generate',
+        model: generator,
+        prompts: requests.map((r) => r.prompt),
+        maxNewTokens: requests.map((r) => r.maxNewTokens),
+        sampling: requests[0]?.sampling ?? { doSample: false },
+        allowRemote,
+      })) as GeneratedRow[];
+    } catch (error) {
+      throw new TransientSubnetError(
+        `generation failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Raw reward-model logits for (prompt, response) pairs, scored as one batch. */
+  async reward(prompts: readonly string[], responses: readonly string[]): Promise<number[]> {
+    const { reward, allowRemote } = this.#models();
+    if (reward === undefined) throw new ModelLoadError('(none)', 'no reward model was configured');
+    return (await this.#pool.run({
+      kind: 'reward',
+      model: reward,
+      prompts: [...prompts],
+      responses: [...responses],
+      allowRemote,
+    })) as number[];
+  }
+
+  /** Stops the batchers and the worker threads. */
+  async close(): Promise<void> {
+    for (const batcher of this.#batchers.values()) batcher.close();
+    this.#batchers.clear();
+    await this.#pool.destroy();
+  }
+}
