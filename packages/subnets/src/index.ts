@@ -20,3 +20,15 @@ export {
   type TinyRewardModelOptions,
   writeTinyRewardModel,
 } from './models/write-tiny-reward-model.js';
+export { promptFor, TOPICS } from './text/prompt-templates.js';
+export {
+  TextGenerationSubnet,
+  type TextGenerationSubnetOptions,
+  type TextScoreWeights,
+} from './text/text-generation-subnet.js';
+export type { GeneratedRow, SamplingParams } from './text/text-model-worker.js';
+export { type GenerationRequest, TextModels, type TextModelsOptions } from './text/text-models.js';
+export {
+  VerifiableInferenceSubnet,
+  type VerifiableInferenceSubnetOptions,
+} from './verifiable/verifiable-inference-subnet.js';
