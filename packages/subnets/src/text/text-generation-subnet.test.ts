@@ -77,7 +77,12 @@ describe('TextGenerationSubnet', () => {
       [0.1, 0.5, 0.9].map((d, i) => subnet.createTask(context(`m${i}`, d))),
     );
     const results = await Promise.all(tasks.map((task) => subnet.solveTask(task)));
-    const pairs = tasks.map((task, i) => ({ task, result: results[i] ?? results[0]! }));
+    const pairs = results
+      .map((result, i) => ({ task: tasks[i] ?? tasks[0], result }))
+      .filter(
+        (pair): pair is { task: (typeof tasks)[number]; result: (typeof results)[number] } =>
+          pair.task !== undefined,
+      );
     const batched = await subnet.scoreResults(pairs);
     for (const [i, { task, result }] of pairs.entries()) {
       const single = await subnet.scoreResult(task, result);
