@@ -9,7 +9,7 @@ import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-w
 /** Options of {@link TextModels}. */
 export interface TextModelsOptions {
   /** A causal LM: a local model folder (Transformers.js layout) or a Hub id. */
-  generator: string;
+  generator?: string;
   /** A sequence-classification reward model, likewise. */
   reward?: string;
   /** Inference threads (each runs onnxruntime with one intra-op thread). Default 1. */
@@ -57,7 +57,7 @@ export class TextModels {
   readonly #options: TextModelsOptions;
   readonly #pool: Piscina<TextModelTask, GeneratedRow[] | number[] | null>;
   readonly #batchers = new Map<string, BatchProcessor<GenerationRequest, GeneratedRow>>();
-  #resolved: { generator: string; reward?: string; allowRemote: boolean } | undefined;
+  #resolved: { generator?: string; reward?: string; allowRemote: boolean } | undefined;
 
   constructor(options: TextModelsOptions) {
     this.#options = options;
@@ -75,7 +75,8 @@ export class TextModels {
    * @throws ModelLoadError naming the model and the reason, never falling back to anything.
    */
   async load(): Promise<void> {
-    const roles: ['generator' | 'reward', string][] = [['generator', this.#options.generator]];
+    const roles: ['generator' | 'reward', string][] = [];
+    if (this.#options.generator !== undefined) roles.push(['generator', this.#options.generator]);
     if (this.#options.reward !== undefined) roles.push(['reward', this.#options.reward]);
     const found: { role: 'generator' | 'reward'; original: string; model: string }[] = [];
     for (const [role, original] of roles) {
@@ -104,16 +105,21 @@ export class TextModels {
         });
       }
     }
+    const generator = found.find((f) => f.role === 'generator')?.model;
     const reward = found.find((f) => f.role === 'reward')?.model;
     this.#resolved = {
-      generator: found[0]?.model ?? this.#options.generator,
+      ...(generator === undefined ? {} : { generator }),
       ...(reward === undefined ? {} : { reward }),
       allowRemote,
     };
   }
 
   #models() {
-    if (!this.#resolved) throw new ModelLoadError(this.#options.generator, 'call load() first');
+    if (!this.#resolved)
+      throw new ModelLoadError(
+        this.#options.generator ?? this.#options.reward ?? '(none)',
+        'call load() first',
+      );
     return this.#resolved;
   }
 
@@ -138,6 +144,8 @@ export class TextModels {
   /** Generates for several prompts as one batch (all with the first request's sampling settings). */
   async generateBatch(requests: readonly GenerationRequest[]): Promise<GeneratedRow[]> {
     const { generator, allowRemote } = this.#models();
+    if (generator === undefined)
+      throw new ModelLoadError('(none)', 'no generator model was configured');
     try {
       return (await this.#pool.run({
         kind: 'generate',

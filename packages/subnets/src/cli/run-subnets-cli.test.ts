@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runSubnetsCli } from './run-subnets-cli.js';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runSubnetsCli(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+const digest = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+
+describe('mt-subnets', () => {
+  let dir: string;
+  let models: { generator: string; reward: string };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mt-subnets-cli-'));
+    const made = await cli(['make-models', '--out', join(dir, 'a')]);
+    expect(made.code).toBe(0);
+    models = JSON.parse(made.stdout);
+  }, 60_000);
+
+  it('makes the same models byte for byte from the same seed', async () => {
+    expect((await cli(['make-models', '--out', join(dir, 'b')])).code).toBe(0);
+    for (const file of [
+      'tiny-gpt2/onnx/model.onnx',
+      'tiny-gpt2/tokenizer.json',
+      'tiny-reward/onnx/model.onnx',
+    ]) {
+      expect(await digest(join(dir, 'b', file))).toBe(await digest(join(dir, 'a', file)));
+    }
+    await cli(['make-models', '--out', join(dir, 'c'), '--seed', '9']);
+    expect(await digest(join(dir, 'c', 'tiny-gpt2/onnx/model.onnx'))).not.toBe(
+      await digest(join(dir, 'a', 'tiny-gpt2/onnx/model.onnx')),
+    );
+  });
+
+  it('generates greedily and in batches, with token counts', async () => {
+    const one = await cli([
+      'generate',
+      '--model',
+      models.generator,
+      '--prompt',
+      'Hello, my name is',
+      '--greedy',
+      '--max-new-tokens',
+      '5',
+    ]);
+    expect(one.code).toBe(0);
+    const row = JSON.parse(one.stdout);
+    expect(row).toMatchObject({ prompt: 'Hello, my name is', promptTokens: 5 });
+    expect(row.completionTokens).toBeLessThanOrEqual(5);
+    await writeFile(join(dir, 'prompts.txt'), 'Hello, my name is\nThe miner\n');
+    const batch = await cli([
+      'generate',
+      '--model',
+      models.generator,
+      '--batch',
+      join(dir, 'prompts.txt'),
+      '--greedy',
+      '--max-new-tokens',
+      '5',
+    ]);
+    const rows = JSON.parse(batch.stdout);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual(row);
+    const sampled = await cli([
+      'generate',
+      '--model',
+      models.generator,
+      '--prompt',
+      'Hi',
+      '--seed',
+      '3',
+      '--max-new-tokens',
+      '6',
+    ]);
+    const again = await cli([
+      'generate',
+      '--model',
+      models.generator,
+      '--prompt',
+      'Hi',
+      '--seed',
+      '3',
+      '--max-new-tokens',
+      '6',
+    ]);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(sampled.stdout));
+  });
+
+  it('scores a (prompt, response) pair with the reward model', async () => {
+    const scored = await cli([
+      'reward',
+      '--model',
+      models.reward,
+      '--prompt',
+      'What is 2+2?',
+      '--response',
+      '4',
+    ]);
+    expect(scored.code).toBe(0);
+    const { reward, score } = JSON.parse(scored.stdout);
+    expect(Number.isFinite(reward)).toBe(true);
+    expect(score).toBeCloseTo(1 / (1 + Math.exp(-reward)), 12);
+  });
+
+  it('exits 2 with a typed error for a missing model, and usage for bad arguments', async () => {
+    const missing = await cli(['generate', '--model', join(dir, 'nope'), '--prompt', 'x']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('MT_SUBNETS_MODEL_LOAD_FAILED');
+    const bad = await cli(['generate', '--model', models.generator]);
+    expect(bad.stderr).toContain('give --prompt TEXT or --batch FILE');
+  });
+});
