@@ -8,6 +8,7 @@ import {
   random,
   type Tensor,
 } from '@huggingface/transformers';
+import { greedyDecode } from './greedy-decode.js';
 
 /** Sampling settings shared by every row of a generation batch. */
 export interface SamplingParams {
@@ -86,8 +87,13 @@ async function generate(
   task: Extract<TextModelTask, { kind: 'generate' }>,
 ): Promise<GeneratedRow[]> {
   const { tokenizer, model } = await load(task.model, 'generator', task.allowRemote);
-  const inputs = tokenizer(task.prompts, { padding: true, truncation: true });
   const { sampling } = task;
+  const eos = eosIds(model, tokenizer);
+  if (!sampling.doSample) {
+    const rows = await greedyDecode(model, tokenizer, task.prompts, task.maxNewTokens, eos);
+    if (rows) return rows;
+  }
+  const inputs = tokenizer(task.prompts, { padding: true, truncation: true });
   if (sampling.seed !== undefined) random.seed(sampling.seed);
   const output = (await model.generate({
     ...inputs,
@@ -101,7 +107,6 @@ async function generate(
   const promptWidth = (inputs.input_ids as Tensor).dims[1] ?? 0;
   const ids = output.data as BigInt64Array;
   const mask = (inputs.attention_mask as Tensor).data as BigInt64Array;
-  const eos = eosIds(model, tokenizer);
   return Array.from({ length: rows }, (_, r) => {
     // Batched generation keeps going after a row's EOS until every row stops; cut each row at its own.
     const limit = task.maxNewTokens[r] ?? 0;
