@@ -97,10 +97,11 @@ export class VerifiableInferenceSubnet extends BaseSubnet {
     }
   }
 
-  protected async solve(task: Task): Promise<Solution> {
+  protected async solve(task: Task, signal: AbortSignal): Promise<Solution> {
     this.#generator ??= ProofGenerator.load(this.#options.circuitDir);
     const generator = await this.#generator;
-    const { predicted, ...proof } = await generator.generateProof(inputOf(task));
+    // The signal stops the prover's worker thread, not just the wait for it.
+    const { predicted, ...proof } = await generator.generateProof(inputOf(task), { signal });
     return { resultData: { outputs: proof.outputs, predicted }, proof };
   }
 
