@@ -1,0 +1,17 @@
+/**
+ * The demo network's local chain: the {@link ChainClient} interface and
+ * {@link LocalChain}, its SQLite implementation.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type ChainClient,
+  type EpochRecord,
+  type Neuron,
+  type SubnetConfig,
+  type WeightReveal,
+  weightCommitHash,
+} from './chain-client.js';
+export { CHAIN_ERROR_PREFIX, ChainError, ChainRejectedError } from './errors.js';
+export { LocalChain } from './local-chain.js';
