@@ -65,6 +65,8 @@ export interface ChainClient {
   neurons(netuid: number): Promise<Neuron[]>;
   /** Sets weights directly; refused on subnets with commit-reveal. */
   setWeights(netuid: number, hotkey: string, uids: number[], weights: number[]): Promise<void>;
+  /** The weights `hotkey` has on the chain now (u16, as stored), UID → value. */
+  weightsOf(netuid: number, hotkey: string): Promise<Map<number, number>>;
   commitWeights(netuid: number, hotkey: string, hash: string): Promise<void>;
   revealWeights(netuid: number, hotkey: string, reveal: WeightReveal): Promise<void>;
   /** Epochs run so far, oldest first (at most `limit`, the newest). */

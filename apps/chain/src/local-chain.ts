@@ -270,6 +270,10 @@ export class LocalChain implements ChainClient {
     })();
   }
 
+  async weightsOf(netuid: number, hotkey: string): Promise<Map<number, number>> {
+    return new Map(JSON.parse(this.#neuron(netuid, hotkey).weights) as U16Entry[]);
+  }
+
   async commitWeights(netuid: number, hotkey: string, hash: string): Promise<void> {
     if (!/^[0-9a-f]{64}$/.test(hash))
       reject('hash', 'must be 64 lower-case hex digits (see weightCommitHash)');

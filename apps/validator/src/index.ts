@@ -11,3 +11,4 @@ export {
   type RoundSettings,
   runValidationRound,
 } from './validation-round.js';
+export { type MinerRound, ValidatorNode, type ValidatorNodeOptions } from './validator-node.js';

@@ -94,6 +94,16 @@ describe('TextGenerationSubnet', () => {
     }
   });
 
+  it("counts the answer's tokens itself rather than trusting the miner's claim", async () => {
+    const task = await subnet.createTask(context('liar'));
+    const honest = await subnet.solveTask(task);
+    const lie = { ...honest, resultData: { ...honest.resultData, text: '', completionTokens: 48 } };
+    const score = await subnet.scoreResult(task, lie);
+    expect(
+      (score.metadata as { breakdown: { length: { raw: number } } }).breakdown.length.raw,
+    ).toBe(0);
+  });
+
   it("serves a repeated prompt from the cache under the asking task's id and miner", async () => {
     const first = await subnet.createTask(context('miner-a'));
     const second = {

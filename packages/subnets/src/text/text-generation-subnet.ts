@@ -107,12 +107,11 @@ export class TextGenerationSubnet extends BaseSubnet {
         const text = String(result.resultData.text ?? '').toLowerCase();
         return words.filter((w) => text.includes(w)).length / words.length;
       })
-      .addCriterion('length', weights.length, (task, result) =>
-        Math.min(
-          1,
-          Number(result.resultData.completionTokens ?? 0) / Number(task.taskData.maxNewTokens ?? 1),
-        ),
-      )
+      // Counted here with the tokenizer: a miner's own completionTokens is a claim, not a measurement.
+      .addCriterion('length', weights.length, async (task, result) => {
+        const [tokens = 0] = await this.models.countTokens([String(result.resultData.text ?? '')]);
+        return Math.min(1, tokens / Number(task.taskData.maxNewTokens ?? 1));
+      })
       .addCriterion(
         'speed',
         weights.speed,

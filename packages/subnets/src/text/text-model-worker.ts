@@ -31,7 +31,8 @@ export type TextModelTask =
       sampling: SamplingParams;
       allowRemote: boolean;
     }
-  | { kind: 'reward'; model: string; prompts: string[]; responses: string[]; allowRemote: boolean };
+  | { kind: 'reward'; model: string; prompts: string[]; responses: string[]; allowRemote: boolean }
+  | { kind: 'count'; model: string; texts: string[]; allowRemote: boolean };
 
 /** One generated row: the text up to the first end-of-sequence, and real token counts. */
 export interface GeneratedRow {
@@ -152,6 +153,10 @@ export default async function runTextModelTask(
   if (task.kind === 'load') {
     await load(task.model, task.role, task.allowRemote);
     return null;
+  }
+  if (task.kind === 'count') {
+    const { tokenizer } = await load(task.model, 'generator', task.allowRemote);
+    return task.texts.map((text) => tokenizer.encode(text, { add_special_tokens: false }).length);
   }
   return task.kind === 'generate' ? generate(task) : reward(task);
 }

@@ -165,6 +165,19 @@ export class TextModels {
     }
   }
 
+  /** The generator tokenizer's token count of each text (what a validator trusts instead of a miner's claim). */
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    const { generator, allowRemote } = this.#models();
+    if (generator === undefined)
+      throw new ModelLoadError('(none)', 'no generator model was configured');
+    return (await this.#pool.run({
+      kind: 'count',
+      model: generator,
+      texts: [...texts],
+      allowRemote,
+    })) as number[];
+  }
+
   /** Raw reward-model logits for (prompt, response) pairs, scored as one batch. */
   async reward(prompts: readonly string[], responses: readonly string[]): Promise<number[]> {
     const { reward, allowRemote } = this.#models();
@@ -178,10 +191,13 @@ export class TextModels {
     })) as number[];
   }
 
-  /** Stops the batchers and the worker threads. */
+  /**
+   * Stops the batchers and the worker threads, after the runs in flight end:
+   * terminating a thread inside a native onnxruntime run aborts the process.
+   */
   async close(): Promise<void> {
     for (const batcher of this.#batchers.values()) batcher.close();
     this.#batchers.clear();
-    await this.#pool.destroy();
+    await this.#pool.close();
   }
 }

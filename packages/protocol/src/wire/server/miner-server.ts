@@ -57,6 +57,11 @@ export interface MinerServerOptions {
   handlerTimeoutMs?: number;
   /** Per-sender token bucket; past it, 429 with Retry-After. Default 20 burst, 10/s. */
   rateLimit?: RateLimit;
+  /**
+   * Adds unsigned routes (a metrics endpoint, say) before the server starts
+   * listening, which is the only time fastify accepts them.
+   */
+  routes?: (app: FastifyInstance) => void;
 }
 
 /** Counts and latencies a miner server reports. */
@@ -73,7 +78,7 @@ export interface MinerServer {
   readonly address: string;
   /** Base URL once listening, e.g. `http://127.0.0.1:8091`. */
   readonly url: string;
-  /** The fastify instance, for adding routes such as a metrics endpoint. */
+  /** The fastify instance (add routes through `MinerServerOptions.routes`, before it listens). */
   readonly app: FastifyInstance;
   metrics(): MinerServerMetrics;
   /** Stops accepting requests and resolves once those in flight are answered. */
@@ -286,6 +291,7 @@ export async function createMinerServer(
     return sendSigned(request, reply, wireReply.status, wireReply.toBody());
   }
 
+  options.routes?.(app);
   await app.listen({ port: listen.port ?? 0, host: listen.host ?? '127.0.0.1' });
   const bound = app.server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
