@@ -1,0 +1,168 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalChain } from '@mt/app-chain';
+import { type AnswerStrategy, startMinerNode } from '@mt/app-miner';
+import type { Result } from '@mt/protocol';
+import { Hotkey, type MinerServer } from '@mt/protocol/wire';
+import { makeModels, TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { CircuitCompiler, exportMlpToOnnx, setupCircuit } from '@mt/zkml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidatorNode } from './validator-node.js';
+
+const TEXT = 1;
+const PROOFS = 2;
+
+/** Low effort: the first two words of an honest answer, no proof. */
+const lazy: AnswerStrategy = async (_task, solve) => {
+  const result = await solve();
+  const { proof: _proof, ...rest } = result;
+  const text = String(result.resultData.text ?? '')
+    .split(/\s+/)
+    .slice(0, 2)
+    .join(' ');
+  return {
+    ...rest,
+    resultData: {
+      ...result.resultData,
+      ...(typeof result.resultData.text === 'string' ? { text } : {}),
+    },
+  };
+};
+
+/** Forges: claims another class, with a proof whose signals were edited to match. */
+const cheater: AnswerStrategy = async (_task, solve) => {
+  const result: Result = structuredClone(await solve());
+  if (result.proof) {
+    const predicted = (Number(result.resultData.predicted) + 1) % 3;
+    result.resultData = { ...result.resultData, predicted };
+    result.proof.publicSignals[3] = String(predicted);
+    delete result.proof.outputs;
+  } else {
+    result.resultData = { ...result.resultData, text: 'lorem ipsum', completionTokens: 999 };
+  }
+  return result;
+};
+
+let chain: LocalChain;
+let text: TextGenerationSubnet;
+let proofs: VerifiableInferenceSubnet;
+const servers: MinerServer[] = [];
+const validators: Hotkey[] = [Hotkey.generate(), Hotkey.generate()];
+const miners = { honest: Hotkey.generate(), lazy: Hotkey.generate(), cheater: Hotkey.generate() };
+
+beforeAll(async () => {
+  const work = await mkdtemp(join(tmpdir(), 'mt-network-'));
+  const models = await makeModels(join(work, 'models'));
+  const mlp = {
+    inputSize: 6,
+    outputSize: 3,
+    layers: [
+      {
+        kind: 'dense' as const,
+        weights: Array.from({ length: 4 }, (_, o) =>
+          Array.from({ length: 6 }, (_, i) => Math.sin(o + 2 * i)),
+        ),
+        bias: [0, 0.1, 0, -0.1],
+      },
+      { kind: 'relu' as const },
+      {
+        kind: 'dense' as const,
+        weights: Array.from({ length: 3 }, (_, o) =>
+          Array.from({ length: 4 }, (_, i) => Math.cos(3 * o + i)),
+        ),
+        bias: [0, 0, 0],
+      },
+    ],
+  };
+  const circuit = await new CircuitCompiler().compileModel(
+    exportMlpToOnnx(mlp),
+    join(work, 'circuit'),
+  );
+  await setupCircuit(circuit);
+  text = new TextGenerationSubnet({
+    generator: models.generator,
+    rewardModel: models.reward,
+    cache: false,
+  });
+  proofs = new VerifiableInferenceSubnet({ circuitDir: circuit.dir, cache: false });
+  await Promise.all([text.setup(), proofs.setup()]);
+
+  chain = LocalChain.open(join(work, 'chain.sqlite'));
+  for (const [netuid, name] of [
+    [TEXT, 'text'],
+    [PROOFS, 'proofs'],
+  ] as const) {
+    chain.createSubnet({ netuid, name, tempo: 4, emissionPerEpoch: 1_000_000_000n });
+    for (const [i, key] of validators.entries()) {
+      await chain.register(netuid, key.address);
+      await chain.addStake(netuid, key.address, BigInt((2 - i) * 1_000_000));
+    }
+  }
+  for (const [name, hotkey] of Object.entries(miners)) {
+    const strategy = name === 'lazy' ? lazy : name === 'cheater' ? cheater : undefined;
+    const served = [text, proofs].map((subnet) => ({ subnet, ...(strategy ? { strategy } : {}) }));
+    const server = await startMinerNode({ hotkey, subnets: served });
+    servers.push(server);
+    for (const netuid of [TEXT, PROOFS]) await chain.register(netuid, hotkey.address, server.url);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await Promise.all([text?.teardown(), proofs?.teardown()]);
+  chain?.close();
+});
+
+function nodes(keys = validators) {
+  return keys.flatMap((hotkey) => [
+    new ValidatorNode({ hotkey, chain, netuid: TEXT, subnet: text, timeoutMs: 20_000 }),
+    new ValidatorNode({ hotkey, chain, netuid: PROOFS, subnet: proofs, timeoutMs: 20_000 }),
+  ]);
+}
+
+describe('the demo network on loopback', () => {
+  it('pays the honest miner most and the cheater nothing on the proof subnet, over real epochs', async () => {
+    const running = nodes();
+    for (let cycle = 0; cycle < 3; cycle += 1) {
+      const rounds = await Promise.all(running.map((node) => node.round(cycle)));
+      for (const round of rounds) expect(round).toHaveLength(3);
+      for (const node of running) await node.setWeights();
+      chain.advanceBlocks(1);
+      for (const node of running) await node.setWeights();
+      chain.advanceBlocks(3);
+    }
+    const earnings = await chain.earnings(PROOFS);
+    const honest = earnings.get(miners.honest.address) ?? 0n;
+    expect(honest).toBeGreaterThan(0n);
+    expect(earnings.get(miners.cheater.address) ?? 0n).toBe(0n);
+    expect(earnings.get(miners.lazy.address) ?? 0n).toBe(0n);
+    const textEarnings = await chain.earnings(TEXT);
+    expect(textEarnings.get(miners.honest.address) ?? 0n).toBeGreaterThan(
+      textEarnings.get(miners.lazy.address) ?? 0n,
+    );
+    const epochs = await chain.epochs(PROOFS);
+    expect(epochs.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('scores a killed miner 0 for the round without breaking the validator', async () => {
+    const [node] = nodes([validators[0] as Hotkey]);
+    const lazyServer = servers[1];
+    await lazyServer?.close();
+    const round = await node?.round(9);
+    const killed = round?.find((r) => r.hotkey === miners.lazy.address);
+    expect(killed?.score).toBe(0);
+    expect(killed?.error).toMatch(/refused/);
+    expect(round?.find((r) => r.hotkey === miners.honest.address)?.score).toBeGreaterThan(0);
+  });
+
+  it("resumes a restarted validator from the chain's weights", async () => {
+    const [restarted] = nodes([validators[1] as Hotkey]).slice(1);
+    await restarted?.round(10);
+    const averages = restarted?.averages ?? new Map();
+    const uid =
+      (await chain.neurons(PROOFS)).find((n) => n.hotkey === miners.honest.address)?.uid ?? -1;
+    // Resumed from the stored weight (1.0 for the best miner), then one more round.
+    expect(averages.get(uid)).toBeGreaterThan(0.5);
+  });
+});
