@@ -13,3 +13,4 @@ export {
 } from './miner-node.js';
 export { type RegressionStrategy, RegressionSubnet } from './regression-subnet.js';
 export { seededRandom } from './seeded-random.js';
+export { cheatingStrategy, lazyStrategy } from './strategies.js';

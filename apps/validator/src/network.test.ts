@@ -2,8 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
-import { type AnswerStrategy, startMinerNode } from '@mt/app-miner';
-import type { Result } from '@mt/protocol';
+import { cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
 import { makeModels, TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
 import { CircuitCompiler, exportMlpToOnnx, setupCircuit } from '@mt/zkml';
@@ -12,37 +11,6 @@ import { ValidatorNode } from './validator-node.js';
 
 const TEXT = 1;
 const PROOFS = 2;
-
-/** Low effort: the first two words of an honest answer, no proof. */
-const lazy: AnswerStrategy = async (_task, solve) => {
-  const result = await solve();
-  const { proof: _proof, ...rest } = result;
-  const text = String(result.resultData.text ?? '')
-    .split(/\s+/)
-    .slice(0, 2)
-    .join(' ');
-  return {
-    ...rest,
-    resultData: {
-      ...result.resultData,
-      ...(typeof result.resultData.text === 'string' ? { text } : {}),
-    },
-  };
-};
-
-/** Forges: claims another class, with a proof whose signals were edited to match. */
-const cheater: AnswerStrategy = async (_task, solve) => {
-  const result: Result = structuredClone(await solve());
-  if (result.proof) {
-    const predicted = (Number(result.resultData.predicted) + 1) % 3;
-    result.resultData = { ...result.resultData, predicted };
-    result.proof.publicSignals[3] = String(predicted);
-    delete result.proof.outputs;
-  } else {
-    result.resultData = { ...result.resultData, text: 'lorem ipsum', completionTokens: 999 };
-  }
-  return result;
-};
 
 let chain: LocalChain;
 let text: TextGenerationSubnet;
@@ -100,7 +68,8 @@ beforeAll(async () => {
     }
   }
   for (const [name, hotkey] of Object.entries(miners)) {
-    const strategy = name === 'lazy' ? lazy : name === 'cheater' ? cheater : undefined;
+    const strategy =
+      name === 'lazy' ? lazyStrategy : name === 'cheater' ? cheatingStrategy : undefined;
     const served = [text, proofs].map((subnet) => ({ subnet, ...(strategy ? { strategy } : {}) }));
     const server = await startMinerNode({ hotkey, subnets: served });
     servers.push(server);

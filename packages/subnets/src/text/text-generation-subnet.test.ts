@@ -104,6 +104,32 @@ describe('TextGenerationSubnet', () => {
     ).toBe(0);
   });
 
+  it('with reproduction on, pays an exact answer fully and a truncated or invented one little', async () => {
+    const checker = new TextGenerationSubnet({
+      generator: models.generator,
+      rewardModel: models.reward,
+      weights: { quality: 0, relevance: 0, length: 0, speed: 0, reproduction: 1 },
+    });
+    await checker.setup();
+    try {
+      const task = await checker.createTask(context('m', 0.5));
+      const honest = await checker.solveTask(task);
+      const text = String(honest.resultData.text);
+      const score = async (answer: string) =>
+        (
+          await checker.scoreResult(task, {
+            ...honest,
+            resultData: { ...honest.resultData, text: answer },
+          })
+        ).value;
+      expect(await score(text)).toBe(1);
+      expect(await score(text.slice(0, Math.floor(text.length / 4)))).toBeLessThan(0.3);
+      expect(await score('lorem ipsum dolor')).toBeLessThan(0.1);
+    } finally {
+      await checker.teardown();
+    }
+  });
+
   it("serves a repeated prompt from the cache under the asking task's id and miner", async () => {
     const first = await subnet.createTask(context('miner-a'));
     const second = {

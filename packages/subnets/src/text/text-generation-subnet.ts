@@ -19,6 +19,12 @@ export interface TextScoreWeights {
   length: number;
   /** Execution time against the task's timeout. */
   speed: number;
+  /**
+   * Agreement with the validator's own greedy generation of the prompt (the
+   * share of the reference reproduced, from the start). Only with greedy
+   * sampling, where the answer is determined by the model; default 0 (off).
+   */
+  reproduction: number;
 }
 
 /** Options of {@link TextGenerationSubnet}. */
@@ -36,7 +42,7 @@ export interface TextGenerationSubnetOptions
   batch?: { maxBatchSize?: number; maxDelayMs?: number };
   /** Time a miner has per task. Default 30 s. */
   timeoutMs?: number;
-  /** Default quality 0.5, relevance 0.2, length 0.15, speed 0.15. */
+  /** Default quality 0.5, relevance 0.2, length 0.15, speed 0.15, reproduction 0. */
   weights?: Partial<TextScoreWeights>;
   /** Registers the generator (when it is a local folder) as a model version in this manager. */
   modelManager?: ModelManager;
@@ -90,13 +96,20 @@ export class TextGenerationSubnet extends BaseSubnet {
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       ...(options.batch === undefined ? {} : { batch: options.batch }),
     });
+    const given = options.weights ?? {};
     const weights: TextScoreWeights = {
-      quality: 0.5,
-      relevance: 0.2,
-      length: 0.15,
-      speed: 0.15,
-      ...options.weights,
+      quality: given.quality ?? 0.5,
+      relevance: given.relevance ?? 0.2,
+      length: given.length ?? 0.15,
+      speed: given.speed ?? 0.15,
+      reproduction: given.reproduction ?? 0,
     };
+    if (weights.reproduction > 0 && this.#sampling.doSample) {
+      throw new InvalidSubnetInputError(
+        'weights.reproduction',
+        'needs greedy sampling: sampled answers are not reproducible',
+      );
+    }
     this.scorer = new AdvancedScorer({
       method: ScoringMethod.WEIGHTED,
       rewardModel: (pairs) => this.#rewards(pairs),
@@ -121,6 +134,25 @@ export class TextGenerationSubnet extends BaseSubnet {
           maxScore: 0,
         },
       );
+    if (weights.reproduction > 0) {
+      this.scorer.addCriterion('reproduction', weights.reproduction, (task, result) =>
+        this.#reproduction(task, result),
+      );
+    }
+  }
+
+  /** The share of the validator's own greedy answer that the miner's answer reproduces from its start. */
+  async #reproduction(task: Task, result: Result): Promise<number> {
+    const reference = await this.models.generate({
+      prompt: stringField(task.taskData, 'prompt'),
+      maxNewTokens: Number(task.taskData.maxNewTokens),
+      sampling: this.#sampling,
+    });
+    const answer = String(result.resultData.text ?? '');
+    if (reference.text.length === 0) return answer.length === 0 ? 1 : 0;
+    let same = 0;
+    while (same < reference.text.length && answer[same] === reference.text[same]) same += 1;
+    return same / Math.max(reference.text.length, answer.length);
   }
 
   #timeout(): number {
