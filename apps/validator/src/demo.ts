@@ -1,85 +1,99 @@
 #!/usr/bin/env node
 /**
- * The lifecycle demo: one validator and three miners of different honesty run
- * several rounds of the regression subnet in one process, and the table at the
- * end shows who earned what. It exits non-zero if honest work does not come
- * out on top, so the demo doubles as an end-to-end check.
+ * The demo network (`npm start`): a local chain, three miners (honest, lazy,
+ * cheating) and two validators on loopback, running the text-generation and
+ * verifiable-inference subnets for several epochs with real models and real
+ * zk proofs. A live dashboard is served while it runs; the final report is
+ * written as HTML. Exits non-zero unless honest work earns the most and
+ * cheating about nothing, so the demo is also an end-to-end check.
  */
-import { type RegressionStrategy, RegressionSubnet } from '@mt/app-miner';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { renderReport, standings } from './demo/report.js';
+import { DEMO_SUBNETS, type DemoRun, runDemoNetwork } from './demo/run-network.js';
 import { formatTable } from './format-table.js';
-import { ScoreBoard } from './score-board.js';
-import { type MinerHandle, runValidationRound } from './validation-round.js';
 
-const ROUNDS = 8;
-const SUBNET_UID = 1;
+const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
+const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);
+const reportFile = join(workDir, 'report.html');
 
-const minerSpecs: { uid: string; strategy: RegressionStrategy; role: string }[] = [
-  { uid: 'miner-honest', strategy: 'least-squares', role: 'fits the data' },
-  { uid: 'miner-lazy', strategy: 'two-point', role: 'joins two points' },
-  { uid: 'miner-idle', strategy: 'flat', role: 'returns the mean' },
-];
+let latest: DemoRun | undefined;
+const dashboard = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(
+    latest
+      ? renderReport(latest, { live: true })
+      : '<meta http-equiv="refresh" content="2"><p>Setting up...</p>',
+  );
+});
+await new Promise<void>((done) =>
+  dashboard.listen(Number(process.env.MT_DEMO_PORT ?? 0), '127.0.0.1', done),
+);
+const address = dashboard.address();
+console.log(
+  `Live dashboard: http://127.0.0.1:${typeof address === 'object' && address ? address.port : '?'}/`,
+);
 
-async function main(): Promise<void> {
-  const validator = new RegressionSubnet();
-  const miners = minerSpecs.map((spec) => ({
-    ...spec,
-    subnet: new RegressionSubnet(spec.strategy),
-  }));
-  const all = [validator, ...miners.map((miner) => miner.subnet)];
-
-  console.log(`Setting up 1 validator and ${miners.length} miners on the regression subnet...`);
-  await Promise.all(all.map((subnet) => subnet.setup()));
-  console.log(`  states: ${all.map((subnet) => subnet.state).join(', ')}`);
-
-  const handles: MinerHandle[] = miners.map((miner) => ({
-    uid: miner.uid,
-    solve: (task) => miner.subnet.solveTask(task),
-  }));
-  const board = new ScoreBoard(0.3);
-  for (let cycle = 0; cycle < ROUNDS; cycle += 1) {
-    const difficulty = (cycle % 4) / 3;
-    const outcomes = await runValidationRound(validator, handles, {
-      subnetUid: SUBNET_UID,
-      cycle,
-      difficulty,
-    });
-    for (const outcome of outcomes) board.record(outcome.minerUid, outcome.score);
-    const summary = outcomes.map((o) => `${o.minerUid}=${o.score.toFixed(3)}`).join('  ');
-    console.log(`round ${cycle + 1}/${ROUNDS} (difficulty ${difficulty.toFixed(2)}): ${summary}`);
-  }
-
-  const standings = board.standings();
-  const rows = standings.map((standing) => {
-    const miner = miners.find((m) => m.uid === standing.minerUid);
-    const solve = miner?.subnet.getMetrics().solveTask;
-    return [
-      standing.minerUid,
-      miner?.role ?? '',
-      standing.rounds,
-      Number(standing.lastScore.toFixed(4)),
-      Number(standing.movingAverage.toFixed(4)),
-      Number((solve?.p50 ?? 0).toFixed(3)),
-    ];
+try {
+  const run = await runDemoNetwork({
+    workDir,
+    cycles,
+    onProgress: (message) => console.log(message),
+    onCycle: (snapshot) => {
+      latest = snapshot;
+      writeFileSync(reportFile, renderReport(snapshot));
+    },
   });
-  console.log('');
-  console.log(
-    formatTable(['miner', 'behaviour', 'rounds', 'last score', 'moving avg', 'solve p50 ms'], rows),
-  );
-  const scoring = validator.getMetrics().scoreResult;
-  console.log(
-    `\nvalidator scored ${scoring.count} results (p50 ${scoring.p50.toFixed(3)} ms, ${scoring.failures} failures)`,
-  );
-
-  await Promise.all(all.map((subnet) => subnet.teardown()));
-  console.log(`states after teardown: ${all.map((subnet) => subnet.state).join(', ')}`);
-
-  if (standings[0]?.minerUid !== 'miner-honest') {
-    console.error('Honest work did not come out on top; the scoring is broken.');
-    process.exitCode = 1;
+  let ok = true;
+  let cheaterShare = 0;
+  for (const { netuid, name } of DEMO_SUBNETS) {
+    const rows = standings(run, netuid);
+    console.log(`\nSubnet ${netuid}: ${name}`);
+    console.log(
+      formatTable(
+        [
+          'miner',
+          'behaviour',
+          'mean score',
+          'consensus',
+          'incentive',
+          'emission τ',
+          'valid proofs',
+        ],
+        rows.map((r) => [
+          r.miner,
+          r.behaviour,
+          Number(r.meanScore.toFixed(3)),
+          Number(r.consensus.toFixed(3)),
+          Number(r.incentive.toFixed(3)),
+          Number(r.emission.toFixed(4)),
+          r.proofsChecked === 0 ? '-' : `${r.proofsValid}/${r.proofsChecked}`,
+        ]),
+      ),
+    );
+    const best = [...rows].sort((a, b) => b.emission - a.emission)[0];
+    if (best?.miner !== 'honest') ok = false;
+    const total = rows.reduce((a, r) => a + r.emission, 0);
+    cheaterShare = Math.max(
+      cheaterShare,
+      (rows.find((r) => r.miner === 'cheater')?.emission ?? 0) / Math.max(total, 1e-12),
+    );
   }
-}
-
-main().catch((error: unknown) => {
+  console.log(`\nReport: ${reportFile}`);
+  if (!ok || cheaterShare > 0.05) {
+    console.error(
+      `Honest work did not come out on top, or the cheater earned ${(100 * cheaterShare).toFixed(1)} % of a subnet's miner emission.`,
+    );
+    process.exitCode = 1;
+  } else {
+    console.log(
+      `Honest miner earned the most on both subnets; the cheater at most ${(100 * cheaterShare).toFixed(2)} %.`,
+    );
+  }
+} catch (error) {
   console.error(error);
   process.exitCode = 1;
-});
+} finally {
+  dashboard.close();
+}

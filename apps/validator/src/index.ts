@@ -1,14 +1,18 @@
 /**
- * `@mt/app-validator`: the validator side of the demo network.
+ * `@mt/app-validator`: the validator side of the demo network, and the demo
+ * itself (`runDemoNetwork`, `renderReport`).
  *
  * @packageDocumentation
  */
 
-export { type MinerStanding, ScoreBoard } from './score-board.js';
+export { poolImage, trainDigits } from './demo/digits.js';
+export { renderReport, standings } from './demo/report.js';
 export {
-  type MinerHandle,
-  type RoundOutcome,
-  type RoundSettings,
-  runValidationRound,
-} from './validation-round.js';
+  DEMO_MINERS,
+  DEMO_SUBNETS,
+  type DemoOptions,
+  type DemoRun,
+  runDemoNetwork,
+} from './demo/run-network.js';
+export { formatTable } from './format-table.js';
 export { type MinerRound, ValidatorNode, type ValidatorNodeOptions } from './validator-node.js';

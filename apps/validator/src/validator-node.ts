@@ -31,6 +31,12 @@ export interface ValidatorNodeOptions {
   timeoutMs?: number;
   /** Task difficulty for a round (default: cycles through 0.2, 0.5, 0.8). */
   difficulty?: (cycle: number) => number;
+  /**
+   * Weights are proportional to `average ^ sharpness`. Default 1; higher
+   * values starve miners far below the best (a validator's policy, not the
+   * chain's).
+   */
+  sharpness?: number;
 }
 
 /**
@@ -67,7 +73,9 @@ export class ValidatorNode {
     this.#resumed = true;
     const { chain, netuid, hotkey } = this.#options;
     const stored = await chain.weightsOf(netuid, hotkey.address);
-    for (const [uid, weight] of stored) this.#averages.set(uid, weight / 65535);
+    const sharpness = this.#options.sharpness ?? 1;
+    for (const [uid, weight] of stored)
+      this.#averages.set(uid, (weight / 65535) ** (1 / sharpness));
   }
 
   /** Queries every miner once and updates the moving averages of those queried. */
@@ -138,7 +146,11 @@ export class ValidatorNode {
       revealed = this.#pending.reveal;
       this.#pending = undefined;
     }
-    const entries = [...this.#averages].filter(([, v]) => v > 0).sort((a, b) => a[0] - b[0]);
+    const sharpness = this.#options.sharpness ?? 1;
+    const entries = [...this.#averages]
+      .filter(([, v]) => v > 0)
+      .map(([uid, v]): [number, number] => [uid, v ** sharpness])
+      .sort((a, b) => a[0] - b[0]);
     const max = Math.max(0, ...entries.map(([, v]) => v));
     if (max === 0 || this.#pending) return revealed;
     const reveal: WeightReveal = {

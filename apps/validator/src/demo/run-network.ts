@@ -1,0 +1,189 @@
+import { randomInt } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type EpochRecord, LocalChain } from '@mt/app-chain';
+import { type AnswerStrategy, cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
+import type { SubnetProtocol } from '@mt/protocol';
+import { Hotkey, type MinerServer } from '@mt/protocol/wire';
+import { makeModels, TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { CircuitCompiler, setupCircuit } from '@mt/zkml';
+import { type MinerRound, ValidatorNode } from '../validator-node.js';
+import { trainDigits } from './digits.js';
+
+/** The demo's subnets on the local chain. */
+export const DEMO_SUBNETS = [
+  { netuid: 1, name: 'text-generation' },
+  { netuid: 2, name: 'verifiable-inference' },
+] as const;
+
+/** The demo's miners and what each does. */
+export const DEMO_MINERS: { name: string; behaviour: string; strategy?: AnswerStrategy }[] = [
+  { name: 'honest', behaviour: 'runs the model, proves every answer' },
+  { name: 'lazy', behaviour: 'two words, no proof', strategy: lazyStrategy },
+  { name: 'cheater', behaviour: 'canned text, forged proofs', strategy: cheatingStrategy },
+];
+
+/** Everything a demo run produced, for the table, the report and the dashboard. */
+export interface DemoRun {
+  miners: { name: string; behaviour: string; hotkey: string }[];
+  validators: { hotkey: string; stake: bigint }[];
+  /** Per subnet: the epochs the chain ran. */
+  epochs: Record<number, EpochRecord[]>;
+  /** Per cycle, per subnet, per validator: the round's outcomes. */
+  rounds: { cycle: number; netuid: number; validator: string; outcomes: MinerRound[] }[];
+  /** Per subnet: rao earned by hotkey. */
+  earnings: Record<number, Map<string, bigint>>;
+  digitsAccuracy: number;
+}
+
+/** Options of {@link runDemoNetwork}. */
+export interface DemoOptions {
+  /** Where models, the circuit and the chain live (reused across runs). */
+  workDir: string;
+  cycles?: number;
+  onProgress?: (message: string) => void;
+  /** Called after every cycle with the run so far (the live dashboard listens). */
+  onCycle?: (run: DemoRun) => void;
+}
+
+/**
+ * Runs the demo network on loopback: a local chain with a text-generation
+ * and a verifiable-inference subnet, three miners (honest, lazy, cheating)
+ * serving both through the signed wire, and two validators with different
+ * stake that query, score, and commit-reveal weights; the chain runs Yuma
+ * each tempo and pays emissions.
+ */
+export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
+  const say = options.onProgress ?? (() => {});
+  const cycles = options.cycles ?? 5;
+  await mkdir(options.workDir, { recursive: true });
+
+  say('[1/5] Making the text models (tiny GPT-2 with the real GPT-2 tokenizer, reward model)...');
+  const models = await makeModels(join(options.workDir, 'models'));
+
+  say('[2/5] Training the digits model on real MNIST (14x14)...');
+  const digits = trainDigits();
+  say(`      held-out accuracy ${(100 * digits.accuracy).toFixed(1)} %`);
+
+  say('[3/5] Compiling the digits circuit and running its trusted setup...');
+  const circuit = await new CircuitCompiler({ onProgress: (m) => say(`      ${m}`) }).compileModel(
+    digits.onnx,
+    join(options.workDir, 'digits-circuit'),
+    { inputBits: 10 },
+  );
+  await setupCircuit(circuit, { onProgress: (m) => say(`      ${m.split('\n')[0]}`) });
+
+  say('[4/5] Starting the chain, 3 miners and 2 validators on loopback...');
+  const text = new TextGenerationSubnet({
+    generator: models.generator,
+    rewardModel: models.reward,
+    cache: false,
+    weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
+  });
+  const proofs = new VerifiableInferenceSubnet({
+    circuitDir: circuit.dir,
+    cache: false,
+    sampleInput: () => digits.heldOut[randomInt(digits.heldOut.length)] ?? [],
+  });
+  await Promise.all([text.setup(), proofs.setup()]);
+  const subnets: Record<number, SubnetProtocol> = { 1: text, 2: proofs };
+
+  // A fresh chain each run; models and the circuit are reused.
+  const chainFile = join(options.workDir, 'chain.sqlite');
+  await Promise.all(
+    ['', '-wal', '-shm'].map((suffix) => rm(`${chainFile}${suffix}`, { force: true })),
+  );
+  const chain = LocalChain.open(chainFile);
+  const validatorKeys = [Hotkey.generate(), Hotkey.generate()];
+  const stakes = [3_000_000_000n, 1_000_000_000n];
+  for (const { netuid, name } of DEMO_SUBNETS) {
+    chain.createSubnet({ netuid, name, tempo: 4, emissionPerEpoch: 1_000_000_000n });
+    for (const [i, key] of validatorKeys.entries()) {
+      await chain.register(netuid, key.address);
+      await chain.addStake(netuid, key.address, stakes[i] ?? 0n);
+    }
+  }
+  const servers: MinerServer[] = [];
+  const minerKeys = DEMO_MINERS.map(() => Hotkey.generate());
+  try {
+    for (const [i, miner] of DEMO_MINERS.entries()) {
+      const hotkey = minerKeys[i] as Hotkey;
+      const served = [text, proofs].map((subnet) => ({
+        subnet,
+        ...(miner.strategy ? { strategy: miner.strategy } : {}),
+      }));
+      const server = await startMinerNode({ hotkey, subnets: served });
+      servers.push(server);
+      for (const { netuid } of DEMO_SUBNETS)
+        await chain.register(netuid, hotkey.address, server.url);
+      say(`      miner ${miner.name.padEnd(8)} ${server.url}  ${hotkey.address}`);
+    }
+    const nodes = validatorKeys.flatMap((hotkey) =>
+      DEMO_SUBNETS.map(({ netuid }) => ({
+        netuid,
+        hotkey,
+        node: new ValidatorNode({
+          hotkey,
+          chain,
+          netuid,
+          subnet: subnets[netuid] as SubnetProtocol,
+          sharpness: 4,
+        }),
+      })),
+    );
+    const run: DemoRun = {
+      miners: DEMO_MINERS.map((m, i) => ({
+        name: m.name,
+        behaviour: m.behaviour,
+        hotkey: minerKeys[i]?.address ?? '',
+      })),
+      validators: validatorKeys.map((k, i) => ({ hotkey: k.address, stake: stakes[i] ?? 0n })),
+      epochs: {},
+      rounds: [],
+      earnings: {},
+      digitsAccuracy: digits.accuracy,
+    };
+
+    say(`[5/5] Running ${cycles} epochs on both subnets...`);
+    for (let cycle = 0; cycle < cycles; cycle += 1) {
+      const rounds = await Promise.all(
+        nodes.map(async (n) => ({ ...n, outcomes: await n.node.round(cycle) })),
+      );
+      for (const r of rounds)
+        run.rounds.push({
+          cycle,
+          netuid: r.netuid,
+          validator: r.hotkey.address,
+          outcomes: r.outcomes,
+        });
+      for (const { node } of nodes) await node.setWeights();
+      chain.advanceBlocks(1);
+      for (const { node } of nodes) await node.setWeights();
+      chain.advanceBlocks(3);
+      for (const { netuid } of DEMO_SUBNETS) {
+        run.epochs[netuid] = await chain.epochs(netuid);
+        run.earnings[netuid] = await chain.earnings(netuid);
+      }
+      const summary = DEMO_SUBNETS.map(({ netuid, name }) => {
+        const scores = DEMO_MINERS.map((m, i) => {
+          const mine = rounds
+            .filter((r) => r.netuid === netuid)
+            .flatMap((r) =>
+              r.outcomes.filter((o) => o.hotkey === minerKeys[i]?.address).map((o) => o.score),
+            );
+          return `${m.name} ${(mine.reduce((a, b) => a + b, 0) / Math.max(mine.length, 1)).toFixed(2)}`;
+        });
+        return `${name}: ${scores.join(', ')}`;
+      });
+      say(
+        `      epoch ${cycle + 1}/${cycles} at block ${await chain.currentBlock()}  ${summary.join('  |  ')}`,
+      );
+      options.onCycle?.(run);
+    }
+    return run;
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all([text.teardown(), proofs.teardown()]);
+    chain.close();
+  }
+}
