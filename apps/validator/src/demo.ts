@@ -8,8 +8,8 @@
  * cheating about nothing, so the demo is also an end-to-end check.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import { startDashboard } from './demo/dashboard.js';
 import { renderReport, standings } from './demo/report.js';
 import { DEMO_SUBNETS, type DemoRun, runDemoNetwork } from './demo/run-network.js';
 import { formatTable } from './format-table.js';
@@ -19,21 +19,10 @@ const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);
 const reportFile = join(workDir, 'report.html');
 
 let latest: DemoRun | undefined;
-const dashboard = createServer((_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  response.end(
-    latest
-      ? renderReport(latest, { live: true })
-      : '<meta http-equiv="refresh" content="2"><p>Setting up...</p>',
-  );
+const dashboard = await startDashboard(() => latest, {
+  port: Number(process.env.MT_DEMO_PORT ?? 0),
 });
-await new Promise<void>((done) =>
-  dashboard.listen(Number(process.env.MT_DEMO_PORT ?? 0), '127.0.0.1', done),
-);
-const address = dashboard.address();
-console.log(
-  `Live dashboard: http://127.0.0.1:${typeof address === 'object' && address ? address.port : '?'}/`,
-);
+console.log(`Live dashboard: ${dashboard.url}`);
 
 try {
   const run = await runDemoNetwork({
@@ -95,5 +84,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  dashboard.close();
+  await dashboard.close();
 }
