@@ -6,8 +6,10 @@
 
 export {
   type AnswerStrategy,
+  type MinerJob,
   type MinerNodeOptions,
   type ServedSubnet,
+  serveMinerJobs,
   startMinerNode,
 } from './miner-node.js';
 export { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -1,7 +1,8 @@
+import { BullJobQueue, type JobQueue, MemoryJobQueue } from '@mt/processors';
 import { type Result, resultSchema, SubnetProtocol, type Task } from '@mt/protocol';
 import { Hotkey, ValidatorClient } from '@mt/protocol/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMinerNode } from './miner-node.js';
+import { type MinerJob, serveMinerJobs, startMinerNode } from './miner-node.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';
 
 class UpperSubnet extends SubnetProtocol {
@@ -59,6 +60,77 @@ describe('startMinerNode', () => {
     expect(health.status).toBe(200);
     const metrics = await fetch(`${server.url}/metrics`);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
+  });
+});
+
+type Pair = () => [front: JobQueue<MinerJob, Result>, worker: JobQueue<MinerJob, Result>];
+const queues: [string, Pair][] = [
+  [
+    'memory',
+    () => {
+      const queue = new MemoryJobQueue<MinerJob, Result>();
+      return [queue, queue];
+    },
+  ],
+];
+if (process.env.REDIS_URL) {
+  const redisUrl = process.env.REDIS_URL;
+  // Two connections to one queue name: the front end and a worker that could be on another machine.
+  queues.push([
+    'redis',
+    () => {
+      const name = `miner-${Date.now()}`;
+      return [new BullJobQueue({ name, redisUrl }), new BullJobQueue({ name, redisUrl })];
+    },
+  ]);
+} else
+  console.warn('SKIPPED: the Redis job-queue miner test needs REDIS_URL (.ci/run provides one)');
+
+describe.each(queues)('a miner spreading work through a %s job queue', (_name, makeQueues) => {
+  it('answers through a worker that took the task from the queue', async () => {
+    const [front, worker] = makeQueues();
+    const solvedBy: string[] = [];
+    const workerSubnet = new UpperSubnet();
+    await workerSubnet.setup();
+    // The front end solves nothing itself: only the worker's subnet can answer.
+    serveMinerJobs(worker, [
+      {
+        subnet: workerSubnet,
+        strategy: async (_task, solve) => {
+          solvedBy.push('worker');
+          return solve();
+        },
+      },
+    ]);
+    const key = Hotkey.generate();
+    const node = await startMinerNode({ hotkey: key, subnets: [{ subnet }], jobQueue: front });
+    try {
+      const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+      const task = await subnet.createTask({
+        minerUid: '3',
+        difficulty: 0.5,
+        subnetUid: 1,
+        cycle: 0,
+      });
+      const [outcome] = await client.query(
+        [{ address: key.address, url: node.url }],
+        'upper',
+        task,
+        {
+          responseSchema: resultSchema,
+        },
+      );
+      expect(outcome?.status).toBe('ok');
+      expect(outcome?.result).toMatchObject({
+        taskId: task.taskId,
+        resultData: { text: 'HELLO WIDE WORLD' },
+      });
+      expect(solvedBy).toEqual(['worker']);
+    } finally {
+      await node.close();
+      await front.close();
+      if (worker !== front) await worker.close();
+    }
   });
 });
 

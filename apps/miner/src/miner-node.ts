@@ -1,3 +1,4 @@
+import type { JobQueue } from '@mt/processors';
 import type { JsonValue, Result, SubnetProtocol, Task } from '@mt/protocol';
 import { taskSchema } from '@mt/protocol';
 import {
@@ -30,10 +31,51 @@ export interface MinerNodeOptions {
   port?: number;
   /** Time a task may take before the server answers 504. Default 60 s. */
   handlerTimeoutMs?: number;
+  /**
+   * Hands each task to this queue instead of solving it here; workers on any
+   * machine (`serveMinerJobs`) solve it. With a `BullJobQueue` on Redis this
+   * spreads a miner's work over machines.
+   */
+  jobQueue?: JobQueue<MinerJob, Result>;
+}
+
+/** A task waiting in a miner's job queue. */
+export interface MinerJob {
+  taskType: string;
+  task: Task;
 }
 
 interface WithPrometheus {
   metrics?: { registry?: { metrics(): Promise<string> } };
+}
+
+function answer(
+  { subnet, strategy }: ServedSubnet,
+  task: Task,
+  signal?: AbortSignal,
+): Promise<Result> {
+  const solve = () => subnet.solveTask(task, signal ? { signal } : {});
+  return strategy ? strategy(task, solve) : solve();
+}
+
+/**
+ * Works a miner's job queue: solves each queued task with the subnet of its
+ * type. Run it on as many machines as the queue's backend reaches.
+ */
+export function serveMinerJobs(
+  queue: JobQueue<MinerJob, Result>,
+  subnets: readonly ServedSubnet[],
+  options: { concurrency?: number } = {},
+): void {
+  const byType = new Map(subnets.map((served) => [served.subnet.getMetadata().name, served]));
+  queue.process(
+    async ({ taskType, task }) => {
+      const served = byType.get(taskType);
+      if (!served) throw new Error(`this worker serves no subnet named ${taskType}`);
+      return answer(served, task);
+    },
+    options.concurrency === undefined ? {} : { concurrency: options.concurrency },
+  );
 }
 
 /**
@@ -44,12 +86,22 @@ interface WithPrometheus {
  */
 export async function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> {
   const handlers: Record<string, TaskHandler> = {};
-  for (const { subnet, strategy } of options.subnets) {
-    handlers[subnet.getMetadata().name] = {
+  const timeoutMs = options.handlerTimeoutMs ?? 60_000;
+  const queue = options.jobQueue;
+  for (const served of options.subnets) {
+    const taskType = served.subnet.getMetadata().name;
+    handlers[taskType] = {
       schema: taskSchema,
       handle: async (task, context) => {
-        const solve = () => subnet.solveTask(task as Task, { signal: context.signal });
-        const result = strategy ? await strategy(task as Task, solve) : await solve();
+        const result = queue
+          ? await queue.waitFor(
+              await queue.add(
+                { taskType, task: task as Task },
+                { idempotencyKey: (task as Task).taskId },
+              ),
+              timeoutMs,
+            )
+          : await answer(served, task as Task, context.signal);
         return JSON.parse(JSON.stringify(result)) as JsonValue;
       },
     };
@@ -58,7 +110,7 @@ export async function startMinerNode(options: MinerNodeOptions): Promise<MinerSe
     {
       hotkey: options.hotkey,
       handlers,
-      handlerTimeoutMs: options.handlerTimeoutMs ?? 60_000,
+      handlerTimeoutMs: timeoutMs,
       routes: (app) => {
         app.get('/metrics', async (_request, reply) => {
           const texts = await Promise.all(
