@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * `mt-miner`: serves the text-generation and/or verifiable-inference subnet
+ * on real models, registered on a local chain, until SIGINT or SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalChain } from '@mt/app-chain';
+import { BullJobQueue } from '@mt/processors';
+import type { Result } from '@mt/protocol';
+import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
+import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
+import { resolveSettings } from './settings.js';
+import { cheatingStrategy, lazyStrategy } from './strategies.js';
+
+const NAMES = [
+  'key',
+  'host',
+  'port',
+  'chain',
+  'text-model',
+  'reward-model',
+  'circuit',
+  'redis',
+  'text-netuid',
+  'proofs-netuid',
+  'strategy',
+  'worker',
+];
+const usage = `Usage: mt-miner [--config FILE] [options]
+
+  --key FILE             hotkey file (created 0600 when missing; default ~/.moderntensor/miner.key)
+  --host H --port N      where to listen (default 127.0.0.1, a free port)
+  --text-model DIR|ID    serve text generation with this causal LM (any local folder or Hub id)
+  --reward-model DIR|ID  ... and this reward model
+  --circuit DIR          serve verifiable inference with this @mt/zkml circuit folder
+  --chain FILE           register on this local chain (subnets --text-netuid 1, --proofs-netuid 2)
+  --redis URL            queue tasks on Redis so workers on other machines share them
+  --worker true          only work the Redis queue (no server)
+  --strategy honest|lazy|cheating   the demo's behaviours (default honest)
+
+Every option can come from the environment (MT_MINER_TEXT_MODEL, ...) or the
+JSON config file (textModel, ...); flags win over the environment over the file.
+`;
+
+async function main(): Promise<number> {
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
+    Object.fromEntries([...NAMES, 'config'].map((n) => [n, { type: 'string' as const }]));
+  options.help = { type: 'boolean', short: 'h' };
+  const { values } = parseArgs({ options }) as {
+    values: Record<string, string | boolean | undefined>;
+  };
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const s = await resolveSettings(NAMES, values, {
+    envPrefix: 'MT_MINER_',
+    configFile: typeof values.config === 'string' ? values.config : undefined,
+  });
+  const keyFile = s.key ?? join(homedir(), '.moderntensor', 'miner.key');
+  let hotkey: Hotkey;
+  if (existsSync(keyFile)) hotkey = await loadHotkey(keyFile);
+  else {
+    hotkey = Hotkey.generate();
+    await mkdir(dirname(keyFile), { recursive: true });
+    await saveHotkey(hotkey, keyFile);
+  }
+  const strategy = { honest: undefined, lazy: lazyStrategy, cheating: cheatingStrategy }[
+    s.strategy ?? 'honest'
+  ];
+  if (s.strategy && !['honest', 'lazy', 'cheating'].includes(s.strategy))
+    throw new Error('--strategy must be honest, lazy or cheating');
+  const served: (ServedSubnet & { netuid: number })[] = [];
+  if (s['text-model']) {
+    if (!s['reward-model']) throw new Error('--text-model needs --reward-model');
+    served.push({
+      subnet: new TextGenerationSubnet({
+        generator: s['text-model'],
+        rewardModel: s['reward-model'],
+      }),
+      netuid: Number(s['text-netuid'] ?? 1),
+      ...(strategy ? { strategy } : {}),
+    });
+  }
+  if (s.circuit) {
+    served.push({
+      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit }),
+      netuid: Number(s['proofs-netuid'] ?? 2),
+      ...(strategy ? { strategy } : {}),
+    });
+  }
+  if (served.length === 0)
+    throw new Error('nothing to serve: give --text-model/--reward-model and/or --circuit');
+  await Promise.all(served.map(({ subnet }) => subnet.setup()));
+
+  const queue = s.redis
+    ? new BullJobQueue<MinerJob, Result>({ name: `mt-miner-${hotkey.address}`, redisUrl: s.redis })
+    : undefined;
+  if (queue) serveMinerJobs(queue, served);
+  const server =
+    s.worker === 'true'
+      ? undefined
+      : await startMinerNode({
+          hotkey,
+          subnets: served,
+          host: s.host ?? '127.0.0.1',
+          port: Number(s.port ?? 0),
+          ...(queue ? { jobQueue: queue } : {}),
+        });
+  if (server && s.chain) {
+    const chain = LocalChain.open(s.chain);
+    try {
+      for (const { netuid } of served) await chain.register(netuid, hotkey.address, server.url);
+    } finally {
+      chain.close();
+    }
+  }
+  process.stdout.write(
+    `${JSON.stringify({ address: hotkey.address, url: server?.url ?? null, subnets: served.map((x) => x.subnet.getMetadata().name), worker: !server })}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server?.close();
+  await queue?.close();
+  await Promise.all(served.map(({ subnet }) => subnet.teardown()));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `mt-miner: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`,
+    );
+    process.exitCode = 2;
+  },
+);
