@@ -12,4 +12,5 @@ export {
   serveMinerJobs,
   startMinerNode,
 } from './miner-node.js';
+export { resolveSettings } from './settings.js';
 export { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LocalChain } from '@mt/app-chain';
+import { startMinerNode } from '@mt/app-miner';
+import { Hotkey } from '@mt/protocol/wire';
+import { makeModels, TextGenerationSubnet } from '@mt/subnets';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+describe('mt-validator', () => {
+  it('validates a live miner on its own, with real models, and stops after --rounds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-validator-cli-'));
+    const models = await makeModels(join(dir, 'models'));
+    const chainFile = join(dir, 'chain.sqlite');
+    const chain = LocalChain.open(chainFile);
+    chain.createSubnet({ netuid: 1, name: 'text-generation', tempo: 4, emissionPerEpoch: 1_000n });
+    const miner = new TextGenerationSubnet({
+      generator: models.generator,
+      rewardModel: models.reward,
+    });
+    await miner.setup();
+    const minerKey = Hotkey.generate();
+    const server = await startMinerNode({ hotkey: minerKey, subnets: [{ subnet: miner }] });
+    await chain.register(1, minerKey.address, server.url);
+    chain.close();
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          '--chain',
+          chainFile,
+          '--key',
+          join(dir, 'v.key'),
+          '--stake',
+          '1000',
+          '--rounds',
+          '2',
+          '--interval-ms',
+          '50',
+        ],
+        {
+          env: {
+            ...process.env,
+            MT_VALIDATOR_TEXT_MODEL: models.generator,
+            MT_VALIDATOR_REWARD_MODEL: models.reward,
+          },
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      const [hello, ...rounds] = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(hello.netuids).toEqual([1]);
+      expect(rounds).toHaveLength(2);
+      for (const round of rounds) {
+        expect(round.miners).toHaveLength(1);
+        expect(round.miners[0].score).toBeGreaterThan(0.5);
+      }
+      const after = LocalChain.open(chainFile);
+      expect((await after.neurons(1)).find((n) => n.hotkey === hello.address)?.stake).toBe(1000n);
+      after.close();
+    } finally {
+      await server.close();
+      await miner.teardown();
+    }
+  });
+});

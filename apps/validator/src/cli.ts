@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * `mt-validator`: validates the text-generation and/or verifiable-inference
+ * subnet of a local chain on a schedule, with real models, until SIGINT or
+ * SIGTERM (or --rounds).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LocalChain } from '@mt/app-chain';
+import { resolveSettings } from '@mt/app-miner';
+import type { SubnetProtocol } from '@mt/protocol';
+import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
+import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { ValidatorNode } from './validator-node.js';
+
+const NAMES = [
+  'key',
+  'chain',
+  'text-model',
+  'reward-model',
+  'circuit',
+  'text-netuid',
+  'proofs-netuid',
+  'stake',
+  'interval-ms',
+  'rounds',
+  'sharpness',
+];
+const usage = `Usage: mt-validator --chain FILE [--config FILE] [options]
+
+  --key FILE             hotkey file (created 0600 when missing; default ~/.moderntensor/validator.key)
+  --chain FILE           the local chain (mt-chain init makes one)
+  --text-model DIR|ID    validate text generation with this causal LM (any local folder or Hub id)
+  --reward-model DIR|ID  ... scored by this reward model
+  --circuit DIR          validate verifiable inference against this @mt/zkml circuit folder
+  --stake RAO            stake to add on registration
+  --interval-ms N        time between rounds (default 10000)
+  --rounds N             stop after N rounds (default: run until stopped)
+  --sharpness S          weights ∝ average^S (default 4)
+
+Every option can come from the environment (MT_VALIDATOR_CHAIN, ...) or the JSON
+config file (chain, textModel, ...); flags win over the environment over the file.
+`;
+
+async function main(): Promise<number> {
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
+    Object.fromEntries([...NAMES, 'config'].map((n) => [n, { type: 'string' as const }]));
+  options.help = { type: 'boolean', short: 'h' };
+  const { values } = parseArgs({ options }) as {
+    values: Record<string, string | boolean | undefined>;
+  };
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const s = await resolveSettings(NAMES, values, {
+    envPrefix: 'MT_VALIDATOR_',
+    configFile: typeof values.config === 'string' ? values.config : undefined,
+  });
+  if (!s.chain) throw new Error('give --chain FILE');
+  const keyFile = s.key ?? join(homedir(), '.moderntensor', 'validator.key');
+  let hotkey: Hotkey;
+  if (existsSync(keyFile)) hotkey = await loadHotkey(keyFile);
+  else {
+    hotkey = Hotkey.generate();
+    await mkdir(dirname(keyFile), { recursive: true });
+    await saveHotkey(hotkey, keyFile);
+  }
+  const subnets: { netuid: number; subnet: SubnetProtocol }[] = [];
+  if (s['text-model']) {
+    if (!s['reward-model']) throw new Error('--text-model needs --reward-model');
+    subnets.push({
+      netuid: Number(s['text-netuid'] ?? 1),
+      subnet: new TextGenerationSubnet({
+        generator: s['text-model'],
+        rewardModel: s['reward-model'],
+        cache: false,
+        weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
+      }),
+    });
+  }
+  if (s.circuit) {
+    subnets.push({
+      netuid: Number(s['proofs-netuid'] ?? 2),
+      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, cache: false }),
+    });
+  }
+  if (subnets.length === 0)
+    throw new Error('nothing to validate: give --text-model/--reward-model and/or --circuit');
+  await Promise.all(subnets.map(({ subnet }) => subnet.setup()));
+  const chain = LocalChain.open(s.chain);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  try {
+    const nodes = [];
+    for (const { netuid, subnet } of subnets) {
+      await chain.register(netuid, hotkey.address);
+      if (s.stake) await chain.addStake(netuid, hotkey.address, BigInt(s.stake));
+      nodes.push({
+        netuid,
+        node: new ValidatorNode({
+          hotkey,
+          chain,
+          netuid,
+          subnet,
+          sharpness: Number(s.sharpness ?? 4),
+        }),
+      });
+    }
+    process.stdout.write(
+      `${JSON.stringify({ address: hotkey.address, netuids: nodes.map((n) => n.netuid) })}\n`,
+    );
+    const rounds = s.rounds === undefined ? Number.POSITIVE_INFINITY : Number(s.rounds);
+    const interval = Number(s['interval-ms'] ?? 10_000);
+    for (let cycle = 0; cycle < rounds && !stop.signal.aborted; cycle += 1) {
+      for (const { netuid, node } of nodes) {
+        const outcomes = await node.round(cycle);
+        await node.setWeights();
+        process.stdout.write(
+          `${JSON.stringify({
+            cycle,
+            netuid,
+            block: await chain.currentBlock(),
+            miners: outcomes.map((o) => ({
+              uid: o.uid,
+              score: o.score,
+              average: o.average,
+              ...(o.error ? { error: o.error } : {}),
+            })),
+          })}\n`,
+        );
+      }
+      if (cycle + 1 < rounds) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, interval);
+          stop.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
+  } finally {
+    chain.close();
+    await Promise.all(subnets.map(({ subnet }) => subnet.teardown()));
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `mt-validator: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`,
+    );
+    process.exitCode = 2;
+  },
+);
