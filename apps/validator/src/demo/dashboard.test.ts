@@ -53,7 +53,8 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium', () => {
         );
         expect(honest).toBeGreaterThan(0);
         expect(honest).toBeGreaterThan(cheater);
-        await expect(section.locator('svg path').count()).resolves.toBe(12);
+        // Six charts of three miners on the text subnet; seven (with proof checks) on the proof subnet.
+        await expect(section.locator('svg path').count()).resolves.toBe(netuid === 1 ? 15 : 18);
       }
       const proofs = await page
         .locator('section[data-netuid="2"] tr[data-miner="honest"] td')

@@ -87,6 +87,22 @@ export function renderReport(run: DemoRun, options: { live?: boolean } = {}): st
         return mine.reduce((a, b) => a + b, 0) / Math.max(mine.length, 1);
       }),
     }));
+    const weights = run.miners.map((m) => ({
+      name: m.name,
+      values: run.weights.filter((w) => w.netuid === netuid).map((w) => w.byMiner[m.hotkey] ?? 0),
+    }));
+    const proofChecks = run.miners.map((m) => ({
+      name: m.name,
+      values: cycles.map(
+        (c) =>
+          run.rounds
+            .filter((r) => r.netuid === netuid && r.cycle === c)
+            .flatMap((r) => r.outcomes.filter((o) => o.hotkey === m.hotkey && o.proofValid)).length,
+      ),
+    }));
+    const hasProofs = run.rounds.some(
+      (r) => r.netuid === netuid && r.outcomes.some((o) => o.proofValid !== undefined),
+    );
     const rows = standings(run, netuid)
       .map(
         (s) =>
@@ -95,7 +111,10 @@ export function renderReport(run: DemoRun, options: { live?: boolean } = {}): st
       .join('');
     return `<section data-netuid="${netuid}"><h2>Subnet ${netuid}: ${escapeHtml(name)} (${epochs.length} epochs)</h2>
 <table><thead><tr><th>miner</th><th>behaviour</th><th>mean score</th><th>consensus</th><th>incentive</th><th>emission τ</th><th>valid proofs</th></tr></thead><tbody>${rows}</tbody></table>
-<div class="charts">${lineChart('validators’ moving-average score (weights) per cycle', scores)}${lineChart(
+<div class="charts">${lineChart('validators’ moving-average score per cycle', scores)}${lineChart(
+      'weights on the chain per cycle (mean over validators)',
+      weights,
+    )}${hasProofs ? lineChart('valid proofs per cycle', proofChecks) : ''}${lineChart(
       'consensus per epoch',
       perMiner((e, i) => e.consensus[i] ?? 0),
     )}${lineChart(

@@ -33,6 +33,8 @@ export interface DemoRun {
   rounds: { cycle: number; netuid: number; validator: string; outcomes: MinerRound[] }[];
   /** Per subnet: rao earned by hotkey. */
   earnings: Record<number, Map<string, bigint>>;
+  /** Per cycle and subnet: the weights on the chain, per miner hotkey, averaged over validators (each row max 1). */
+  weights: { cycle: number; netuid: number; byMiner: Record<string, number> }[];
   digitsAccuracy: number;
 }
 
@@ -141,6 +143,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       epochs: {},
       rounds: [],
       earnings: {},
+      weights: [],
       digitsAccuracy: digits.accuracy,
     };
 
@@ -163,6 +166,15 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       for (const { netuid } of DEMO_SUBNETS) {
         run.epochs[netuid] = await chain.epochs(netuid);
         run.earnings[netuid] = await chain.earnings(netuid);
+        const neurons = await chain.neurons(netuid);
+        const byMiner: Record<string, number> = {};
+        for (const key of validatorKeys) {
+          for (const [uid, weight] of await chain.weightsOf(netuid, key.address)) {
+            const hotkey = neurons.find((n) => n.uid === uid)?.hotkey ?? '';
+            byMiner[hotkey] = (byMiner[hotkey] ?? 0) + weight / 65535 / validatorKeys.length;
+          }
+        }
+        run.weights.push({ cycle, netuid, byMiner });
       }
       const summary = DEMO_SUBNETS.map(({ netuid, name }) => {
         const scores = DEMO_MINERS.map((m, i) => {
