@@ -3,18 +3,14 @@
  * `mt-miner`: serves the text-generation and/or verifiable-inference subnet
  * on real models, registered on a local chain, until SIGINT or SIGTERM.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { BullJobQueue } from '@mt/processors';
 import type { Result } from '@mt/protocol';
-import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
 import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
 import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
-import { resolveSettings } from './settings.js';
+import { loadOrCreateHotkey, programSettings } from './settings.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';
 
 const NAMES = [
@@ -48,28 +44,10 @@ JSON config file (textModel, ...); flags win over the environment over the file.
 `;
 
 async function main(): Promise<number> {
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
-    Object.fromEntries([...NAMES, 'config'].map((n) => [n, { type: 'string' as const }]));
-  options.help = { type: 'boolean', short: 'h' };
-  const { values } = parseArgs({ options }) as {
-    values: Record<string, string | boolean | undefined>;
-  };
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const s = await resolveSettings(NAMES, values, {
-    envPrefix: 'MT_MINER_',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
+  const s = await programSettings(NAMES, 'MT_MINER_', usage);
+  if (!s) return 0;
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'miner.key');
-  let hotkey: Hotkey;
-  if (existsSync(keyFile)) hotkey = await loadHotkey(keyFile);
-  else {
-    hotkey = Hotkey.generate();
-    await mkdir(dirname(keyFile), { recursive: true });
-    await saveHotkey(hotkey, keyFile);
-  }
+  const hotkey = await loadOrCreateHotkey(keyFile);
   const strategy = { honest: undefined, lazy: lazyStrategy, cheating: cheatingStrategy }[
     s.strategy ?? 'honest'
   ];

@@ -12,5 +12,5 @@ export {
   serveMinerJobs,
   startMinerNode,
 } from './miner-node.js';
-export { resolveSettings } from './settings.js';
+export { loadOrCreateHotkey, programSettings, resolveSettings } from './settings.js';
 export { cheatingStrategy, lazyStrategy } from './strategies.js';

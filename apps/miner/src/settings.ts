@@ -1,4 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
 
 /**
  * A program's settings from, in order of precedence, its flags, its
@@ -28,4 +32,39 @@ export async function resolveSettings(
     settings[name] = value === undefined ? undefined : String(value);
   }
   return settings;
+}
+
+/**
+ * Parses a program's flags (each of `names` as `--name VALUE`, plus
+ * `--config FILE` and `--help`) and resolves its settings with
+ * {@link resolveSettings}. Returns undefined after printing `usage` for `--help`.
+ */
+export async function programSettings(
+  names: readonly string[],
+  envPrefix: string,
+  usage: string,
+): Promise<Record<string, string | undefined> | undefined> {
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
+    Object.fromEntries([...names, 'config'].map((n) => [n, { type: 'string' as const }]));
+  options.help = { type: 'boolean', short: 'h' };
+  const { values } = parseArgs({ options }) as {
+    values: Record<string, string | boolean | undefined>;
+  };
+  if (values.help) {
+    process.stdout.write(usage);
+    return undefined;
+  }
+  return resolveSettings(names, values, {
+    envPrefix,
+    configFile: typeof values.config === 'string' ? values.config : undefined,
+  });
+}
+
+/** The hotkey in `file`, or a new one saved there (0600) when the file does not exist yet. */
+export async function loadOrCreateHotkey(file: string): Promise<Hotkey> {
+  if (existsSync(file)) return loadHotkey(file);
+  const hotkey = Hotkey.generate();
+  await mkdir(dirname(file), { recursive: true });
+  await saveHotkey(hotkey, file);
+  return hotkey;
 }

@@ -4,15 +4,11 @@
  * subnet of a local chain on a schedule, with real models, until SIGINT or
  * SIGTERM (or --rounds).
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
-import { resolveSettings } from '@mt/app-miner';
+import { loadOrCreateHotkey, programSettings } from '@mt/app-miner';
 import type { SubnetProtocol } from '@mt/protocol';
-import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
 import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
 import { ValidatorNode } from './validator-node.js';
 
@@ -46,29 +42,11 @@ config file (chain, textModel, ...); flags win over the environment over the fil
 `;
 
 async function main(): Promise<number> {
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
-    Object.fromEntries([...NAMES, 'config'].map((n) => [n, { type: 'string' as const }]));
-  options.help = { type: 'boolean', short: 'h' };
-  const { values } = parseArgs({ options }) as {
-    values: Record<string, string | boolean | undefined>;
-  };
-  if (values.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const s = await resolveSettings(NAMES, values, {
-    envPrefix: 'MT_VALIDATOR_',
-    configFile: typeof values.config === 'string' ? values.config : undefined,
-  });
+  const s = await programSettings(NAMES, 'MT_VALIDATOR_', usage);
+  if (!s) return 0;
   if (!s.chain) throw new Error('give --chain FILE');
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'validator.key');
-  let hotkey: Hotkey;
-  if (existsSync(keyFile)) hotkey = await loadHotkey(keyFile);
-  else {
-    hotkey = Hotkey.generate();
-    await mkdir(dirname(keyFile), { recursive: true });
-    await saveHotkey(hotkey, keyFile);
-  }
+  const hotkey = await loadOrCreateHotkey(keyFile);
   const subnets: { netuid: number; subnet: SubnetProtocol }[] = [];
   if (s['text-model']) {
     if (!s['reward-model']) throw new Error('--text-model needs --reward-model');

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 
+export { CliUsageError, cliErrorMessage } from './cli/cli-error-message.js';
 export {
   describeCause,
   envelopeRejections,

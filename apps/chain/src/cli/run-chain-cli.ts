@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MtError } from '@mt/protocol';
+import { CliUsageError, cliErrorMessage } from '@mt/protocol';
 import { LocalChain } from '../local-chain.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
@@ -20,8 +20,6 @@ Commands:
 
 The file is also read from $MT_CHAIN. Exit status: 0 success, 2 bad usage or a refused call.
 `;
-
-class UsageError extends Error {}
 
 /** Runs `mt-chain` with `args`; resolves with the exit status (for `run`, when it stops). */
 export async function runChainCli(
@@ -52,15 +50,16 @@ export async function runChainCli(
       return values.help ? 0 : 2;
     }
     const file = values.file ?? process.env.MT_CHAIN;
-    if (!file) throw new UsageError('give --file CHAIN.sqlite (or set MT_CHAIN)');
+    if (!file) throw new CliUsageError('give --file CHAIN.sqlite (or set MT_CHAIN)');
     chain = LocalChain.open(file);
     switch (command) {
       case 'init': {
-        if (!values.subnet?.length) throw new UsageError('give at least one --subnet NETUID:NAME');
+        if (!values.subnet?.length)
+          throw new CliUsageError('give at least one --subnet NETUID:NAME');
         for (const spec of values.subnet) {
           const [netuid, name] = spec.split(':');
           if (!netuid || !name || !/^\d+$/.test(netuid))
-            throw new UsageError(`--subnet ${spec} is not NETUID:NAME`);
+            throw new CliUsageError(`--subnet ${spec} is not NETUID:NAME`);
           const config = chain.createSubnet({
             netuid: Number(netuid),
             name,
@@ -95,7 +94,7 @@ export async function runChainCli(
       }
       case 'status': {
         const netuid = Number(values.netuid ?? Number.NaN);
-        if (!Number.isInteger(netuid)) throw new UsageError('give --netuid N');
+        if (!Number.isInteger(netuid)) throw new CliUsageError('give --netuid N');
         const earnings = await chain.earnings(netuid);
         const neurons = (await chain.neurons(netuid)).map((n) => ({
           uid: n.uid,
@@ -108,16 +107,10 @@ export async function runChainCli(
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${command}`);
+        throw new CliUsageError(`unknown command ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      out.stderr(`mt-chain: ${error.message}\n\n${usage}`);
-    } else if (MtError.isInstance(error)) {
-      out.stderr(`mt-chain: ${error.message} [${error.code}]\n`);
-    } else {
-      out.stderr(`mt-chain: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
+    out.stderr(cliErrorMessage('mt-chain', error, usage));
     return 2;
   } finally {
     chain?.close();

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MtError } from '@mt/protocol';
+import { CliUsageError, cliErrorMessage } from '@mt/protocol';
 import { makeModels } from '../models/make-models.js';
 import type { SamplingParams } from '../text/text-model-worker.js';
 import { TextModels } from '../text/text-models.js';
@@ -26,17 +26,15 @@ Commands:
 Output is JSON on stdout. Exit status: 0 success, 2 bad usage or error.
 `;
 
-class UsageError extends Error {}
-
 async function prompts(values: { prompt?: string; batch?: string }): Promise<string[]> {
   if (values.prompt !== undefined) return [values.prompt];
-  if (values.batch === undefined) throw new UsageError('give --prompt TEXT or --batch FILE');
+  if (values.batch === undefined) throw new CliUsageError('give --prompt TEXT or --batch FILE');
   const text = await readFile(values.batch, 'utf8');
   const list = text.trimStart().startsWith('[')
     ? (JSON.parse(text) as unknown[])
     : text.split('\n').filter((line) => line.trim() !== '');
   if (list.length === 0 || !list.every((p) => typeof p === 'string')) {
-    throw new UsageError(
+    throw new CliUsageError(
       `${values.batch} must hold a JSON array of strings or one prompt per line`,
     );
   }
@@ -76,20 +74,20 @@ export async function runSubnetsCli(args: readonly string[], out: CliOutput): Pr
     }
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     if (seed !== undefined && !Number.isInteger(seed))
-      throw new UsageError('--seed must be an integer');
+      throw new CliUsageError('--seed must be an integer');
     switch (command) {
       case 'make-models': {
-        if (!values.out) throw new UsageError('missing --out DIR');
+        if (!values.out) throw new CliUsageError('missing --out DIR');
         out.stdout(
           `${JSON.stringify(await makeModels(values.out, seed === undefined ? {} : { seed }))}\n`,
         );
         return 0;
       }
       case 'generate': {
-        if (!values.model) throw new UsageError('missing --model DIR_OR_ID');
+        if (!values.model) throw new CliUsageError('missing --model DIR_OR_ID');
         const maxNewTokens = Number(values['max-new-tokens']);
         if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
-          throw new UsageError('--max-new-tokens must be a positive integer');
+          throw new CliUsageError('--max-new-tokens must be a positive integer');
         const list = await prompts(values);
         const sampling: SamplingParams = values.greedy
           ? { doSample: false }
@@ -107,7 +105,7 @@ export async function runSubnetsCli(args: readonly string[], out: CliOutput): Pr
       }
       case 'reward': {
         if (!values.model || values.prompt === undefined || values.response === undefined) {
-          throw new UsageError('reward needs --model, --prompt and --response');
+          throw new CliUsageError('reward needs --model, --prompt and --response');
         }
         models = new TextModels({ reward: values.model });
         await models.load();
@@ -116,16 +114,10 @@ export async function runSubnetsCli(args: readonly string[], out: CliOutput): Pr
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${command}`);
+        throw new CliUsageError(`unknown command ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      out.stderr(`mt-subnets: ${error.message}\n\n${usage}`);
-    } else if (MtError.isInstance(error)) {
-      out.stderr(`mt-subnets: ${error.message} [${error.code}]\n`);
-    } else {
-      out.stderr(`mt-subnets: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
+    out.stderr(cliErrorMessage('mt-subnets', error, usage));
     return 2;
   } finally {
     await models?.close();

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MtError } from '@mt/protocol';
+import { CliUsageError, cliErrorMessage } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
 import type { CircuitMode } from '../circuit/circuit-plan.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
@@ -32,16 +32,15 @@ Commands:
 Progress goes to stderr; results (JSON) to stdout.
 `;
 
-class UsageError extends Error {}
-
 function need(value: string | undefined, what: string): string {
-  if (!value) throw new UsageError(`missing ${what}`);
+  if (!value) throw new CliUsageError(`missing ${what}`);
   return value;
 }
 
 async function readInput(path: string): Promise<number[]> {
   const parsed = JSON.parse(await readFile(path, 'utf8')) as { input?: unknown };
-  if (!Array.isArray(parsed.input)) throw new UsageError(`${path} must hold {"input": [numbers]}`);
+  if (!Array.isArray(parsed.input))
+    throw new CliUsageError(`${path} must hold {"input": [numbers]}`);
   return parsed.input as number[];
 }
 
@@ -81,7 +80,7 @@ export async function runZkmlCli(args: readonly string[], out: CliOutput): Promi
       case 'compile': {
         const mode = values.mode ?? 'public';
         if (mode !== 'public' && mode !== 'private')
-          throw new UsageError('--mode must be public or private');
+          throw new CliUsageError('--mode must be public or private');
         const circuit = await new CircuitCompiler({ onProgress: progress }).compileModel(
           need(first, 'MODEL.onnx'),
           need(values.out, '--out DIR'),
@@ -97,7 +96,7 @@ export async function runZkmlCli(args: readonly string[], out: CliOutput): Promi
       case 'setup': {
         const system = values.system ?? 'groth16';
         if (system !== 'groth16' && system !== 'plonk')
-          throw new UsageError('--system must be groth16 or plonk');
+          throw new CliUsageError('--system must be groth16 or plonk');
         const circuit = await Circuit.load(need(first, 'DIR'));
         const record = await setupCircuit(circuit, {
           system,
@@ -152,16 +151,10 @@ export async function runZkmlCli(args: readonly string[], out: CliOutput): Promi
         return 0;
       }
       default:
-        throw new UsageError(`unknown command ${command}`);
+        throw new CliUsageError(`unknown command ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-      out.stderr(`mt-zkml: ${error.message}\n\n${usage}`);
-    } else if (MtError.isInstance(error)) {
-      out.stderr(`mt-zkml: ${error.message} [${error.code}]\n`);
-    } else {
-      out.stderr(`mt-zkml: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
+    out.stderr(cliErrorMessage('mt-zkml', error, usage));
     return 2;
   }
 }

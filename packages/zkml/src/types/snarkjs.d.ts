@@ -11,7 +11,8 @@ declare module 'snarkjs' {
   type ZkeySource = string | Uint8Array;
   type WitnessInput = Record<string, unknown>;
 
-  export const groth16: {
+  /** What Groth16 and PLONK share in snarkjs. */
+  interface ProvingSystemApi {
     fullProve(
       input: WitnessInput,
       wasm: string | Uint8Array,
@@ -25,22 +26,10 @@ declare module 'snarkjs' {
       logger?: SnarkjsLogger,
     ): Promise<boolean>;
     exportSolidityCallData(proof: SnarkjsProof, publicSignals: readonly string[]): Promise<string>;
-  };
-  export const plonk: {
+  }
+  export const groth16: ProvingSystemApi;
+  export const plonk: ProvingSystemApi & {
     setup(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<unknown>;
-    fullProve(
-      input: WitnessInput,
-      wasm: string | Uint8Array,
-      zkey: ZkeySource,
-      logger?: SnarkjsLogger,
-    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
-    verify(
-      vk: VerificationKey,
-      publicSignals: readonly string[],
-      proof: SnarkjsProof,
-      logger?: SnarkjsLogger,
-    ): Promise<boolean>;
-    exportSolidityCallData(proof: SnarkjsProof, publicSignals: readonly string[]): Promise<string>;
   };
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<unknown>;
