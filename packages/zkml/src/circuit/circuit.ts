@@ -20,6 +20,11 @@ export interface DecodedOutputs {
   inputHash: string;
 }
 
+/** What `weights.json` holds: the quantised private weights, as decimal strings. */
+interface PrivateWeights {
+  layers: { weights: string[][]; bias: string[] }[];
+}
+
 /** File names inside a circuit folder. */
 export const circuitFiles = {
   source: 'circuit.circom',
@@ -53,6 +58,8 @@ async function readJson<T>(path: string, remedy: string): Promise<T> {
  * ```
  */
 export class Circuit {
+  #weights: Promise<PrivateWeights> | undefined;
+
   private constructor(
     readonly dir: string,
     readonly metadata: CircuitMetadata,
@@ -129,11 +136,15 @@ export class Circuit {
       x: this.quantizeInput(input).map(String),
     };
     if (this.metadata.mode === 'private') {
-      const weights = await readJson<{ layers: { weights: string[][]; bias: string[] }[] }>(
+      // Read once per Circuit: a prover calls this for every proof.
+      this.#weights ??= readJson<PrivateWeights>(
         this.file(circuitFiles.weights),
         'private-mode proofs need the quantised weights that compile writes there',
       );
-      weights.layers.forEach((layer, l) => {
+      this.#weights.catch(() => {
+        this.#weights = undefined;
+      });
+      (await this.#weights).layers.forEach((layer, l) => {
         witness[`w${l}`] = layer.weights;
         witness[`b${l}`] = layer.bias;
       });

@@ -232,7 +232,9 @@ describe('private model (groth16)', () => {
     const weights = JSON.parse(await readFile(weightsFile, 'utf8'));
     weights.layers[0].weights[0][0] = String(BigInt(weights.layers[0].weights[0][0]) + 1n);
     await writeFile(weightsFile, JSON.stringify(weights));
-    const forged = await priv.generator.generateProof(input);
+    const forger = await ProofGenerator.load(priv.dir);
+    open.push(forger);
+    const forged = await forger.generateProof(input);
     expect(await priv.verifier.check(forged)).toEqual({
       valid: false,
       reason: 'bound to another model commitment',
