@@ -33,23 +33,19 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Sends an `upper` task for `minerUid` to the miner at `url`, as a validator would. */
+async function ask(miner: Hotkey, url: string, minerUid: string) {
+  const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+  const task = await subnet.createTask({ minerUid, difficulty: 0.5, subnetUid: 1, cycle: 0 });
+  const [outcome] = await client.query([{ address: miner.address, url }], 'upper', task, {
+    responseSchema: resultSchema,
+  });
+  return { task, outcome };
+}
+
 describe('startMinerNode', () => {
   it('answers signed task requests with the subnet result, stamped for the task', async () => {
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
-    const task = await subnet.createTask({
-      minerUid: '7',
-      difficulty: 0.5,
-      subnetUid: 1,
-      cycle: 0,
-    });
-    const [outcome] = await client.query(
-      [{ address: minerKey.address, url: server.url }],
-      'upper',
-      task,
-      {
-        responseSchema: resultSchema,
-      },
-    );
+    const { task, outcome } = await ask(minerKey, server.url, '7');
     expect(outcome?.status).toBe('ok');
     expect(outcome?.result).toMatchObject({
       taskId: task.taskId,
@@ -105,21 +101,7 @@ describe.each(queues)('a miner spreading work through a %s job queue', (_name, m
     const key = Hotkey.generate();
     const node = await startMinerNode({ hotkey: key, subnets: [{ subnet }], jobQueue: front });
     try {
-      const client = new ValidatorClient({ hotkey: Hotkey.generate() });
-      const task = await subnet.createTask({
-        minerUid: '3',
-        difficulty: 0.5,
-        subnetUid: 1,
-        cycle: 0,
-      });
-      const [outcome] = await client.query(
-        [{ address: key.address, url: node.url }],
-        'upper',
-        task,
-        {
-          responseSchema: resultSchema,
-        },
-      );
+      const { task, outcome } = await ask(key, node.url, '3');
       expect(outcome?.status).toBe('ok');
       expect(outcome?.result).toMatchObject({
         taskId: task.taskId,
