@@ -30,6 +30,7 @@ export {
   TaskValidationError,
 } from './errors.js';
 export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
+export { builtModulePath } from './runtime/built-module-path.js';
 export {
   type JsonObject,
   type JsonValue,

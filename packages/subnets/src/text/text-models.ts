@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BatchProcessor } from '@mt/processors';
+import { builtModulePath } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
@@ -23,14 +23,6 @@ export interface GenerationRequest {
   prompt: string;
   maxNewTokens: number;
   sampling?: SamplingParams;
-}
-
-function workerFile(): string {
-  // Under vitest this module is the TypeScript source; the worker must be the built file.
-  return fileURLToPath(new URL('./text-model-worker.js', import.meta.url)).replace(
-    /([\\/])src([\\/]text[\\/]text-model-worker\.js)$/,
-    '$1dist$2',
-  );
 }
 
 /** A model reference that names a folder on this machine (rather than a Hub id). */
@@ -62,7 +54,7 @@ export class TextModels {
   constructor(options: TextModelsOptions) {
     this.#options = options;
     this.#pool = new Piscina({
-      filename: workerFile(),
+      filename: builtModulePath(new URL('./text-model-worker.js', import.meta.url)),
       minThreads: 1,
       maxThreads: Math.max(1, options.threads ?? 1),
       idleTimeout: 60_000,

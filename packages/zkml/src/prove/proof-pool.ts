@@ -1,15 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { builtModulePath } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import type { ProofWorkerResult, ProofWorkerTask } from './proof-worker.js';
-
-/** The built worker module (under vitest this file is the TypeScript source, so map to `dist/`). */
-function workerFile(): string {
-  return fileURLToPath(new URL('./proof-worker.js', import.meta.url)).replace(
-    /([\\/])src([\\/]prove[\\/]proof-worker\.js)$/,
-    '$1dist$2',
-  );
-}
 
 /**
  * The piscina pool that proves and verifies off the event loop. Each proof
@@ -22,7 +14,7 @@ export class ProofPool {
   constructor(options: { maxThreads?: number; idleTimeoutMs?: number } = {}) {
     const maxThreads = options.maxThreads ?? 1;
     this.#pool = new Piscina({
-      filename: workerFile(),
+      filename: builtModulePath(new URL('./proof-worker.js', import.meta.url)),
       minThreads: 0,
       maxThreads: Math.max(1, Math.min(maxThreads, availableParallelism())),
       idleTimeout: options.idleTimeoutMs ?? 30_000,
