@@ -14,4 +14,5 @@ export {
   weightCommitHash,
 } from './chain-client.js';
 export { CHAIN_ERROR_PREFIX, ChainError, ChainRejectedError } from './errors.js';
+export { instrumentChain } from './instrument-chain.js';
 export { LocalChain } from './local-chain.js';

@@ -9,9 +9,11 @@ import { LocalChain } from '@mt/app-chain';
 import { BullJobQueue } from '@mt/processors';
 import type { Result } from '@mt/protocol';
 import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { createMetricsRegistry } from '@mt/telemetry';
 import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
-import { loadOrCreateHotkey, programSettings } from './settings.js';
+import { LOGGING_USAGE, loadOrCreateHotkey, programLogger, programSettings } from './settings.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';
+import { APP_VERSION } from './version.js';
 
 const NAMES = [
   'key',
@@ -38,6 +40,9 @@ const usage = `Usage: mt-miner [--config FILE] [options]
   --redis URL            queue tasks on Redis so workers on other machines share them
   --worker true          only work the Redis queue (no server)
   --strategy honest|lazy|cheating   the demo's behaviours (default honest)
+${LOGGING_USAGE}
+Logs are JSON lines on stdout (one per request at debug); GET /metrics on the
+miner's port serves its Prometheus metrics.
 
 Every option can come from the environment (MT_MINER_TEXT_MODEL, ...) or the
 JSON config file (textModel, ...); flags win over the environment over the file.
@@ -46,6 +51,9 @@ JSON config file (textModel, ...); flags win over the environment over the file.
 async function main(): Promise<number> {
   const s = await programSettings(NAMES, 'MT_MINER_', usage);
   if (!s) return 0;
+  const logger = programLogger('mt-miner', s);
+  // One registry for the whole process: the wire, every subnet, the defaults.
+  const registry = createMetricsRegistry({ service: 'mt-miner', version: APP_VERSION });
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'miner.key');
   const hotkey = await loadOrCreateHotkey(keyFile);
   const strategy = { honest: undefined, lazy: lazyStrategy, cheating: cheatingStrategy }[
@@ -60,6 +68,7 @@ async function main(): Promise<number> {
       subnet: new TextGenerationSubnet({
         generator: s['text-model'],
         rewardModel: s['reward-model'],
+        registry,
       }),
       netuid: Number(s['text-netuid'] ?? 1),
       ...(strategy ? { strategy } : {}),
@@ -67,7 +76,7 @@ async function main(): Promise<number> {
   }
   if (s.circuit) {
     served.push({
-      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit }),
+      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, registry }),
       netuid: Number(s['proofs-netuid'] ?? 2),
       ...(strategy ? { strategy } : {}),
     });
@@ -88,6 +97,8 @@ async function main(): Promise<number> {
           subnets: served,
           host: s.host ?? '127.0.0.1',
           port: Number(s.port ?? 0),
+          registry,
+          logger,
           ...(queue ? { jobQueue: queue } : {}),
         });
   if (server && s.chain) {
@@ -98,16 +109,25 @@ async function main(): Promise<number> {
       chain.close();
     }
   }
-  process.stdout.write(
-    `${JSON.stringify({ address: hotkey.address, url: server?.url ?? null, subnets: served.map((x) => x.subnet.getMetadata().name), worker: !server })}\n`,
+  logger.info(
+    {
+      address: hotkey.address,
+      url: server?.url ?? null,
+      subnets: served.map((x) => x.subnet.getMetadata().name),
+      worker: !server,
+      version: APP_VERSION,
+    },
+    'listening',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  logger.info({ signal }, 'stopping');
   await server?.close();
   await queue?.close();
   await Promise.all(served.map(({ subnet }) => subnet.teardown()));
+  logger.info('stopped');
   return 0;
 }
 

@@ -12,5 +12,11 @@ export {
   serveMinerJobs,
   startMinerNode,
 } from './miner-node.js';
-export { loadOrCreateHotkey, programSettings, resolveSettings } from './settings.js';
+export {
+  LOGGING_USAGE,
+  loadOrCreateHotkey,
+  programLogger,
+  programSettings,
+  resolveSettings,
+} from './settings.js';
 export { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -1,5 +1,5 @@
 import type { JobQueue } from '@mt/processors';
-import type { JsonValue, Result, SubnetProtocol, Task } from '@mt/protocol';
+import type { JsonValue, MtLogger, Result, SubnetProtocol, Task } from '@mt/protocol';
 import { taskSchema } from '@mt/protocol';
 import {
   createMinerServer,
@@ -7,6 +7,14 @@ import {
   type MinerServer,
   type TaskHandler,
 } from '@mt/protocol/wire';
+import {
+  createMetricsRegistry,
+  metricsText,
+  PROMETHEUS_CONTENT_TYPE,
+  type Registry,
+  WireMetrics,
+} from '@mt/telemetry';
+import { APP_VERSION } from './version.js';
 
 /**
  * How a miner answers a task: `solve` runs the subnet honestly. The demo's
@@ -37,6 +45,15 @@ export interface MinerNodeOptions {
    * spreads a miner's work over machines.
    */
   jobQueue?: JobQueue<MinerJob, Result>;
+  /**
+   * The process's Prometheus registry: wire metrics go here, and `/metrics`
+   * serves it merged with the subnets' registries (each once; give the
+   * subnets this same registry and it is one page of one registry). Default:
+   * a new one with the process's default metrics and `mt_build_info`.
+   */
+  registry?: Registry;
+  /** One line per request at debug (see `MinerServerOptions.logger`). Default: silent. */
+  logger?: MtLogger;
 }
 
 /** A task waiting in a miner's job queue. */
@@ -46,7 +63,7 @@ export interface MinerJob {
 }
 
 interface WithPrometheus {
-  metrics?: { registry?: { metrics(): Promise<string> } };
+  metrics?: { registry?: Registry };
 }
 
 function answer(
@@ -82,7 +99,8 @@ export function serveMinerJobs(
  * Serves subnets through the signed miner server: each subnet's tasks arrive
  * at `POST /v1/tasks/<subnet name>` as a `Task`, are solved (with the
  * request's abort signal) and answered with the `Result`. `GET /metrics`
- * gives the subnets' Prometheus metrics.
+ * serves one valid Prometheus page: the process's default metrics, build
+ * info, the wire's metrics and the subnets'.
  */
 export async function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> {
   const handlers: Record<string, TaskHandler> = {};
@@ -106,20 +124,23 @@ export async function startMinerNode(options: MinerNodeOptions): Promise<MinerSe
       },
     };
   }
+  const registry =
+    options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: APP_VERSION });
+  const registries = [
+    registry,
+    ...options.subnets.flatMap(({ subnet }) => (subnet as WithPrometheus).metrics?.registry ?? []),
+  ];
   return createMinerServer(
     {
       hotkey: options.hotkey,
       handlers,
       handlerTimeoutMs: timeoutMs,
+      observer: new WireMetrics(registry),
+      ...(options.logger ? { logger: options.logger } : {}),
       routes: (app) => {
-        app.get('/metrics', async (_request, reply) => {
-          const texts = await Promise.all(
-            options.subnets.map(
-              ({ subnet }) => (subnet as WithPrometheus).metrics?.registry?.metrics() ?? '',
-            ),
-          );
-          return reply.type('text/plain; version=0.0.4').send(texts.filter(Boolean).join('\n'));
-        });
+        app.get('/metrics', async (_request, reply) =>
+          reply.type(PROMETHEUS_CONTENT_TYPE).send(await metricsText(registries)),
+        );
       },
     },
     { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MtLogger } from '@mt/protocol';
 import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
+import { createLogger, resolveLogLevel } from '@mt/telemetry';
 
 /**
  * A program's settings from, in order of precedence, its flags, its
@@ -34,19 +36,31 @@ export async function resolveSettings(
   return settings;
 }
 
+/** Options every program takes, beside its own: logging and `--config`. */
+const COMMON_NAMES = ['log-level', 'quiet'] as const;
+
+/** Usage lines for {@link COMMON_NAMES}, to append to a program's usage. */
+export const LOGGING_USAGE = `  --log-level LEVEL      trace, debug, info (default), warn, error, fatal or silent
+  --quiet                problems only (the same as --log-level warn)
+`;
+
 /**
  * Parses a program's flags (each of `names` as `--name VALUE`, plus
- * `--config FILE` and `--help`) and resolves its settings with
- * {@link resolveSettings}. Returns undefined after printing `usage` for `--help`.
+ * `--log-level LEVEL`, `--quiet`, `--config FILE` and `--help`) and resolves
+ * its settings with {@link resolveSettings}; `quiet` is `'true'` when set.
+ * Returns undefined after printing `usage` for `--help`.
  */
 export async function programSettings(
   names: readonly string[],
   envPrefix: string,
   usage: string,
 ): Promise<Record<string, string | undefined> | undefined> {
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> =
-    Object.fromEntries([...names, 'config'].map((n) => [n, { type: 'string' as const }]));
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short?: string }> =
+    Object.fromEntries(
+      [...names, 'log-level', 'config'].map((n) => [n, { type: 'string' as const }]),
+    );
   options.help = { type: 'boolean', short: 'h' };
+  options.quiet = { type: 'boolean' };
   const { values } = parseArgs({ options }) as {
     values: Record<string, string | boolean | undefined>;
   };
@@ -54,7 +68,7 @@ export async function programSettings(
     process.stdout.write(usage);
     return undefined;
   }
-  return resolveSettings(names, values, {
+  return resolveSettings([...names, ...COMMON_NAMES], values, {
     envPrefix,
     configFile: typeof values.config === 'string' ? values.config : undefined,
   });
@@ -67,4 +81,15 @@ export async function loadOrCreateHotkey(file: string): Promise<Hotkey> {
   await mkdir(dirname(file), { recursive: true });
   await saveHotkey(hotkey, file);
   return hotkey;
+}
+
+/** The program's pino logger at the level its `--log-level` / `--quiet` settings ask for. */
+export function programLogger(
+  name: string,
+  settings: Record<string, string | undefined>,
+): MtLogger {
+  return createLogger({
+    name,
+    level: resolveLogLevel({ level: settings['log-level'], quiet: settings.quiet === 'true' }),
+  });
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,10 @@ describe('mt-validator', () => {
           '2',
           '--interval-ms',
           '50',
+          '--metrics-port',
+          '0',
+          '--log-level',
+          'debug',
         ],
         {
           env: {
@@ -58,11 +62,19 @@ describe('mt-validator', () => {
       });
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);
-      const [hello, ...rounds] = stdout
+      // Every line is a JSON log line; none carries the hotkey's secret.
+      const lines = stdout
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line));
+      const hello = lines.find((l) => l.msg === 'validating');
+      const rounds = lines.filter((l) => l.msg === 'round');
       expect(hello.netuids).toEqual([1]);
+      expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'stopped' });
+      expect(hello.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const { seed } = JSON.parse(await readFile(join(dir, 'v.key'), 'utf8')) as { seed: string };
+      expect(seed).toMatch(/^[0-9a-f]{64}$/);
+      expect(stdout).not.toContain(seed);
       expect(rounds).toHaveLength(2);
       for (const round of rounds) {
         expect(round.miners).toHaveLength(1);

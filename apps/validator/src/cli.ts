@@ -6,11 +6,13 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LocalChain } from '@mt/app-chain';
-import { loadOrCreateHotkey, programSettings } from '@mt/app-miner';
+import { instrumentChain, LocalChain } from '@mt/app-chain';
+import { LOGGING_USAGE, loadOrCreateHotkey, programLogger, programSettings } from '@mt/app-miner';
 import type { SubnetProtocol } from '@mt/protocol';
 import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import { createMetricsRegistry, startMetricsServer } from '@mt/telemetry';
 import { ValidatorNode } from './validator-node.js';
+import { APP_VERSION } from './version.js';
 
 const NAMES = [
   'key',
@@ -24,6 +26,8 @@ const NAMES = [
   'interval-ms',
   'rounds',
   'sharpness',
+  'metrics-port',
+  'metrics-host',
 ];
 const usage = `Usage: mt-validator --chain FILE [--config FILE] [options]
 
@@ -36,6 +40,10 @@ const usage = `Usage: mt-validator --chain FILE [--config FILE] [options]
   --interval-ms N        time between rounds (default 10000)
   --rounds N             stop after N rounds (default: run until stopped)
   --sharpness S          weights ∝ average^S (default 4)
+  --metrics-port N       serve Prometheus metrics at http://HOST:N/metrics (default: off)
+  --metrics-host H       ... on this address (default 127.0.0.1)
+${LOGGING_USAGE}
+Logs are JSON lines on stdout: one per round at info, with every miner's score.
 
 Every option can come from the environment (MT_VALIDATOR_CHAIN, ...) or the JSON
 config file (chain, textModel, ...); flags win over the environment over the file.
@@ -45,6 +53,8 @@ async function main(): Promise<number> {
   const s = await programSettings(NAMES, 'MT_VALIDATOR_', usage);
   if (!s) return 0;
   if (!s.chain) throw new Error('give --chain FILE');
+  const logger = programLogger('mt-validator', s);
+  const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'validator.key');
   const hotkey = await loadOrCreateHotkey(keyFile);
   const subnets: { netuid: number; subnet: SubnetProtocol }[] = [];
@@ -57,19 +67,27 @@ async function main(): Promise<number> {
         rewardModel: s['reward-model'],
         cache: false,
         weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
+        registry,
       }),
     });
   }
   if (s.circuit) {
     subnets.push({
       netuid: Number(s['proofs-netuid'] ?? 2),
-      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, cache: false }),
+      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, cache: false, registry }),
     });
   }
   if (subnets.length === 0)
     throw new Error('nothing to validate: give --text-model/--reward-model and/or --circuit');
   await Promise.all(subnets.map(({ subnet }) => subnet.setup()));
-  const chain = LocalChain.open(s.chain);
+  const chain = instrumentChain(LocalChain.open(s.chain), registry);
+  const metrics =
+    s['metrics-port'] === undefined
+      ? undefined
+      : await startMetricsServer([registry], {
+          port: Number(s['metrics-port']),
+          host: s['metrics-host'] ?? '127.0.0.1',
+        });
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
@@ -86,31 +104,26 @@ async function main(): Promise<number> {
           netuid,
           subnet,
           sharpness: Number(s.sharpness ?? 4),
+          registry,
+          logger,
         }),
       });
     }
-    process.stdout.write(
-      `${JSON.stringify({ address: hotkey.address, netuids: nodes.map((n) => n.netuid) })}\n`,
+    logger.info(
+      {
+        address: hotkey.address,
+        netuids: nodes.map((n) => n.netuid),
+        metrics: metrics?.url ?? null,
+        version: APP_VERSION,
+      },
+      'validating',
     );
     const rounds = s.rounds === undefined ? Number.POSITIVE_INFINITY : Number(s.rounds);
     const interval = Number(s['interval-ms'] ?? 10_000);
     for (let cycle = 0; cycle < rounds && !stop.signal.aborted; cycle += 1) {
-      for (const { netuid, node } of nodes) {
-        const outcomes = await node.round(cycle);
+      for (const { node } of nodes) {
+        await node.round(cycle);
         await node.setWeights();
-        process.stdout.write(
-          `${JSON.stringify({
-            cycle,
-            netuid,
-            block: await chain.currentBlock(),
-            miners: outcomes.map((o) => ({
-              uid: o.uid,
-              score: o.score,
-              average: o.average,
-              ...(o.error ? { error: o.error } : {}),
-            })),
-          })}\n`,
-        );
       }
       if (cycle + 1 < rounds) {
         await new Promise<void>((resolve) => {
@@ -123,8 +136,11 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    logger.info('stopping');
+    await metrics?.close();
     chain.close();
     await Promise.all(subnets.map(({ subnet }) => subnet.teardown()));
+    logger.info('stopped');
   }
   return 0;
 }

@@ -1,8 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainClient, WeightReveal } from '@mt/app-chain';
 import { weightCommitHash } from '@mt/app-chain';
-import { describeCause, parseResult, resultSchema, type SubnetProtocol } from '@mt/protocol';
-import { type Hotkey, ValidatorClient } from '@mt/protocol/wire';
+import {
+  describeCause,
+  type MtLogger,
+  parseResult,
+  type Result,
+  resultSchema,
+  type SubnetProtocol,
+  silentLogger,
+} from '@mt/protocol';
+import { type Hotkey, type QueryStatus, ValidatorClient } from '@mt/protocol/wire';
+import type { Registry } from '@mt/telemetry';
+import { ValidatorMetrics } from './validator-metrics.js';
+
+/** Characters of a miner's answer kept as its sample (for dashboards and logs). */
+const SAMPLE_CHARS = 160;
 
 /** What happened to one miner in one round. */
 export interface MinerRound {
@@ -12,9 +25,18 @@ export interface MinerRound {
   score: number;
   /** The moving average after this round. */
   average: number;
+  /** Time from sending the task to the verified answer, measured by this validator. */
   latencyMs: number;
+  /** How the query ended (`ok`, `timeout`, `refused`, `bad_signature`, ...). */
+  status: QueryStatus | 'no_answer';
+  /** The start of the answer (its text, or its predicted class), for people to read. */
+  sample?: string;
   /** For subnets with proofs: whether the proof verified. */
   proofValid?: boolean;
+  /** Why the proof or the answer was refused: a stable code (`wrong_input`, `missing`, ...). */
+  proofCode?: string;
+  /** ... and the reason in words. */
+  proofReason?: string;
   error?: string;
 }
 
@@ -37,6 +59,27 @@ export interface ValidatorNodeOptions {
    * chain's).
    */
   sharpness?: number;
+  /** Where the validator's metrics go (see {@link ValidatorMetrics}); default: not recorded. */
+  registry?: Registry;
+  /** One line per round at info, each weight update at info, failures at warn. Default: silent. */
+  logger?: MtLogger;
+}
+
+/** The readable start of an answer: its text, else its predicted class, else its JSON. */
+function sampleOf(result: Result): string {
+  const data = result.resultData;
+  const text =
+    typeof data.text === 'string'
+      ? data.text
+      : typeof data.predicted === 'number'
+        ? `predicted ${data.predicted}`
+        : JSON.stringify(data);
+  return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
+}
+
+function stringField(metadata: Record<string, unknown>, field: string): string | undefined {
+  const value = metadata[field];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -54,9 +97,18 @@ export class ValidatorNode {
   readonly #averages = new Map<number, number>();
   #pending: { reveal: WeightReveal; block: number } | undefined;
   #resumed = false;
+  readonly #metrics: ValidatorMetrics | undefined;
+  readonly #logger: MtLogger;
+  readonly #netuidLabel: { netuid: string };
 
   constructor(options: ValidatorNodeOptions) {
     this.#options = options;
+    this.#metrics = options.registry ? new ValidatorMetrics(options.registry) : undefined;
+    this.#netuidLabel = { netuid: String(options.netuid) };
+    this.#logger = (options.logger ?? silentLogger).child({
+      netuid: options.netuid,
+      validator: options.hotkey.address,
+    });
     this.#client = new ValidatorClient({
       hotkey: options.hotkey,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -81,6 +133,7 @@ export class ValidatorNode {
   /** Queries every miner once and updates the moving averages of those queried. */
   async round(cycle: number): Promise<MinerRound[]> {
     await this.#resume();
+    const started = performance.now();
     const { chain, netuid, subnet } = this.#options;
     const alpha = this.#options.alpha ?? 0.3;
     const taskType = subnet.getMetadata().name;
@@ -88,7 +141,7 @@ export class ValidatorNode {
     const miners = (await chain.neurons(netuid)).filter(
       (n) => n.url !== '' && n.hotkey !== this.#options.hotkey.address,
     );
-    return Promise.all(
+    const outcomes = await Promise.all(
       miners.map(async (miner): Promise<MinerRound> => {
         const task = await subnet.createTask({
           minerUid: String(miner.uid),
@@ -106,30 +159,96 @@ export class ValidatorNode {
         );
         let score = 0;
         let error: string | undefined;
-        let proofValid: boolean | undefined;
+        let sample: string | undefined;
+        let proof: Pick<MinerRound, 'proofValid' | 'proofCode' | 'proofReason'> = {};
         try {
           if (outcome?.status !== 'ok')
             throw new Error(`${outcome?.status ?? 'no answer'}: ${outcome?.message ?? ''}`.trim());
           const result = parseResult(outcome.result);
-          if (subnet.requiresProof()) proofValid = (await subnet.verifyProof(task, result)).valid;
-          score = (await subnet.scoreResult(task, result)).value;
+          sample = sampleOf(result);
+          const verdict = subnet.requiresProof()
+            ? await subnet.verifyProof(task, result)
+            : undefined;
+          const scored = await subnet.scoreResult(task, result);
+          score = scored.value;
+          // The subnet's own scoring knows why (a code and words); the generic verdict only whether.
+          const code = stringField(scored.metadata, 'code');
+          const reason =
+            stringField(scored.metadata, 'reason') ??
+            (verdict && !verdict.valid ? verdict.reason : undefined);
+          proof = {
+            ...(verdict ? { proofValid: verdict.valid } : {}),
+            ...(code === undefined ? {} : { proofCode: code }),
+            ...(reason === undefined ? {} : { proofReason: reason }),
+          };
         } catch (failure) {
           error = describeCause(failure);
         }
         const previous = this.#averages.get(miner.uid) ?? 0;
         const average = alpha * score + (1 - alpha) * previous;
         this.#averages.set(miner.uid, average);
+        const status = outcome?.status ?? 'no_answer';
+        this.#record(miner.uid, status, outcome?.latencyMs ?? 0, score, average);
         return {
           uid: miner.uid,
           hotkey: miner.hotkey,
           score,
           average,
           latencyMs: outcome?.latencyMs ?? 0,
-          ...(proofValid === undefined ? {} : { proofValid }),
+          status,
+          ...(sample === undefined ? {} : { sample }),
+          ...proof,
           ...(error === undefined ? {} : { error }),
         };
       }),
     );
+    const seconds = (performance.now() - started) / 1000;
+    this.#metrics?.rounds.inc(this.#netuidLabel);
+    this.#metrics?.roundSeconds.observe(this.#netuidLabel, seconds);
+    this.#logger.info(
+      {
+        cycle,
+        durationMs: Math.round(seconds * 1000),
+        answered: outcomes.filter((o) => o.status === 'ok').length,
+        miners: outcomes.map((o) => ({
+          uid: o.uid,
+          status: o.status,
+          score: o.score,
+          average: o.average,
+          latencyMs: Math.round(o.latencyMs),
+          ...(o.proofCode ? { proof: o.proofCode } : {}),
+          ...(o.error ? { error: o.error } : {}),
+        })),
+      },
+      'round',
+    );
+    return outcomes;
+  }
+
+  #record(uid: number, status: string, latencyMs: number, score: number, average: number): void {
+    const metrics = this.#metrics;
+    if (!metrics) return;
+    const labels = { ...this.#netuidLabel, uid: String(uid) };
+    metrics.queries.inc({ ...this.#netuidLabel, status });
+    if (status === 'ok') metrics.queryLatencySeconds.observe(this.#netuidLabel, latencyMs / 1000);
+    metrics.minerScore.set(labels, score);
+    metrics.minerAverage.set(labels, average);
+  }
+
+  #recordWeights(kind: 'set' | 'commit' | 'reveal', reveal: WeightReveal): void {
+    this.#metrics?.weightUpdates.inc({ ...this.#netuidLabel, kind });
+    // Committed weights stay secret until revealed: that is what commit-reveal
+    // is for, so neither the log nor /metrics shows them before then.
+    if (kind === 'commit') {
+      this.#logger.info({ kind, miners: reveal.uids.length }, 'weights');
+      return;
+    }
+    for (const [i, uid] of reveal.uids.entries())
+      this.#metrics?.weight.set(
+        { ...this.#netuidLabel, uid: String(uid) },
+        (reveal.weights[i] ?? 0) / 65535,
+      );
+    this.#logger.info({ kind, uids: reveal.uids, weights: reveal.weights }, 'weights');
   }
 
   /**
@@ -145,6 +264,7 @@ export class ValidatorNode {
       await chain.revealWeights(netuid, hotkey.address, this.#pending.reveal);
       revealed = this.#pending.reveal;
       this.#pending = undefined;
+      this.#recordWeights('reveal', revealed);
     }
     const sharpness = this.#options.sharpness ?? 1;
     const entries = [...this.#averages]
@@ -160,6 +280,7 @@ export class ValidatorNode {
     };
     if (!config.commitReveal) {
       await chain.setWeights(netuid, hotkey.address, reveal.uids, reveal.weights);
+      this.#recordWeights('set', reveal);
       return reveal;
     }
     await chain.commitWeights(
@@ -168,6 +289,7 @@ export class ValidatorNode {
       weightCommitHash(netuid, hotkey.address, reveal),
     );
     this.#pending = { reveal, block };
+    this.#recordWeights('commit', reveal);
     return revealed;
   }
 }

@@ -29,6 +29,7 @@ export {
   TaskTimeoutError,
   TaskValidationError,
 } from './errors.js';
+export { type LogFn, type MtLogger, silentLogger } from './logging/logger.js';
 export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
 export { builtModulePath } from './runtime/built-module-path.js';
 export {

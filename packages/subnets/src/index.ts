@@ -29,6 +29,7 @@ export {
 export type { GeneratedRow, SamplingParams } from './text/text-model-worker.js';
 export { type GenerationRequest, TextModels, type TextModelsOptions } from './text/text-models.js';
 export {
+  type ProofCheck,
   VerifiableInferenceSubnet,
   type VerifiableInferenceSubnetOptions,
 } from './verifiable/verifiable-inference-subnet.js';

@@ -67,6 +67,7 @@ export { proofFromBytes, proofFromJson, proofToBytes, proofToJson } from './prov
 export { type InferenceProof, type ProofConfig, ProofGenerator } from './prove/proof-generator.js';
 export {
   ProofVerifier,
+  type RejectionCode,
   type Verdict,
   type VerificationExpectations,
 } from './prove/proof-verifier.js';

@@ -41,5 +41,11 @@ export {
   type TaskHandler,
   taskPath,
 } from './server/miner-server.js';
+export type {
+  MinerServerObserver,
+  MinerServerProbe,
+  WireResponseEvent,
+  WireStage,
+} from './server/miner-server-observer.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
 export type { WireErrorBody } from './server/wire-error.js';

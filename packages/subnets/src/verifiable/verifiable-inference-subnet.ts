@@ -1,6 +1,7 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Judgement, Proof, Result, Solution, Task, TaskContext } from '@mt/protocol';
-import { Circuit, ProofGenerator, ProofVerifier, type Verdict } from '@mt/zkml';
+import { Circuit, ProofGenerator, ProofVerifier, type RejectionCode, type Verdict } from '@mt/zkml';
+import { LRUCache } from 'lru-cache';
 import { BaseSubnet, type BaseSubnetOptions } from '../base/base-subnet.js';
 import { InvalidSubnetInputError } from '../errors.js';
 
@@ -20,6 +21,14 @@ export interface VerifiableInferenceSubnetOptions
   /** Weights of a valid answer's score. Default correctness 0.7, latency 0.3. */
   weights?: { correctness?: number; latency?: number };
 }
+
+/**
+ * The verdict on an answer's proof: the verifier's, or `missing` when the
+ * answer carries none and `not_set_up` before `setup()`.
+ */
+export type ProofCheck =
+  | Verdict
+  | { valid: false; code: RejectionCode | 'missing' | 'not_set_up'; reason: string };
 
 function inputOf(task: Task): number[] {
   const { input } = task.taskData;
@@ -42,6 +51,9 @@ export class VerifiableInferenceSubnet extends BaseSubnet {
   #circuit: Circuit | undefined;
   #verifier: ProofVerifier | undefined;
   #generator: Promise<ProofGenerator> | undefined;
+  // A validator asks for the verdict of one answer more than once (to verify,
+  // then to score); the pairing check runs once and is counted once.
+  readonly #verdicts = new LRUCache<string, Promise<ProofCheck>>({ max: 1_024 });
 
   constructor(options: VerifiableInferenceSubnetOptions) {
     super({
@@ -100,16 +112,51 @@ export class VerifiableInferenceSubnet extends BaseSubnet {
   protected async solve(task: Task, signal: AbortSignal): Promise<Solution> {
     this.#generator ??= ProofGenerator.load(this.#options.circuitDir);
     const generator = await this.#generator;
-    // The signal stops the prover's worker thread, not just the wait for it.
-    const { predicted, ...proof } = await generator.generateProof(inputOf(task), { signal });
-    return { resultData: { outputs: proof.outputs, predicted }, proof };
+    const labels = { subnet: this.identity.name };
+    const stopTimer = this.metrics.proofGenerationSeconds.startTimer(labels);
+    try {
+      // The signal stops the prover's worker thread, not just the wait for it.
+      const { predicted, ...proof } = await generator.generateProof(inputOf(task), { signal });
+      stopTimer();
+      return { resultData: { outputs: proof.outputs, predicted }, proof };
+    } catch (error) {
+      this.metrics.proofGenerationFailures.inc(labels);
+      throw error;
+    }
   }
 
-  /** The verifier's full verdict on a result's proof for its task. */
-  async check(task: Task, result: Result): Promise<Verdict> {
-    if (!result.proof) return { valid: false, reason: 'the result carries no proof' };
-    if (!this.#verifier) return { valid: false, reason: 'the subnet is not set up' };
-    return this.#verifier.check(result.proof, { input: inputOf(task) });
+  /**
+   * The verifier's full verdict on a result's proof for its task, with a
+   * stable `code` when it is rejected. The same proof for the same task is
+   * verified once; asking again returns the first verdict.
+   */
+  check(task: Task, result: Result): Promise<ProofCheck> {
+    const labels = { subnet: this.identity.name };
+    const verifier = this.#verifier;
+    const rejected = (code: 'missing' | 'not_set_up', reason: string): Promise<ProofCheck> => {
+      this.metrics.proofVerifications.inc({ ...labels, verdict: 'invalid', reason: code });
+      return Promise.resolve({ valid: false, code, reason });
+    };
+    if (!result.proof) return rejected('missing', 'the result carries no proof');
+    if (!verifier) return rejected('not_set_up', 'the subnet is not set up');
+    const input = inputOf(task);
+    const key = createHash('sha256')
+      .update(JSON.stringify([task.taskId, input, result.proof]))
+      .digest('hex');
+    const known = this.#verdicts.get(key);
+    if (known) return known;
+    const stopTimer = this.metrics.proofVerificationSeconds.startTimer(labels);
+    const verdict = verifier.check(result.proof, { input }).then((found) => {
+      stopTimer();
+      this.metrics.proofVerifications.inc({
+        ...labels,
+        verdict: found.valid ? 'valid' : 'invalid',
+        reason: found.valid ? 'none' : found.code,
+      });
+      return found;
+    });
+    this.#verdicts.set(key, verdict);
+    return verdict;
   }
 
   protected override async verifyProofImpl(
@@ -123,7 +170,11 @@ export class VerifiableInferenceSubnet extends BaseSubnet {
   protected async scoreResultImpl(task: Task, result: Result): Promise<Judgement> {
     const verdict = await this.check(task, result);
     if (!verdict.valid)
-      return { value: 0, confidence: 1, metadata: { proof: 'rejected', reason: verdict.reason } };
+      return {
+        value: 0,
+        confidence: 1,
+        metadata: { proof: 'rejected', code: verdict.code, reason: verdict.reason },
+      };
     const claimed = result.resultData;
     if (
       claimed.predicted !== verdict.predicted ||
@@ -132,7 +183,11 @@ export class VerifiableInferenceSubnet extends BaseSubnet {
       return {
         value: 0,
         confidence: 1,
-        metadata: { proof: 'valid', reason: 'the answer is not the proven output' },
+        metadata: {
+          proof: 'valid',
+          code: 'not_proven_output',
+          reason: 'the answer is not the proven output',
+        },
       };
     }
     const correctness = this.#options.weights?.correctness ?? 0.7;

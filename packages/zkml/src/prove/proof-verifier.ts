@@ -5,10 +5,23 @@ import { CircuitArtifactMissingError } from '../errors.js';
 import { verificationKeyHash } from '../setup/trusted-setup.js';
 import { ProofPool } from './proof-pool.js';
 
+/**
+ * Why a proof was rejected, as a stable code for metrics and dashboards (the
+ * `reason` beside it is for people and may carry details).
+ */
+export type RejectionCode =
+  | 'malformed'
+  | 'wrong_system'
+  | 'wrong_key'
+  | 'wrong_model'
+  | 'wrong_input'
+  | 'outputs_mismatch'
+  | 'pairing_failed';
+
 /** What a verification found. */
 export type Verdict =
   | { valid: true; outputs: number[]; predicted: number }
-  | { valid: false; reason: string };
+  | { valid: false; code: RejectionCode; reason: string };
 
 /** What the verifier expects the proof to be about, beyond the key. */
 export interface VerificationExpectations {
@@ -74,7 +87,11 @@ export class ProofVerifier {
     try {
       return await this.#check(proof, expected);
     } catch (error) {
-      return { valid: false, reason: error instanceof Error ? error.message : String(error) };
+      return {
+        valid: false,
+        code: 'malformed',
+        reason: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 
@@ -83,21 +100,26 @@ export class ProofVerifier {
     if (proof.system !== this.verificationKey.protocol) {
       return {
         valid: false,
+        code: 'wrong_system',
         reason: `a ${proof.system} proof for a ${String(this.verificationKey.protocol)} key`,
       };
     }
     if (proof.verificationKeyHash !== this.verificationKeyHash) {
-      return { valid: false, reason: 'made for another verification key' };
+      return { valid: false, code: 'wrong_key', reason: 'made for another verification key' };
     }
     const decoded = this.circuit.decode(proof.publicSignals);
     if (decoded.modelHash !== this.circuit.metadata.modelHash) {
-      return { valid: false, reason: 'bound to another model commitment' };
+      return { valid: false, code: 'wrong_model', reason: 'bound to another model commitment' };
     }
     if (expected.input && decoded.inputHash !== this.circuit.inputHash(expected.input)) {
-      return { valid: false, reason: 'proves an inference on another input' };
+      return { valid: false, code: 'wrong_input', reason: 'proves an inference on another input' };
     }
     if (proof.outputs && JSON.stringify(proof.outputs) !== JSON.stringify(decoded.outputs)) {
-      return { valid: false, reason: 'its outputs are not the ones its public signals prove' };
+      return {
+        valid: false,
+        code: 'outputs_mismatch',
+        reason: 'its outputs are not the ones its public signals prove',
+      };
     }
     const result = await this.#pool.run({
       kind: 'verify',
@@ -107,7 +129,7 @@ export class ProofVerifier {
       proof: proof.proof,
     });
     if (!('valid' in result) || !result.valid)
-      return { valid: false, reason: 'the proof does not verify' };
+      return { valid: false, code: 'pairing_failed', reason: 'the proof does not verify' };
     return { valid: true, outputs: decoded.outputs, predicted: decoded.predicted };
   }
 

@@ -97,7 +97,11 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
       predicted: proof.predicted,
     });
     const other = await a.verifier.check(proof, { input: inputs[1] ?? [] });
-    expect(other).toMatchObject({ valid: false, reason: 'proves an inference on another input' });
+    expect(other).toMatchObject({
+      valid: false,
+      code: 'wrong_input',
+      reason: 'proves an inference on another input',
+    });
   });
 
   it('survives JSON and bytes round trips', async () => {
@@ -120,6 +124,7 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
     expect(await a.verifier.check(mutated)).toMatchObject({ valid: false });
     expect(await a.verifier.check({ ...proof, outputs: [9, 9, 9] })).toMatchObject({
       valid: false,
+      code: 'outputs_mismatch',
       reason: 'its outputs are not the ones its public signals prove',
     });
   });
@@ -202,7 +207,11 @@ describe('soundness across keys and models (groth16)', () => {
       ...proof,
       verificationKeyHash: verificationKeyHash(text),
     });
-    expect(verdict).toEqual({ valid: false, reason: 'the proof does not verify' });
+    expect(verdict).toEqual({
+      valid: false,
+      code: 'pairing_failed',
+      reason: 'the proof does not verify',
+    });
   });
 
   it('refuses inputs of the wrong size or outside the circuit range with a typed error', async () => {
@@ -237,6 +246,7 @@ describe('private model (groth16)', () => {
     const forged = await forger.generateProof(input);
     expect(await priv.verifier.check(forged)).toEqual({
       valid: false,
+      code: 'wrong_model',
       reason: 'bound to another model commitment',
     });
   });

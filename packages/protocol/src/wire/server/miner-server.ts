@@ -8,12 +8,14 @@ import Fastify, {
 import PQueue from 'p-queue';
 import type { z } from 'zod';
 import { describeCause, EnvelopeRejectedError } from '../../errors.js';
+import { type MtLogger, silentLogger } from '../../logging/logger.js';
 import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
 import { type JsonValue, jsonValueSchema } from '../../schemas/json-value.js';
 import { ReplayGuard } from '../envelope/replay-guard.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
 import type { Hotkey } from '../keys/hotkey.js';
+import type { MinerServerObserver, WireStage } from './miner-server-observer.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
 import { WireReply } from './wire-error.js';
 
@@ -62,6 +64,14 @@ export interface MinerServerOptions {
    * listening, which is the only time fastify accepts them.
    */
   routes?: (app: FastifyInstance) => void;
+  /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
+  observer?: MinerServerObserver;
+  /**
+   * One line per request at `debug`, server errors (5xx) at `warn`, each with
+   * its route, task type, status, error code, refusing stage, sender and time.
+   * Default: silent.
+   */
+  logger?: MtLogger;
 }
 
 /** Counts and latencies a miner server reports. */
@@ -125,6 +135,9 @@ export async function createMinerServer(
   const latency = new LatencyHistogram();
   // The verified envelope of each request, for signing its answer.
   const verified = new WeakMap<FastifyRequest, { sender: string; nonce: string; target: string }>();
+  // How far each task request got and why it stopped, for the observer and the log.
+  const outcomes = new WeakMap<FastifyRequest, { stage: WireStage; code?: string }>();
+  const logger = options.logger ?? silentLogger;
 
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
@@ -143,6 +156,7 @@ export async function createMinerServer(
         : status === 415
           ? 'MT_WIRE_UNSUPPORTED_MEDIA'
           : 'MT_WIRE_BAD_REQUEST';
+    outcomes.set(request, { stage: 'body', code });
     void sendError(
       request,
       reply,
@@ -161,6 +175,7 @@ export async function createMinerServer(
     const started = performance.now();
     const { taskType } = request.params;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    let stage: WireStage = 'envelope';
     try {
       const envelope = verifyEnvelope({
         header: (name) => headerOf(request, name),
@@ -178,6 +193,7 @@ export async function createMinerServer(
         target: `POST ${taskPath(taskType)}`,
       });
 
+      stage = 'blacklist';
       const refusal = options.blacklist?.(sender, taskType);
       if (refusal !== undefined && refusal !== false) {
         throw new WireReply(
@@ -186,12 +202,14 @@ export async function createMinerServer(
           typeof refusal === 'string' ? refusal : `${sender} is not served`,
         );
       }
+      stage = 'rate_limit';
       const waitSeconds = rateLimiter.take(sender);
       if (waitSeconds > 0) {
         throw new WireReply(429, 'MT_WIRE_RATE_LIMITED', `${sender} is sending too fast`, {
           'retry-after': String(Math.ceil(waitSeconds)),
         });
       }
+      stage = 'route';
       // Own properties only: a task type named `constructor` must not reach Object's.
       const handler = Object.hasOwn(options.handlers, taskType)
         ? options.handlers[taskType]
@@ -203,7 +221,9 @@ export async function createMinerServer(
           `this miner serves ${Object.keys(options.handlers).join(', ') || 'no task types'}`,
         );
       }
+      stage = 'parse';
       const input = parseInput(handler, body);
+      stage = 'queue';
       if (queue.size >= maxQueue) {
         throw new WireReply(
           429,
@@ -223,13 +243,15 @@ export async function createMinerServer(
       });
       const priority = options.priority?.(sender, taskType) ?? 0;
       const output = await queue.add(
-        () =>
-          runHandler(
+        () => {
+          stage = 'handler';
+          return runHandler(
             handler,
             input,
             { sender, taskType, signal: gone.signal },
             handler.timeoutMs ?? handlerTimeoutMs,
-          ),
+          );
+        },
         { priority, signal: gone.signal },
       );
       const result = jsonValueSchema.safeParse(output);
@@ -240,16 +262,40 @@ export async function createMinerServer(
           'the handler returned something that is not JSON',
         );
       latency.record(performance.now() - started);
+      outcomes.set(request, { stage: 'answered' });
       return sendSigned(request, reply, 200, { result: result.data });
     } catch (error) {
-      return sendError(request, reply, toWireReply(error));
+      const wireReply = toWireReply(error);
+      outcomes.set(request, { stage, code: wireReply.code });
+      return sendError(request, reply, wireReply);
     }
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url !== '/v1/tasks/:taskType') return;
-    const status = String(reply.statusCode);
-    responses[status] = (responses[status] ?? 0) + 1;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const onTaskRoute = route === '/v1/tasks/:taskType';
+    if (onTaskRoute) responses[String(status)] = (responses[String(status)] ?? 0) + 1;
+    const outcome = outcomes.get(request);
+    const requested = (request.params as { taskType?: string } | undefined)?.taskType;
+    const event = {
+      route,
+      status,
+      durationMs: reply.elapsedTime,
+      ...(onTaskRoute && requested !== undefined
+        ? { taskType: Object.hasOwn(options.handlers, requested) ? requested : 'unknown' }
+        : {}),
+      ...(outcome?.code === undefined ? {} : { code: outcome.code }),
+      ...(outcome === undefined ? {} : { stage: outcome.stage }),
+      ...(verified.has(request) ? { sender: verified.get(request)?.sender } : {}),
+    };
+    try {
+      options.observer?.response?.(event);
+    } catch {
+      // An observer's bug must not cost the server its next answers.
+    }
+    if (status >= 500) logger.warn(event, 'request failed');
+    else logger.debug(event, 'request');
   });
 
   // While closing, answers ask the client to drop its keep-alive connection, so
@@ -292,6 +338,7 @@ export async function createMinerServer(
   }
 
   options.routes?.(app);
+  options.observer?.attach?.({ queue: () => ({ waiting: queue.size, running: queue.pending }) });
   await app.listen({ port: listen.port ?? 0, host: listen.host ?? '127.0.0.1' });
   const bound = app.server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
