@@ -10,18 +10,21 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startDashboard } from './demo/dashboard.js';
-import { renderReport, standings } from './demo/report.js';
-import { DEMO_SUBNETS, type DemoRun, runDemoNetwork } from './demo/run-network.js';
+import { renderReport } from './demo/dashboard-page.js';
+import { standings } from './demo/report.js';
+import { DEMO_SUBNETS, runDemoNetwork } from './demo/run-network.js';
 import { formatTable } from './format-table.js';
 
 const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
 const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);
 const reportFile = join(workDir, 'report.html');
 
-let latest: DemoRun | undefined;
-const dashboard = await startDashboard(() => latest, {
-  port: Number(process.env.MT_DEMO_PORT ?? 0),
-});
+// After the run the dashboard keeps serving its final state until Ctrl+C when
+// a person is watching (a terminal), or when MT_DEMO_KEEP_SERVING=1.
+const keepServing = process.env.MT_DEMO_KEEP_SERVING
+  ? process.env.MT_DEMO_KEEP_SERVING === '1'
+  : process.stdin.isTTY === true;
+const dashboard = await startDashboard({ port: Number(process.env.MT_DEMO_PORT ?? 0) });
 console.log(`Live dashboard: ${dashboard.url}`);
 
 try {
@@ -30,7 +33,7 @@ try {
     cycles,
     onProgress: (message) => console.log(message),
     onCycle: (snapshot) => {
-      latest = snapshot;
+      dashboard.publish(snapshot);
       writeFileSync(reportFile, renderReport(snapshot));
     },
   });
@@ -84,5 +87,14 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
+  if (keepServing) {
+    console.log(
+      `\nThe dashboard keeps serving the final state at ${dashboard.url} (Ctrl+C to stop).`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
   await dashboard.close();
 }

@@ -5,8 +5,10 @@
  * @packageDocumentation
  */
 
+export { type Dashboard, type DashboardOptions, startDashboard } from './demo/dashboard.js';
+export { renderReport } from './demo/dashboard-page.js';
 export { poolImage, trainDigits } from './demo/digits.js';
-export { renderReport, standings } from './demo/report.js';
+export { standings } from './demo/report.js';
 export {
   DEMO_MINERS,
   DEMO_SUBNETS,
@@ -15,4 +17,5 @@ export {
   runDemoNetwork,
 } from './demo/run-network.js';
 export { formatTable } from './format-table.js';
+export { ValidatorMetrics } from './validator-metrics.js';
 export { type MinerRound, ValidatorNode, type ValidatorNodeOptions } from './validator-node.js';

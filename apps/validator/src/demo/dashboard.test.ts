@@ -1,10 +1,15 @@
+/// <reference lib="dom" />
+// Code passed to page.evaluate runs in the browser, hence the DOM types.
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from './dashboard.js';
+import { type Dashboard, startDashboard } from './dashboard.js';
+import { renderReport } from './dashboard-page.js';
 import { type DemoRun, runDemoNetwork } from './run-network.js';
 
 // Debian's chromium; CI installs it (.ci/run), so there a missing browser is a failure, not a skip.
@@ -16,59 +21,226 @@ if (!browserPath && process.env.CI)
 if (!browserPath)
   console.warn('SKIPPED: the dashboard test needs Chromium (apt-get install chromium)');
 
-let latest: DemoRun | undefined;
-let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+const outputDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const CYCLES = 3;
+let dashboard: Dashboard;
+let browser: Browser;
+let page: Page;
+let finalRun: DemoRun;
+const cspViolations: string[] = [];
+let statusAtOpen = '';
 
 beforeAll(async () => {
-  dashboard = await startDashboard(() => latest);
+  dashboard = await startDashboard();
   if (!browserPath) return;
-  await runDemoNetwork({
+  browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text()))
+      cspViolations.push(message.text());
+  });
+  let opened: Promise<void> | undefined;
+  finalRun = await runDemoNetwork({
     workDir: await mkdtemp(join(tmpdir(), 'mt-dashboard-')),
-    cycles: 2,
+    cycles: CYCLES,
     onCycle: (run) => {
-      latest = run;
+      dashboard.publish(run);
+      // Open the page while the network is still running, after the first epoch.
+      opened ??= page.goto(dashboard.url).then(async () => {
+        await page.waitForFunction(
+          () => (window as { mtDashboard?: { updates: number } }).mtDashboard?.updates,
+        );
+        statusAtOpen = (await page.locator('#status').textContent()) ?? '';
+      });
     },
   });
+  await opened;
 }, 600_000);
 
 afterAll(async () => {
+  await browser?.close();
   await dashboard?.close();
 });
 
-describe.skipIf(!browserPath)('the dashboard in headless Chromium', () => {
-  it('renders the tables and charts of a real run', async () => {
-    const browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox'] });
-    try {
-      const page = await browser.newPage();
-      await page.goto(dashboard.url);
-      await expect(page.locator('h1').textContent()).resolves.toBe('ModernTensor demo network');
-      for (const netuid of [1, 2]) {
-        const section = page.locator(`section[data-netuid="${netuid}"]`);
-        await expect(section.locator('tbody tr').count()).resolves.toBe(3);
-        const honest = Number(
-          await section.locator('tr[data-miner="honest"] td.emission').textContent(),
-        );
-        const cheater = Number(
-          await section.locator('tr[data-miner="cheater"] td.emission').textContent(),
-        );
-        expect(honest).toBeGreaterThan(0);
-        expect(honest).toBeGreaterThan(cheater);
-        // Six charts of three miners on the text subnet; seven (with proof checks) on the proof subnet.
-        await expect(section.locator('svg path').count()).resolves.toBe(netuid === 1 ? 15 : 18);
-      }
-      const proofs = await page
-        .locator('section[data-netuid="2"] tr[data-miner="honest"] td')
-        .last()
-        .textContent();
-      expect(proofs).toMatch(/^(\d+)\/\1$/);
-      const json = await (await page.request.get(`${dashboard.url}run.json`)).json();
-      expect(json.miners.map((m: { name: string }) => m.name)).toEqual([
-        'honest',
-        'lazy',
-        'cheater',
-      ]);
-    } finally {
-      await browser.close();
+describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real run', () => {
+  it('receives live updates without reloading the page', async () => {
+    expect(statusAtOpen).toMatch(new RegExp(`Running: [12] of ${CYCLES} epochs`));
+    await page.waitForFunction(
+      (cycles) =>
+        document
+          .querySelector('#status')
+          ?.textContent?.includes(`Finished: ${cycles} of ${cycles}`),
+      CYCLES,
+      { timeout: 60_000 },
+    );
+    const navigation = await page.evaluate(() => ({
+      navigations: performance.getEntriesByType('navigation').length,
+      updates: (window as unknown as { mtDashboard: { updates: number } }).mtDashboard.updates,
+    }));
+    expect(navigation.navigations).toBe(1);
+    expect(navigation.updates).toBeGreaterThanOrEqual(2);
+    const labels = await page.evaluate(
+      () =>
+        (
+          window as unknown as { Chart: { getChart(c: Element): { data: { labels: unknown[] } } } }
+        ).Chart.getChart(document.querySelector('canvas[data-chart="score-1"]') as Element).data
+          .labels.length,
+    );
+    expect(labels).toBe(CYCLES);
+  });
+
+  it('draws charts with titled axes, ticks, tooltips and distinguishable series', async () => {
+    const charts = await page.evaluate(() => {
+      const { Chart } = window as unknown as {
+        Chart: { getChart(c: Element): Record<string, never> };
+      };
+      return Array.from(document.querySelectorAll('canvas[data-chart]')).map((canvas) => {
+        const chart = Chart.getChart(canvas) as unknown as {
+          options: {
+            scales: Record<'x' | 'y', { title: { text: string } }>;
+            plugins: { tooltip: { enabled: boolean } };
+          };
+          scales: Record<'x' | 'y', { ticks: unknown[] }>;
+          data: {
+            datasets: {
+              label: string;
+              borderDash: number[];
+              pointStyle: string;
+              borderColor: string;
+            }[];
+          };
+        };
+        return {
+          id: canvas.getAttribute('data-chart'),
+          x: chart.options.scales.x.title.text,
+          y: chart.options.scales.y.title.text,
+          xTicks: chart.scales.x.ticks.length,
+          yTicks: chart.scales.y.ticks.length,
+          tooltip: chart.options.plugins.tooltip.enabled,
+          series: chart.data.datasets.map(
+            (d) => `${d.borderColor}|${d.borderDash.join(',')}|${d.pointStyle}`,
+          ),
+          labels: chart.data.datasets.map((d) => d.label),
+        };
+      });
+    });
+    // Five per subnet (one more with proofs), two per subnet for validators.
+    expect(
+      charts.filter((c) => /^(score|weights|incentive|emission|proofs)-/.test(c.id ?? '')),
+    ).toHaveLength(9);
+    for (const chart of charts) {
+      expect(chart.x, chart.id ?? '').not.toBe('');
+      expect(chart.y).not.toBe('');
+      expect(chart.xTicks).toBeGreaterThan(0);
+      expect(chart.yTicks).toBeGreaterThan(1);
+      expect(chart.tooltip).toBe(true);
+      expect(new Set(chart.series).size).toBe(chart.series.length);
     }
+    const score = charts.find((c) => c.id === 'score-1');
+    expect(score?.labels).toEqual(['honest', 'lazy', 'cheater']);
+    expect(score?.y).toBe('score (0–1)');
+    expect(charts.find((c) => c.id === 'emission-2')?.y).toBe('τ');
+  });
+
+  it('shows the chain’s standings: the honest miner earns the most on both subnets', async () => {
+    for (const netuid of [1, 2]) {
+      const section = page.locator(`section[data-netuid="${netuid}"]`);
+      await expect(section.locator('tbody tr').count()).resolves.toBe(3);
+      const emission = async (miner: string) =>
+        Number(await section.locator(`tr[data-miner="${miner}"] td.emission`).textContent());
+      expect(await emission('honest')).toBeGreaterThan(0);
+      expect(await emission('honest')).toBeGreaterThan(await emission('cheater'));
+    }
+    await expect(page.locator('#meta').textContent()).resolves.toContain('LocalChain (SQLite)');
+  });
+
+  it('drills down into a miner: scores per validator, latency, samples and each proof’s verdict', async () => {
+    await page.locator('section[data-netuid="2"] tr[data-miner="cheater"] button').click();
+    await expect(page.locator('#drilldown').isVisible()).resolves.toBe(true);
+    const rows = page.locator('#drill-rounds-2 tbody tr');
+    await expect(rows.count()).resolves.toBe(2 * CYCLES);
+    for (const verdict of await page.locator('#drill-rounds-2 td.verdict').allTextContents())
+      expect(verdict).toMatch(/^invalid/);
+    for (const reason of await page.locator('#drill-rounds-2 td.reason').allTextContents())
+      expect(reason).not.toBe('');
+    expect(page.url()).toContain('#miner=cheater');
+    await page.locator('section[data-netuid="1"] tr[data-miner="honest"] button').click();
+    await expect(page.locator('#drilldown-title').textContent()).resolves.toContain('Miner honest');
+    for (const verdict of await page.locator('#drill-rounds-2 td.verdict').allTextContents())
+      expect(verdict).toBe('valid');
+    const samples = await page.locator('#drill-rounds-1 td.sample').allTextContents();
+    expect(samples.filter((s) => s.length > 0).length).toBe(2 * CYCLES);
+    await expect(page.locator('canvas[data-chart="drill-latency-1"]').count()).resolves.toBe(1);
+  });
+
+  it('has a view per validator with its weights, vtrust and dividends from the chain', async () => {
+    const rows = page.locator('#validators-table-1 tbody tr');
+    await expect(rows.count()).resolves.toBe(2);
+    const vtrust = (await page.locator('#validators-table-1 td.vtrust').allTextContents()).map(
+      Number,
+    );
+    expect(vtrust.some((v) => v > 0)).toBe(true);
+    const weights = await rows.first().locator('td').last().textContent();
+    expect(weights).toMatch(/honest \d\.\d\d · lazy \d\.\d\d · cheater \d\.\d\d/);
+  });
+
+  it('saves a screenshot and loads under its CSP without violations', async () => {
+    await mkdir(outputDir, { recursive: true });
+    await page.locator('section[data-netuid="2"] tr[data-miner="honest"] button').click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(outputDir, 'dashboard.png') });
+    expect(existsSync(join(outputDir, 'dashboard.png'))).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('keeps serving the final state after the run ends', async () => {
+    const json = await (await fetch(`${dashboard.url}run.json`)).json();
+    expect(json.status).toBe('finished');
+    expect(json.miners.map((m: { name: string }) => m.name)).toEqual(['honest', 'lazy', 'cheater']);
+  });
+
+  it('renders the saved report on its own, from a file', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-report-')), 'report.html');
+    await writeFile(file, renderReport(finalRun));
+    const report = await browser.newPage();
+    await report.goto(`file://${file}`);
+    await report.waitForFunction(() =>
+      document.querySelector('#status')?.textContent?.includes('Finished'),
+    );
+    await expect(report.locator('section[data-netuid="2"] tbody tr').count()).resolves.toBe(3);
+    await report.close();
+  });
+});
+
+function getWithHost(url: string, host: string) {
+  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+describe('the dashboard server', () => {
+  it('stays on loopback and refuses a foreign Host header (DNS rebinding)', async () => {
+    expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const port = new URL(dashboard.url).port;
+    expect((await getWithHost(dashboard.url, `evil.example:${port}`)).status).toBe(403);
+    expect((await getWithHost(`${dashboard.url}run.json`, 'evil.example')).status).toBe(403);
+    expect((await getWithHost(dashboard.url, `localhost:${port}`)).status).toBe(200);
+  });
+
+  it('sends a CSP, nosniff and no referrer', async () => {
+    const response = await fetch(dashboard.url);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${dashboard.url}assets/..%2Fpackage.json`)).status).toBe(404);
+    expect(
+      (await fetch(`${dashboard.url}assets/chart.umd.js`)).headers.get('content-type'),
+    ).toContain('javascript');
   });
 });

@@ -16,6 +16,11 @@ export const DEMO_SUBNETS = [
   { netuid: 2, name: 'verifiable-inference' },
 ] as const;
 
+/** Blocks per epoch on the demo's subnets. */
+const TEMPO = 4;
+/** The validators' weights are proportional to average^SHARPNESS. */
+const SHARPNESS = 4;
+
 /** The demo's miners and what each does. */
 export const DEMO_MINERS: { name: string; behaviour: string; strategy?: AnswerStrategy }[] = [
   { name: 'honest', behaviour: 'runs the model, proves every answer' },
@@ -33,9 +38,21 @@ export interface DemoRun {
   rounds: { cycle: number; netuid: number; validator: string; outcomes: MinerRound[] }[];
   /** Per subnet: rao earned by hotkey. */
   earnings: Record<number, Map<string, bigint>>;
-  /** Per cycle and subnet: the weights on the chain, per miner hotkey, averaged over validators (each row max 1). */
-  weights: { cycle: number; netuid: number; byMiner: Record<string, number> }[];
+  /** Per cycle, subnet and validator: its weights on the chain, per miner hotkey (max 1). */
+  weights: { cycle: number; netuid: number; validator: string; byMiner: Record<string, number> }[];
   digitsAccuracy: number;
+  /** What ran: start time, versions and configuration, for the report's header. */
+  meta: {
+    startedAt: string;
+    node: string;
+    chain: string;
+    cycles: number;
+    tempo: number;
+    sharpness: number;
+    subnets: { netuid: number; name: string }[];
+  };
+  /** `running` until the last epoch is in. */
+  status: 'running' | 'finished';
 }
 
 /** Options of {@link runDemoNetwork}. */
@@ -57,6 +74,7 @@ export interface DemoOptions {
  */
 export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   const say = options.onProgress ?? (() => {});
+  const startedAt = new Date().toISOString();
   const cycles = options.cycles ?? 5;
   await mkdir(options.workDir, { recursive: true });
 
@@ -99,7 +117,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   const validatorKeys = [Hotkey.generate(), Hotkey.generate()];
   const stakes = [3_000_000_000n, 1_000_000_000n];
   for (const { netuid, name } of DEMO_SUBNETS) {
-    chain.createSubnet({ netuid, name, tempo: 4, emissionPerEpoch: 1_000_000_000n });
+    chain.createSubnet({ netuid, name, tempo: TEMPO, emissionPerEpoch: 1_000_000_000n });
     for (const [i, key] of validatorKeys.entries()) {
       await chain.register(netuid, key.address);
       await chain.addStake(netuid, key.address, stakes[i] ?? 0n);
@@ -129,7 +147,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           chain,
           netuid,
           subnet: subnets[netuid] as SubnetProtocol,
-          sharpness: 4,
+          sharpness: SHARPNESS,
         }),
       })),
     );
@@ -145,6 +163,16 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       earnings: {},
       weights: [],
       digitsAccuracy: digits.accuracy,
+      meta: {
+        startedAt,
+        node: process.versions.node,
+        chain: 'LocalChain (SQLite)',
+        cycles,
+        tempo: TEMPO,
+        sharpness: SHARPNESS,
+        subnets: DEMO_SUBNETS.map((s) => ({ ...s })),
+      },
+      status: 'running',
     };
 
     say(`[5/5] Running ${cycles} epochs on both subnets...`);
@@ -167,14 +195,14 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         run.epochs[netuid] = await chain.epochs(netuid);
         run.earnings[netuid] = await chain.earnings(netuid);
         const neurons = await chain.neurons(netuid);
-        const byMiner: Record<string, number> = {};
         for (const key of validatorKeys) {
+          const byMiner: Record<string, number> = {};
           for (const [uid, weight] of await chain.weightsOf(netuid, key.address)) {
             const hotkey = neurons.find((n) => n.uid === uid)?.hotkey ?? '';
-            byMiner[hotkey] = (byMiner[hotkey] ?? 0) + weight / 65535 / validatorKeys.length;
+            byMiner[hotkey] = weight / 65535;
           }
+          run.weights.push({ cycle, netuid, validator: key.address, byMiner });
         }
-        run.weights.push({ cycle, netuid, byMiner });
       }
       const summary = DEMO_SUBNETS.map(({ netuid, name }) => {
         const scores = DEMO_MINERS.map((m, i) => {
@@ -190,6 +218,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       say(
         `      epoch ${cycle + 1}/${cycles} at block ${await chain.currentBlock()}  ${summary.join('  |  ')}`,
       );
+      if (cycle + 1 === cycles) run.status = 'finished';
       options.onCycle?.(run);
     }
     return run;

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { runToJson } from './run-json.js';
+import type { DemoRun } from './run-network.js';
+
+const require = createRequire(import.meta.url);
+const assetDir = new URL('../../assets/', import.meta.url);
+
+/** The page's scripts and styles, read once: Chart.js from the project's own dependencies, and ours. */
+export const dashboardAssets = {
+  'chart.umd.js': readFileSync(
+    // Its exports map names no UMD build; the file sits beside the CommonJS one.
+    join(dirname(require.resolve('chart.js')), 'chart.umd.js'),
+    'utf8',
+  ),
+  'dashboard.js': readFileSync(new URL('dashboard.js', assetDir), 'utf8'),
+  'dashboard.css': readFileSync(new URL('dashboard.css', assetDir), 'utf8'),
+} as const;
+
+/** JSON that is safe inside a `<script>` element (no `</script>` or HTML comment can close it). */
+function scriptJson(text: string): string {
+  return text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+const body = `<header><h1>ModernTensor demo network</h1><p id="status"></p><dl id="meta"></dl></header>
+<nav id="views"></nav><main id="subnets"></main><section id="drilldown" hidden></section><section id="validators"></section>`;
+
+/** The live dashboard's page: its scripts and styles come from the same server (CSP `'self'`). */
+export function livePage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ModernTensor demo network</title>
+<link rel="stylesheet" href="/assets/dashboard.css"><script src="/assets/chart.umd.js" defer></script><script src="/assets/dashboard.js" defer></script></head>
+<body data-live="true">${body}</body></html>`;
+}
+
+/** A self-contained report of a run: the same page with the data, Chart.js and our script inside it. */
+export function renderReport(run: DemoRun): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ModernTensor demo network</title>
+<style>${dashboardAssets['dashboard.css']}</style></head><body data-live="false">${body}
+<script type="application/json" id="run">${scriptJson(runToJson(run))}</script>
+<script>${dashboardAssets['chart.umd.js']}</script><script>${dashboardAssets['dashboard.js']}</script></body></html>`;
+}
