@@ -155,34 +155,24 @@
       ),
     );
     const epochs = run.epochs[netuid] ?? [];
-    const last = epochs.at(-1);
-    const earnings = run.earnings[netuid] ?? {};
     const hasProofs = run.rounds.some(
       (r) => r.netuid === netuid && r.outcomes.some((o) => o.proofValid !== undefined),
     );
-    const rows = run.miners.map((m) => {
-      const mine = roundsOf(netuid, m.hotkey);
-      const i = last ? last.hotkeys.indexOf(m.hotkey) : -1;
-      const proofs = mine.filter((o) => o.proofValid !== undefined);
-      return el(
+    // Computed once on the server (`standings`), the same numbers as the console table.
+    const rows = run.standings[netuid].map((s) =>
+      el(
         'tr',
-        { 'data-miner': m.name, class: selected === m.name ? 'selected' : '' },
-        el('td', {}, el('button', { type: 'button', onclick: () => select(m.name) }, m.name)),
-        el('td', {}, m.behaviour),
-        el('td', {}, fixed(mean(mine.map((o) => o.score)), 3)),
-        el('td', {}, fixed(i >= 0 ? last.consensus[i] : 0, 3)),
-        el('td', {}, fixed(i >= 0 ? last.incentive[i] : 0, 3)),
-        el('td', { class: 'emission' }, fixed(tau(earnings[m.hotkey] ?? 0), 4)),
-        el(
-          'td',
-          {},
-          proofs.length === 0
-            ? '–'
-            : `${proofs.filter((o) => o.proofValid).length}/${proofs.length}`,
-        ),
-        el('td', {}, `${fixed(mean(mine.map((o) => o.latencyMs)), 0)} ms`),
-      );
-    });
+        { 'data-miner': s.miner, class: selected === s.miner ? 'selected' : '' },
+        el('td', {}, el('button', { type: 'button', onclick: () => select(s.miner) }, s.miner)),
+        el('td', {}, s.behaviour),
+        el('td', {}, fixed(s.meanScore, 3)),
+        el('td', {}, fixed(s.consensus, 3)),
+        el('td', {}, fixed(s.incentive, 3)),
+        el('td', { class: 'emission' }, fixed(s.emission, 4)),
+        el('td', {}, s.proofsChecked === 0 ? '–' : `${s.proofsValid}/${s.proofsChecked}`),
+        el('td', {}, `${fixed(s.meanLatencyMs, 0)} ms`),
+      ),
+    );
     table(
       section,
       `standings-${netuid}`,

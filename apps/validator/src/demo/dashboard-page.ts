@@ -7,16 +7,26 @@ import type { DemoRun } from './run-network.js';
 const require = createRequire(import.meta.url);
 const assetDir = new URL('../../assets/', import.meta.url);
 
-/** The page's scripts and styles, read once: Chart.js from the project's own dependencies, and ours. */
-export const dashboardAssets = {
-  'chart.umd.js': readFileSync(
-    // Its exports map names no UMD build; the file sits beside the CommonJS one.
-    join(dirname(require.resolve('chart.js')), 'chart.umd.js'),
-    'utf8',
-  ),
-  'dashboard.js': readFileSync(new URL('dashboard.js', assetDir), 'utf8'),
-  'dashboard.css': readFileSync(new URL('dashboard.css', assetDir), 'utf8'),
-} as const;
+type AssetName = 'chart.umd.js' | 'dashboard.js' | 'dashboard.css';
+let assets: Record<AssetName, string> | undefined;
+
+/**
+ * The page's scripts and styles, read on first use and kept: Chart.js from
+ * the project's own dependencies, and ours. Not at import, so loading the
+ * package for `ValidatorNode` reads no files.
+ */
+export function dashboardAssets(): Record<AssetName, string> {
+  assets ??= {
+    'chart.umd.js': readFileSync(
+      // Its exports map names no UMD build; the file sits beside the CommonJS one.
+      join(dirname(require.resolve('chart.js')), 'chart.umd.js'),
+      'utf8',
+    ),
+    'dashboard.js': readFileSync(new URL('dashboard.js', assetDir), 'utf8'),
+    'dashboard.css': readFileSync(new URL('dashboard.css', assetDir), 'utf8'),
+  };
+  return assets;
+}
 
 /** JSON that is safe inside a `<script>` element (no `</script>` or HTML comment can close it). */
 function scriptJson(text: string): string {
@@ -35,8 +45,9 @@ export function livePage(): string {
 
 /** A self-contained report of a run: the same page with the data, Chart.js and our script inside it. */
 export function renderReport(run: DemoRun): string {
+  const { 'dashboard.css': css, 'chart.umd.js': chart, 'dashboard.js': script } = dashboardAssets();
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ModernTensor demo network</title>
-<style>${dashboardAssets['dashboard.css']}</style></head><body data-live="false">${body}
+<style>${css}</style></head><body data-live="false">${body}
 <script type="application/json" id="run">${scriptJson(runToJson(run))}</script>
-<script>${dashboardAssets['chart.umd.js']}</script><script>${dashboardAssets['dashboard.js']}</script></body></html>`;
+<script>${chart}</script><script>${script}</script></body></html>`;
 }

@@ -38,7 +38,7 @@ function hostGuard(allowed: () => Set<string>): MiddlewareHandler {
   };
 }
 
-const CONTENT_TYPES: Record<keyof typeof dashboardAssets, string> = {
+const CONTENT_TYPES: Record<keyof ReturnType<typeof dashboardAssets>, string> = {
   'chart.umd.js': 'text/javascript; charset=utf-8',
   'dashboard.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
@@ -85,9 +85,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   );
   app.get('/assets/:name', (c) => {
     const name = c.req.param('name');
-    if (!Object.hasOwn(dashboardAssets, name)) return c.notFound();
-    const key = name as keyof typeof dashboardAssets;
-    return c.body(dashboardAssets[key], 200, {
+    if (!Object.hasOwn(CONTENT_TYPES, name)) return c.notFound();
+    const key = name as keyof typeof CONTENT_TYPES;
+    return c.body(dashboardAssets()[key], 200, {
       'content-type': CONTENT_TYPES[key],
       'cache-control': 'no-cache',
     });

@@ -1,6 +1,6 @@
 import type { DemoRun } from './run-network.js';
 
-/** The per-miner numbers the table and the report show, for one subnet. */
+/** The per-miner numbers the console table and the dashboard show, for one subnet. */
 export function standings(run: DemoRun, netuid: number) {
   const epochs = run.epochs[netuid] ?? [];
   const last = epochs.at(-1);
@@ -20,6 +20,7 @@ export function standings(run: DemoRun, netuid: number) {
       emission: Number(earnings.get(miner.hotkey) ?? 0n) / 1e9,
       proofsValid: proofs.filter((o) => o.proofValid).length,
       proofsChecked: proofs.length,
+      meanLatencyMs: outcomes.reduce((a, o) => a + o.latencyMs, 0) / Math.max(outcomes.length, 1),
     };
   });
 }

@@ -2,9 +2,6 @@ import type { MinerServerObserver, MinerServerProbe, WireResponseEvent } from '@
 import type { Registry } from 'prom-client';
 import { counterIn, gaugeIn, histogramIn, LATENCY_BUCKETS_SECONDS } from './metric-family.js';
 
-/** Codes of envelope refusals, the only codes `mt_wire_envelope_refusals_total` labels with. */
-const ENVELOPE_STAGE = 'envelope';
-
 /**
  * The miner server's metrics, as a {@link MinerServerObserver}: pass it as
  * the server's `observer` and it records into `registry`
@@ -87,7 +84,7 @@ export class WireMetrics implements MinerServerObserver {
     if (event.stage === undefined || event.stage === 'answered') return;
     const code = event.code ?? 'none';
     this.#refusals.inc({ stage: event.stage, code });
-    if (event.stage === ENVELOPE_STAGE) this.#envelopeRefusals.inc({ code });
+    if (event.stage === 'envelope') this.#envelopeRefusals.inc({ code });
     if (code === 'MT_WIRE_RATE_LIMITED') this.#rateLimited.inc();
     if (code === 'MT_WIRE_QUEUE_FULL') this.#queueFull.inc();
   }

@@ -43,8 +43,8 @@ export interface MinerServerProbe {
 /**
  * Receives what the miner server does, for metrics or audit. `@mt/telemetry`'s
  * `WireMetrics` implements it for Prometheus. Calls are synchronous and must
- * not throw; an observer that throws is a bug in the observer, and the
- * server drops its error rather than its answer.
+ * not throw; an observer that throws is a bug in the observer, which the
+ * server logs at error (through its `logger`) instead of dropping answers.
  */
 export interface MinerServerObserver {
   /** Called once, when the server starts listening. */

@@ -291,8 +291,9 @@ export async function createMinerServer(
     };
     try {
       options.observer?.response?.(event);
-    } catch {
-      // An observer's bug must not cost the server its next answers.
+    } catch (error) {
+      // An observer's bug must not cost the server its next answers; it is reported, not hidden.
+      logger.error({ err: error, route }, 'miner server observer failed');
     }
     if (status >= 500) logger.warn(event, 'request failed');
     else logger.debug(event, 'request');
