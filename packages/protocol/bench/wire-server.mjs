@@ -2,13 +2,15 @@
 // or a bare fastify route with the same JSON echo, and prints its URL.
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { createMinerServer, Hotkey } from '../dist/wire/index.js';
+import { createMinerServer, Hotkey, SignerPool } from '../dist/wire/index.js';
 
 const kind = process.argv[2];
 const seed = Buffer.from(process.argv[3] ?? '', 'hex');
 
-if (kind === 'signed') {
+if (kind === 'signed' || kind === 'pooled') {
+  const signer = kind === 'pooled' ? await SignerPool.start() : undefined;
   const server = await createMinerServer({
+    ...(signer ? { signer } : {}),
     hotkey: Hotkey.fromSeed(seed),
     handlers: {
       echo: { schema: z.object({ text: z.string() }), handle: (input) => ({ text: input.text }) },
@@ -16,7 +18,7 @@ if (kind === 'signed') {
     concurrency: 256,
     maxQueue: 10_000,
     rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
-    replayCapacity: 1_000_000,
+    replay: { perSenderCapacity: 1_000_000 },
   });
   process.send?.({ url: server.url });
 } else {

@@ -254,10 +254,29 @@ export class ProofVerifierMissingError extends MtError {
   }
 }
 
+/** Why {@link JsonParseError} refused a text. */
+export type JsonParseErrorCode = 'MT_JSON_MALFORMED' | 'MT_JSON_TOO_DEEP';
+
+/**
+ * A peer's text is not JSON (`MT_JSON_MALFORMED`) or nests deeper than the
+ * limit (`MT_JSON_TOO_DEEP`); see `parseJson`.
+ */
+export class JsonParseError extends MtError {
+  static override readonly isInstance = (error: unknown): error is JsonParseError =>
+    MtError.isInstance(error) && (error.code === 'MT_JSON_MALFORMED' || error.code === 'MT_JSON_TOO_DEEP');
+
+  declare readonly code: JsonParseErrorCode;
+
+  constructor(code: JsonParseErrorCode, problem: string, options?: MtErrorOptions) {
+    super(code, `Not accepted as JSON: ${problem}`, options);
+  }
+}
+
 /** Why a signed envelope was refused, with the HTTP status a server answers it with. */
 export const envelopeRejections = {
   MT_WIRE_UNSUPPORTED_VERSION: 400,
   MT_WIRE_MALFORMED_HEADER: 400,
+  MT_WIRE_WEAK_KEY: 400,
   MT_WIRE_SIGNATURE_MISSING: 401,
   MT_WIRE_SIGNATURE_INVALID: 401,
   MT_WIRE_BODY_TAMPERED: 401,
@@ -309,7 +328,16 @@ export class InvalidAddressError extends MtError {
     InvalidAddressError.code,
   );
 
-  constructor(address: string, problem: string) {
-    super(InvalidAddressError.code, `'${address}' is not a ModernTensor address: ${problem}`);
+  /** `weak_key` when the address decodes but names a key that must not be trusted. */
+  readonly reason: 'malformed' | 'weak_key';
+
+  constructor(address: string, problem: string, reason: 'malformed' | 'weak_key' = 'malformed') {
+    super(
+      InvalidAddressError.code,
+      reason === 'weak_key'
+        ? `'${address}' names a key that cannot be trusted: ${problem}`
+        : `'${address}' is not a ModernTensor address: ${problem}`,
+    );
+    this.reason = reason;
   }
 }

@@ -12,8 +12,14 @@
 export { CliUsageError, cliErrorMessage } from './cli/cli-error-message.js';
 export {
   describeCause,
+  EnvelopeRejectedError,
+  type EnvelopeRejectionCode,
   envelopeRejections,
+  KeyFileError,
   IllegalTransitionError,
+  InvalidAddressError,
+  JsonParseError,
+  type JsonParseErrorCode,
   isMtErrorWithCode,
   isMtErrorWithCodePrefix,
   LifecycleHookError,
@@ -38,6 +44,7 @@ export {
   jsonObjectSchema,
   jsonValueSchema,
 } from './schemas/json-value.js';
+export { DEFAULT_MAX_JSON_DEPTH, type JsonLimits, parseJson } from './schemas/parse-json.js';
 export { parseWith } from './schemas/parse-with.js';
 export {
   type Proof,

@@ -1,8 +1,8 @@
 /**
  * `@mt/protocol/wire`: how miners and validators talk. Ed25519 hotkeys,
- * signed envelopes over HTTP, the miner server (fastify) and the validator
- * client. Kept apart from the core entry so importing types never loads an
- * HTTP server.
+ * signed envelopes over HTTP, the miner handler (web-standard) with its
+ * `node:http` server, and the validator client. Kept apart from the core
+ * entry so importing types never loads an HTTP server.
  *
  * @packageDocumentation
  */
@@ -23,29 +23,44 @@ export {
   WIRE_VERSION,
 } from './envelope/headers.js';
 export { ReplayGuard, type ReplayGuardOptions } from './envelope/replay-guard.js';
-export { hashBody, type SignEnvelopeInput, signEnvelope } from './envelope/sign-envelope.js';
 export {
+  hashBody,
+  prepareEnvelope,
+  type SignEnvelopeInput,
+  signEnvelope,
+} from './envelope/sign-envelope.js';
+export {
+  type CheckedEnvelope,
+  checkEnvelope,
   type VerifiedEnvelope,
   type VerifyEnvelopeInput,
   verifyEnvelope,
 } from './envelope/verify-envelope.js';
 export { addressFromPublicKey, publicKeyFromAddress } from './keys/address.js';
-export { Hotkey, verifySignature } from './keys/hotkey.js';
+export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys/hotkey.js';
 export { loadHotkey, saveHotkey } from './keys/key-file.js';
+export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
+export { SodiumMissingError } from './keys/sodium.js';
+export { weakKeyReason } from './keys/public-key-check.js';
 export {
-  createMinerServer,
-  type HandlerContext,
-  type MinerServer,
+  createMinerHandler,
+  type MinerHandler,
+  type MinerHandlerOptions,
   type MinerServerMetrics,
-  type MinerServerOptions,
-  type TaskHandler,
+  type PlainRoute,
   taskPath,
-} from './server/miner-server.js';
+} from './server/miner-handler.js';
 export type {
   MinerServerObserver,
   MinerServerProbe,
   WireResponseEvent,
   WireStage,
 } from './server/miner-server-observer.js';
+export {
+  createMinerServer,
+  type MinerServer,
+  type MinerServerOptions,
+} from './server/miner-server.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
-export type { WireErrorBody } from './server/wire-error.js';
+export type { HandlerContext, TaskHandler } from './server/task-stages.js';
+export type { WireAnswer, WireErrorBody, WireRequest } from './server/wire-request.js';

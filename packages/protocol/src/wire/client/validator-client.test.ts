@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { Hotkey } from '../keys/hotkey.js';
-import {
-  createMinerServer,
-  type MinerServer,
-  type TaskHandler,
-  taskPath,
-} from '../server/miner-server.js';
+import { createMinerHandler, type MinerHandler, taskPath } from '../server/miner-handler.js';
+import { createMinerServer } from '../server/miner-server.js';
+import type { TaskHandler } from '../server/task-stages.js';
 import { type MinerEndpoint, ValidatorClient } from './validator-client.js';
+
+// The client against miners in memory: its `fetch` routes each miner's URL to
+// a handler (an honest miner's, or an impostor's function), so no socket is
+// needed. Attacks that need a real socket are in hostile-miners.test.ts.
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -18,84 +18,78 @@ afterEach(async () => {
 });
 
 const textSchema = z.object({ text: z.string() });
+type Respond = (request: Request) => Response | Promise<Response>;
 
-async function miner(
-  handle: TaskHandler['handle'],
-): Promise<MinerEndpoint & { server: MinerServer }> {
-  const key = Hotkey.generate();
-  const server = await createMinerServer({
-    hotkey: key,
-    handlers: { echo: { schema: textSchema, handle } },
-    rateLimit: { capacity: 1_000, refillPerSecond: 1_000 },
-    concurrency: 16,
-  });
-  closers.push(() => server.close());
-  return { address: key.address, url: server.url, server };
+/** A `fetch` that sends each request to the handler of its URL's host. */
+function network(routes: Map<string, Respond>) {
+  return async (request: Request): Promise<Response> => {
+    const respond = routes.get(new URL(request.url).host);
+    if (!respond) throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
+    return respond(request);
+  };
 }
 
-/** A server that is not the miner it claims to be: it answers with whatever `respond` builds. */
-async function impostor(
-  respond: (
-    body: Buffer,
-    headers: Record<string, string | string[] | undefined>,
-  ) => { headers: Record<string, string>; body: Buffer },
-): Promise<string> {
-  const app = Fastify();
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_r, body, done) => done(null, body));
-  app.post('/v1/tasks/:taskType', async (request, reply) => {
-    const answer = respond(request.body as Buffer, request.headers);
-    return reply.headers(answer.headers).type('application/json').send(answer.body);
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  closers.push(() => app.close());
-  const address = app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+function setup() {
+  const routes = new Map<string, Respond>();
+  let next = 0;
+  const place = (respond: Respond): string => {
+    next += 1;
+    routes.set(`miner-${next}.test`, respond);
+    return `http://miner-${next}.test`;
+  };
+  const miner = (
+    handle: TaskHandler['handle'],
+    options: { blacklist?: (sender: string) => string | undefined } = {},
+  ): MinerEndpoint & { handler: MinerHandler } => {
+    const key = Hotkey.generate();
+    const handler = createMinerHandler({
+      hotkey: key,
+      handlers: { echo: { schema: textSchema, handle } },
+      rateLimit: { capacity: 1_000, refillPerSecond: 1_000 },
+      concurrency: 16,
+      ...options,
+    });
+    closers.push(() => handler.close());
+    return { address: key.address, url: place((request) => handler.fetch(request)), handler };
+  };
+  return { fetch: network(routes), miner, place };
 }
 
 describe('ValidatorClient', () => {
   it('fans out and turns every failure into a typed status, never a throw', async () => {
+    const net = setup();
     const validator = Hotkey.generate();
-    // Generous timeout: a loaded CI machine must not push the honest miner past it.
-    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 3_000 });
-    const honest = await miner((input) => ({ text: (input as { text: string }).text }));
-    const slow = await miner(async (_input, context) => {
+    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 300, fetch: net.fetch });
+    const honest = net.miner((input) => ({ text: (input as { text: string }).text }));
+    const slow = net.miner(async (_input, context) => {
       await sleep(20_000, undefined, { signal: context.signal }).catch(() => undefined);
       return { text: 'late' };
     });
-    const wrongShape = await miner(() => ({ words: 3 }));
-    const closed = await miner(() => ({ text: 'x' }));
-    await closed.server.close();
-    closers.pop();
-
+    const wrongShape = net.miner(() => ({ words: 3 }));
     const realKey = Hotkey.generate();
     const thief = Hotkey.generate();
     // Signs its answer with its own key while claiming to be `realKey`'s miner.
-    const forger = await impostor((_body, headers) => {
+    const forger = net.place((request) => {
       const answer = Buffer.from(JSON.stringify({ result: { text: 'forged' } }));
-      return {
+      return new Response(answer, {
         headers: signEnvelope({
           key: thief,
           kind: 'response',
           target: `POST ${taskPath('echo')}`,
-          receiver: String(headers['x-mt-sender']),
+          receiver: String(request.headers.get('x-mt-sender')),
           body: answer,
-          requestNonce: String(headers['x-mt-nonce']),
+          requestNonce: String(request.headers.get('x-mt-nonce')),
         }),
-        body: answer,
-      };
+      });
     });
-    const unsigned = await impostor(() => ({
-      headers: {},
-      body: Buffer.from('{"result":{"text":"trust me"}}'),
-    }));
+    const unsigned = net.place(() => new Response('{"result":{"text":"trust me"}}'));
 
     const outcomes = await client.query(
       [
-        { address: honest.address, url: honest.url },
-        { address: slow.address, url: slow.url },
-        { address: wrongShape.address, url: wrongShape.url },
-        { address: closed.address, url: closed.url },
+        honest,
+        slow,
+        wrongShape,
+        { address: realKey.address, url: 'http://nobody.test' },
         { address: realKey.address, url: forger },
         { address: realKey.address, url: unsigned },
       ],
@@ -112,39 +106,49 @@ describe('ValidatorClient', () => {
       'bad_signature',
     ]);
     expect(outcomes[0]?.result).toEqual({ text: 'ping' });
-    expect(outcomes[1]?.latencyMs).toBeLessThan(10_000);
+    // The slow miner stopped at the deadline and said so, signed, within the margin.
+    expect(outcomes[1]).toMatchObject({ httpStatus: 504, code: 'MT_WIRE_DEADLINE_EXCEEDED' });
     expect(outcomes[4]?.code).toBe('MT_WIRE_SIGNATURE_INVALID');
     expect(outcomes[5]?.code).toBe('MT_WIRE_SIGNATURE_MISSING');
   });
 
-  it('rejects a genuine answer replayed for another request', async () => {
-    const validator = Hotkey.generate();
-    const real = await miner((input) => ({ text: (input as { text: string }).text }));
-    let recorded: { headers: Record<string, string>; body: Buffer } | undefined;
-    // A relay that records the miner's first signed answer and replays it afterwards.
-    const relay = await impostor((body, headers) => {
-      if (recorded) return recorded;
-      throw Object.assign(new Error('unreachable'), { body, headers });
+  it('signs the deadline it waits for into each request', async () => {
+    const net = setup();
+    let seen = 0;
+    const target = net.miner((_input, context) => {
+      seen = context.deadline;
+      return { text: 'x' };
     });
-    const client = new ValidatorClient({ hotkey: validator });
-    const first = await fetch(`${real.url}${taskPath('echo')}`, {
-      method: 'POST',
-      headers: {
-        ...signEnvelope({
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), fetch: net.fetch });
+    const sent = Date.now();
+    await client.query([target], 'echo', { text: 'x' }, { timeoutMs: 4_000 });
+    expect(seen).toBeGreaterThanOrEqual(sent + 4_000);
+    expect(seen).toBeLessThan(Date.now() + 4_000 + 50);
+  });
+
+  it('rejects a genuine answer replayed for another request', async () => {
+    const net = setup();
+    const validator = Hotkey.generate();
+    const real = net.miner((input) => ({ text: (input as { text: string }).text }));
+    const body = Buffer.from('{"text":"a"}');
+    const first = await real.handler.fetch(
+      new Request(`${real.url}${taskPath('echo')}`, {
+        method: 'POST',
+        headers: signEnvelope({
           key: validator,
           kind: 'request',
           target: `POST ${taskPath('echo')}`,
           receiver: real.address,
-          body: Buffer.from('{"text":"a"}'),
+          body,
+          deadline: Date.now() + 5_000,
         }),
-        'content-type': 'application/json',
-      },
-      body: '{"text":"a"}',
-    });
-    recorded = {
-      headers: Object.fromEntries([...first.headers].filter(([name]) => name.startsWith('x-mt-'))),
-      body: Buffer.from(await first.arrayBuffer()),
-    };
+        body,
+      }),
+    );
+    const recorded = { headers: first.headers, body: await first.arrayBuffer() };
+    // A relay that answers every request with the miner's first signed answer.
+    const relay = net.place(() => new Response(recorded.body, { headers: recorded.headers }));
+    const client = new ValidatorClient({ hotkey: validator, fetch: net.fetch });
     const [outcome] = await client.query([{ address: real.address, url: relay }], 'echo', {
       text: 'a',
     });
@@ -153,28 +157,21 @@ describe('ValidatorClient', () => {
   });
 
   it("reports a miner's refusal with its status and code", async () => {
+    const net = setup();
     const validator = Hotkey.generate();
-    const key = Hotkey.generate();
-    const server = await createMinerServer({
-      hotkey: key,
-      handlers: { echo: { schema: textSchema, handle: (input) => input as { text: string } } },
+    const target = net.miner((input) => input as { text: string }, {
       blacklist: (sender) => (sender === validator.address ? 'not today' : undefined),
     });
-    closers.push(() => server.close());
-    const client = new ValidatorClient({ hotkey: validator });
-    const [banned] = await client.query([{ address: key.address, url: server.url }], 'echo', {
-      text: 'x',
-    });
+    const client = new ValidatorClient({ hotkey: validator, fetch: net.fetch });
+    const [banned] = await client.query([target], 'echo', { text: 'x' });
     expect(banned).toMatchObject({
       status: 'rejected',
       httpStatus: 403,
       code: 'MT_WIRE_BLACKLISTED',
       message: 'not today',
     });
-    const other = new ValidatorClient({ hotkey: Hotkey.generate() });
-    const [invalid] = await other.query([{ address: key.address, url: server.url }], 'echo', {
-      text: 5,
-    });
+    const other = new ValidatorClient({ hotkey: Hotkey.generate(), fetch: net.fetch });
+    const [invalid] = await other.query([target], 'echo', { text: 5 });
     expect(invalid).toMatchObject({
       status: 'rejected',
       httpStatus: 422,
@@ -183,18 +180,23 @@ describe('ValidatorClient', () => {
   });
 
   it('keeps at most `concurrency` calls in flight', async () => {
+    const net = setup();
     let running = 0;
     let peak = 0;
-    const busy = await miner(async () => {
+    const busy = net.miner(async () => {
       running += 1;
       peak = Math.max(peak, running);
       await sleep(40);
       running -= 1;
       return { text: 'done' };
     });
-    const client = new ValidatorClient({ hotkey: Hotkey.generate(), concurrency: 3 });
+    const client = new ValidatorClient({
+      hotkey: Hotkey.generate(),
+      concurrency: 3,
+      fetch: net.fetch,
+    });
     const outcomes = await client.query(
-      Array.from({ length: 12 }, () => ({ address: busy.address, url: busy.url })),
+      Array.from({ length: 12 }, () => busy),
       'echo',
       { text: 'x' },
     );
@@ -203,17 +205,29 @@ describe('ValidatorClient', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    const slow = await miner(async () => {
-      await sleep(2_000);
+    const net = setup();
+    const slow = net.miner(async (_input, context) => {
+      await sleep(2_000, undefined, { signal: context.signal });
       return { text: 'late' };
     });
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
-    const [outcome] = await client.query(
-      [{ address: slow.address, url: slow.url }],
-      'echo',
-      { text: 'x' },
-      { signal: AbortSignal.timeout(50) },
-    );
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), fetch: net.fetch });
+    const [outcome] = await client.query([slow], 'echo', { text: 'x' }, {
+      signal: AbortSignal.timeout(50),
+    });
     expect(outcome?.status).toBe('aborted');
+  });
+
+  it('talks to a real miner server with the global fetch by default', async () => {
+    const key = Hotkey.generate();
+    const server = await createMinerServer({
+      hotkey: key,
+      handlers: { echo: { schema: textSchema, handle: (input) => input as { text: string } } },
+    });
+    closers.push(() => server.close());
+    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const [outcome] = await client.query([{ address: key.address, url: server.url }], 'echo', {
+      text: 'over tcp',
+    });
+    expect(outcome).toMatchObject({ status: 'ok', result: { text: 'over tcp' } });
   });
 });

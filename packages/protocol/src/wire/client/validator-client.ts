@@ -1,12 +1,21 @@
 import PQueue from 'p-queue';
 import type { z } from 'zod';
-import { describeCause, EnvelopeRejectedError } from '../../errors.js';
+import {
+  describeCause,
+  EnvelopeRejectedError,
+  JsonParseError,
+  SchemaValidationError,
+} from '../../errors.js';
 import type { JsonValue } from '../../schemas/json-value.js';
+import { DEFAULT_MAX_JSON_DEPTH, parseJson } from '../../schemas/parse-json.js';
+import { parseWith } from '../../schemas/parse-with.js';
 import { envelopeHeaders } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
 import type { Hotkey } from '../keys/hotkey.js';
-import { taskPath } from '../server/miner-server.js';
+import { taskPath } from '../server/miner-handler.js';
+import { readBounded } from '../server/read-body.js';
+import { WireReply } from '../server/wire-request.js';
 
 /** A miner to query: its address (who must sign the answer) and where it listens. */
 export interface MinerEndpoint {
@@ -20,10 +29,13 @@ export interface MinerEndpoint {
  * error, so one bad miner cannot break a fan-out.
  *
  * - `ok`: a verified answer that matched the response schema.
- * - `timeout`: no answer within the per-call timeout.
+ * - `timeout`: no answer by the deadline (plus the margin), or the miner's
+ *   own signed 504 saying the deadline passed.
  * - `refused`: no connection (refused, reset, unreachable).
  * - `bad_signature`: an answer that failed verification (unsigned, signed by
  *   someone else, for someone else, for another request, tampered, stale).
+ * - `bad_response`: an answer refused before it was trusted: larger than the
+ *   limit, compressed, a redirect, nested too deep, or not JSON (`code` says which).
  * - `bad_schema`: a verified answer whose result did not match the schema.
  * - `rejected`: the miner answered with an error status (`httpStatus`, `code`).
  * - `aborted`: the caller's signal fired.
@@ -33,6 +45,7 @@ export type QueryStatus =
   | 'timeout'
   | 'refused'
   | 'bad_signature'
+  | 'bad_response'
   | 'bad_schema'
   | 'rejected'
   | 'aborted';
@@ -41,11 +54,12 @@ export type QueryStatus =
 export interface QueryOutcome<T> {
   miner: MinerEndpoint;
   status: QueryStatus;
+  /** From sending the request to the verified answer, measured here: the only latency to score. */
   latencyMs: number;
   /** The verified, schema-checked result when `status` is `ok`. */
   result?: T;
   httpStatus?: number;
-  /** A stable code: the miner's error code, or the verification failure. */
+  /** A stable code: the miner's error code, or why its answer was refused. */
   code?: string;
   message?: string;
 }
@@ -53,27 +67,49 @@ export interface QueryOutcome<T> {
 /** Options of {@link ValidatorClient}. */
 export interface ValidatorClientOptions {
   hotkey: Hotkey;
-  /** Per-call timeout, in ms. Default 12 s. */
+  /** Default time a miner has per call, in ms (a query's `timeoutMs` overrides it). Default 12 s. */
   timeoutMs?: number;
+  /**
+   * Extra time waited past the deadline, in ms, so the miner's own answer
+   * that the deadline passed arrives rather than a bare timeout. Default 500.
+   */
+  marginMs?: number;
   /** Calls in flight at once across a fan-out. Default 64. */
   concurrency?: number;
   /** Accepted clock difference on answers, ±ms. Default 30 s. */
   timestampWindowMs?: number;
+  /** Largest answer read, in bytes; a larger one is cut off unread. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Deepest JSON nesting accepted in an answer. Default 64. */
+  maxJsonDepth?: number;
+  /** The `fetch` to send with (a test's in-memory handler, a proxy's). Default the global one. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Wall clock in ms since the epoch, for timestamps and deadlines. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Options of one {@link ValidatorClient.query}. */
 export interface QueryOptions<S extends z.ZodType> {
   /** Schema the miner's `result` must match; without one it is returned as JSON. */
   responseSchema?: S;
+  /** Time each miner has, in ms: signed into the request as its deadline. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
+/** Characters kept of a message a miner wrote itself (it is shown to people, not trusted). */
+const PEER_MESSAGE_CHARS = 300;
+
 /**
  * The validator side of the wire (the Dendrite equivalent): fans one task out
- * to many miners with a per-call timeout and a concurrency limit, signs each
- * request for its miner, and accepts only answers that the same miner signed
- * for this validator and this very request.
+ * to many miners with a deadline and a concurrency limit, signs each request
+ * for its miner, and accepts only answers that the same miner signed for this
+ * validator and this very request.
+ *
+ * Each answer is bounded before it is read (size, no decompression, no
+ * redirects, the deadline), verified, then parsed once with a depth limit
+ * and checked against the schema: a hostile miner gets a status, never the
+ * validator's memory or stack.
  *
  * @example
  * ```ts
@@ -85,14 +121,24 @@ export interface QueryOptions<S extends z.ZodType> {
 export class ValidatorClient {
   readonly #key: Hotkey;
   readonly #timeoutMs: number;
+  readonly #marginMs: number;
   readonly #windowMs: number;
+  readonly #maxBytes: number;
+  readonly #maxDepth: number;
   readonly #queue: PQueue;
+  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #now: () => number;
 
   constructor(options: ValidatorClientOptions) {
     this.#key = options.hotkey;
     this.#timeoutMs = options.timeoutMs ?? 12_000;
+    this.#marginMs = options.marginMs ?? 500;
     this.#windowMs = options.timestampWindowMs ?? 30_000;
+    this.#maxBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.#maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.#queue = new PQueue({ concurrency: options.concurrency ?? 64 });
+    this.#fetch = options.fetch ?? ((request) => fetch(request));
+    this.#now = options.now ?? Date.now;
   }
 
   /** The client's own address, which miners see as the sender. */
@@ -123,14 +169,16 @@ export class ValidatorClient {
     options: QueryOptions<S>,
   ): Promise<QueryOutcome<z.output<S>>> {
     const started = performance.now();
-    const done = (outcome: Omit<QueryOutcome<z.output<S>>, 'miner' | 'latencyMs'>) => ({
+    type Fields = Omit<QueryOutcome<z.output<S>>, 'miner' | 'latencyMs'>;
+    const done = (outcome: Fields): QueryOutcome<z.output<S>> => ({
       miner,
       latencyMs: performance.now() - started,
       ...outcome,
     });
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const deadline = this.#now() + timeoutMs;
+    const expired = AbortSignal.timeout(timeoutMs + this.#marginMs);
+    const signal = options.signal ? AbortSignal.any([expired, options.signal]) : expired;
     const path = taskPath(taskType);
     const headers = signEnvelope({
       key: this.#key,
@@ -138,34 +186,53 @@ export class ValidatorClient {
       target: `POST ${path}`,
       receiver: miner.address,
       body,
+      deadline,
     });
 
     let response: Response;
     let answer: Uint8Array;
     try {
-      response = await fetch(new URL(path, miner.url), {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body,
-        signal,
-      });
-      answer = new Uint8Array(await response.arrayBuffer());
+      response = await this.#fetch(
+        new Request(new URL(path, miner.url), {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json', 'accept-encoding': 'identity' },
+          body,
+          signal,
+          // A miner's redirect would send this validator's request, headers and all, anywhere.
+          redirect: 'manual',
+        }),
+      );
+      const refusal = refuseBeforeReading(response);
+      if (refusal) {
+        await response.body?.cancel().catch(() => undefined);
+        return done({ status: 'bad_response', httpStatus: response.status, ...refusal });
+      }
+      answer = await readBounded(response.body, this.#maxBytes, response.headers.get('content-length'));
     } catch (error) {
-      if (timeout.aborted)
-        return done({ status: 'timeout', message: `no answer within ${timeoutMs} ms` });
       if (options.signal?.aborted)
         return done({ status: 'aborted', message: describeCause(options.signal.reason) });
+      if (expired.aborted)
+        return done({ status: 'timeout', message: `no answer within ${timeoutMs} ms` });
+      if (error instanceof WireReply && error.code === 'MT_WIRE_BODY_TOO_LARGE')
+        return done({
+          status: 'bad_response',
+          code: 'MT_WIRE_RESPONSE_TOO_LARGE',
+          message: `the answer is larger than ${this.#maxBytes} bytes`,
+        });
       return done({ status: 'refused', message: describeCause((error as Error).cause ?? error) });
     }
 
+    if (options.signal?.aborted) {
+      return done({ status: 'aborted', message: describeCause(options.signal.reason) });
+    }
     const unsigned = response.headers.get(envelopeHeaders.signature) === null;
     if (!response.ok && unsigned) {
       // The miner refused before it knew who we were (bad signature, too large, ...).
-      return done({ status: 'rejected', httpStatus: response.status, ...errorFields(answer) });
+      return done({ status: 'rejected', httpStatus: response.status, ...this.#errorFields(answer) });
     }
     try {
       verifyEnvelope({
-        header: (name) => response.headers.get(name) ?? undefined,
+        header: (name) => response.headers.get(name),
         body: answer,
         kind: 'response',
         target: `POST ${path}`,
@@ -173,6 +240,7 @@ export class ValidatorClient {
         sender: miner.address,
         requestNonce: headers[envelopeHeaders.nonce] ?? '',
         windowMs: this.#windowMs,
+        now: this.#now(),
       });
     } catch (error) {
       if (!EnvelopeRejectedError.isInstance(error)) throw error;
@@ -183,17 +251,22 @@ export class ValidatorClient {
         message: error.message,
       });
     }
-    if (!response.ok)
-      return done({ status: 'rejected', httpStatus: response.status, ...errorFields(answer) });
+    if (!response.ok) {
+      const fields = this.#errorFields(answer);
+      const status = fields.code === 'MT_WIRE_DEADLINE_EXCEEDED' ? 'timeout' : 'rejected';
+      return done({ status, httpStatus: response.status, ...fields });
+    }
 
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.from(answer).toString('utf8'));
+      payload = parseJson(answer, { maxDepth: this.#maxDepth });
     } catch (error) {
+      if (!JsonParseError.isInstance(error)) throw error;
       return done({
-        status: 'bad_schema',
+        status: 'bad_response',
         httpStatus: response.status,
-        message: `the answer is not JSON: ${describeCause(error)}`,
+        code: error.code,
+        message: error.message,
       });
     }
     if (typeof payload !== 'object' || payload === null || !('result' in payload)) {
@@ -206,32 +279,54 @@ export class ValidatorClient {
     const result = (payload as { result: unknown }).result;
     if (!options.responseSchema)
       return done({ status: 'ok', httpStatus: response.status, result: result as z.output<S> });
-    const parsed = options.responseSchema.safeParse(result);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.') || '(result)'}: ${issue.message}`,
-      );
+    try {
+      const parsed = parseWith('result', options.responseSchema, result);
+      return done({ status: 'ok', httpStatus: response.status, result: parsed });
+    } catch (error) {
+      if (!SchemaValidationError.isInstance(error)) throw error;
       return done({
         status: 'bad_schema',
         httpStatus: response.status,
-        message: issues.join('; '),
+        message: error.issues.map((i) => `${i.path || '(result)'}: ${i.message}`).join('; '),
       });
     }
-    return done({ status: 'ok', httpStatus: response.status, result: parsed.data });
+  }
+
+  /** The code and message of a miner's error body, bounded and trimmed: shown, never trusted. */
+  #errorFields(answer: Uint8Array): { code?: string; message?: string } {
+    let body: unknown;
+    try {
+      body = parseJson(answer, { maxDepth: this.#maxDepth });
+    } catch (error) {
+      if (JsonParseError.isInstance(error)) return {};
+      throw error;
+    }
+    const fields = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const text = (value: unknown) =>
+      typeof value === 'string' ? value.slice(0, PEER_MESSAGE_CHARS) : undefined;
+    const code = text(fields?.code);
+    const message = text(fields?.message);
+    return {
+      ...(code === undefined ? {} : { code }),
+      ...(message === undefined ? {} : { message }),
+    };
   }
 }
 
-function errorFields(answer: Uint8Array): { code?: string; message?: string } {
-  try {
-    const body = JSON.parse(Buffer.from(answer).toString('utf8')) as {
-      error?: { code?: unknown; message?: unknown };
-    };
+/** Why an answer is refused from its status and headers alone, before any of its body is read. */
+function refuseBeforeReading(response: Response): { code: string; message: string } | undefined {
+  if (response.status >= 300 && response.status < 400) {
     return {
-      ...(typeof body.error?.code === 'string' ? { code: body.error.code } : {}),
-      ...(typeof body.error?.message === 'string' ? { message: body.error.message } : {}),
+      code: 'MT_WIRE_REDIRECT_REFUSED',
+      message: `the miner answered ${response.status} (a redirect); validators do not follow them`,
     };
-  } catch {
-    // A refusal whose body is not our JSON keeps only its HTTP status.
-    return {};
   }
+  const encoding = response.headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') {
+    return {
+      code: 'MT_WIRE_RESPONSE_ENCODED',
+      message: `the answer is ${encoding}-encoded; validators read only plain bodies (nothing is decompressed)`,
+    };
+  }
+  return undefined;
 }

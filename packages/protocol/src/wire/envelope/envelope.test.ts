@@ -21,6 +21,7 @@ function signed(overrides: Record<string, string | undefined> = {}) {
       receiver: miner.address,
       body,
       now,
+      deadline: now + 5_000,
     }),
     ...overrides,
   };
@@ -60,6 +61,7 @@ describe('signed envelope', () => {
       sender: validator.address,
       nonce: headers[envelopeHeaders.nonce],
       timestamp: now,
+      deadline: now + 5_000,
     });
   });
 
@@ -90,7 +92,7 @@ describe('signed envelope', () => {
     ['a tampered body', {}, { body: Buffer.from('{"text":"HELLO"}') }, 'MT_WIRE_BODY_TAMPERED'],
     [
       'an unknown protocol version',
-      { [envelopeHeaders.version]: '2' },
+      { [envelopeHeaders.version]: '1' },
       {},
       'MT_WIRE_UNSUPPORTED_VERSION',
     ],
@@ -129,6 +131,7 @@ describe('signed envelope', () => {
         receiver: miner.address,
         body: tampered,
         now,
+        deadline: now + 5_000,
       })[envelopeHeaders.bodyHash],
     });
     expect(rejection(() => check(headers, { body: tampered }))).toBe('MT_WIRE_SIGNATURE_INVALID');
@@ -148,45 +151,60 @@ describe('signed envelope', () => {
     expect(statusOf(() => check(signed({ [envelopeHeaders.version]: '9' })))).toBe(400);
   });
 
-  it('accepts a nonce once, per sender', () => {
-    const guard = new ReplayGuard({ ttlMs: 60_000 });
-    const headers = signed();
-    check(headers, { replayGuard: guard });
-    expect(rejection(() => check(headers, { replayGuard: guard }))).toBe('MT_WIRE_NONCE_REPLAYED');
-    expect(rejection(() => check(signed(), { replayGuard: guard }))).toBe('accepted');
-  });
-
-  it('remembers nonces only after the signature checks out, so forgeries cannot fill it', () => {
-    const guard = new ReplayGuard({ ttlMs: 60_000 });
-    for (let i = 0; i < 50; i += 1) {
-      rejection(() =>
-        check(signed({ [envelopeHeaders.sender]: Hotkey.generate().address }), {
-          replayGuard: guard,
-        }),
-      );
-    }
-    expect(guard.size).toBe(0);
+  it('refuses a request without a deadline, and binds the deadline into the signature', () => {
+    expect(rejection(() => check(signed({ [envelopeHeaders.deadline]: undefined })))).toBe(
+      'MT_WIRE_MALFORMED_HEADER',
+    );
+    expect(rejection(() => check(signed({ [envelopeHeaders.deadline]: String(now + 99_999) })))).toBe(
+      'MT_WIRE_SIGNATURE_INVALID',
+    );
+    expect(check(signed()).deadline).toBe(now + 5_000);
   });
 });
 
 describe('ReplayGuard', () => {
-  it('stays within its capacity and refuses, rather than forgets, when full', () => {
-    const guard = new ReplayGuard({ ttlMs: 60_000, capacity: 100 });
+  it('accepts a nonce once, per sender', () => {
+    const guard = new ReplayGuard({ ttlMs: 60_000 });
+    guard.remember('a', 'n1');
+    expect(() => guard.remember('a', 'n1')).toThrow(
+      expect.objectContaining({ code: 'MT_WIRE_NONCE_REPLAYED' }),
+    );
+    expect(() => guard.remember('b', 'n1')).not.toThrow();
+  });
+
+  it('gives each sender its own share, and refuses, rather than forgets, when it is full', () => {
+    const guard = new ReplayGuard({ ttlMs: 60_000, perSenderCapacity: 100 });
     for (let i = 0; i < 100; i += 1) guard.remember('a', `nonce-${i}`);
-    expect(guard.size).toBe(100);
     expect(() => guard.remember('a', 'one-more')).toThrow(
       expect.objectContaining({ code: 'MT_WIRE_REPLAY_CACHE_FULL', httpStatus: 503 }),
     );
     expect(() => guard.remember('a', 'nonce-0')).toThrow(
       expect.objectContaining({ code: 'MT_WIRE_NONCE_REPLAYED' }),
     );
-    expect(guard.size).toBe(100);
+    // Another sender is untouched by the first one's flood.
+    expect(() => guard.remember('b', 'nonce-0')).not.toThrow();
+    expect(guard.size).toBe(101);
   });
 
-  it('forgets nonces once they expire, making room again', async () => {
-    const guard = new ReplayGuard({ ttlMs: 20, capacity: 10 });
+  it('bounds the number of senders, and makes room as their nonces expire', () => {
+    // lru-cache reads a time of 0 as "never set", so the test clock starts later.
+    let clock = 10_000;
+    const guard = new ReplayGuard({ ttlMs: 1_000, maxSenders: 2, now: () => clock });
+    guard.remember('a', 'n');
+    guard.remember('b', 'n');
+    expect(() => guard.remember('c', 'n')).toThrow(
+      expect.objectContaining({ code: 'MT_WIRE_REPLAY_CACHE_FULL' }),
+    );
+    clock += 1_001;
+    expect(() => guard.remember('c', 'n')).not.toThrow();
+    expect(guard.senders).toBe(1);
+  });
+
+  it('forgets a sender’s nonces once they expire, making room again', () => {
+    let clock = 10_000;
+    const guard = new ReplayGuard({ ttlMs: 20, perSenderCapacity: 10, now: () => clock });
     for (let i = 0; i < 10; i += 1) guard.remember('a', `n${i}`);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    clock += 40;
     expect(() => guard.remember('a', 'fresh')).not.toThrow();
     expect(guard.size).toBe(1);
   });

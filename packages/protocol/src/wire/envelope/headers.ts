@@ -1,5 +1,5 @@
 /** The wire protocol version this package speaks. */
-export const WIRE_VERSION = '1';
+export const WIRE_VERSION = '2';
 
 /** HTTP headers of a signed envelope (lower case, as Node presents them). */
 export const envelopeHeaders = {
@@ -9,6 +9,7 @@ export const envelopeHeaders = {
   nonce: 'x-mt-nonce',
   timestamp: 'x-mt-timestamp',
   bodyHash: 'x-mt-body-sha256',
+  deadline: 'x-mt-deadline',
   signature: 'x-mt-signature',
 } as const;
 
@@ -27,6 +28,12 @@ export interface EnvelopeFields {
   bodyHash: string;
   /** For a response: the nonce of the request it answers, binding the two. */
   requestNonce: string;
+  /**
+   * For a request: when the sender stops waiting, in ms since the epoch. The
+   * miner refuses the request once it has passed and aborts its work then.
+   * Signed, so nobody on the path can stretch it. Absent from responses.
+   */
+  deadline?: number;
 }
 
 /**
@@ -45,6 +52,7 @@ export function canonicalMessage(fields: EnvelopeFields): Buffer {
       String(fields.timestamp),
       fields.bodyHash,
       fields.requestNonce,
+      fields.deadline === undefined ? '' : String(fields.deadline),
     ].join('\n'),
     'utf8',
   );

@@ -8,8 +8,10 @@ export type WireStage =
   | 'envelope'
   | 'blacklist'
   | 'rate_limit'
+  | 'replay'
   | 'route'
   | 'parse'
+  | 'deadline'
   | 'queue'
   | 'handler'
   | 'answered';

@@ -1,86 +1,24 @@
-import type { AddressInfo } from 'node:net';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
-import PQueue from 'p-queue';
-import type { z } from 'zod';
-import { describeCause, EnvelopeRejectedError } from '../../errors.js';
-import { type MtLogger, silentLogger } from '../../logging/logger.js';
-import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
-import { type JsonValue, jsonValueSchema } from '../../schemas/json-value.js';
-import { ReplayGuard } from '../envelope/replay-guard.js';
-import { signEnvelope } from '../envelope/sign-envelope.js';
-import { verifyEnvelope } from '../envelope/verify-envelope.js';
-import type { Hotkey } from '../keys/hotkey.js';
-import type { MinerServerObserver, WireStage } from './miner-server-observer.js';
-import { type RateLimit, RateLimiter } from './rate-limiter.js';
-import { WireReply } from './wire-error.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  createMinerHandler,
+  type MinerHandler,
+  type MinerHandlerOptions,
+  type MinerServerMetrics,
+} from './miner-handler.js';
+import { bodyTooLarge } from './read-body.js';
+import { type WireAnswer, WireReply } from './wire-request.js';
 
-/** What a handler is told about the request it serves. */
-export interface HandlerContext {
-  /** The verified address of the validator that sent it. */
-  sender: string;
-  taskType: string;
-  /** Fires when the handler's timeout passes or the client goes away. */
-  signal: AbortSignal;
-}
-
-/** A handler for one task type: a runtime schema for its input and the function that answers it. */
-export interface TaskHandler<S extends z.ZodType = z.ZodType> {
-  schema: S;
-  handle(input: z.output<S>, context: HandlerContext): JsonValue | Promise<JsonValue>;
-  /** Overrides the server's `handlerTimeoutMs` for this task type. */
-  timeoutMs?: number;
-}
-
-/** Options of {@link createMinerServer}. */
-export interface MinerServerOptions {
-  hotkey: Hotkey;
-  /** Handlers by task type; each is served at `POST /v1/tasks/<taskType>`. */
-  handlers: Record<string, TaskHandler>;
-  /** Largest request body, in bytes, refused with 413 before it is read. Default 1 MiB. */
-  bodyLimitBytes?: number;
-  /** Accepted clock difference for signed timestamps, ±ms. Default 30 s. */
-  timestampWindowMs?: number;
-  /** Nonces remembered against replay. Default 100,000. */
-  replayCapacity?: number;
-  /** Called with the verified sender; return a reason (or `true`) to refuse it with 403. */
-  blacklist?: (sender: string, taskType: string) => boolean | string | undefined;
-  /** Higher runs sooner; called with the verified sender. Default 0 for everyone. */
-  priority?: (sender: string, taskType: string) => number;
-  /** Handlers running at once. Default 4. */
-  concurrency?: number;
-  /** Requests waiting beyond those running; past it, 429. Default 256. */
-  maxQueue?: number;
-  /** Time a handler may take, in ms; past it, 504. Default 30 s. */
-  handlerTimeoutMs?: number;
-  /** Per-sender token bucket; past it, 429 with Retry-After. Default 20 burst, 10/s. */
-  rateLimit?: RateLimit;
-  /**
-   * Adds unsigned routes (a metrics endpoint, say) before the server starts
-   * listening, which is the only time fastify accepts them.
-   */
-  routes?: (app: FastifyInstance) => void;
-  /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
-  observer?: MinerServerObserver;
-  /**
-   * One line per request at `debug`, server errors (5xx) at `warn`, each with
-   * its route, task type, status, error code, refusing stage, sender and time.
-   * Default: silent.
-   */
-  logger?: MtLogger;
-}
-
-/** Counts and latencies a miner server reports. */
-export interface MinerServerMetrics {
-  /** Responses by HTTP status. */
-  responses: Record<string, number>;
-  /** Time from arrival to answer of served requests. */
-  latency: LatencySnapshot;
-  queue: { waiting: number; running: number };
+/** Options of {@link createMinerServer}: the handler's, and the connection limits. */
+export interface MinerServerOptions extends MinerHandlerOptions {
+  /** Time a client has to send its headers, from connecting, in ms. Default 5 s. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request (headers and body), in ms. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Time an idle keep-alive connection stays open, in ms. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Open connections at once; past it, new ones are closed. Default 1,024. */
+  maxConnections?: number;
 }
 
 /** A running miner server. */
@@ -88,346 +26,185 @@ export interface MinerServer {
   readonly address: string;
   /** Base URL once listening, e.g. `http://127.0.0.1:8091`. */
   readonly url: string;
-  /** The fastify instance (add routes through `MinerServerOptions.routes`, before it listens). */
-  readonly app: FastifyInstance;
+  /** The web-standard handler it serves. */
+  readonly handler: MinerHandler;
   metrics(): MinerServerMetrics;
-  /** Stops accepting requests and resolves once those in flight are answered. */
+  /** Stops accepting connections and resolves once the requests in flight are answered. */
   close(): Promise<void>;
 }
 
-/** The route a task type is served at. */
-export function taskPath(taskType: string): string {
-  return `/v1/tasks/${taskType}`;
-}
-
 /**
- * Starts a miner server (the Axon equivalent) on `host:port` (port 0 picks a
- * free one). Every request passes, in order: the body size limit, envelope
- * verification (version, signature, receiver, timestamp window, body hash,
- * nonce), the blacklist (on the verified sender), the per-sender rate limit,
- * input parsing against the task's schema, the bounded priority queue, and
- * the handler under its timeout. Every answer to a verified request is signed
- * and addressed to its sender.
+ * Serves a {@link MinerHandler} on `node:http` at `host:port` (port 0 picks
+ * a free one). It is a thin carrier that adds what only a socket server can
+ * do: headers, request and keep-alive timeouts (so silent or slow clients
+ * cannot hold connections), a connection cap, and a body read that stops at
+ * the handler's size limit. Task requests take a fast path that skips
+ * building a `Request`; every other route goes through `handler.fetch`.
  *
  * @example
  * ```ts
- * const server = await createMinerServer({
- *   hotkey,
- *   handlers: { echo: { schema: z.object({ text: z.string() }), handle: (input) => ({ text: input.text }) } },
- * }, { port: 8091 });
+ * const server = await createMinerServer({ hotkey, handlers }, { port: 8091 });
+ * console.log(server.url);
+ * await server.close();
  * ```
  */
 export async function createMinerServer(
   options: MinerServerOptions,
   listen: { port?: number; host?: string } = {},
 ): Promise<MinerServer> {
-  const key = options.hotkey;
-  const windowMs = options.timestampWindowMs ?? 30_000;
-  const replayGuard = new ReplayGuard({
-    ttlMs: 2 * windowMs,
-    capacity: options.replayCapacity ?? 100_000,
+  const handler = createMinerHandler(options);
+  const limit = handler.bodyLimitBytes;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const server = createServer({
+    // Node requires headersTimeout ≤ requestTimeout.
+    headersTimeout: Math.min(options.headersTimeoutMs ?? 5_000, requestTimeoutMs),
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // How often Node checks the two timeouts above; its default of 30 s would let them overrun.
+    connectionsCheckingInterval: 500,
+    maxHeaderSize: 16 * 1024,
   });
-  const rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
-  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
-  const maxQueue = options.maxQueue ?? 256;
-  const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
-  const responses: Record<string, number> = {};
-  const latency = new LatencyHistogram();
-  // The verified envelope of each request, for signing its answer.
-  const verified = new WeakMap<FastifyRequest, { sender: string; nonce: string; target: string }>();
-  // How far each task request got and why it stopped, for the observer and the log.
-  const outcomes = new WeakMap<FastifyRequest, { stage: WireStage; code?: string }>();
-  const logger = options.logger ?? silentLogger;
+  server.maxConnections = options.maxConnections ?? 1_024;
+  // A socket that sends nothing for as long as a whole request may take is closed.
+  server.timeout = requestTimeoutMs;
+  server.maxRequestsPerSocket = 0;
 
-  const app = Fastify({
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
-    return503OnClosing: true,
-  });
-  // Bodies stay raw bytes: the signature covers the exact bytes, and nothing is
-  // parsed before the sender is verified.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    const code =
-      status === 413
-        ? 'MT_WIRE_BODY_TOO_LARGE'
-        : status === 415
-          ? 'MT_WIRE_UNSUPPORTED_MEDIA'
-          : 'MT_WIRE_BAD_REQUEST';
-    outcomes.set(request, { stage: 'body', code });
-    void sendError(
-      request,
-      reply,
-      new WireReply(status >= 400 && status < 600 ? status : 500, code, error.message),
-    );
-  });
-
-  app.get('/health', async () => ({
-    status: 'ok',
-    address: key.address,
-    taskTypes: Object.keys(options.handlers),
-    queue: { waiting: queue.size, running: queue.pending },
-  }));
-
-  app.post<{ Params: { taskType: string } }>('/v1/tasks/:taskType', async (request, reply) => {
-    const started = performance.now();
-    const { taskType } = request.params;
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    let stage: WireStage = 'envelope';
-    try {
-      const envelope = verifyEnvelope({
-        header: (name) => headerOf(request, name),
-        body,
-        kind: 'request',
-        target: `POST ${taskPath(taskType)}`,
-        receiver: key.address,
-        windowMs,
-        replayGuard,
-      });
-      const sender = envelope.sender;
-      verified.set(request, {
-        sender,
-        nonce: envelope.nonce,
-        target: `POST ${taskPath(taskType)}`,
-      });
-
-      stage = 'blacklist';
-      const refusal = options.blacklist?.(sender, taskType);
-      if (refusal !== undefined && refusal !== false) {
-        throw new WireReply(
-          403,
-          'MT_WIRE_BLACKLISTED',
-          typeof refusal === 'string' ? refusal : `${sender} is not served`,
-        );
-      }
-      stage = 'rate_limit';
-      const waitSeconds = rateLimiter.take(sender);
-      if (waitSeconds > 0) {
-        throw new WireReply(429, 'MT_WIRE_RATE_LIMITED', `${sender} is sending too fast`, {
-          'retry-after': String(Math.ceil(waitSeconds)),
-        });
-      }
-      stage = 'route';
-      // Own properties only: a task type named `constructor` must not reach Object's.
-      const handler = Object.hasOwn(options.handlers, taskType)
-        ? options.handlers[taskType]
-        : undefined;
-      if (handler === undefined) {
-        throw new WireReply(
-          404,
-          'MT_WIRE_UNKNOWN_TASK_TYPE',
-          `this miner serves ${Object.keys(options.handlers).join(', ') || 'no task types'}`,
-        );
-      }
-      stage = 'parse';
-      const input = parseInput(handler, body);
-      stage = 'queue';
-      if (queue.size >= maxQueue) {
-        throw new WireReply(
-          429,
-          'MT_WIRE_QUEUE_FULL',
-          `the queue is full (${maxQueue} waiting); retry later`,
-          {
-            'retry-after': '1',
-          },
-        );
-      }
-
-      // The client going away aborts the work, whether queued or running.
-      const gone = new AbortController();
-      // The response closing before it was written means the connection went away.
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableEnded) gone.abort(clientGone());
-      });
-      const priority = options.priority?.(sender, taskType) ?? 0;
-      const output = await queue.add(
-        () => {
-          stage = 'handler';
-          return runHandler(
-            handler,
-            input,
-            { sender, taskType, signal: gone.signal },
-            handler.timeoutMs ?? handlerTimeoutMs,
-          );
-        },
-        { priority, signal: gone.signal },
-      );
-      const result = jsonValueSchema.safeParse(output);
-      if (!result.success)
-        throw new WireReply(
-          500,
-          'MT_WIRE_HANDLER_OUTPUT_INVALID',
-          'the handler returned something that is not JSON',
-        );
-      latency.record(performance.now() - started);
-      outcomes.set(request, { stage: 'answered' });
-      return sendSigned(request, reply, 200, { result: result.data });
-    } catch (error) {
-      const wireReply = toWireReply(error);
-      outcomes.set(request, { stage, code: wireReply.code });
-      return sendError(request, reply, wireReply);
-    }
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    const onTaskRoute = route === '/v1/tasks/:taskType';
-    if (onTaskRoute) responses[String(status)] = (responses[String(status)] ?? 0) + 1;
-    const outcome = outcomes.get(request);
-    const requested = (request.params as { taskType?: string } | undefined)?.taskType;
-    const event = {
-      route,
-      status,
-      durationMs: reply.elapsedTime,
-      ...(onTaskRoute && requested !== undefined
-        ? { taskType: Object.hasOwn(options.handlers, requested) ? requested : 'unknown' }
-        : {}),
-      ...(outcome?.code === undefined ? {} : { code: outcome.code }),
-      ...(outcome === undefined ? {} : { stage: outcome.stage }),
-      ...(verified.has(request) ? { sender: verified.get(request)?.sender } : {}),
-    };
-    try {
-      options.observer?.response?.(event);
-    } catch (error) {
-      // An observer's bug must not cost the server its next answers; it is reported, not hidden.
-      logger.error({ err: error, route }, 'miner server observer failed');
-    }
-    if (status >= 500) logger.warn(event, 'request failed');
-    else logger.debug(event, 'request');
-  });
-
-  // While closing, answers ask the client to drop its keep-alive connection, so
-  // close() does not wait on connections that would otherwise stay open.
-  let closing = false;
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
-  });
-
-  function sendSigned(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    payload: unknown,
-  ) {
-    const bytes = Buffer.from(JSON.stringify(payload));
-    const envelope = verified.get(request);
-    reply.code(status).type('application/json');
-    if (envelope) {
-      reply.headers(
-        signEnvelope({
-          key,
-          kind: 'response',
-          target: envelope.target,
-          receiver: envelope.sender,
-          body: bytes,
-          requestNonce: envelope.nonce,
+  // Answers not yet handed to the socket, so close() waits for them.
+  const writing = new Set<Promise<void>>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    const work =
+      request.method === 'POST' && path.startsWith('/v1/tasks/')
+        ? readBody(request, limit).then((body) =>
+            handler.handle({
+              method: 'POST',
+              path,
+              header: (name) => single(request.headers[name]),
+              body,
+              onGone: (listener) =>
+                response.once('close', () => {
+                  if (!response.writableFinished) listener();
+                }),
+            }),
+          )
+        : handler.fetch(toRequest(request, path)).then(fromResponse);
+    const written = work.then(
+      (answer) => write(response, answer),
+      (error: unknown) =>
+        write(response, {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(
+            JSON.stringify(
+              new WireReply(500, 'MT_WIRE_SERVER_FAILED', String(error)).toBody(),
+            ),
+          ),
         }),
-      );
-    }
-    return reply.send(bytes);
-  }
+    );
+    writing.add(written);
+    written.then(() => writing.delete(written));
+  });
+  // Malformed requests and timeouts: answer if the socket still can, then close it.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && !socket.writableEnded) {
+      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    } else socket.destroy();
+  });
 
-  function sendError(request: FastifyRequest, reply: FastifyReply, wireReply: WireReply) {
-    reply.headers(wireReply.headers);
-    // Answers to requests that failed verification stay unsigned: there is no
-    // verified sender to address them to.
-    return sendSigned(request, reply, wireReply.status, wireReply.toBody());
-  }
-
-  options.routes?.(app);
-  options.observer?.attach?.({ queue: () => ({ waiting: queue.size, running: queue.pending }) });
-  await app.listen({ port: listen.port ?? 0, host: listen.host ?? '127.0.0.1' });
-  const bound = app.server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  options.observer?.attach?.({ queue: () => handler.metrics().queue });
+  const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
-    address: key.address,
+    address: handler.address,
     url: `http://${host}:${bound.port}`,
-    app,
-    metrics: () => ({
-      responses: { ...responses },
-      latency: latency.snapshot(),
-      queue: { waiting: queue.size, running: queue.pending },
-    }),
+    handler,
+    metrics: () => handler.metrics(),
     close: async () => {
-      closing = true;
-      await app.close();
-      await queue.onIdle();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await handler.close();
+      await Promise.allSettled([...writing]);
+      // Every answer is written; connections still open have nothing in flight.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
 
-function headerOf(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseInput(handler: TaskHandler, body: Buffer): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new WireReply(
-      400,
-      'MT_WIRE_MALFORMED_JSON',
-      `the body is not JSON: ${(error as Error).message}`,
-    );
+/** Reads a request body up to `limit` bytes; past it (or declared past it), a 413 reply instead. */
+function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | WireReply> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    request.resume();
+    return Promise.resolve(bodyTooLarge(limit));
   }
-  const parsed = handler.schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
-    );
-    throw new WireReply(422, 'MT_WIRE_INVALID_INPUT', issues.join('; '));
-  }
-  return parsed.data;
-}
-
-async function runHandler(
-  handler: TaskHandler,
-  input: unknown,
-  context: HandlerContext,
-  timeoutMs: number,
-): Promise<JsonValue> {
-  const controller = new AbortController();
-  const onGone = () => controller.abort(context.signal.reason);
-  context.signal.addEventListener('abort', onGone, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new WireReply(
-        504,
-        'MT_WIRE_HANDLER_TIMEOUT',
-        `the handler took longer than ${timeoutMs} ms`,
-      );
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(bodyTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)));
+    // A body cut off (an error, a timeout, the client gone) settles too; nobody reads that answer.
+    const cut = () => {
+      if (!request.complete)
+        resolve(new WireReply(408, 'MT_WIRE_BODY_INCOMPLETE', 'the body did not arrive whole'));
+    };
+    request.once('error', cut);
+    request.once('close', cut);
   });
-  try {
-    return await Promise.race([
-      Promise.resolve().then(() =>
-        handler.handle(input, { ...context, signal: controller.signal }),
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    context.signal.removeEventListener('abort', onGone);
+}
+
+function toRequest(request: IncomingMessage, path: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
   }
+  // Plain routes are GETs: a body, if any, is not read.
+  // The Host header is the client's to choose, so it never becomes part of the URL.
+  return new Request(`http://localhost${path}`, {
+    method: request.method ?? 'GET',
+    headers,
+  });
 }
 
-function clientGone(): WireReply {
-  return new WireReply(499, 'MT_WIRE_CLIENT_GONE', 'the client disconnected before the answer');
+async function fromResponse(response: Response): Promise<WireAnswer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
 }
 
-function toWireReply(error: unknown): WireReply {
-  if (error instanceof WireReply) return error;
-  if (EnvelopeRejectedError.isInstance(error))
-    return new WireReply(error.httpStatus, error.code, error.message);
-  if (error instanceof Error && error.name === 'AbortError') return clientGone();
-  return new WireReply(500, 'MT_WIRE_HANDLER_FAILED', describeCause(error));
+/** Writes an answer; resolves once it is handed to the socket (or the socket is gone). */
+function write(response: ServerResponse, answer: WireAnswer): Promise<void> {
+  if (response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    response.once('close', resolve);
+    response.writeHead(answer.status, {
+      ...answer.headers,
+      'content-length': answer.body.byteLength,
+    });
+    response.end(answer.body, resolve);
+  });
 }

@@ -1,0 +1,419 @@
+import PQueue from 'p-queue';
+import { describeCause, EnvelopeRejectedError } from '../../errors.js';
+import { type MtLogger, silentLogger } from '../../logging/logger.js';
+import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
+import { DEFAULT_MAX_JSON_DEPTH } from '../../schemas/parse-json.js';
+import { ReplayGuard } from '../envelope/replay-guard.js';
+import { envelopeHeaders } from '../envelope/headers.js';
+import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
+import {
+  checkEnvelope,
+  type VerifiedEnvelope,
+  type VerifyEnvelopeInput,
+  verifyEnvelope,
+} from '../envelope/verify-envelope.js';
+import type { Hotkey } from '../keys/hotkey.js';
+import type { SignerPool } from '../keys/signer-pool.js';
+import type { MinerServerObserver, WireResponseEvent, WireStage } from './miner-server-observer.js';
+import { type RateLimit, RateLimiter } from './rate-limiter.js';
+import { readBounded } from './read-body.js';
+import {
+  admitDeadline,
+  clientGone,
+  deadlinePassed,
+  deadlineSignal,
+  limitRate,
+  parseInput,
+  refuseBlacklisted,
+  routeTo,
+  runUntilDeadline,
+  type TaskHandler,
+} from './task-stages.js';
+import { type WireAnswer, WireReply, type WireRequest } from './wire-request.js';
+
+/** An unsigned route beside the task routes (a metrics page, say), as a web-standard handler. */
+export type PlainRoute = (request: Request) => Response | Promise<Response>;
+
+/** Options of {@link createMinerHandler}. */
+export interface MinerHandlerOptions {
+  hotkey: Hotkey;
+  /** Handlers by task type; each is served at `POST /v1/tasks/<taskType>`. */
+  handlers: Record<string, TaskHandler>;
+  /** Largest request body, in bytes, refused with 413 (before it is read, when declared). Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Deepest JSON nesting accepted in a task's input; deeper is refused with 400. Default 64. */
+  maxJsonDepth?: number;
+  /** Accepted clock difference for signed timestamps, ±ms. Default 30 s. */
+  timestampWindowMs?: number;
+  /** Bounds of the replay memory (see `ReplayGuard`). Default 1,000 nonces per sender, 1,000 senders. */
+  replay?: { perSenderCapacity?: number; maxSenders?: number };
+  /**
+   * Called with the verified sender; return a reason (or `true`) to refuse it
+   * with 403. Refuse every key that is not a validator of your subnet: it is
+   * what keeps strangers from the rate limiter's and replay memory's room.
+   */
+  blacklist?: (sender: string, taskType: string) => boolean | string | undefined;
+  /** Higher runs sooner; called with the verified sender. Default 0 for everyone. */
+  priority?: (sender: string, taskType: string) => number;
+  /** Handlers running at once. Default 4. */
+  concurrency?: number;
+  /** Requests waiting beyond those running; past it, 429. Default 256. */
+  maxQueue?: number;
+  /**
+   * The longest this server works on one task, in ms, whatever deadline the
+   * validator signed. Default 60 s.
+   */
+  maxTaskMs?: number;
+  /** Per-sender token bucket; past it, 429 with Retry-After. Default 20 burst, 10/s. */
+  rateLimit?: RateLimit;
+  /** Unsigned routes by `METHOD /path`, e.g. `{ 'GET /metrics': () => new Response(text) }`. */
+  routes?: Record<string, PlainRoute>;
+  /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
+  observer?: MinerServerObserver;
+  /**
+   * One line per request at `debug`, server errors (5xx) at `warn`, each with
+   * its route, task type, status, error code, refusing stage, sender and time.
+   * Default: silent.
+   */
+  logger?: MtLogger;
+  /**
+   * Checks signatures and signs answers on these worker threads (libsodium)
+   * instead of the event loop; see `SignerPool`. Default: `node:crypto`, inline.
+   */
+  signer?: SignerPool;
+  /** Wall clock in ms since the epoch, for timestamps and deadlines. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Counts and latencies a miner server reports. */
+export interface MinerServerMetrics {
+  /** Responses of the task route by HTTP status. */
+  responses: Record<string, number>;
+  /** Time from arrival to answer of served requests. */
+  latency: LatencySnapshot;
+  queue: { waiting: number; running: number };
+  /** What the replay memory holds: senders and nonces over all of them. */
+  replay: { senders: number; nonces: number };
+}
+
+/**
+ * The miner's side of the wire as a web-standard handler: `fetch(Request)`
+ * gives the `Response`, with no socket involved, so it runs under any server
+ * (Node, Bun, Deno, a test) and is unit-tested as a function.
+ * `createMinerServer` puts it on `node:http`.
+ */
+export interface MinerHandler {
+  readonly address: string;
+  /** The largest body it accepts; a carrier should refuse bigger ones before reading. */
+  readonly bodyLimitBytes: number;
+  fetch(request: Request): Promise<Response>;
+  /** The same, for a carrier that has already read the body (the `node:http` adapter's fast path). */
+  handle(request: WireRequest): Promise<WireAnswer>;
+  metrics(): MinerServerMetrics;
+  /** Refuses new tasks with 503 and resolves once those in flight are answered. */
+  close(): Promise<void>;
+}
+
+const TASK_PREFIX = '/v1/tasks/';
+const TASK_ROUTE = '/v1/tasks/:taskType';
+
+/** The route a task type is served at. */
+export function taskPath(taskType: string): string {
+  return `${TASK_PREFIX}${taskType}`;
+}
+
+/**
+ * Builds the miner handler (the Axon equivalent). Every task request passes
+ * these stages in order, each refusing with its own status and code:
+ *
+ * 1. `body`: read within `bodyLimitBytes` (413), by the carrier;
+ * 2. `envelope`: version, sender key, receiver, timestamp window, deadline,
+ *    body hash, signature (401/400/421);
+ * 3. `blacklist` on the verified sender (403);
+ * 4. `rate_limit`, per sender (429);
+ * 5. `replay`: the nonce's first use, remembered per sender (409/503);
+ * 6. `route` to the task type (404);
+ * 7. `parse`: JSON once, depth-bounded, against the task's schema (400/422);
+ * 8. `deadline`: the signed deadline, capped at `maxTaskMs` (504 when past);
+ * 9. `queue`: bounded priority queue (429), left at the deadline (504);
+ * 10. `handler`, aborted at the deadline (504) or when the client goes (499).
+ *
+ * Every answer to a verified request is signed and addressed to its sender.
+ *
+ * @example
+ * ```ts
+ * const miner = createMinerHandler({
+ *   hotkey,
+ *   handlers: { echo: { schema: z.object({ text: z.string() }), handle: (input) => ({ text: input.text }) } },
+ * });
+ * const response = await miner.fetch(request); // or: await createMinerServer(options, { port: 8091 })
+ * ```
+ */
+export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
+  const key = options.hotkey;
+  const now = options.now ?? Date.now;
+  const windowMs = options.timestampWindowMs ?? 30_000;
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const maxTaskMs = options.maxTaskMs ?? 60_000;
+  const maxQueue = options.maxQueue ?? 256;
+  const replayGuard = new ReplayGuard({ ttlMs: 2 * windowMs, ...options.replay });
+  const rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const logger = options.logger ?? silentLogger;
+  const responses: Record<string, number> = {};
+  const latency = new LatencyHistogram();
+  const taskTypes = Object.keys(options.handlers);
+  let closing = false;
+
+  const routes: Record<string, PlainRoute> = {
+    'GET /health': () =>
+      Response.json({
+        status: 'ok',
+        address: key.address,
+        taskTypes,
+        queue: { waiting: queue.size, running: queue.pending },
+      }),
+    ...options.routes,
+  };
+
+  function report(event: WireResponseEvent): void {
+    try {
+      options.observer?.response?.(event);
+    } catch (error) {
+      // An observer's bug must not cost the server its next answers; it is reported, not hidden.
+      logger.error({ err: error, route: event.route }, 'miner server observer failed');
+    }
+    if (event.status >= 500) logger.warn({ ...event }, 'request failed');
+    else logger.debug({ ...event }, 'request');
+  }
+
+  const signer = options.signer;
+
+  /** The envelope's sender, verified inline or on the signer's threads. */
+  async function authenticate(input: VerifyEnvelopeInput): Promise<VerifiedEnvelope> {
+    if (!signer) return verifyEnvelope(input);
+    const checked = checkEnvelope(input);
+    if (!(await signer.verify(checked.key.publicKey, checked.message, checked.signature))) {
+      throw checked.badSignature();
+    }
+    return checked.envelope;
+  }
+
+  async function answer(
+    status: number,
+    payload: unknown,
+    envelope: VerifiedEnvelope | undefined,
+    target: string,
+    extra: Record<string, string> = {},
+  ): Promise<WireAnswer> {
+    const body = Buffer.from(JSON.stringify(payload));
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
+    if (closing) headers.connection = 'close';
+    // Answers to requests that failed verification stay unsigned: there is no
+    // verified sender to address them to.
+    if (envelope) {
+      const response = {
+        key,
+        kind: 'response' as const,
+        target,
+        receiver: envelope.sender,
+        body,
+        requestNonce: envelope.nonce,
+      };
+      if (signer) {
+        const prepared = prepareEnvelope(response);
+        const signature = await signer.sign(key, prepared.message);
+        prepared.headers[envelopeHeaders.signature] = Buffer.from(signature).toString('base64');
+        Object.assign(headers, prepared.headers);
+      } else Object.assign(headers, signEnvelope(response));
+    }
+    return { status, headers, body };
+  }
+
+  async function serveTask(request: WireRequest, taskType: string): Promise<WireAnswer> {
+    const started = performance.now();
+    const target = `POST ${taskPath(taskType)}`;
+    let stage: WireStage = 'body';
+    let envelope: VerifiedEnvelope | undefined;
+    let result: WireAnswer;
+    let code: string | undefined;
+    try {
+      if (request.body instanceof WireReply) throw request.body;
+      const body = request.body;
+      if (closing) throw new WireReply(503, 'MT_WIRE_CLOSING', 'the miner is shutting down');
+      stage = 'envelope';
+      envelope = await authenticate({
+        header: request.header,
+        body,
+        kind: 'request',
+        target,
+        receiver: key.address,
+        windowMs,
+        now: now(),
+      });
+      const { sender } = envelope;
+      stage = 'blacklist';
+      refuseBlacklisted(options.blacklist, sender, taskType);
+      stage = 'rate_limit';
+      limitRate(rateLimiter, sender);
+      stage = 'replay';
+      replayGuard.remember(sender, envelope.nonce);
+      stage = 'route';
+      const handler = routeTo(options.handlers, taskType);
+      stage = 'parse';
+      const input = parseInput(handler, body, maxJsonDepth);
+      stage = 'deadline';
+      const arrived = now();
+      const deadline = admitDeadline(envelope.deadline ?? 0, arrived, maxTaskMs);
+      stage = 'queue';
+      if (queue.size >= maxQueue) {
+        throw new WireReply(
+          429,
+          'MT_WIRE_QUEUE_FULL',
+          `the queue is full (${maxQueue} waiting); retry later`,
+          { 'retry-after': '1' },
+        );
+      }
+      const { signal, dispose } = deadlineSignal(deadline, arrived, request.onGone);
+      try {
+        const output = await queue
+          .add(
+            () => {
+              if (signal.aborted) throw signal.reason;
+              if (now() >= deadline) throw deadlinePassed('while the task was queued');
+              stage = 'handler';
+              return runUntilDeadline(handler, input, { sender, taskType, deadline, signal });
+            },
+            { priority: options.priority?.(sender, taskType) ?? 0, signal },
+          )
+          .catch((error: unknown) => {
+            throw signal.aborted ? signal.reason : error;
+          });
+        latency.record(performance.now() - started);
+        stage = 'answered';
+        result = await answer(200, { result: output }, envelope, target);
+      } finally {
+        dispose();
+      }
+    } catch (error) {
+      const reply = toWireReply(error);
+      code = reply.code;
+      result = await answer(reply.status, reply.toBody(), envelope, target, reply.headers);
+    }
+    responses[String(result.status)] = (responses[String(result.status)] ?? 0) + 1;
+    report({
+      route: TASK_ROUTE,
+      status: result.status,
+      durationMs: performance.now() - started,
+      taskType: Object.hasOwn(options.handlers, taskType) ? taskType : 'unknown',
+      stage,
+      ...(code === undefined ? {} : { code }),
+      ...(envelope === undefined ? {} : { sender: envelope.sender }),
+    });
+    return result;
+  }
+
+  async function servePlain(request: Request, route: string): Promise<Response> {
+    const started = performance.now();
+    const plain = Object.hasOwn(routes, route) ? routes[route] : undefined;
+    let response: Response;
+    if (plain) {
+      try {
+        response = await plain(request);
+      } catch (error) {
+        logger.error({ err: error, route }, 'route failed');
+        response = Response.json(
+          new WireReply(500, 'MT_WIRE_ROUTE_FAILED', describeCause(error)).toBody(),
+          { status: 500 },
+        );
+      }
+    } else {
+      response = Response.json(
+        new WireReply(404, 'MT_WIRE_NOT_FOUND', `no route ${route}`).toBody(),
+        { status: 404 },
+      );
+    }
+    report({
+      route: plain ? route.slice(route.indexOf(' ') + 1) : 'unmatched',
+      status: response.status,
+      durationMs: performance.now() - started,
+    });
+    return response;
+  }
+
+  // Task requests being served, so close() can wait for their answers, signing included.
+  const inFlight = new Set<Promise<WireAnswer>>();
+  function track(request: WireRequest, taskType: string): Promise<WireAnswer> {
+    const serving = serveTask(request, taskType);
+    inFlight.add(serving);
+    const forget = () => inFlight.delete(serving);
+    serving.then(forget, forget);
+    return serving;
+  }
+
+  const handle = (request: WireRequest): Promise<WireAnswer> => {
+    const taskType = request.method === 'POST' ? taskTypeOf(request.path) : undefined;
+    if (taskType !== undefined) return track(request, taskType);
+    const reply = new WireReply(404, 'MT_WIRE_NOT_FOUND', `no route ${request.method} ${request.path}`);
+    return answer(404, reply.toBody(), undefined, '');
+  };
+
+  return {
+    address: key.address,
+    bodyLimitBytes,
+    handle,
+    async fetch(request) {
+      const url = new URL(request.url);
+      const taskType = request.method === 'POST' ? taskTypeOf(url.pathname) : undefined;
+      if (taskType === undefined) return servePlain(request, `${request.method} ${url.pathname}`);
+      let body: Uint8Array | WireReply;
+      try {
+        body = await readBounded(
+          request.body,
+          bodyLimitBytes,
+          request.headers.get('content-length'),
+        );
+      } catch (error) {
+        body = toWireReply(error);
+      }
+      const answered = await track(
+        {
+          method: request.method,
+          path: url.pathname,
+          header: (name) => request.headers.get(name),
+          body,
+          onGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
+        },
+        taskType,
+      );
+      return new Response(answered.body, { status: answered.status, headers: answered.headers });
+    },
+    metrics: () => ({
+      responses: { ...responses },
+      latency: latency.snapshot(),
+      queue: { waiting: queue.size, running: queue.pending },
+      replay: { senders: replayGuard.senders, nonces: replayGuard.size },
+    }),
+    async close() {
+      closing = true;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The task type a path names, or undefined off the task routes. */
+function taskTypeOf(path: string): string | undefined {
+  if (!path.startsWith(TASK_PREFIX)) return undefined;
+  const taskType = path.slice(TASK_PREFIX.length);
+  // Task types are plain names, taken as sent: the signed target is built from the same text.
+  return taskType === '' || taskType.includes('/') ? undefined : taskType;
+}
+
+function toWireReply(error: unknown): WireReply {
+  if (error instanceof WireReply) return error;
+  if (EnvelopeRejectedError.isInstance(error))
+    return new WireReply(error.httpStatus, error.code, error.message);
+  if (error instanceof Error && error.name === 'AbortError') return clientGone();
+  return new WireReply(500, 'MT_WIRE_HANDLER_FAILED', describeCause(error));
+}
