@@ -84,7 +84,7 @@ const signedRequests = () => {
         next += 1;
         if (!headers) throw new Error('the signed pool ran out; raise BENCH_POOL');
         request.headers = headers;
-      return request;
+        return request;
       },
     },
   ];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeCause,
-  IllegalTransitionError,
+  JsonParseError,
   MtError,
   SchemaValidationError,
-  TaskTimeoutError,
+  TaskValidationError,
 } from './errors.js';
 
 describe('MtError', () => {
@@ -14,7 +14,7 @@ describe('MtError', () => {
     expect(error.code).toBe('MT_EXAMPLE');
     expect(error.name).toBe('MtError');
     expect(error.cause).toBe(cause);
-    expect(new TaskTimeoutError('t1', 50).name).toBe('TaskTimeoutError');
+    expect(new TaskValidationError('t1', 'no prompt').name).toBe('TaskValidationError');
   });
 
   it('is recognised across duplicate installs of the package', async () => {
@@ -27,7 +27,7 @@ describe('MtError', () => {
     expect(foreign instanceof SchemaValidationError).toBe(false);
     expect(SchemaValidationError.isInstance(foreign)).toBe(true);
     expect(MtError.isInstance(foreign)).toBe(true);
-    expect(IllegalTransitionError.isInstance(foreign)).toBe(false);
+    expect(JsonParseError.isInstance(foreign)).toBe(false);
   });
 
   it('does not mistake look-alike objects for its errors', () => {

@@ -101,60 +101,6 @@ export class SchemaValidationError extends MtError {
   }
 }
 
-/** A subnet was asked to move between lifecycle states in an order the state machine forbids. */
-export class IllegalTransitionError extends MtError {
-  static readonly code = 'MT_LIFECYCLE_ILLEGAL_TRANSITION';
-  static override readonly isInstance = isMtErrorWithCode<IllegalTransitionError>(
-    IllegalTransitionError.code,
-  );
-
-  readonly from: string;
-  readonly to: string;
-
-  constructor(from: string, to: string, hint: string) {
-    super(IllegalTransitionError.code, `Cannot go from '${from}' to '${to}': ${hint}`);
-    this.from = from;
-    this.to = to;
-  }
-}
-
-/** A subnet was used for work before `setup()` finished, or after `teardown()`. */
-export class SubnetNotReadyError extends MtError {
-  static readonly code = 'MT_SUBNET_NOT_READY';
-  static override readonly isInstance = isMtErrorWithCode<SubnetNotReadyError>(
-    SubnetNotReadyError.code,
-  );
-
-  readonly state: string;
-
-  constructor(operation: string, state: string) {
-    super(
-      SubnetNotReadyError.code,
-      `Cannot ${operation} while the subnet is '${state}': await setup() first and do not use it after teardown().`,
-    );
-    this.state = state;
-  }
-}
-
-/** `setup()` or `teardown()` of a subnet threw; the subnet is now in the `failed` state. */
-export class LifecycleHookError extends MtError {
-  static readonly code = 'MT_LIFECYCLE_HOOK_FAILED';
-  static override readonly isInstance = isMtErrorWithCode<LifecycleHookError>(
-    LifecycleHookError.code,
-  );
-
-  readonly hook: 'setup' | 'teardown';
-
-  constructor(hook: 'setup' | 'teardown', subnet: string, cause: unknown) {
-    super(
-      LifecycleHookError.code,
-      `${subnet}.${hook}() failed: ${describeCause(cause)}. The subnet is now 'failed'; call teardown() to release what it holds.`,
-      { cause },
-    );
-    this.hook = hook;
-  }
-}
-
 /** A task was rejected by the subnet's own validation before any work was done. */
 export class TaskValidationError extends MtError {
   static readonly code = 'MT_TASK_INVALID';
@@ -170,24 +116,6 @@ export class TaskValidationError extends MtError {
   }
 }
 
-/** A task ran past its `timeoutMs` and was abandoned. */
-export class TaskTimeoutError extends MtError {
-  static readonly code = 'MT_TASK_TIMEOUT';
-  static override readonly isInstance = isMtErrorWithCode<TaskTimeoutError>(TaskTimeoutError.code);
-
-  readonly taskId: string;
-  readonly timeoutMs: number;
-
-  constructor(taskId: string, timeoutMs: number) {
-    super(
-      TaskTimeoutError.code,
-      `Task '${taskId}' did not finish within its timeout of ${timeoutMs} ms; raise Task.timeoutMs or make the solver faster.`,
-    );
-    this.taskId = taskId;
-    this.timeoutMs = timeoutMs;
-  }
-}
-
 /** The caller's `AbortSignal` fired before a task finished. */
 export class TaskAbortedError extends MtError {
   static readonly code = 'MT_TASK_ABORTED';
@@ -200,19 +128,6 @@ export class TaskAbortedError extends MtError {
       cause: reason,
     });
     this.taskId = taskId;
-  }
-}
-
-/** A subnet hook (create, solve, score) threw; the original error is the `cause`. */
-export class SubnetHookError extends MtError {
-  static readonly code = 'MT_SUBNET_HOOK_FAILED';
-  static override readonly isInstance = isMtErrorWithCode<SubnetHookError>(SubnetHookError.code);
-
-  readonly hook: string;
-
-  constructor(hook: string, subnet: string, cause: unknown) {
-    super(SubnetHookError.code, `${subnet}.${hook} failed: ${describeCause(cause)}`, { cause });
-    this.hook = hook;
   }
 }
 
@@ -239,21 +154,6 @@ export function describeCause(cause: unknown): string {
   }
 }
 
-/** A proof reached a subnet that has no verifier for it; the proof counts as invalid. */
-export class ProofVerifierMissingError extends MtError {
-  static readonly code = 'MT_NO_PROOF_VERIFIER';
-  static override readonly isInstance = isMtErrorWithCode<ProofVerifierMissingError>(
-    ProofVerifierMissingError.code,
-  );
-
-  constructor(subnet: string) {
-    super(
-      ProofVerifierMissingError.code,
-      `Subnet '${subnet}' has no proof verifier, so every proof it is given counts as invalid; override verifyProofImpl to check proofs.`,
-    );
-  }
-}
-
 /** Why {@link JsonParseError} refused a text. */
 export type JsonParseErrorCode = 'MT_JSON_MALFORMED' | 'MT_JSON_TOO_DEEP';
 
@@ -263,7 +163,8 @@ export type JsonParseErrorCode = 'MT_JSON_MALFORMED' | 'MT_JSON_TOO_DEEP';
  */
 export class JsonParseError extends MtError {
   static override readonly isInstance = (error: unknown): error is JsonParseError =>
-    MtError.isInstance(error) && (error.code === 'MT_JSON_MALFORMED' || error.code === 'MT_JSON_TOO_DEEP');
+    MtError.isInstance(error) &&
+    (error.code === 'MT_JSON_MALFORMED' || error.code === 'MT_JSON_TOO_DEEP');
 
   declare readonly code: JsonParseErrorCode;
 

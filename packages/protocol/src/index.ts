@@ -3,7 +3,7 @@
  *
  * - Runtime schemas and `parse*` functions for {@link Task}, {@link Result},
  *   {@link Score}, {@link ValidatorScore} and the {@link Proof} envelope.
- * - {@link SubnetProtocol}, the lifecycle and hooks every subnet implements.
+ * - The subnet contract by role: {@link SubnetMiner} and {@link SubnetValidator}.
  * - {@link MtError} and the typed errors, recognised across duplicate installs.
  *
  * @packageDocumentation
@@ -15,24 +15,18 @@ export {
   EnvelopeRejectedError,
   type EnvelopeRejectionCode,
   envelopeRejections,
-  KeyFileError,
-  IllegalTransitionError,
   InvalidAddressError,
-  JsonParseError,
-  type JsonParseErrorCode,
   isMtErrorWithCode,
   isMtErrorWithCodePrefix,
-  LifecycleHookError,
+  JsonParseError,
+  type JsonParseErrorCode,
+  KeyFileError,
   MtError,
   type MtErrorOptions,
-  ProofVerifierMissingError,
   ResultMismatchError,
   type SchemaIssue,
   SchemaValidationError,
-  SubnetHookError,
-  SubnetNotReadyError,
   TaskAbortedError,
-  TaskTimeoutError,
   TaskValidationError,
 } from './errors.js';
 export { type LogFn, type MtLogger, silentLogger } from './logging/logger.js';
@@ -68,23 +62,15 @@ export {
   type ValidatorScoreInput,
   validatorScoreSchema,
 } from './schemas/validator-score.js';
-export {
-  Lifecycle,
-  type StateChange,
-  type StateChangeListener,
-  type SubnetState,
-  subnetStates,
-} from './subnet/lifecycle.js';
-export {
-  type Judgement,
-  type NewTask,
-  type ProofVerdict,
-  type Solution,
-  type SolveOptions,
-  type SubnetDescription,
-  type SubnetMetadata,
-  type SubnetMetrics,
-  type SubnetOperation,
-  SubnetProtocol,
-  type SubnetProtocolOptions,
-} from './subnet/subnet-protocol.js';
+export { newTask, resultOf } from './subnet/new-task.js';
+export { raceWithSignal } from './subnet/race-with-signal.js';
+export type {
+  Judgement,
+  Observation,
+  ProofVerdict,
+  Solution,
+  SolveContext,
+  SubnetIdentity,
+  SubnetMiner,
+  SubnetValidator,
+} from './subnet/roles.js';

@@ -1,12 +1,12 @@
 /**
- * `@mt/subnets`: ready-made ModernTensor subnets.
+ * `@mt/subnets`: ready-made ModernTensor subnets, each as a miner and a
+ * validator (the roles of `@mt/protocol`'s `SubnetMiner` and
+ * `SubnetValidator`), and the wrappers a real miner wants.
  *
  * @packageDocumentation
  */
 
-export { BaseSubnet, type BaseSubnetOptions } from './base/base-subnet.js';
-export { SubnetMetrics } from './base/subnet-metrics.js';
-export { taskIdentity } from './base/task-identity.js';
+export { type EchoValidatorOptions, echoMiner, echoValidator } from './echo/echo-subnet.js';
 export {
   InvalidSubnetInputError,
   ModelLoadError,
@@ -20,16 +20,32 @@ export {
   type TinyRewardModelOptions,
   writeTinyRewardModel,
 } from './models/write-tiny-reward-model.js';
+export { observedSpeed } from './speed.js';
 export { promptFor, TOPICS } from './text/prompt-templates.js';
 export {
-  TextGenerationSubnet,
-  type TextGenerationSubnetOptions,
+  TextGenerationMiner,
+  type TextGenerationMinerOptions,
+} from './text/text-generation-miner.js';
+export {
+  type ObservedAnswer,
+  TextGenerationValidator,
+  type TextGenerationValidatorOptions,
   type TextScoreWeights,
-} from './text/text-generation-subnet.js';
+} from './text/text-generation-validator.js';
 export type { GeneratedRow, SamplingParams } from './text/text-model-worker.js';
 export { type GenerationRequest, TextModels, type TextModelsOptions } from './text/text-models.js';
 export {
-  type ProofCheck,
-  VerifiableInferenceSubnet,
-  type VerifiableInferenceSubnetOptions,
-} from './verifiable/verifiable-inference-subnet.js';
+  VerifiableInferenceMiner,
+  type VerifiableInferenceMinerOptions,
+} from './verifiable/verifiable-inference-miner.js';
+export {
+  VerifiableInferenceValidator,
+  type VerifiableInferenceValidatorOptions,
+} from './verifiable/verifiable-inference-validator.js';
+export { SubnetMetrics } from './wrappers/subnet-metrics.js';
+export { taskIdentity } from './wrappers/task-identity.js';
+export { type CacheOptions, withCache } from './wrappers/with-cache.js';
+export { withDeadline } from './wrappers/with-deadline.js';
+export { withMetrics } from './wrappers/with-metrics.js';
+export { type ResilienceOptions, withResilience } from './wrappers/with-resilience.js';
+export { type RetryOptions, withRetry } from './wrappers/with-retry.js';

@@ -13,7 +13,9 @@ describe('parseJson', () => {
 
   it('accepts nesting up to the limit and refuses one level more, before parsing', () => {
     expect(() => parseJson(deep(64))).not.toThrow();
-    expect(() => parseJson(deep(65))).toThrow(expect.objectContaining({ code: 'MT_JSON_TOO_DEEP' }));
+    expect(() => parseJson(deep(65))).toThrow(
+      expect.objectContaining({ code: 'MT_JSON_TOO_DEEP' }),
+    );
     expect(() => parseJson(deep(3), { maxDepth: 2 })).toThrow(JsonParseError);
   });
 
@@ -31,7 +33,9 @@ describe('parseJson', () => {
   });
 
   it('gives typed errors: MT_JSON_MALFORMED, and the schema’s own', () => {
-    expect(() => parseJson('{"a":')).toThrow(expect.objectContaining({ code: 'MT_JSON_MALFORMED' }));
+    expect(() => parseJson('{"a":')).toThrow(
+      expect.objectContaining({ code: 'MT_JSON_MALFORMED' }),
+    );
     expect(() => parseJson('{"a":1}', z.object({ a: z.string() }), { typeName: 'Thing' })).toThrow(
       SchemaValidationError,
     );

@@ -11,7 +11,7 @@ export const resultSchema = z.object({
   minerUid: z.string().min(1, 'must be a non-empty string'),
   /** Completion time, milliseconds since the Unix epoch. */
   completedAt: z.number().int().nonnegative(),
-  /** Wall time the solver took, in milliseconds, as measured by `SubnetProtocol.solveTask`. */
+  /** Wall time the solver took, in ms, by the miner's own account: information, never scored. */
   executionTimeMs: z.number().nonnegative().optional(),
   proof: proofSchema.optional(),
   metadata: jsonObjectSchema.default({}),

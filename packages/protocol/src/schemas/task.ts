@@ -11,7 +11,7 @@ export const taskSchema = z.object({
   context: taskContextSchema,
   /** Creation time, milliseconds since the Unix epoch. */
   createdAt: z.number().int().nonnegative(),
-  /** How long a solver may take, in milliseconds; enforced by `SubnetProtocol.solveTask`. */
+  /** How long a solver may take, in ms: the validator signs it into the request as its deadline. */
   timeoutMs: z.number().int().positive().optional(),
 });
 

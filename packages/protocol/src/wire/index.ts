@@ -39,9 +39,9 @@ export {
 export { addressFromPublicKey, publicKeyFromAddress } from './keys/address.js';
 export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys/hotkey.js';
 export { loadHotkey, saveHotkey } from './keys/key-file.js';
+export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
 export { SodiumMissingError } from './keys/sodium.js';
-export { weakKeyReason } from './keys/public-key-check.js';
 export {
   createMinerHandler,
   type MinerHandler,
@@ -50,17 +50,17 @@ export {
   type PlainRoute,
   taskPath,
 } from './server/miner-handler.js';
+export {
+  createMinerServer,
+  type MinerServer,
+  type MinerServerOptions,
+} from './server/miner-server.js';
 export type {
   MinerServerObserver,
   MinerServerProbe,
   WireResponseEvent,
   WireStage,
 } from './server/miner-server-observer.js';
-export {
-  createMinerServer,
-  type MinerServer,
-  type MinerServerOptions,
-} from './server/miner-server.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
 export type { HandlerContext, TaskHandler } from './server/task-stages.js';
 export type { WireAnswer, WireErrorBody, WireRequest } from './server/wire-request.js';

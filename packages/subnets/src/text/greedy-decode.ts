@@ -63,6 +63,8 @@ export async function greedyDecode(
   prompts: readonly string[],
   maxNewTokens: readonly number[],
   eos: ReadonlySet<bigint>,
+  /** Rows nobody waits for any more: they stop, and the loop ends when every row has. */
+  isCancelled: (row: number) => boolean = () => false,
 ): Promise<GeneratedRow[] | undefined> {
   const session = decoderSession(model);
   if (!session) return undefined;
@@ -109,7 +111,7 @@ export async function greedyDecode(
   const generated: number[][] = Array.from({ length: rows }, () => []);
   const stopped = new Array<boolean>(rows).fill(false);
   const finished = (r: number) =>
-    stopped[r] || (generated[r]?.length ?? 0) >= (maxNewTokens[r] ?? 0);
+    stopped[r] || (generated[r]?.length ?? 0) >= (maxNewTokens[r] ?? 0) || isCancelled(r);
   for (let step = 0; step < steps; step += 1) {
     feeds.attention_mask = new ort.Tensor('int64', mask, [rows, total]);
     const out = await session.run(feeds);
@@ -145,7 +147,8 @@ export async function greedyDecode(
     }
   }
   return generated.map((row, r) => ({
-    text: tokenizer.decode(row, { skip_special_tokens: true }),
+    // A row stopped before its first token (nobody waited for it) decodes to nothing.
+    text: row.length === 0 ? '' : tokenizer.decode(row, { skip_special_tokens: true }),
     promptTokens: promptTokens[r] ?? 0,
     completionTokens: row.length,
     stopped: stopped[r] ?? false,

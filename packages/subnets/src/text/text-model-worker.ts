@@ -6,6 +6,7 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
   random,
+  StoppingCriteria,
   type Tensor,
 } from '@huggingface/transformers';
 import { greedyDecode } from './greedy-decode.js';
@@ -30,6 +31,8 @@ export type TextModelTask =
       maxNewTokens: number[];
       sampling: SamplingParams;
       allowRemote: boolean;
+      /** Per row, set to 1 (by the main thread, shared) when nobody waits for it any more. */
+      cancelled?: Int32Array;
     }
   | { kind: 'reward'; model: string; prompts: string[]; responses: string[]; allowRemote: boolean }
   | { kind: 'count'; model: string; texts: string[]; allowRemote: boolean };
@@ -84,14 +87,38 @@ function eosIds(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Set<big
   return new Set(ids.map(BigInt));
 }
 
+/** Stops generation of the rows nobody waits for any more (Transformers.js stops once every row has). */
+class CancelledRows extends StoppingCriteria {
+  readonly #isCancelled: (row: number) => boolean;
+
+  constructor(isCancelled: (row: number) => boolean) {
+    super();
+    this.#isCancelled = isCancelled;
+  }
+
+  override _call(inputIds: number[][]): boolean[] {
+    return inputIds.map((_, row) => this.#isCancelled(row));
+  }
+}
+
 async function generate(
   task: Extract<TextModelTask, { kind: 'generate' }>,
 ): Promise<GeneratedRow[]> {
   const { tokenizer, model } = await load(task.model, 'generator', task.allowRemote);
   const { sampling } = task;
   const eos = eosIds(model, tokenizer);
+  const { cancelled } = task;
+  const isCancelled = (row: number) =>
+    cancelled !== undefined && Atomics.load(cancelled, row) === 1;
   if (!sampling.doSample) {
-    const rows = await greedyDecode(model, tokenizer, task.prompts, task.maxNewTokens, eos);
+    const rows = await greedyDecode(
+      model,
+      tokenizer,
+      task.prompts,
+      task.maxNewTokens,
+      eos,
+      isCancelled,
+    );
     if (rows) return rows;
   }
   const inputs = tokenizer(task.prompts, { padding: true, truncation: true });
@@ -103,6 +130,7 @@ async function generate(
     ...(sampling.temperature === undefined ? {} : { temperature: sampling.temperature }),
     ...(sampling.topK === undefined ? {} : { top_k: sampling.topK }),
     ...(sampling.topP === undefined ? {} : { top_p: sampling.topP }),
+    stopping_criteria: new CancelledRows(isCancelled),
   })) as Tensor;
   const [rows = 0, width = 0] = output.dims;
   const promptWidth = (inputs.input_ids as Tensor).dims[1] ?? 0;
@@ -125,7 +153,10 @@ async function generate(
     for (let c = 0; c < promptWidth; c += 1)
       promptTokens += Number(mask[r * promptWidth + c] ?? 0n);
     return {
-      text: tokenizer.decode(generated.map(Number), { skip_special_tokens: true }),
+      text:
+        generated.length === 0
+          ? ''
+          : tokenizer.decode(generated.map(Number), { skip_special_tokens: true }),
       promptTokens,
       completionTokens: generated.length,
       stopped,

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BatchProcessor } from '@mt/processors';
-import { builtModulePath } from '@mt/protocol';
+import { builtModulePath, raceWithSignal } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
@@ -23,6 +23,8 @@ export interface GenerationRequest {
   prompt: string;
   maxNewTokens: number;
   sampling?: SamplingParams;
+  /** Stops this request's row in the worker, between two tokens, when it fires. */
+  signal?: AbortSignal;
 }
 
 /** A model reference that names a folder on this machine (rather than a Hub id). */
@@ -115,8 +117,17 @@ export class TextModels {
     return this.#resolved;
   }
 
-  /** Generates for one prompt, batched with concurrent requests that share its sampling settings. */
-  generate(request: GenerationRequest): Promise<GeneratedRow> {
+  /**
+   * Generates for one prompt, batched with concurrent requests that share its
+   * sampling settings. When `signal` fires, the promise rejects at once with
+   * its reason, and the row stops in the worker at its next token.
+   */
+  generate(
+    request: GenerationRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<GeneratedRow> {
+    const signal = options.signal ?? request.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const sampling = request.sampling ?? { doSample: false };
     const key = JSON.stringify(sampling);
     let batcher = this.#batchers.get(key);
@@ -130,14 +141,27 @@ export class TextModels {
       );
       this.#batchers.set(key, batcher);
     }
-    return batcher.process(request);
+    const row = batcher.process(signal ? { ...request, signal } : request);
+    return signal ? raceWithSignal(row, signal) : row;
   }
 
-  /** Generates for several prompts as one batch (all with the first request's sampling settings). */
+  /**
+   * Generates for several prompts as one batch (all with the first request's
+   * sampling settings). Each request's signal stops its own row: the worker
+   * reads a flag per row, shared with it, between tokens, and ends the batch
+   * once every row is done or stopped.
+   */
   async generateBatch(requests: readonly GenerationRequest[]): Promise<GeneratedRow[]> {
     const { generator, allowRemote } = this.#models();
     if (generator === undefined)
       throw new ModelLoadError('(none)', 'no generator model was configured');
+    const cancelled = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, requests.length)));
+    const stops = requests.map((request, row) => {
+      const stop = () => Atomics.store(cancelled, row, 1);
+      if (request.signal?.aborted) stop();
+      else request.signal?.addEventListener('abort', stop, { once: true });
+      return () => request.signal?.removeEventListener('abort', stop);
+    });
     try {
       return (await this.#pool.run({
         kind: 'generate',
@@ -146,6 +170,7 @@ export class TextModels {
         maxNewTokens: requests.map((r) => r.maxNewTokens),
         sampling: requests[0]?.sampling ?? { doSample: false },
         allowRemote,
+        cancelled,
       })) as GeneratedRow[];
     } catch (error) {
       throw new TransientSubnetError(
@@ -154,6 +179,8 @@ export class TextModels {
           cause: error,
         },
       );
+    } finally {
+      for (const release of stops) release();
     }
   }
 

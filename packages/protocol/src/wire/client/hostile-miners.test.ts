@@ -45,7 +45,10 @@ async function hostile(
         server.close(() => resolve());
       }),
   );
-  return { address: key.address, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    address: key.address,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  };
 }
 
 const signedJson = (text: string) => (response: ServerResponse, sign: Sign) => {

@@ -211,9 +211,14 @@ describe('ValidatorClient', () => {
       return { text: 'late' };
     });
     const client = new ValidatorClient({ hotkey: Hotkey.generate(), fetch: net.fetch });
-    const [outcome] = await client.query([slow], 'echo', { text: 'x' }, {
-      signal: AbortSignal.timeout(50),
-    });
+    const [outcome] = await client.query(
+      [slow],
+      'echo',
+      { text: 'x' },
+      {
+        signal: AbortSignal.timeout(50),
+      },
+    );
     expect(outcome?.status).toBe('aborted');
   });
 

@@ -195,7 +195,11 @@ export class ValidatorClient {
       response = await this.#fetch(
         new Request(new URL(path, miner.url), {
           method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json', 'accept-encoding': 'identity' },
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            'accept-encoding': 'identity',
+          },
           body,
           signal,
           // A miner's redirect would send this validator's request, headers and all, anywhere.
@@ -207,7 +211,11 @@ export class ValidatorClient {
         await response.body?.cancel().catch(() => undefined);
         return done({ status: 'bad_response', httpStatus: response.status, ...refusal });
       }
-      answer = await readBounded(response.body, this.#maxBytes, response.headers.get('content-length'));
+      answer = await readBounded(
+        response.body,
+        this.#maxBytes,
+        response.headers.get('content-length'),
+      );
     } catch (error) {
       if (options.signal?.aborted)
         return done({ status: 'aborted', message: describeCause(options.signal.reason) });
@@ -228,7 +236,11 @@ export class ValidatorClient {
     const unsigned = response.headers.get(envelopeHeaders.signature) === null;
     if (!response.ok && unsigned) {
       // The miner refused before it knew who we were (bad signature, too large, ...).
-      return done({ status: 'rejected', httpStatus: response.status, ...this.#errorFields(answer) });
+      return done({
+        status: 'rejected',
+        httpStatus: response.status,
+        ...this.#errorFields(answer),
+      });
     }
     try {
       verifyEnvelope({

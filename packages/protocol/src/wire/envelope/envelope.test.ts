@@ -155,9 +155,9 @@ describe('signed envelope', () => {
     expect(rejection(() => check(signed({ [envelopeHeaders.deadline]: undefined })))).toBe(
       'MT_WIRE_MALFORMED_HEADER',
     );
-    expect(rejection(() => check(signed({ [envelopeHeaders.deadline]: String(now + 99_999) })))).toBe(
-      'MT_WIRE_SIGNATURE_INVALID',
-    );
+    expect(
+      rejection(() => check(signed({ [envelopeHeaders.deadline]: String(now + 99_999) }))),
+    ).toBe('MT_WIRE_SIGNATURE_INVALID');
     expect(check(signed()).deadline).toBe(now + 5_000);
   });
 });

@@ -64,16 +64,16 @@ export function prepareEnvelope(input: SignEnvelopeInput): {
   const timestamp = input.now ?? Date.now();
   const bodyHash = hashBody(input.body);
   const message = canonicalMessage({
-      kind: input.kind,
-      target: input.target,
-      sender: input.key.address,
-      receiver: input.receiver,
-      nonce,
-      timestamp,
-      bodyHash,
-      requestNonce: input.requestNonce ?? '',
-      ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
-    });
+    kind: input.kind,
+    target: input.target,
+    sender: input.key.address,
+    receiver: input.receiver,
+    nonce,
+    timestamp,
+    bodyHash,
+    requestNonce: input.requestNonce ?? '',
+    ...(input.deadline === undefined ? {} : { deadline: input.deadline }),
+  });
   const headers: Record<string, string> = {
     [envelopeHeaders.version]: WIRE_VERSION,
     [envelopeHeaders.sender]: input.key.address,

@@ -15,7 +15,8 @@ const identityNonCanonical = Uint8Array.from([0xee, ...new Array<number>(30).fil
 
 describe('weak ed25519 keys', () => {
   it('accepts real keys', () => {
-    for (let i = 0; i < 20; i += 1) expect(weakKeyReason(Hotkey.generate().publicKey)).toBeUndefined();
+    for (let i = 0; i < 20; i += 1)
+      expect(weakKeyReason(Hotkey.generate().publicKey)).toBeUndefined();
   });
 
   it.each([
@@ -23,7 +24,11 @@ describe('weak ed25519 keys', () => {
     ['the point of order two', orderTwo, /small-order/],
     ['a non-canonical encoding of the identity (y = p + 1)', identityNonCanonical, /canonical/],
     ['y = p', P, /canonical/],
-    ['the identity with the sign bit set (-0)', bytes(1, ...new Array<number>(30).fill(0), 0x80), /canonical|small-order/],
+    [
+      'the identity with the sign bit set (-0)',
+      bytes(1, ...new Array<number>(30).fill(0), 0x80),
+      /canonical|small-order/,
+    ],
   ])('refuses %s', (_label, key, reason) => {
     expect(weakKeyReason(key)).toMatch(reason);
   });

@@ -36,7 +36,9 @@ describe('SignerPool', () => {
         pool.sign(key, message).then((s) => Buffer.from(s).equals(Buffer.from(signature))),
       ]);
     });
-    for (const [valid, tampered, wrongKey, wrongMessage, sameSignature] of await Promise.all(jobs)) {
+    for (const [valid, tampered, wrongKey, wrongMessage, sameSignature] of await Promise.all(
+      jobs,
+    )) {
       expect([valid, tampered, wrongKey, wrongMessage, sameSignature]).toEqual([
         true,
         false,

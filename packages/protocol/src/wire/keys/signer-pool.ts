@@ -71,7 +71,11 @@ export class SignerPool {
   }
 
   /** True when `signature` is the signature of `message` by the 32-byte `publicKey`. */
-  async verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  async verify(
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean> {
     if (signature.byteLength !== 64 || publicKey.byteLength !== 32) return false;
     const answer = await this.#submit({ kind: 'verify', publicKey, message, signature });
     return answer[0] === 1;
@@ -117,9 +121,9 @@ export class SignerPool {
     const batch = this.#inFlight.get(id);
     this.#inFlight.delete(id);
     const bytes = new Uint8Array(answers);
-    batch?.forEach((pending, i) =>
-      pending.resolve(bytes.subarray(i * ANSWER_BYTES, (i + 1) * ANSWER_BYTES)),
-    );
+    for (const [i, pending] of (batch ?? []).entries()) {
+      pending.resolve(bytes.subarray(i * ANSWER_BYTES, (i + 1) * ANSWER_BYTES));
+    }
   }
 
   #fail(error: Error): void {

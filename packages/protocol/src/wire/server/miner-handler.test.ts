@@ -23,7 +23,7 @@ const echo = {
   handle: (input: { text: string }) => ({ text: input.text.toUpperCase() }),
 };
 
-export interface SendOptions {
+interface SendOptions {
   taskType?: string;
   body?: Buffer;
   /** Body actually sent, when it differs from the signed one. */
@@ -33,7 +33,6 @@ export interface SendOptions {
   receiver?: string;
   /** Time the miner has, from now, in ms. Default 10 s. */
   budgetMs?: number;
-  signal?: AbortSignal;
 }
 
 /** Waits until `condition` holds, so tests follow the server's state rather than guessing delays. */
@@ -89,7 +88,6 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
       method: 'POST',
       headers,
       body: options.sentBody ?? body,
-      ...(options.signal ? { signal: options.signal } : {}),
     });
     const bytes = Buffer.from(await response.arrayBuffer());
     return {
@@ -466,7 +464,9 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
 
   it('serves unsigned routes given as web-standard handlers, and 404 for others', async () => {
     const { server } = await start({
-      routes: { 'GET /metrics': () => new Response('up 1\n', { headers: { 'content-type': 'text/plain' } }) },
+      routes: {
+        'GET /metrics': () => new Response('up 1\n', { headers: { 'content-type': 'text/plain' } }),
+      },
     });
     const page = await server.send('/metrics', { method: 'GET' });
     expect(await page.text()).toBe('up 1\n');

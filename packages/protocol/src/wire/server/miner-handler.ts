@@ -3,8 +3,8 @@ import { describeCause, EnvelopeRejectedError } from '../../errors.js';
 import { type MtLogger, silentLogger } from '../../logging/logger.js';
 import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../../schemas/parse-json.js';
-import { ReplayGuard } from '../envelope/replay-guard.js';
 import { envelopeHeaders } from '../envelope/headers.js';
+import { ReplayGuard } from '../envelope/replay-guard.js';
 import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
 import {
   checkEnvelope,
@@ -355,7 +355,11 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   const handle = (request: WireRequest): Promise<WireAnswer> => {
     const taskType = request.method === 'POST' ? taskTypeOf(request.path) : undefined;
     if (taskType !== undefined) return track(request, taskType);
-    const reply = new WireReply(404, 'MT_WIRE_NOT_FOUND', `no route ${request.method} ${request.path}`);
+    const reply = new WireReply(
+      404,
+      'MT_WIRE_NOT_FOUND',
+      `no route ${request.method} ${request.path}`,
+    );
     return answer(404, reply.toBody(), undefined, '');
   };
 

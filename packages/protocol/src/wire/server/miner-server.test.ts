@@ -70,7 +70,9 @@ const closed = (socket: Socket) =>
   });
 
 describe('miner server (node:http)', () => {
-  it("keeps serving while 300 connections send nothing, and closes them at the headers timeout", { timeout: 20_000 }, async () => {
+  it('keeps serving while 300 connections send nothing, and closes them at the headers timeout', {
+    timeout: 20_000,
+  }, async () => {
     const { server, miner } = await start({ headersTimeoutMs: 1_000 });
     const idle = await Promise.all(Array.from({ length: 300 }, () => openSocket(server)));
     const answer = await signedPost(server, miner);

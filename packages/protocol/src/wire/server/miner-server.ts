@@ -95,9 +95,7 @@ export async function createMinerServer(
           status: 500,
           headers: { 'content-type': 'application/json' },
           body: Buffer.from(
-            JSON.stringify(
-              new WireReply(500, 'MT_WIRE_SERVER_FAILED', String(error)).toBody(),
-            ),
+            JSON.stringify(new WireReply(500, 'MT_WIRE_SERVER_FAILED', String(error)).toBody()),
           ),
         }),
     );
@@ -108,7 +106,9 @@ export async function createMinerServer(
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable && !socket.writableEnded) {
       const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
     } else socket.destroy();
   });
 
@@ -163,7 +163,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array |
       }
       chunks.push(chunk);
     });
-    request.once('end', () => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)));
+    request.once('end', () =>
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)),
+    );
     // A body cut off (an error, a timeout, the client gone) settles too; nobody reads that answer.
     const cut = () => {
       if (!request.complete)

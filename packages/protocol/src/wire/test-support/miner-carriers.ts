@@ -1,5 +1,9 @@
-import { createMinerHandler, type MinerHandler, type MinerServerMetrics } from '../server/miner-handler.js';
 import { SignerPool } from '../keys/signer-pool.js';
+import {
+  createMinerHandler,
+  type MinerHandler,
+  type MinerServerMetrics,
+} from '../server/miner-handler.js';
 import { createMinerServer, type MinerServerOptions } from '../server/miner-server.js';
 
 /** A miner handler behind one carrier, as the shared suite drives it. */

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { JsonObject } from '../schemas/json-value.js';
+import { parseResult, type Result } from '../schemas/result.js';
+import { parseTask, type Task } from '../schemas/task.js';
+import type { TaskContextInput } from '../schemas/task-context.js';
+import type { Solution } from './roles.js';
+
+/**
+ * A new {@link Task} for `context`: a fresh id, the creation time and the
+ * subnet's payload and time budget, checked against the `Task` schema.
+ */
+export function newTask(
+  context: TaskContextInput,
+  payload: { taskData: JsonObject; timeoutMs: number },
+  now: () => number = Date.now,
+): Task {
+  return parseTask({
+    taskId: randomUUID(),
+    taskData: payload.taskData,
+    context,
+    createdAt: now(),
+    timeoutMs: payload.timeoutMs,
+  });
+}
+
+/**
+ * The {@link Result} a miner sends for `task`: its solution stamped with the
+ * task's id and miner, the completion time and the time it took (which the
+ * validator treats as the miner's claim, never as a measurement).
+ */
+export function resultOf(
+  task: Task,
+  solution: Solution,
+  timing: { completedAt: number; executionTimeMs: number },
+): Result {
+  return parseResult({
+    taskId: task.taskId,
+    minerUid: task.context.minerUid,
+    resultData: solution.resultData,
+    completedAt: timing.completedAt,
+    executionTimeMs: timing.executionTimeMs,
+    metadata: solution.metadata ?? {},
+    ...(solution.proof === undefined ? {} : { proof: solution.proof }),
+  });
+}

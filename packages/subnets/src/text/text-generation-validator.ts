@@ -1,0 +1,176 @@
+import { randomInt } from 'node:crypto';
+import {
+  type Judgement,
+  newTask,
+  type Observation,
+  type Result,
+  type SubnetValidator,
+  type Task,
+  type TaskContextInput,
+} from '@mt/protocol';
+import { AdvancedScorer, type ScoredPair, ScoringMethod } from '@mt/scoring';
+import { InvalidSubnetInputError } from '../errors.js';
+import { observedSpeed } from '../speed.js';
+import { promptFor } from './prompt-templates.js';
+import { TextModels } from './text-models.js';
+import { TEXT_GENERATION, textRequestOf } from './text-task.js';
+
+/** Weights of the criteria in a text-generation score. */
+export interface TextScoreWeights {
+  /** The reward model's judgement of (prompt, response). */
+  quality: number;
+  /** Share of the topic's words the response uses. */
+  relevance: number;
+  /** New tokens (counted by the validator's tokenizer) against the task's allowance. */
+  length: number;
+  /** The validator's own measure of the answer's latency against the task's budget. */
+  speed: number;
+  /**
+   * Agreement with the validator's own greedy generation of the prompt (the
+   * share of the reference reproduced, from the start). Default 0 (off).
+   */
+  reproduction: number;
+}
+
+/** Options of {@link TextGenerationValidator.create}. */
+export interface TextGenerationValidatorOptions {
+  /** The subnet's causal LM: its tokenizer counts tokens, and it generates the reproduction reference. */
+  generator: string;
+  /** A sequence-classification reward model: local folder or Hub id. */
+  rewardModel: string;
+  /** Time a miner has per task. Default 30 s. */
+  timeoutMs?: number;
+  /** Default quality 0.5, relevance 0.2, length 0.15, speed 0.15, reproduction 0. */
+  weights?: Partial<TextScoreWeights>;
+  /** Inference worker threads. Default 1. */
+  threads?: number;
+}
+
+/** One answer to score, with what the validator observed of it. */
+export interface ObservedAnswer {
+  task: Task;
+  result: Result;
+  observation: Observation;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * The validator of the text-generation subnet: prompts from difficulty-based
+ * templates, scored through `AdvancedScorer` by a reward model, relevance to
+ * the topic, length counted with the validator's own tokenizer, and speed as
+ * the validator measured it. Nothing a miner says about itself is scored.
+ */
+export class TextGenerationValidator implements SubnetValidator {
+  readonly name = TEXT_GENERATION.name;
+  readonly version = TEXT_GENERATION.version;
+  readonly models: TextModels;
+  readonly scorer: AdvancedScorer;
+  readonly #timeoutMs: number;
+  // The observation of each result being scored, for the speed criterion.
+  readonly #observations = new WeakMap<Result, Observation>();
+
+  private constructor(models: TextModels, options: TextGenerationValidatorOptions) {
+    this.models = models;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    const given = options.weights ?? {};
+    const weights: TextScoreWeights = {
+      quality: given.quality ?? 0.5,
+      relevance: given.relevance ?? 0.2,
+      length: given.length ?? 0.15,
+      speed: given.speed ?? 0.15,
+      reproduction: given.reproduction ?? 0,
+    };
+    this.scorer = new AdvancedScorer({
+      method: ScoringMethod.WEIGHTED,
+      rewardModel: (pairs) => this.#rewards(pairs),
+      rewardWeight: weights.quality,
+    })
+      .addCriterion('relevance', weights.relevance, (task, result) => {
+        const words = textRequestOf(task).topic.toLowerCase().split(/\s+/).filter(Boolean);
+        const text = String(result.resultData.text ?? '').toLowerCase();
+        return words.length === 0 ? 0 : words.filter((w) => text.includes(w)).length / words.length;
+      })
+      // Counted here with the tokenizer: a miner's own completionTokens is a claim, not a measurement.
+      .addCriterion('length', weights.length, async (task, result) => {
+        const [tokens = 0] = await this.models.countTokens([String(result.resultData.text ?? '')]);
+        return Math.min(1, tokens / textRequestOf(task).maxNewTokens);
+      })
+      .addCriterion('speed', weights.speed, (_task, result) => {
+        const observation = this.#observations.get(result);
+        if (!observation) throw new InvalidSubnetInputError('observation', 'is missing');
+        return observedSpeed(observation);
+      });
+    if (weights.reproduction > 0) {
+      this.scorer.addCriterion('reproduction', weights.reproduction, (task, result) =>
+        this.#reproduction(task, result),
+      );
+    }
+  }
+
+  /** Loads the reward model and the generator's tokenizer (failing with `ModelLoadError`). */
+  static async create(options: TextGenerationValidatorOptions): Promise<TextGenerationValidator> {
+    const models = new TextModels({
+      generator: options.generator,
+      reward: options.rewardModel,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
+    try {
+      await models.load();
+    } catch (error) {
+      await models.close();
+      throw error;
+    }
+    return new TextGenerationValidator(models, options);
+  }
+
+  async createTask(context: TaskContextInput): Promise<Task> {
+    const { prompt, topic, maxNewTokens } = promptFor(context.difficulty, randomInt(1 << 30));
+    return newTask(context, {
+      taskData: { prompt, topic, maxNewTokens, difficulty: context.difficulty },
+      timeoutMs: this.#timeoutMs,
+    });
+  }
+
+  async scoreResult(task: Task, result: Result, observation: Observation): Promise<Judgement> {
+    const [score] = await this.scoreResults([{ task, result, observation }]);
+    if (!score) throw new InvalidSubnetInputError('result', 'could not be scored');
+    return score;
+  }
+
+  /** Scores many answers at once: one reward-model batch for all of them. */
+  async scoreResults(answers: readonly ObservedAnswer[]): Promise<Judgement[]> {
+    for (const { result, observation } of answers) this.#observations.set(result, observation);
+    const scores = await this.scorer.scoreBatch(
+      answers.map(({ task, result }) => ({ task, result })),
+    );
+    return scores.map(({ value, confidence, metadata }) => ({ value, confidence, metadata }));
+  }
+
+  close(): Promise<void> {
+    return this.models.close();
+  }
+
+  /** The share of the validator's own greedy answer that the miner's answer reproduces from its start. */
+  async #reproduction(task: Task, result: Result): Promise<number> {
+    const { prompt, maxNewTokens } = textRequestOf(task);
+    const reference = await this.models.generate({
+      prompt,
+      maxNewTokens,
+      sampling: { doSample: false },
+    });
+    const answer = String(result.resultData.text ?? '');
+    if (reference.text.length === 0) return answer.length === 0 ? 1 : 0;
+    let same = 0;
+    while (same < reference.text.length && answer[same] === reference.text[same]) same += 1;
+    return same / Math.max(reference.text.length, answer.length);
+  }
+
+  async #rewards(pairs: readonly ScoredPair[]): Promise<number[]> {
+    const logits = await this.models.reward(
+      pairs.map(({ task }) => textRequestOf(task).prompt),
+      pairs.map(({ result }) => String(result.resultData.text ?? '')),
+    );
+    return logits.map(sigmoid);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
+import { Circuit, ProofGenerator } from '@mt/zkml';
+import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
+import { inputOf, VERIFIABLE_INFERENCE } from './verifiable-task.js';
+
+/** Options of {@link VerifiableInferenceMiner.create}. */
+export interface VerifiableInferenceMinerOptions {
+  /** A circuit folder made by `@mt/zkml` (`mt-zkml compile` + `setup`), proving key included. */
+  circuitDir: string;
+  /** Where proof times and failures go. Default: a registry of its own. */
+  metrics?: SubnetMetrics;
+}
+
+/**
+ * The miner of the verifiable-inference subnet: runs the committed model on
+ * the task's input and proves it (Groth16/PLONK, in a worker thread). The
+ * task's signal stops the prover's thread, not just the wait for it.
+ */
+export class VerifiableInferenceMiner implements SubnetMiner {
+  readonly name = VERIFIABLE_INFERENCE.name;
+  readonly version = VERIFIABLE_INFERENCE.version;
+  readonly circuit: Circuit;
+  readonly #generator: ProofGenerator;
+  readonly #metrics: SubnetMetrics;
+
+  private constructor(circuit: Circuit, generator: ProofGenerator, metrics: SubnetMetrics) {
+    this.circuit = circuit;
+    this.#generator = generator;
+    this.#metrics = metrics;
+  }
+
+  /** Loads the circuit and the prover. */
+  static async create(options: VerifiableInferenceMinerOptions): Promise<VerifiableInferenceMiner> {
+    const circuit = await Circuit.load(options.circuitDir);
+    const generator = await ProofGenerator.load(options.circuitDir);
+    return new VerifiableInferenceMiner(circuit, generator, options.metrics ?? new SubnetMetrics());
+  }
+
+  async solveTask(task: Task, context: SolveContext): Promise<Solution> {
+    const input = inputOf(task, this.circuit);
+    const labels = { subnet: this.name };
+    const stopTimer = this.#metrics.proofGenerationSeconds.startTimer(labels);
+    try {
+      const { predicted, ...proof } = await this.#generator.generateProof(input, {
+        signal: context.signal,
+      });
+      stopTimer();
+      return { resultData: { outputs: proof.outputs, predicted }, proof };
+    } catch (error) {
+      this.#metrics.proofGenerationFailures.inc(labels);
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#generator.close();
+  }
+}
