@@ -38,12 +38,9 @@ describe('mt-miner', () => {
     chain.createSubnet({ netuid: 1, name: 'text-generation', tempo: 4, emissionPerEpoch: 1n });
     chain.close();
     // Flags, environment and config file all feed it.
-    const { child, firstLine } = start(
-      ['--key', join(dir, 'miner.key'), '--chain', chainFile, '--text-model', models.generator],
-      {
-        MT_MINER_REWARD_MODEL: models.reward,
-      },
-    );
+    const { child, firstLine } = start(['--key', join(dir, 'miner.key'), '--chain', chainFile], {
+      MT_MINER_TEXT_MODEL: models.generator,
+    });
     const started = JSON.parse(await firstLine);
     expect(started.subnets).toEqual(['text-generation']);
     expect((await stat(join(dir, 'miner.key'))).mode & 0o777).toBe(0o600);

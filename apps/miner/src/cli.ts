@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { BullJobQueue } from '@mt/processors';
 import type { Result } from '@mt/protocol';
-import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import {
+  SubnetMetrics,
+  TextGenerationMiner,
+  VerifiableInferenceMiner,
+  withResilience,
+} from '@mt/subnets';
 import { createMetricsRegistry } from '@mt/telemetry';
+import { type ChainBlacklist, validatorsOnChain } from './chain-blacklist.js';
 import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
 import { LOGGING_USAGE, loadOrCreateHotkey, programLogger, programSettings } from './settings.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';
@@ -21,7 +27,6 @@ const NAMES = [
   'port',
   'chain',
   'text-model',
-  'reward-model',
   'circuit',
   'redis',
   'text-netuid',
@@ -34,9 +39,9 @@ const usage = `Usage: mt-miner [--config FILE] [options]
   --key FILE             hotkey file (created 0600 when missing; default ~/.moderntensor/miner.key)
   --host H --port N      where to listen (default 127.0.0.1, a free port)
   --text-model DIR|ID    serve text generation with this causal LM (any local folder or Hub id)
-  --reward-model DIR|ID  ... and this reward model
   --circuit DIR          serve verifiable inference with this @mt/zkml circuit folder
-  --chain FILE           register on this local chain (subnets --text-netuid 1, --proofs-netuid 2)
+  --chain FILE           register on this local chain (subnets --text-netuid 1, --proofs-netuid 2),
+                         and serve only validators staked there
   --redis URL            queue tasks on Redis so workers on other machines share them
   --worker true          only work the Redis queue (no server)
   --strategy honest|lazy|cheating   the demo's behaviours (default honest)
@@ -61,30 +66,35 @@ async function main(): Promise<number> {
   ];
   if (s.strategy && !['honest', 'lazy', 'cheating'].includes(s.strategy))
     throw new Error('--strategy must be honest, lazy or cheating');
+  const metrics = new SubnetMetrics(registry);
   const served: (ServedSubnet & { netuid: number })[] = [];
   if (s['text-model']) {
-    if (!s['reward-model']) throw new Error('--text-model needs --reward-model');
+    const text = await TextGenerationMiner.create({ generator: s['text-model'] });
     served.push({
-      subnet: new TextGenerationSubnet({
-        generator: s['text-model'],
-        rewardModel: s['reward-model'],
-        registry,
-      }),
+      miner: withResilience(text, { metrics }),
       netuid: Number(s['text-netuid'] ?? 1),
       ...(strategy ? { strategy } : {}),
     });
   }
   if (s.circuit) {
+    const proofs = await VerifiableInferenceMiner.create({ circuitDir: s.circuit, metrics });
     served.push({
-      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, registry }),
+      miner: withResilience(proofs, { metrics }),
       netuid: Number(s['proofs-netuid'] ?? 2),
       ...(strategy ? { strategy } : {}),
     });
   }
-  if (served.length === 0)
-    throw new Error('nothing to serve: give --text-model/--reward-model and/or --circuit');
-  await Promise.all(served.map(({ subnet }) => subnet.setup()));
+  if (served.length === 0) throw new Error('nothing to serve: give --text-model and/or --circuit');
 
+  const chain = s.chain ? LocalChain.open(s.chain) : undefined;
+  let validators: ChainBlacklist | undefined;
+  if (chain) {
+    validators = await validatorsOnChain(
+      chain,
+      served.map((x) => x.netuid),
+      { onError: (error) => logger.warn({ err: error }, 'could not read the validators on chain') },
+    );
+  }
   const queue = s.redis
     ? new BullJobQueue<MinerJob, Result>({ name: `mt-miner-${hotkey.address}`, redisUrl: s.redis })
     : undefined;
@@ -100,20 +110,16 @@ async function main(): Promise<number> {
           registry,
           logger,
           ...(queue ? { jobQueue: queue } : {}),
+          ...(validators ? { blacklist: validators.blacklist } : {}),
         });
-  if (server && s.chain) {
-    const chain = LocalChain.open(s.chain);
-    try {
-      for (const { netuid } of served) await chain.register(netuid, hotkey.address, server.url);
-    } finally {
-      chain.close();
-    }
+  if (server && chain) {
+    for (const { netuid } of served) await chain.register(netuid, hotkey.address, server.url);
   }
   logger.info(
     {
       address: hotkey.address,
       url: server?.url ?? null,
-      subnets: served.map((x) => x.subnet.getMetadata().name),
+      subnets: served.map((x) => x.miner.name),
       worker: !server,
       version: APP_VERSION,
     },
@@ -126,7 +132,9 @@ async function main(): Promise<number> {
   logger.info({ signal }, 'stopping');
   await server?.close();
   await queue?.close();
-  await Promise.all(served.map(({ subnet }) => subnet.teardown()));
+  validators?.close();
+  chain?.close();
+  await Promise.all(served.map(({ miner }) => miner.close?.()));
   logger.info('stopped');
   return 0;
 }

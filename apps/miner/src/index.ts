@@ -5,7 +5,13 @@
  */
 
 export {
+  type ChainBlacklist,
+  type ChainBlacklistOptions,
+  validatorsOnChain,
+} from './chain-blacklist.js';
+export {
   type AnswerStrategy,
+  createMinerNodeHandler,
   type MinerJob,
   type MinerNodeOptions,
   type ServedSubnet,

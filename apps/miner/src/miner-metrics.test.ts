@@ -1,6 +1,7 @@
-import { resultSchema, type Solution, type Task } from '@mt/protocol';
+import { newTask, resultSchema, type SubnetMiner } from '@mt/protocol';
 import { Hotkey, ValidatorClient } from '@mt/protocol/wire';
-import { BaseSubnet } from '@mt/subnets';
+import { SubnetMetrics, withResilience } from '@mt/subnets';
+import { createMetricsRegistry } from '@mt/telemetry';
 import { findPromtool, promtoolCheck } from '@mt/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMinerNode } from './miner-node.js';
@@ -11,42 +12,31 @@ if (!promtool && process.env.CI)
 if (!promtool)
   console.warn('SKIPPED: the /metrics promtool check needs promtool (apt-get install prometheus)');
 
-/** A subnet that answers with its name; two of them stand for the demo's text and proof subnets. */
-class NamedSubnet extends BaseSubnet {
-  constructor(name: string) {
-    super({ name, version: '1.0.0', description: `answers ${name}` });
-  }
-  protected createTaskImpl() {
-    return { taskData: { n: 1 } };
-  }
-  protected async solve(_task: Task): Promise<Solution> {
-    return { resultData: { from: this.identity.name } };
-  }
-  protected scoreResultImpl() {
-    return { value: 1 };
-  }
+/** A miner that answers with its name; two of them stand for the demo's text and proof subnets. */
+function named(name: string): SubnetMiner {
+  return { name, version: '1.0.0', solveTask: async () => ({ resultData: { from: name } }) };
 }
 
-// Each with a registry of its own, as a library user who passes none gets.
-const subnets = [new NamedSubnet('alpha'), new NamedSubnet('beta')];
+const registry = createMetricsRegistry({ service: 'mt-miner', version: '0.0.0-test' });
+const metrics = new SubnetMetrics(registry);
+const miners = ['alpha', 'beta'].map((name) => withResilience(named(name), { metrics }));
 const hotkey = Hotkey.generate();
 let server: Awaited<ReturnType<typeof startMinerNode>>;
 
 beforeAll(async () => {
-  await Promise.all(subnets.map((s) => s.setup()));
-  server = await startMinerNode({ hotkey, subnets: subnets.map((subnet) => ({ subnet })) });
+  server = await startMinerNode({
+    hotkey,
+    registry,
+    subnets: miners.map((miner) => ({ miner })),
+  });
   const client = new ValidatorClient({ hotkey: Hotkey.generate() });
   const miner = { address: hotkey.address, url: server.url };
-  for (const subnet of subnets) {
-    const task = await subnet.createTask({
-      minerUid: '1',
-      difficulty: 0.5,
-      subnetUid: 1,
-      cycle: 0,
-    });
-    const [outcome] = await client.query([miner], subnet.identity.name, task, {
-      responseSchema: resultSchema,
-    });
+  for (const { name } of miners) {
+    const task = newTask(
+      { minerUid: '1', difficulty: 0.5, subnetUid: 1, cycle: 0 },
+      { taskData: { n: 1 }, timeoutMs: 5_000 },
+    );
+    const [outcome] = await client.query([miner], name, task, { responseSchema: resultSchema });
     expect(outcome?.status).toBe('ok');
   }
   // A request nobody signed: an envelope refusal to count.
@@ -55,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await Promise.all(subnets.map((s) => s.teardown()));
 });
 
 describe("a miner's /metrics", () => {

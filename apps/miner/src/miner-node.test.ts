@@ -1,59 +1,130 @@
 import { BullJobQueue, type JobQueue, MemoryJobQueue } from '@mt/processors';
-import { type Result, resultSchema, SubnetProtocol, type Task } from '@mt/protocol';
+import {
+  newTask,
+  type Result,
+  resultSchema,
+  type SubnetMiner,
+  type Task,
+  TaskValidationError,
+} from '@mt/protocol';
 import { Hotkey, ValidatorClient } from '@mt/protocol/wire';
+import { echoMiner } from '@mt/subnets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MinerJob, serveMinerJobs, startMinerNode } from './miner-node.js';
+import {
+  createMinerNodeHandler,
+  type MinerJob,
+  serveMinerJobs,
+  startMinerNode,
+} from './miner-node.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';
 
-class UpperSubnet extends SubnetProtocol {
-  constructor() {
-    super({ name: 'upper', version: '1.0.0', description: 'uppercases text' });
-  }
-  protected createTaskImpl() {
-    return { taskData: { text: 'hello wide world' } };
-  }
-  protected solveTaskImpl(task: Task) {
-    return { resultData: { text: String(task.taskData.text).toUpperCase() } };
-  }
-  protected scoreResultImpl() {
-    return { value: 1 };
-  }
+/** Uppercases text; records the deadline and signal it was given. */
+function upper(seen: { deadline?: number; signal?: AbortSignal } = {}): SubnetMiner {
+  return {
+    name: 'upper',
+    version: '1.0.0',
+    async solveTask(task, context) {
+      seen.deadline = context.deadline;
+      seen.signal = context.signal;
+      if (typeof task.taskData.text !== 'string')
+        throw new TaskValidationError(task.taskId, 'taskData.text must be a string');
+      return { resultData: { text: task.taskData.text.toUpperCase() } };
+    },
+  };
 }
 
-const subnet = new UpperSubnet();
-const minerKey = Hotkey.generate();
-let server: Awaited<ReturnType<typeof startMinerNode>>;
+const taskFor = (minerUid: string, text: unknown = 'hello wide world'): Task =>
+  newTask(
+    { minerUid, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+    { taskData: { text: text as string }, timeoutMs: 2_000 },
+  );
 
-beforeAll(async () => {
-  await subnet.setup();
-  server = await startMinerNode({ hotkey: minerKey, subnets: [{ subnet }] });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-/** Sends an `upper` task for `minerUid` to the miner at `url`, as a validator would. */
-async function ask(miner: Hotkey, url: string, minerUid: string) {
-  const client = new ValidatorClient({ hotkey: Hotkey.generate() });
-  const task = await subnet.createTask({ minerUid, difficulty: 0.5, subnetUid: 1, cycle: 0 });
-  const [outcome] = await client.query([{ address: miner.address, url }], 'upper', task, {
-    responseSchema: resultSchema,
-  });
-  return { task, outcome };
+/** A validator client whose requests go to `handler` in memory. */
+function clientFor(handler: { fetch(request: Request): Promise<Response> }) {
+  return new ValidatorClient({ hotkey: Hotkey.generate(), fetch: (r) => handler.fetch(r) });
 }
 
-describe('startMinerNode', () => {
-  it('answers signed task requests with the subnet result, stamped for the task', async () => {
-    const { task, outcome } = await ask(minerKey, server.url, '7');
+describe('the miner node, in memory', () => {
+  it('answers a task with its subnet’s result, stamped for the task, within its deadline', async () => {
+    const seen: { deadline?: number } = {};
+    const key = Hotkey.generate();
+    const handler = createMinerNodeHandler({ hotkey: key, subnets: [{ miner: upper(seen) }] });
+    const task = taskFor('7');
+    const sent = Date.now();
+    const [outcome] = await clientFor(handler).query(
+      [{ address: key.address, url: 'http://miner.test' }],
+      'upper',
+      task,
+      { responseSchema: resultSchema, timeoutMs: task.timeoutMs ?? 0 },
+    );
     expect(outcome?.status).toBe('ok');
     expect(outcome?.result).toMatchObject({
       taskId: task.taskId,
       minerUid: '7',
       resultData: { text: 'HELLO WIDE WORLD' },
     });
-    const health = await fetch(`${server.url}/health`);
-    expect(health.status).toBe(200);
+    expect(seen.deadline).toBeGreaterThanOrEqual(sent + 2_000);
+    expect(seen.deadline).toBeLessThan(sent + 2_500);
+  });
+
+  it('refuses a task that breaks the subnet’s rules with 422, and a malformed Task with 422', async () => {
+    const key = Hotkey.generate();
+    const handler = createMinerNodeHandler({ hotkey: key, subnets: [{ miner: upper() }] });
+    const miner = [{ address: key.address, url: 'http://miner.test' }];
+    const client = clientFor(handler);
+    const [bad] = await client.query(miner, 'upper', taskFor('1', 5));
+    expect(bad).toMatchObject({
+      status: 'rejected',
+      httpStatus: 422,
+      code: 'MT_WIRE_INVALID_INPUT',
+    });
+    const [notATask] = await client.query(miner, 'upper', { text: 'no id' });
+    expect(notATask).toMatchObject({ status: 'rejected', httpStatus: 422 });
+  });
+
+  it('serves only senders the blacklist lets through', async () => {
+    const key = Hotkey.generate();
+    const allowed = Hotkey.generate();
+    const handler = createMinerNodeHandler({
+      hotkey: key,
+      subnets: [{ miner: echoMiner() }],
+      blacklist: (sender) => (sender === allowed.address ? undefined : 'not a validator here'),
+    });
+    const miner = [{ address: key.address, url: 'http://miner.test' }];
+    const task = newTask(
+      { minerUid: '1', difficulty: 0.5, subnetUid: 1, cycle: 0 },
+      { taskData: { text: 'x' }, timeoutMs: 1_000 },
+    );
+    const [stranger] = await clientFor(handler).query(miner, 'echo', task);
+    expect(stranger).toMatchObject({ status: 'rejected', httpStatus: 403 });
+    const known = new ValidatorClient({ hotkey: allowed, fetch: (r) => handler.fetch(r) });
+    const [served] = await known.query(miner, 'echo', task);
+    expect(served?.status).toBe('ok');
+  });
+});
+
+describe('the miner node, on a socket', () => {
+  const key = Hotkey.generate();
+  let server: Awaited<ReturnType<typeof startMinerNode>>;
+  beforeAll(async () => {
+    server = await startMinerNode({ hotkey: key, subnets: [{ miner: upper() }] });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers over HTTP and serves /health and /metrics', async () => {
+    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const [outcome] = await client.query(
+      [{ address: key.address, url: server.url }],
+      'upper',
+      taskFor('2'),
+      {
+        responseSchema: resultSchema,
+      },
+    );
+    expect(outcome?.status).toBe('ok');
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
     const metrics = await fetch(`${server.url}/metrics`);
     expect(metrics.headers.get('content-type')).toContain('text/plain');
   });
@@ -83,15 +154,14 @@ if (process.env.REDIS_URL) {
   console.warn('SKIPPED: the Redis job-queue miner test needs REDIS_URL (.ci/run provides one)');
 
 describe.each(queues)('a miner spreading work through a %s job queue', (_name, makeQueues) => {
-  it('answers through a worker that took the task from the queue', async () => {
+  it('answers through a worker that took the task, with the deadline, from the queue', async () => {
     const [front, worker] = makeQueues();
     const solvedBy: string[] = [];
-    const workerSubnet = new UpperSubnet();
-    await workerSubnet.setup();
-    // The front end solves nothing itself: only the worker's subnet can answer.
+    const seen: { deadline?: number } = {};
+    // The front end solves nothing itself: only the worker's miner can answer.
     serveMinerJobs(worker, [
       {
-        subnet: workerSubnet,
+        miner: upper(seen),
         strategy: async (_task, solve) => {
           solvedBy.push('worker');
           return solve();
@@ -99,17 +169,32 @@ describe.each(queues)('a miner spreading work through a %s job queue', (_name, m
       },
     ]);
     const key = Hotkey.generate();
-    const node = await startMinerNode({ hotkey: key, subnets: [{ subnet }], jobQueue: front });
+    const frontMiner: SubnetMiner = {
+      ...upper(),
+      solveTask: () => Promise.reject(new Error('the front end must not solve')),
+    };
+    const handler = createMinerNodeHandler({
+      hotkey: key,
+      subnets: [{ miner: frontMiner }],
+      jobQueue: front,
+    });
     try {
-      const { task, outcome } = await ask(key, node.url, '3');
+      const task = taskFor('3');
+      const [outcome] = await clientFor(handler).query(
+        [{ address: key.address, url: 'http://miner.test' }],
+        'upper',
+        task,
+        { responseSchema: resultSchema },
+      );
       expect(outcome?.status).toBe('ok');
       expect(outcome?.result).toMatchObject({
         taskId: task.taskId,
         resultData: { text: 'HELLO WIDE WORLD' },
       });
       expect(solvedBy).toEqual(['worker']);
+      expect(seen.deadline).toBeGreaterThan(Date.now() - 5_000);
     } finally {
-      await node.close();
+      await handler.close();
       await front.close();
       if (worker !== front) await worker.close();
     }

@@ -1,10 +1,20 @@
 import type { JobQueue } from '@mt/processors';
-import type { JsonValue, MtLogger, Result, SubnetProtocol, Task } from '@mt/protocol';
-import { taskSchema } from '@mt/protocol';
 import {
+  type JsonValue,
+  type MtLogger,
+  type Result,
+  resultOf,
+  type SubnetMiner,
+  type Task,
+  taskSchema,
+} from '@mt/protocol';
+import {
+  createMinerHandler,
   createMinerServer,
   type Hotkey,
+  type MinerHandler,
   type MinerServer,
+  type MinerServerOptions,
   type TaskHandler,
 } from '@mt/protocol/wire';
 import {
@@ -24,21 +34,23 @@ export type AnswerStrategy = (task: Task, solve: () => Promise<Result>) => Promi
 
 /** One subnet a miner serves. */
 export interface ServedSubnet {
-  /** A subnet after `setup()`. */
-  subnet: SubnetProtocol;
+  /** The subnet's miner role (wrap it with `withResilience` for a cache and retries). */
+  miner: SubnetMiner;
   /** Default: honest. */
   strategy?: AnswerStrategy;
 }
 
 /** Options of {@link startMinerNode}. */
-export interface MinerNodeOptions {
+export interface MinerNodeOptions
+  extends Pick<
+    MinerServerOptions,
+    'blacklist' | 'priority' | 'signer' | 'maxTaskMs' | 'rateLimit'
+  > {
   hotkey: Hotkey;
   subnets: ServedSubnet[];
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Time a task may take before the server answers 504. Default 60 s. */
-  handlerTimeoutMs?: number;
   /**
    * Hands each task to this queue instead of solving it here; workers on any
    * machine (`serveMinerJobs`) solve it. With a `BullJobQueue` on Redis this
@@ -47,8 +59,7 @@ export interface MinerNodeOptions {
   jobQueue?: JobQueue<MinerJob, Result>;
   /**
    * The process's Prometheus registry: wire metrics go here, and `/metrics`
-   * serves it merged with the subnets' registries (each once; give the
-   * subnets this same registry and it is one page of one registry). Default:
+   * serves it (give the subnets' `SubnetMetrics` this same registry). Default:
    * a new one with the process's default metrics and `mt_build_info`.
    */
   registry?: Registry;
@@ -56,40 +67,48 @@ export interface MinerNodeOptions {
   logger?: MtLogger;
 }
 
-/** A task waiting in a miner's job queue. */
+/** A task waiting in a miner's job queue, with the deadline its validator signed. */
 export interface MinerJob {
   taskType: string;
   task: Task;
+  /** When the validator stops waiting, ms since the epoch. */
+  deadline: number;
 }
 
-interface WithPrometheus {
-  metrics?: { registry?: Registry };
-}
-
+/** Solves `task` with `served`, through its strategy, and stamps the result. */
 function answer(
-  { subnet, strategy }: ServedSubnet,
+  { miner, strategy }: ServedSubnet,
   task: Task,
-  signal?: AbortSignal,
+  signal: AbortSignal,
+  deadline: number,
 ): Promise<Result> {
-  const solve = () => subnet.solveTask(task, signal ? { signal } : {});
+  const solve = async () => {
+    const started = performance.now();
+    const solution = await miner.solveTask(task, { signal, deadline });
+    return resultOf(task, solution, {
+      completedAt: Date.now(),
+      executionTimeMs: performance.now() - started,
+    });
+  };
   return strategy ? strategy(task, solve) : solve();
 }
 
 /**
  * Works a miner's job queue: solves each queued task with the subnet of its
- * type. Run it on as many machines as the queue's backend reaches.
+ * type, until its deadline. Run it on as many machines as the queue reaches.
  */
 export function serveMinerJobs(
   queue: JobQueue<MinerJob, Result>,
   subnets: readonly ServedSubnet[],
   options: { concurrency?: number } = {},
 ): void {
-  const byType = new Map(subnets.map((served) => [served.subnet.getMetadata().name, served]));
+  const byType = new Map(subnets.map((served) => [served.miner.name, served]));
   queue.process(
-    async ({ taskType, task }) => {
+    async ({ taskType, task, deadline }) => {
       const served = byType.get(taskType);
       if (!served) throw new Error(`this worker serves no subnet named ${taskType}`);
-      return answer(served, task);
+      const signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+      return answer(served, task, signal, deadline);
     },
     options.concurrency === undefined ? {} : { concurrency: options.concurrency },
   );
@@ -97,52 +116,66 @@ export function serveMinerJobs(
 
 /**
  * Serves subnets through the signed miner server: each subnet's tasks arrive
- * at `POST /v1/tasks/<subnet name>` as a `Task`, are solved (with the
- * request's abort signal) and answered with the `Result`. `GET /metrics`
- * serves one valid Prometheus page: the process's default metrics, build
- * info, the wire's metrics and the subnets'.
+ * at `POST /v1/tasks/<subnet name>` as a `Task` (schema-checked once, at the
+ * wire), are solved until the deadline the validator signed, and answered
+ * with the `Result`. `GET /metrics` serves one valid Prometheus page.
  */
-export async function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> {
+export function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> {
+  return createMinerServer(minerServerOptions(options), {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+  });
+}
+
+/**
+ * The same miner as {@link startMinerNode}, as a web-standard handler with no
+ * socket: for tests, and for serving it under another server (Bun, Deno, a
+ * serverless function).
+ */
+export function createMinerNodeHandler(options: MinerNodeOptions): MinerHandler {
+  return createMinerHandler(minerServerOptions(options));
+}
+
+function minerServerOptions(options: MinerNodeOptions): MinerServerOptions {
   const handlers: Record<string, TaskHandler> = {};
-  const timeoutMs = options.handlerTimeoutMs ?? 60_000;
   const queue = options.jobQueue;
   for (const served of options.subnets) {
-    const taskType = served.subnet.getMetadata().name;
+    const taskType = served.miner.name;
     handlers[taskType] = {
       schema: taskSchema,
-      handle: async (task, context) => {
+      handle: async (task: Task, context) => {
         const result = queue
           ? await queue.waitFor(
               await queue.add(
-                { taskType, task: task as Task },
-                { idempotencyKey: (task as Task).taskId },
+                { taskType, task, deadline: context.deadline },
+                { idempotencyKey: task.taskId },
               ),
-              timeoutMs,
+              Math.max(1, context.deadline - Date.now()),
             )
-          : await answer(served, task as Task, context.signal);
-        return JSON.parse(JSON.stringify(result)) as JsonValue;
+          : await answer(served, task, context.signal, context.deadline);
+        return result as unknown as JsonValue;
       },
     };
   }
   const registry =
     options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: APP_VERSION });
-  const registries = [
-    registry,
-    ...options.subnets.flatMap(({ subnet }) => (subnet as WithPrometheus).metrics?.registry ?? []),
-  ];
-  return createMinerServer(
-    {
-      hotkey: options.hotkey,
-      handlers,
-      handlerTimeoutMs: timeoutMs,
-      observer: new WireMetrics(registry),
-      ...(options.logger ? { logger: options.logger } : {}),
-      routes: (app) => {
-        app.get('/metrics', async (_request, reply) =>
-          reply.type(PROMETHEUS_CONTENT_TYPE).send(await metricsText(registries)),
-        );
-      },
+  const {
+    subnets: _subnets,
+    host: _host,
+    port: _port,
+    jobQueue: _queue,
+    registry: _r,
+    ...wire
+  } = options;
+  return {
+    ...wire,
+    handlers,
+    observer: new WireMetrics(registry),
+    routes: {
+      'GET /metrics': async () =>
+        new Response(await metricsText([registry]), {
+          headers: { 'content-type': PROMETHEUS_CONTENT_TYPE },
+        }),
     },
-    { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
-  );
+  };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
 import { startMinerNode } from '@mt/app-miner';
 import { Hotkey } from '@mt/protocol/wire';
-import { makeModels, TextGenerationSubnet } from '@mt/subnets';
+import { makeModels, TextGenerationMiner } from '@mt/subnets';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -19,13 +19,9 @@ describe('mt-validator', () => {
     const chainFile = join(dir, 'chain.sqlite');
     const chain = LocalChain.open(chainFile);
     chain.createSubnet({ netuid: 1, name: 'text-generation', tempo: 4, emissionPerEpoch: 1_000n });
-    const miner = new TextGenerationSubnet({
-      generator: models.generator,
-      rewardModel: models.reward,
-    });
-    await miner.setup();
+    const miner = await TextGenerationMiner.create({ generator: models.generator });
     const minerKey = Hotkey.generate();
-    const server = await startMinerNode({ hotkey: minerKey, subnets: [{ subnet: miner }] });
+    const server = await startMinerNode({ hotkey: minerKey, subnets: [{ miner }] });
     await chain.register(1, minerKey.address, server.url);
     chain.close();
     try {
@@ -85,7 +81,7 @@ describe('mt-validator', () => {
       after.close();
     } finally {
       await server.close();
-      await miner.teardown();
+      await miner.close();
     }
   });
 });

@@ -8,8 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { instrumentChain, LocalChain } from '@mt/app-chain';
 import { LOGGING_USAGE, loadOrCreateHotkey, programLogger, programSettings } from '@mt/app-miner';
-import type { SubnetProtocol } from '@mt/protocol';
-import { TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import type { SubnetValidator } from '@mt/protocol';
+import { SubnetMetrics, TextGenerationValidator, VerifiableInferenceValidator } from '@mt/subnets';
 import { createMetricsRegistry, startMetricsServer } from '@mt/telemetry';
 import { ValidatorNode } from './validator-node.js';
 import { APP_VERSION } from './version.js';
@@ -57,29 +57,30 @@ async function main(): Promise<number> {
   const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'validator.key');
   const hotkey = await loadOrCreateHotkey(keyFile);
-  const subnets: { netuid: number; subnet: SubnetProtocol }[] = [];
+  const subnetMetrics = new SubnetMetrics(registry);
+  const subnets: { netuid: number; subnet: SubnetValidator }[] = [];
   if (s['text-model']) {
     if (!s['reward-model']) throw new Error('--text-model needs --reward-model');
     subnets.push({
       netuid: Number(s['text-netuid'] ?? 1),
-      subnet: new TextGenerationSubnet({
+      subnet: await TextGenerationValidator.create({
         generator: s['text-model'],
         rewardModel: s['reward-model'],
-        cache: false,
         weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
-        registry,
       }),
     });
   }
   if (s.circuit) {
     subnets.push({
       netuid: Number(s['proofs-netuid'] ?? 2),
-      subnet: new VerifiableInferenceSubnet({ circuitDir: s.circuit, cache: false, registry }),
+      subnet: await VerifiableInferenceValidator.create({
+        circuitDir: s.circuit,
+        metrics: subnetMetrics,
+      }),
     });
   }
   if (subnets.length === 0)
     throw new Error('nothing to validate: give --text-model/--reward-model and/or --circuit');
-  await Promise.all(subnets.map(({ subnet }) => subnet.setup()));
   const chain = instrumentChain(LocalChain.open(s.chain), registry);
   const metrics =
     s['metrics-port'] === undefined
@@ -139,7 +140,7 @@ async function main(): Promise<number> {
     logger.info('stopping');
     await metrics?.close();
     chain.close();
-    await Promise.all(subnets.map(({ subnet }) => subnet.teardown()));
+    await Promise.all(subnets.map(({ subnet }) => subnet.close?.()));
     logger.info('stopped');
   }
   return 0;

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
-import { makeModels, TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import {
+  makeModels,
+  TextGenerationMiner,
+  TextGenerationValidator,
+  VerifiableInferenceMiner,
+  VerifiableInferenceValidator,
+} from '@mt/subnets';
 import { CircuitCompiler, exportMlpToOnnx, setupCircuit } from '@mt/zkml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidatorNode } from './validator-node.js';
@@ -13,8 +19,10 @@ const TEXT = 1;
 const PROOFS = 2;
 
 let chain: LocalChain;
-let text: TextGenerationSubnet;
-let proofs: VerifiableInferenceSubnet;
+let text: TextGenerationValidator;
+let proofs: VerifiableInferenceValidator;
+let textMiner: TextGenerationMiner;
+let proofMiner: VerifiableInferenceMiner;
 const servers: MinerServer[] = [];
 const validators: Hotkey[] = [Hotkey.generate(), Hotkey.generate()];
 const miners = { honest: Hotkey.generate(), lazy: Hotkey.generate(), cheater: Hotkey.generate() };
@@ -48,13 +56,12 @@ beforeAll(async () => {
     join(work, 'circuit'),
   );
   await setupCircuit(circuit);
-  text = new TextGenerationSubnet({
-    generator: models.generator,
-    rewardModel: models.reward,
-    cache: false,
-  });
-  proofs = new VerifiableInferenceSubnet({ circuitDir: circuit.dir, cache: false });
-  await Promise.all([text.setup(), proofs.setup()]);
+  [text, proofs, textMiner, proofMiner] = await Promise.all([
+    TextGenerationValidator.create({ generator: models.generator, rewardModel: models.reward }),
+    VerifiableInferenceValidator.create({ circuitDir: circuit.dir }),
+    TextGenerationMiner.create({ generator: models.generator }),
+    VerifiableInferenceMiner.create({ circuitDir: circuit.dir }),
+  ]);
 
   chain = LocalChain.open(join(work, 'chain.sqlite'));
   for (const [netuid, name] of [
@@ -70,7 +77,10 @@ beforeAll(async () => {
   for (const [name, hotkey] of Object.entries(miners)) {
     const strategy =
       name === 'lazy' ? lazyStrategy : name === 'cheater' ? cheatingStrategy : undefined;
-    const served = [text, proofs].map((subnet) => ({ subnet, ...(strategy ? { strategy } : {}) }));
+    const served = [textMiner, proofMiner].map((miner) => ({
+      miner,
+      ...(strategy ? { strategy } : {}),
+    }));
     const server = await startMinerNode({ hotkey, subnets: served });
     servers.push(server);
     for (const netuid of [TEXT, PROOFS]) await chain.register(netuid, hotkey.address, server.url);
@@ -79,14 +89,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await Promise.all([text?.teardown(), proofs?.teardown()]);
+  await Promise.all([text, proofs, textMiner, proofMiner].map((role) => role?.close()));
   chain?.close();
 });
 
 function nodes(keys = validators) {
   return keys.flatMap((hotkey) => [
-    new ValidatorNode({ hotkey, chain, netuid: TEXT, subnet: text, timeoutMs: 20_000 }),
-    new ValidatorNode({ hotkey, chain, netuid: PROOFS, subnet: proofs, timeoutMs: 20_000 }),
+    new ValidatorNode({ hotkey, chain, netuid: TEXT, subnet: text }),
+    new ValidatorNode({ hotkey, chain, netuid: PROOFS, subnet: proofs }),
   ]);
 }
 

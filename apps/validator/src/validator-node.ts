@@ -3,14 +3,23 @@ import type { ChainClient, WeightReveal } from '@mt/app-chain';
 import { weightCommitHash } from '@mt/app-chain';
 import {
   describeCause,
+  type JsonObject,
   type MtLogger,
-  parseResult,
+  type Observation,
+  type ProofVerdict,
   type Result,
   resultSchema,
-  type SubnetProtocol,
+  type SubnetValidator,
   silentLogger,
+  type Task,
 } from '@mt/protocol';
-import { type Hotkey, type QueryStatus, ValidatorClient } from '@mt/protocol/wire';
+import {
+  type Hotkey,
+  type QueryOutcome,
+  type QueryStatus,
+  ValidatorClient,
+  type ValidatorClientOptions,
+} from '@mt/protocol/wire';
 import type { Registry } from '@mt/telemetry';
 import { ValidatorMetrics } from './validator-metrics.js';
 
@@ -45,12 +54,16 @@ export interface ValidatorNodeOptions {
   hotkey: Hotkey;
   chain: ChainClient;
   netuid: number;
-  /** The subnet (after `setup()`), used to create tasks and score answers. */
-  subnet: SubnetProtocol;
+  /** The subnet's validator role: it creates the tasks and scores the answers. */
+  subnet: SubnetValidator;
   /** Weight of the newest score in the moving average. Default 0.3. */
   alpha?: number;
-  /** Time a miner has to answer, in ms. Default 30 s. */
-  timeoutMs?: number;
+  /**
+   * The `fetch` the wire uses, and the client's other limits (response size,
+   * JSON depth, margin past the deadline). The time a miner has is the task's
+   * own `timeoutMs`, set by the subnet.
+   */
+  client?: Omit<ValidatorClientOptions, 'hotkey' | 'timeoutMs'>;
   /** Task difficulty for a round (default: cycles through 0.2, 0.5, 0.8). */
   difficulty?: (cycle: number) => number;
   /**
@@ -82,6 +95,11 @@ function stringField(metadata: Record<string, unknown>, field: string): string |
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A subnet's score as a weight input: in [0, 1], and 0 for anything that is not a number. */
+function clampScore(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
 /**
  * A validator on one subnet: each round it gives every registered miner a
  * task over the signed wire, scores the answers with the subnet, and keeps a
@@ -109,10 +127,7 @@ export class ValidatorNode {
       netuid: options.netuid,
       validator: options.hotkey.address,
     });
-    this.#client = new ValidatorClient({
-      hotkey: options.hotkey,
-      timeoutMs: options.timeoutMs ?? 30_000,
-    });
+    this.#client = new ValidatorClient({ ...options.client, hotkey: options.hotkey });
   }
 
   /** The current moving averages by UID. */
@@ -130,13 +145,16 @@ export class ValidatorNode {
       this.#averages.set(uid, (weight / 65535) ** (1 / sharpness));
   }
 
-  /** Queries every miner once and updates the moving averages of those queried. */
+  /**
+   * Queries every miner once and updates the moving averages of those
+   * queried. A miner that is down, slow, hostile or wrong scores 0 for the
+   * round, and the round always completes.
+   */
   async round(cycle: number): Promise<MinerRound[]> {
     await this.#resume();
     const started = performance.now();
     const { chain, netuid, subnet } = this.#options;
     const alpha = this.#options.alpha ?? 0.3;
-    const taskType = subnet.getMetadata().name;
     const difficulty = this.#options.difficulty?.(cycle) ?? [0.2, 0.5, 0.8][cycle % 3] ?? 0.5;
     const miners = (await chain.neurons(netuid)).filter(
       (n) => n.url !== '' && n.hotkey !== this.#options.hotkey.address,
@@ -151,55 +169,18 @@ export class ValidatorNode {
         });
         const [outcome] = await this.#client.query(
           [{ address: miner.hotkey, url: miner.url }],
-          taskType,
+          subnet.name,
           task,
-          {
-            responseSchema: resultSchema,
-          },
+          { responseSchema: resultSchema, timeoutMs: task.timeoutMs ?? 30_000 },
         );
-        let score = 0;
-        let error: string | undefined;
-        let sample: string | undefined;
-        let proof: Pick<MinerRound, 'proofValid' | 'proofCode' | 'proofReason'> = {};
-        try {
-          if (outcome?.status !== 'ok')
-            throw new Error(`${outcome?.status ?? 'no answer'}: ${outcome?.message ?? ''}`.trim());
-          const result = parseResult(outcome.result);
-          sample = sampleOf(result);
-          const verdict = subnet.requiresProof()
-            ? await subnet.verifyProof(task, result)
-            : undefined;
-          const scored = await subnet.scoreResult(task, result);
-          score = scored.value;
-          // The subnet's own scoring knows why (a code and words); the generic verdict only whether.
-          const code = stringField(scored.metadata, 'code');
-          const reason =
-            stringField(scored.metadata, 'reason') ??
-            (verdict && !verdict.valid ? verdict.reason : undefined);
-          proof = {
-            ...(verdict ? { proofValid: verdict.valid } : {}),
-            ...(code === undefined ? {} : { proofCode: code }),
-            ...(reason === undefined ? {} : { proofReason: reason }),
-          };
-        } catch (failure) {
-          error = describeCause(failure);
-        }
+        const judged = await this.#judge(task, outcome);
         const previous = this.#averages.get(miner.uid) ?? 0;
-        const average = alpha * score + (1 - alpha) * previous;
+        const average = alpha * judged.score + (1 - alpha) * previous;
         this.#averages.set(miner.uid, average);
         const status = outcome?.status ?? 'no_answer';
-        this.#record(miner.uid, status, outcome?.latencyMs ?? 0, score, average);
-        return {
-          uid: miner.uid,
-          hotkey: miner.hotkey,
-          score,
-          average,
-          latencyMs: outcome?.latencyMs ?? 0,
-          status,
-          ...(sample === undefined ? {} : { sample }),
-          ...proof,
-          ...(error === undefined ? {} : { error }),
-        };
+        const latencyMs = outcome?.latencyMs ?? 0;
+        this.#record(miner.uid, status, latencyMs, judged.score, average);
+        return { uid: miner.uid, hotkey: miner.hotkey, average, latencyMs, status, ...judged };
       }),
     );
     const seconds = (performance.now() - started) / 1000;
@@ -223,6 +204,53 @@ export class ValidatorNode {
       'round',
     );
     return outcomes;
+  }
+
+  /**
+   * One answer's score, from the verified result and what this validator
+   * observed: its own latency measure and, on proof subnets, its own verdict
+   * (checked once, here). Anything wrong scores 0 with the reason.
+   */
+  async #judge(
+    task: Task,
+    outcome: QueryOutcome<Result> | undefined,
+  ): Promise<
+    Pick<MinerRound, 'score' | 'sample' | 'proofValid' | 'proofCode' | 'proofReason' | 'error'>
+  > {
+    const { subnet } = this.#options;
+    if (outcome?.status !== 'ok' || !outcome.result) {
+      const status = outcome?.status ?? 'no answer';
+      return { score: 0, error: `${status}: ${outcome?.message ?? outcome?.code ?? ''}`.trim() };
+    }
+    const result = outcome.result;
+    if (result.taskId !== task.taskId || result.minerUid !== task.context.minerUid) {
+      return { score: 0, error: 'wrong_task: the answer is for another task or miner' };
+    }
+    const sample = sampleOf(result);
+    try {
+      const verdict: ProofVerdict | undefined = subnet.verifyProof
+        ? await subnet.verifyProof(task, result)
+        : undefined;
+      const observation: Observation = {
+        latencyMs: outcome.latencyMs,
+        timeoutMs: task.timeoutMs ?? 30_000,
+        ...(verdict ? { proof: verdict } : {}),
+      };
+      const judgement = await subnet.scoreResult(task, result, observation);
+      const metadata: JsonObject = judgement.metadata ?? {};
+      const code = stringField(metadata, 'code') ?? verdict?.code;
+      const reason = stringField(metadata, 'reason') ?? verdict?.reason;
+      return {
+        score: clampScore(judgement.value),
+        sample,
+        ...(verdict ? { proofValid: verdict.valid } : {}),
+        ...(code === undefined ? {} : { proofCode: code }),
+        ...(reason === undefined ? {} : { proofReason: reason }),
+      };
+    } catch (failure) {
+      // A subnet that cannot score this answer pays nothing for it; the round goes on.
+      return { score: 0, sample, error: describeCause(failure) };
+    }
   }
 
   #record(uid: number, status: string, latencyMs: number, score: number, average: number): void {

@@ -3,9 +3,15 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EpochRecord, LocalChain } from '@mt/app-chain';
 import { type AnswerStrategy, cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
-import type { SubnetProtocol } from '@mt/protocol';
+import type { SubnetValidator } from '@mt/protocol';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
-import { makeModels, TextGenerationSubnet, VerifiableInferenceSubnet } from '@mt/subnets';
+import {
+  makeModels,
+  TextGenerationMiner,
+  TextGenerationValidator,
+  VerifiableInferenceMiner,
+  VerifiableInferenceValidator,
+} from '@mt/subnets';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { type MinerRound, ValidatorNode } from '../validator-node.js';
 import { trainDigits } from './digits.js';
@@ -94,19 +100,23 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   await setupCircuit(circuit, { onProgress: (m) => say(`      ${m.split('\n')[0]}`) });
 
   say('[4/5] Starting the chain, 3 miners and 2 validators on loopback...');
-  const text = new TextGenerationSubnet({
-    generator: models.generator,
-    rewardModel: models.reward,
-    cache: false,
-    weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
-  });
-  const proofs = new VerifiableInferenceSubnet({
-    circuitDir: circuit.dir,
-    cache: false,
-    sampleInput: () => digits.heldOut[randomInt(digits.heldOut.length)] ?? [],
-  });
-  await Promise.all([text.setup(), proofs.setup()]);
-  const subnets: Record<number, SubnetProtocol> = { 1: text, 2: proofs };
+  // Each role loads only its own models: the miners' generator and prover
+  // are not the validators' reward model and verifier.
+  const [textMiner, textValidator, proofMiner, proofValidator] = await Promise.all([
+    TextGenerationMiner.create({ generator: models.generator }),
+    TextGenerationValidator.create({
+      generator: models.generator,
+      rewardModel: models.reward,
+      weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
+    }),
+    VerifiableInferenceMiner.create({ circuitDir: circuit.dir }),
+    VerifiableInferenceValidator.create({
+      circuitDir: circuit.dir,
+      sampleInput: () => digits.heldOut[randomInt(digits.heldOut.length)] ?? [],
+    }),
+  ]);
+  const subnets: Record<number, SubnetValidator> = { 1: textValidator, 2: proofValidator };
+  const roles = [textMiner, textValidator, proofMiner, proofValidator];
 
   // A fresh chain each run; models and the circuit are reused.
   const chainFile = join(options.workDir, 'chain.sqlite');
@@ -123,16 +133,22 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       await chain.addStake(netuid, key.address, stakes[i] ?? 0n);
     }
   }
+  const validatorAddresses = new Set(validatorKeys.map((key) => key.address));
   const servers: MinerServer[] = [];
   const minerKeys = DEMO_MINERS.map(() => Hotkey.generate());
   try {
     for (const [i, miner] of DEMO_MINERS.entries()) {
       const hotkey = minerKeys[i] as Hotkey;
-      const served = [text, proofs].map((subnet) => ({
-        subnet,
+      const served = [textMiner, proofMiner].map((subnetMiner) => ({
+        miner: subnetMiner,
         ...(miner.strategy ? { strategy: miner.strategy } : {}),
       }));
-      const server = await startMinerNode({ hotkey, subnets: served });
+      // Only the network's validators are served: everyone else is refused first.
+      const server = await startMinerNode({
+        hotkey,
+        subnets: served,
+        blacklist: (sender) => (validatorAddresses.has(sender) ? undefined : 'not a validator'),
+      });
       servers.push(server);
       for (const { netuid } of DEMO_SUBNETS)
         await chain.register(netuid, hotkey.address, server.url);
@@ -146,7 +162,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           hotkey,
           chain,
           netuid,
-          subnet: subnets[netuid] as SubnetProtocol,
+          subnet: subnets[netuid] as SubnetValidator,
           sharpness: SHARPNESS,
         }),
       })),
@@ -224,7 +240,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     return run;
   } finally {
     await Promise.all(servers.map((s) => s.close()));
-    await Promise.all([text.teardown(), proofs.teardown()]);
+    await Promise.all(roles.map((role) => role.close()));
     chain.close();
   }
 }

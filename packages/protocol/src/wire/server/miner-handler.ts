@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { describeCause, EnvelopeRejectedError } from '../../errors.js';
+import { describeCause, EnvelopeRejectedError, TaskValidationError } from '../../errors.js';
 import { type MtLogger, silentLogger } from '../../logging/logger.js';
 import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../../schemas/parse-json.js';
@@ -418,6 +418,9 @@ function toWireReply(error: unknown): WireReply {
   if (error instanceof WireReply) return error;
   if (EnvelopeRejectedError.isInstance(error))
     return new WireReply(error.httpStatus, error.code, error.message);
+  // The subnet's own rules for the payload: the request is at fault, not the miner.
+  if (TaskValidationError.isInstance(error))
+    return new WireReply(422, 'MT_WIRE_INVALID_INPUT', error.message);
   if (error instanceof Error && error.name === 'AbortError') return clientGone();
   return new WireReply(500, 'MT_WIRE_HANDLER_FAILED', describeCause(error));
 }

@@ -1,0 +1,194 @@
+import { LocalChain } from '@mt/app-chain';
+import { createMinerNodeHandler } from '@mt/app-miner';
+import type { SubnetMiner } from '@mt/protocol';
+import { Hotkey, signEnvelope, taskPath } from '@mt/protocol/wire';
+import { echoMiner, echoValidator } from '@mt/subnets';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ValidatorNode } from './validator-node.js';
+
+// The validator node with everything in memory: a LocalChain in SQLite's
+// memory, the echo subnet, and miners that are web-standard handlers reached
+// through the client's injected fetch. Some miners attack it.
+
+const NETUID = 1;
+type Respond = (request: Request) => Response | Promise<Response>;
+
+const chains: LocalChain[] = [];
+afterEach(() => {
+  for (const chain of chains.splice(0)) chain.close();
+});
+
+async function network() {
+  const chain = LocalChain.open(':memory:');
+  chains.push(chain);
+  chain.createSubnet({ netuid: NETUID, name: 'echo', tempo: 4, emissionPerEpoch: 1_000n });
+  const validator = Hotkey.generate();
+  await chain.register(NETUID, validator.address);
+  await chain.addStake(NETUID, validator.address, 1_000n);
+  const routes = new Map<string, Respond>();
+  const fetch = async (request: Request) => {
+    const respond = routes.get(new URL(request.url).host);
+    if (!respond) throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
+    return respond(request);
+  };
+  /** Registers a miner whose answers `respond` writes; returns its hotkey. */
+  const join = async (name: string, respond: (key: Hotkey) => Respond) => {
+    const key = Hotkey.generate();
+    routes.set(`${name}.test`, respond(key));
+    await chain.register(NETUID, key.address, `http://${name}.test`);
+    return key;
+  };
+  const honestMiner = (miner: SubnetMiner) => (key: Hotkey) => {
+    const handler = createMinerNodeHandler({ hotkey: key, subnets: [{ miner }] });
+    return (request: Request) => handler.fetch(request);
+  };
+  /** A miner that signs `body(request)` validly as its answer: hostile, but registered. */
+  const signing =
+    (body: (request: Request) => string, headers: Record<string, string> = {}) =>
+    (key: Hotkey) =>
+    (request: Request) => {
+      const bytes = Buffer.from(body(request));
+      return new Response(bytes, {
+        headers: {
+          ...signEnvelope({
+            key,
+            kind: 'response',
+            target: `POST ${taskPath('echo')}`,
+            receiver: String(request.headers.get('x-mt-sender')),
+            body: bytes,
+            requestNonce: String(request.headers.get('x-mt-nonce')),
+          }),
+          ...headers,
+        },
+      });
+    };
+  const node = (timeoutMs = 1_000) =>
+    new ValidatorNode({
+      hotkey: validator,
+      chain,
+      netuid: NETUID,
+      subnet: echoValidator({ timeoutMs }),
+      client: { fetch, marginMs: 100 },
+    });
+  return { chain, join, honestMiner, signing, node };
+}
+
+describe('ValidatorNode', () => {
+  it('survives every hostile miner: each scores 0 with its reason, and the round completes', async () => {
+    const net = await network();
+    const honest = await net.join('honest', net.honestMiner(echoMiner()));
+    const hostile = {
+      deep: await net.join(
+        'deep',
+        net.signing(() => `{"result":${'['.repeat(5_000)}${']'.repeat(5_000)}}`),
+      ),
+      huge: await net.join(
+        'huge',
+        () => () =>
+          new Response(new Uint8Array(2 * 1024 * 1024), {
+            headers: { 'content-length': String(2 * 1024 * 1024) },
+          }),
+      ),
+      gzip: await net.join(
+        'gzip',
+        net.signing(() => '{"result":{}}', { 'content-encoding': 'gzip' }),
+      ),
+      redirect: await net.join(
+        'redirect',
+        () => () =>
+          new Response(null, { status: 302, headers: { location: 'http://honest.test/' } }),
+      ),
+      forger: await net.join('forger', () => net.signing(() => '{"result":{}}')(Hotkey.generate())),
+      sleeper: await net.join(
+        'sleeper',
+        net.honestMiner({
+          ...echoMiner(),
+          solveTask: (_task, context) =>
+            new Promise((_, reject) =>
+              context.signal.addEventListener('abort', () => reject(context.signal.reason)),
+            ),
+        }),
+      ),
+      wrongTask: await net.join(
+        'wrong-task',
+        net.signing(
+          () =>
+            '{"result":{"taskId":"not-yours","minerUid":"0","resultData":{},"completedAt":1,"metadata":{}}}',
+        ),
+      ),
+    };
+    const started = performance.now();
+    const round = await net.node(1_000).round(0);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const byKey = new Map(round.map((r) => [r.hotkey, r]));
+    expect(byKey.get(honest.address)).toMatchObject({ status: 'ok' });
+    expect(byKey.get(honest.address)?.score).toBeGreaterThan(0.8);
+    const hostileRounds = Object.fromEntries(
+      Object.entries(hostile).map(([name, key]) => [name, byKey.get(key.address)]),
+    );
+    for (const [name, outcome] of Object.entries(hostileRounds)) {
+      expect(outcome?.score, name).toBe(0);
+      expect(outcome?.error, name).toBeTruthy();
+    }
+    expect(hostileRounds.deep?.status).toBe('bad_response');
+    expect(hostileRounds.huge?.status).toBe('bad_response');
+    expect(hostileRounds.gzip?.status).toBe('bad_response');
+    expect(hostileRounds.redirect?.status).toBe('bad_response');
+    expect(hostileRounds.forger?.status).toBe('bad_signature');
+    expect(hostileRounds.sleeper?.status).toBe('timeout');
+    expect(hostileRounds.wrongTask?.error).toMatch(/wrong_task/);
+  });
+
+  it('scores speed from its own measure: a miner that lies about its time gains nothing', async () => {
+    const net = await network();
+    const slowLiar: SubnetMiner = {
+      ...echoMiner(),
+      async solveTask(task, context) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return echoMiner().solveTask(task, context);
+      },
+    };
+    const liar = await net.join('liar', (key) => {
+      const handler = createMinerNodeHandler({
+        hotkey: key,
+        subnets: [
+          {
+            miner: slowLiar,
+            // It claims to have answered in no time at all.
+            strategy: async (_task, solve) => ({ ...(await solve()), executionTimeMs: 0 }),
+          },
+        ],
+      });
+      return (request) => handler.fetch(request);
+    });
+    const fast = await net.join('fast', net.honestMiner(echoMiner()));
+    const round = await net.node(1_000).round(0);
+    const score = (key: Hotkey) => round.find((r) => r.hotkey === key.address)?.score ?? -1;
+    expect(score(fast)).toBeGreaterThan(score(liar));
+    expect(round.find((r) => r.hotkey === liar.address)?.latencyMs).toBeGreaterThanOrEqual(350);
+  });
+
+  it('keeps a moving average per miner and commits weights proportional to it', async () => {
+    const net = await network();
+    const good = await net.join('good', net.honestMiner(echoMiner()));
+    const bad = await net.join(
+      'bad',
+      net.honestMiner({
+        ...echoMiner(),
+        solveTask: async () => ({ resultData: { text: 'nope' } }),
+      }),
+    );
+    const node = net.node();
+    await node.round(0);
+    await node.round(1);
+    const neurons = await net.chain.neurons(NETUID);
+    const uid = (key: Hotkey) => neurons.find((n) => n.hotkey === key.address)?.uid ?? -1;
+    expect(node.averages.get(uid(good))).toBeGreaterThan(0.4);
+    expect(node.averages.get(uid(bad))).toBe(0);
+    await node.setWeights();
+    net.chain.advanceBlocks(1);
+    const revealed = await node.setWeights();
+    expect(revealed?.uids).toEqual([uid(good)]);
+    expect(revealed?.weights).toEqual([65535]);
+  });
+});
