@@ -31,8 +31,8 @@ export interface MetricsRegistryOptions {
  * @example
  * ```ts
  * const registry = createMetricsRegistry({ service: 'mt-miner', version: '0.1.0' });
- * const subnet = new TextGenerationSubnet({ generator, rewardModel, registry });
- * await startMinerNode({ hotkey, subnets: [{ subnet }], registry });
+ * const metrics = new SubnetMetrics(registry); // @mt/subnets: every subnet on this one registry
+ * await startMinerNode({ hotkey, subnets: [{ miner: withResilience(miner, { metrics }) }], registry });
  * ```
  */
 export function createMetricsRegistry(options: MetricsRegistryOptions): Registry {
