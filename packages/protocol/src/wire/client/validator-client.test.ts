@@ -6,6 +6,7 @@ import { Hotkey } from '../keys/hotkey.js';
 import { createMinerHandler, type MinerHandler, taskPath } from '../server/miner-handler.js';
 import { createMinerServer } from '../server/miner-server.js';
 import type { TaskHandler } from '../server/task-stages.js';
+import { signedTaskHeaders } from '../test-support/signed-request.js';
 import { type MinerEndpoint, ValidatorClient } from './validator-client.js';
 
 // The client against miners in memory: its `fetch` routes each miner's URL to
@@ -134,14 +135,7 @@ describe('ValidatorClient', () => {
     const first = await real.handler.fetch(
       new Request(`${real.url}${taskPath('echo')}`, {
         method: 'POST',
-        headers: signEnvelope({
-          key: validator,
-          kind: 'request',
-          target: `POST ${taskPath('echo')}`,
-          receiver: real.address,
-          body,
-          deadline: Date.now() + 5_000,
-        }),
+        headers: signedTaskHeaders(validator, real.address, body),
         body,
       }),
     );

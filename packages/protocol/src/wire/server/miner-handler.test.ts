@@ -7,6 +7,7 @@ import { verifyEnvelope } from '../envelope/verify-envelope.js';
 import { addressFromPublicKey } from '../keys/address.js';
 import { Hotkey } from '../keys/hotkey.js';
 import { type CarriedMiner, minerCarriers } from '../test-support/miner-carriers.js';
+import { signedTaskHeaders } from '../test-support/signed-request.js';
 import { taskPath } from './miner-handler.js';
 import type { MinerServerOptions } from './miner-server.js';
 import type { HandlerContext } from './task-stages.js';
@@ -209,17 +210,7 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
   it('refuses a replayed request', async () => {
     const { server, miner } = await start();
     const body = Buffer.from('{"text":"once"}');
-    const headers = {
-      ...signEnvelope({
-        key: validator,
-        kind: 'request',
-        target: `POST ${taskPath('echo')}`,
-        receiver: miner.address,
-        body,
-        deadline: Date.now() + 10_000,
-      }),
-      'content-type': 'application/json',
-    };
+    const headers = signedTaskHeaders(validator, miner.address, body);
     const post = () => server.send(taskPath('echo'), { method: 'POST', headers, body });
     expect((await post()).status).toBe(200);
     const replay = await post();

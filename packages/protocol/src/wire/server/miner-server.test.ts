@@ -3,8 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { signEnvelope } from '../envelope/sign-envelope.js';
 import { Hotkey } from '../keys/hotkey.js';
+import { signedTaskHeaders } from '../test-support/signed-request.js';
 import { taskPath } from './miner-handler.js';
 import { createMinerServer, type MinerServer, type MinerServerOptions } from './miner-server.js';
 
@@ -35,17 +35,9 @@ async function start(options: Partial<MinerServerOptions> = {}) {
 
 function signedPost(server: MinerServer, miner: Hotkey, text = 'hi') {
   const body = Buffer.from(JSON.stringify({ text }));
-  const headers = signEnvelope({
-    key: validator,
-    kind: 'request',
-    target: `POST ${taskPath('echo')}`,
-    receiver: miner.address,
-    body,
-    deadline: Date.now() + 5_000,
-  });
   return fetch(`${server.url}${taskPath('echo')}`, {
     method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
+    headers: signedTaskHeaders(validator, miner.address, body, { budgetMs: 5_000 }),
     body,
   });
 }
@@ -137,17 +129,9 @@ describe('miner server (node:http)', () => {
       },
     });
     const body = Buffer.from('{"text":"bye"}');
-    const headers = signEnvelope({
-      key: validator,
-      kind: 'request',
-      target: `POST ${taskPath('echo')}`,
-      receiver: miner.address,
-      body,
-      deadline: Date.now() + 30_000,
-    });
     const request = httpRequest(new URL(`${server.url}${taskPath('echo')}`), {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
+      headers: signedTaskHeaders(validator, miner.address, body, { budgetMs: 30_000 }),
     });
     request.on('error', () => undefined);
     request.end(body);
