@@ -8,7 +8,9 @@ const kind = process.argv[2];
 const seed = Buffer.from(process.argv[3] ?? '', 'hex');
 
 if (kind === 'signed' || kind === 'pooled') {
-  const threads = process.env.BENCH_SIGNER_THREADS ? Number(process.env.BENCH_SIGNER_THREADS) : undefined;
+  const threads = process.env.BENCH_SIGNER_THREADS
+    ? Number(process.env.BENCH_SIGNER_THREADS)
+    : undefined;
   const signer = kind === 'pooled' ? await SignerPool.start(threads ? { threads } : {}) : undefined;
   const server = await createMinerServer({
     ...(signer ? { signer } : {}),
