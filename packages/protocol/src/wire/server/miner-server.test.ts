@@ -93,6 +93,24 @@ describe('miner server (node:http)', () => {
     expect(received === '' || received.startsWith('HTTP/1.1 408')).toBe(true);
   });
 
+  it('answers a task that computes for longer than a request may take to arrive', async () => {
+    const { server, miner } = await start({
+      requestTimeoutMs: 500,
+      handlers: {
+        echo: {
+          schema: z.object({ text: z.string() }),
+          handle: async (input: { text: string }) => {
+            await sleep(1_200);
+            return input;
+          },
+        },
+      },
+    });
+    const response = await signedPost(server, miner, 'slow but honest');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ result: { text: 'slow but honest' } });
+  });
+
   it('refuses a declared oversize body with 413 without waiting for it', async () => {
     const { server } = await start({ bodyLimitBytes: 1024 });
     const socket = await openSocket(server);

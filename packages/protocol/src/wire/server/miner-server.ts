@@ -65,8 +65,9 @@ export async function createMinerServer(
     maxHeaderSize: 16 * 1024,
   });
   server.maxConnections = options.maxConnections ?? 1_024;
-  // A socket that sends nothing for as long as a whole request may take is closed.
-  server.timeout = requestTimeoutMs;
+  // No inactivity timeout: a task may compute for longer than a request may
+  // take to arrive. Silent and slow clients are closed by the two timeouts above.
+  server.timeout = 0;
   server.maxRequestsPerSocket = 0;
 
   // Answers not yet handed to the socket, so close() waits for them.
