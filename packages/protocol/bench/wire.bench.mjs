@@ -17,7 +17,7 @@ function startServer(kind, seed) {
   const child = fork(fileURLToPath(new URL('./wire-server.mjs', import.meta.url)), [kind, seed], {
     stdio: 'inherit',
     execArgv: process.env.BENCH_PROFILE
-      ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE]
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
       : [],
   });
   return new Promise((resolve) => child.once('message', ({ url }) => resolve({ url, child })));
@@ -82,7 +82,7 @@ const signedRequests = ({ cycle }) => {
       method: 'POST',
       body,
       setupRequest: (request) => {
-        const headers = pool[next];
+        const headers = pool[cycle ? next % poolSize : next];
         next += 1;
         if (!headers) throw new Error('the signed pool ran out; raise BENCH_POOL');
         request.headers = headers;
