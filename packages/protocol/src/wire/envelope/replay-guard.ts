@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { EnvelopeRejectedError } from '../../errors.js';
 
 /** Options of {@link ReplayGuard}. */
@@ -18,6 +17,38 @@ export interface ReplayGuardOptions {
 }
 
 /**
+ * One sender's nonces. Every nonce lives exactly `ttlMs`, so they expire in
+ * the order they arrived: a queue in arrival order, trimmed from its head,
+ * is all the bookkeeping there is (no LRU, no timers).
+ */
+class SenderNonces {
+  readonly seen = new Set<string>();
+  readonly #order: string[] = [];
+  readonly #expiries: number[] = [];
+  #head = 0;
+
+  add(nonce: string, expiry: number): void {
+    this.seen.add(nonce);
+    this.#order.push(nonce);
+    this.#expiries.push(expiry);
+  }
+
+  /** Forgets the nonces that expired by `now`. */
+  trim(now: number): void {
+    while (this.#head < this.#order.length && (this.#expiries[this.#head] ?? 0) <= now) {
+      this.seen.delete(this.#order[this.#head] ?? '');
+      this.#head += 1;
+    }
+    // Compact once half the arrays is spent, so memory follows what is remembered.
+    if (this.#head > 1_024 && this.#head * 2 > this.#order.length) {
+      this.#order.splice(0, this.#head);
+      this.#expiries.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/**
  * Remembers the nonces of accepted envelopes until their timestamp could no
  * longer pass the window, so each is accepted once. Memory is bounded per
  * sender and in the number of senders, and a full guard refuses (503) rather
@@ -32,8 +63,7 @@ export class ReplayGuard {
   readonly #perSender: number;
   readonly #maxSenders: number;
   readonly #now: () => number;
-  /** Per sender: nonce → when it may be forgotten. */
-  readonly #seen = new Map<string, LRUCache<string, true>>();
+  readonly #senders = new Map<string, SenderNonces>();
 
   constructor(options: ReplayGuardOptions) {
     this.#ttlMs = options.ttlMs;
@@ -44,59 +74,51 @@ export class ReplayGuard {
 
   /** Records `nonce` from `sender`, or throws if it was seen before or there is no room. */
   remember(sender: string, nonce: string): void {
-    let nonces = this.#seen.get(sender);
-    if (nonces?.has(nonce)) {
+    const now = this.#now();
+    let nonces = this.#senders.get(sender);
+    nonces?.trim(now);
+    if (nonces?.seen.has(nonce)) {
       throw new EnvelopeRejectedError(
         'MT_WIRE_NONCE_REPLAYED',
         `nonce ${nonce} from ${sender} was already used`,
       );
     }
     if (nonces === undefined) {
-      if (this.#seen.size >= this.#maxSenders) this.#forgetIdleSenders();
-      if (this.#seen.size >= this.#maxSenders) {
+      if (this.#senders.size >= this.#maxSenders) this.#forgetIdleSenders(now);
+      if (this.#senders.size >= this.#maxSenders) {
         throw new EnvelopeRejectedError(
           'MT_WIRE_REPLAY_CACHE_FULL',
           `${this.#maxSenders} senders are being remembered already; retry shortly`,
         );
       }
-      nonces = new LRUCache<string, true>({
-        max: this.#perSender,
-        ttl: this.#ttlMs,
-        ttlAutopurge: false,
-        // Staleness read from the clock on every check, not from a value cached between timer ticks.
-        ttlResolution: 0,
-        perf: { now: this.#now },
-      });
-      this.#seen.set(sender, nonces);
+      nonces = new SenderNonces();
+      this.#senders.set(sender, nonces);
     }
-    if (nonces.size >= this.#perSender) {
-      nonces.purgeStale();
-      if (nonces.size >= this.#perSender) {
-        throw new EnvelopeRejectedError(
-          'MT_WIRE_REPLAY_CACHE_FULL',
-          `${sender} has ${this.#perSender} requests in the replay window already; slow down`,
-        );
-      }
+    if (nonces.seen.size >= this.#perSender) {
+      throw new EnvelopeRejectedError(
+        'MT_WIRE_REPLAY_CACHE_FULL',
+        `${sender} has ${this.#perSender} requests in the replay window already; slow down`,
+      );
     }
-    nonces.set(nonce, true);
+    nonces.add(nonce, now + this.#ttlMs);
   }
 
-  #forgetIdleSenders(): void {
-    for (const [sender, nonces] of this.#seen) {
-      nonces.purgeStale();
-      if (nonces.size === 0) this.#seen.delete(sender);
+  #forgetIdleSenders(now: number): void {
+    for (const [sender, nonces] of this.#senders) {
+      nonces.trim(now);
+      if (nonces.seen.size === 0) this.#senders.delete(sender);
     }
   }
 
   /** Nonces currently remembered, over every sender. */
   get size(): number {
     let total = 0;
-    for (const nonces of this.#seen.values()) total += nonces.size;
+    for (const nonces of this.#senders.values()) total += nonces.seen.size;
     return total;
   }
 
   /** Senders currently remembered. */
   get senders(): number {
-    return this.#seen.size;
+    return this.#senders.size;
   }
 }

@@ -32,16 +32,19 @@ export class RateLimiter {
   /** Takes a token for `caller`; returns 0 when allowed, else the seconds until one is available. */
   take(caller: string): number {
     const now = this.#now();
-    const bucket = this.#buckets.get(caller) ?? { tokens: this.#limit.capacity, updatedAt: now };
-    const refilled = Math.min(
+    let bucket = this.#buckets.get(caller);
+    if (bucket === undefined) {
+      bucket = { tokens: this.#limit.capacity, updatedAt: now };
+      this.#buckets.set(caller, bucket);
+    }
+    // The bucket is updated in place: one lookup per request, no allocation.
+    bucket.tokens = Math.min(
       this.#limit.capacity,
       bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.#limit.refillPerSecond,
     );
-    if (refilled < 1) {
-      this.#buckets.set(caller, { tokens: refilled, updatedAt: now });
-      return (1 - refilled) / this.#limit.refillPerSecond;
-    }
-    this.#buckets.set(caller, { tokens: refilled - 1, updatedAt: now });
+    bucket.updatedAt = now;
+    if (bucket.tokens < 1) return (1 - bucket.tokens) / this.#limit.refillPerSecond;
+    bucket.tokens -= 1;
     return 0;
   }
 }
