@@ -73,6 +73,14 @@ export async function createMinerServer(
   const writing = new Set<Promise<void>>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    // One 'close' listener per request serves both the handler (the client
+    // gone before its answer) and close() (the answer handed over).
+    let gone: (() => void) | undefined;
+    const closed = { settle: () => {} };
+    response.once('close', () => {
+      if (!response.writableFinished) gone?.();
+      closed.settle();
+    });
     const work =
       request.method === 'POST' && path.startsWith('/v1/tasks/')
         ? readBody(request, limit).then((body) =>
@@ -81,27 +89,30 @@ export async function createMinerServer(
               path,
               header: (name) => single(request.headers[name]),
               body,
-              onGone: (listener) =>
-                response.once('close', () => {
-                  if (!response.writableFinished) listener();
-                }),
+              onGone: (listener) => {
+                gone = listener;
+              },
             }),
           )
         : handler.fetch(toRequest(request, path)).then(fromResponse);
     const written = work.then(
-      (answer) => write(response, answer),
+      (answer) => write(response, answer, closed),
       (error: unknown) => {
         // A bug of this server's: logged here, and the peer learns nothing of it.
         options.logger?.error({ err: error, path }, 'miner server failed');
-        return write(response, {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-          body: Buffer.from(
-            JSON.stringify(
-              new WireReply(500, 'MT_WIRE_SERVER_FAILED', 'the server failed').toBody(),
+        return write(
+          response,
+          {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+            body: Buffer.from(
+              JSON.stringify(
+                new WireReply(500, 'MT_WIRE_SERVER_FAILED', 'the server failed').toBody(),
+              ),
             ),
-          ),
-        });
+          },
+          closed,
+        );
       },
     );
     writing.add(written);
@@ -202,17 +213,23 @@ async function fromResponse(response: Response): Promise<WireAnswer> {
   return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
 }
 
-/** Writes an answer; resolves once it is handed to the socket (or the socket is gone). */
-function write(response: ServerResponse, answer: WireAnswer): Promise<void> {
+/**
+ * Writes an answer; resolves once it is handed to the socket, or the socket
+ * is gone (`closed.settle`, called by the request's one 'close' listener).
+ */
+function write(
+  response: ServerResponse,
+  answer: WireAnswer,
+  closed: { settle: () => void },
+): Promise<void> {
   if (response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    response.once('close', resolve);
-    response.writeHead(answer.status, {
-      ...answer.headers,
-      'content-length': answer.body.byteLength,
-      // A body refused unread must not be parsed as the next request.
-      ...(answer.status === 413 ? { connection: 'close' } : {}),
-    });
-    response.end(answer.body, resolve);
+    closed.settle = resolve;
+    const headers = answer.headers;
+    headers['content-length'] = String(answer.body.byteLength);
+    // A body refused unread must not be parsed as the next request.
+    if (answer.status === 413) headers.connection = 'close';
+    response.writeHead(answer.status, headers);
+    response.end(answer.body, () => resolve());
   });
 }
