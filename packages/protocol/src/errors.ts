@@ -131,18 +131,6 @@ export class TaskAbortedError extends MtError {
   }
 }
 
-/** A result or score does not belong to the task it was handed in with. */
-export class ResultMismatchError extends MtError {
-  static readonly code = 'MT_RESULT_MISMATCH';
-  static override readonly isInstance = isMtErrorWithCode<ResultMismatchError>(
-    ResultMismatchError.code,
-  );
-
-  constructor(message: string) {
-    super(ResultMismatchError.code, message);
-  }
-}
-
 /** Formats an unknown thrown value for a message without losing what it said. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;

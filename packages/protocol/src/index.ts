@@ -23,7 +23,6 @@ export {
   KeyFileError,
   MtError,
   type MtErrorOptions,
-  ResultMismatchError,
   type SchemaIssue,
   SchemaValidationError,
   TaskAbortedError,

@@ -42,20 +42,31 @@ function signedPost(server: MinerServer, miner: Hotkey, text = 'hi') {
   });
 }
 
+/** A raw TCP connection to the server, and everything it has received so far. */
+interface RawSocket {
+  socket: Socket;
+  received(): string;
+}
+
 /** Opens a raw TCP connection to the server and resolves once it is connected. */
-function openSocket(server: MinerServer): Promise<Socket> {
+function openSocket(server: MinerServer): Promise<RawSocket> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => resolve(socket));
+    let received = '';
+    const socket = connect(Number(port), hostname, () =>
+      resolve({ socket, received: () => received }),
+    );
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
     socket.on('error', () => undefined);
     socket.once('error', reject);
-    // Flowing, so the server's closing is read (a paused socket never sees its end).
-    socket.resume();
+    // The 'data' listener keeps it flowing, so the server's closing is read.
     sockets.push(socket);
   });
 }
 
-const closed = (socket: Socket) =>
+const closed = ({ socket }: RawSocket) =>
   new Promise<void>((resolve) => {
     if (socket.destroyed) resolve();
     else socket.once('close', () => resolve());
@@ -78,11 +89,7 @@ describe('miner server (node:http)', () => {
   it('answers 408 and closes a connection whose body stalls, serving others meanwhile', async () => {
     const { server, miner } = await start({ requestTimeoutMs: 1_000 });
     const slow = await openSocket(server);
-    let received = '';
-    slow.on('data', (chunk) => {
-      received += chunk.toString();
-    });
-    slow.write(
+    slow.socket.write(
       `POST ${taskPath('echo')} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"te`,
     );
     expect((await signedPost(server, miner)).status).toBe(200);
@@ -90,7 +97,7 @@ describe('miner server (node:http)', () => {
     await closed(slow);
     // Closed by the server at its 1 s limit (Node destroys it mid-body, with no answer).
     expect(performance.now() - began).toBeLessThan(5_000);
-    expect(received === '' || received.startsWith('HTTP/1.1 408')).toBe(true);
+    expect(slow.received() === '' || slow.received().startsWith('HTTP/1.1 408')).toBe(true);
   });
 
   it('answers a task that computes for longer than a request may take to arrive', async () => {
@@ -113,29 +120,23 @@ describe('miner server (node:http)', () => {
 
   it('refuses a declared oversize body with 413 without waiting for it', async () => {
     const { server } = await start({ bodyLimitBytes: 1024 });
-    const socket = await openSocket(server);
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk.toString();
-    });
-    socket.write(
+    const raw = await openSocket(server);
+    raw.socket.write(
       `POST ${taskPath('echo')} HTTP/1.1\r\nhost: x\r\ncontent-length: 1073741824\r\n\r\n`,
     );
     const began = performance.now();
-    while (!received.includes('\r\n\r\n') && performance.now() - began < 5_000) await sleep(10);
-    expect(received).toMatch(/^HTTP\/1\.1 413/);
-    expect(received).toContain('MT_WIRE_BODY_TOO_LARGE');
+    while (!raw.received().includes('\r\n\r\n') && performance.now() - began < 5_000)
+      await sleep(10);
+    expect(raw.received()).toMatch(/^HTTP\/1\.1 413/);
+    expect(raw.received()).toContain('MT_WIRE_BODY_TOO_LARGE');
     // Nothing more is read: the connection is closed rather than drained.
-    await closed(socket);
+    await closed(raw);
   });
 
   it('stops reading a streamed body past the limit and closes the connection', async () => {
     const { server } = await start({ bodyLimitBytes: 1024 });
-    const socket = await openSocket(server);
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk.toString();
-    });
+    const raw = await openSocket(server);
+    const { socket } = raw;
     socket.write(
       `POST ${taskPath('echo')} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n`,
     );
@@ -156,7 +157,7 @@ describe('miner server (node:http)', () => {
     // arrives depends on the client's TCP stack (unread data makes a reset).
     expect(open).toBe(false);
     expect(sent).toBeLessThan(16 * 1024 * 1024);
-    expect(received === '' || received.startsWith('HTTP/1.1 413')).toBe(true);
+    expect(raw.received() === '' || raw.received().startsWith('HTTP/1.1 413')).toBe(true);
   });
 
   it('aborts the handler when the client disconnects', async () => {

@@ -69,18 +69,21 @@ export async function createMinerServer(
   // take to arrive. Silent and slow clients are closed by the two timeouts above.
   server.timeout = 0;
 
-  // Answers not yet handed to the socket, so close() waits for them.
-  const writing = new Set<Promise<void>>();
+  // Requests whose response has not closed yet, so close() waits for them.
+  const open = new Set<Promise<void>>();
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
     // One 'close' listener per request serves both the handler (the client
-    // gone before its answer) and close() (the answer handed over).
+    // gone before its answer) and close() (the answer handed over or lost).
     let gone: (() => void) | undefined;
-    const closed = { settle: () => {} };
-    response.once('close', () => {
-      if (!response.writableFinished) gone?.();
-      closed.settle();
-    });
+    const closed = new Promise<void>((resolve) =>
+      response.once('close', () => {
+        if (!response.writableFinished) gone?.();
+        resolve();
+      }),
+    );
+    open.add(closed);
+    closed.then(() => open.delete(closed));
     const work =
       request.method === 'POST' && path.startsWith('/v1/tasks/')
         ? readBody(request, limit).then((body) =>
@@ -95,28 +98,22 @@ export async function createMinerServer(
             }),
           )
         : handler.fetch(toRequest(request, path)).then(fromResponse);
-    const written = work.then(
-      (answer) => write(response, answer, closed),
+    work.then(
+      (answer) => write(response, answer),
       (error: unknown) => {
         // A bug of this server's: logged here, and the peer learns nothing of it.
         options.logger?.error({ err: error, path }, 'miner server failed');
-        return write(
-          response,
-          {
-            status: 500,
-            headers: { 'content-type': 'application/json' },
-            body: Buffer.from(
-              JSON.stringify(
-                new WireReply(500, 'MT_WIRE_SERVER_FAILED', 'the server failed').toBody(),
-              ),
+        write(response, {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(
+            JSON.stringify(
+              new WireReply(500, 'MT_WIRE_SERVER_FAILED', 'the server failed').toBody(),
             ),
-          },
-          closed,
-        );
+          ),
+        });
       },
     );
-    writing.add(written);
-    written.then(() => writing.delete(written));
   });
   // Malformed requests and timeouts: answer if the socket still can, then close it.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -147,7 +144,7 @@ export async function createMinerServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await handler.close();
-      await Promise.allSettled([...writing]);
+      await Promise.allSettled([...open]);
       // Every answer is written; connections still open have nothing in flight.
       server.closeAllConnections();
       await closed;
@@ -213,23 +210,13 @@ async function fromResponse(response: Response): Promise<WireAnswer> {
   return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
 }
 
-/**
- * Writes an answer; resolves once it is handed to the socket, or the socket
- * is gone (`closed.settle`, called by the request's one 'close' listener).
- */
-function write(
-  response: ServerResponse,
-  answer: WireAnswer,
-  closed: { settle: () => void },
-): Promise<void> {
-  if (response.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    closed.settle = resolve;
-    const headers = answer.headers;
-    headers['content-length'] = String(answer.body.byteLength);
-    // A body refused unread must not be parsed as the next request.
-    if (answer.status === 413) headers.connection = 'close';
-    response.writeHead(answer.status, headers);
-    response.end(answer.body, () => resolve());
-  });
+/** Writes an answer, unless the client is already gone. */
+function write(response: ServerResponse, answer: WireAnswer): void {
+  if (response.destroyed) return;
+  const headers = answer.headers;
+  headers['content-length'] = String(answer.body.byteLength);
+  // A body refused unread must not be parsed as the next request.
+  if (answer.status === 413) headers.connection = 'close';
+  response.writeHead(answer.status, headers);
+  response.end(answer.body);
 }
