@@ -1,5 +1,7 @@
 // Child process for the wire benchmark: starts either the signed miner server
-// or a bare fastify route with the same JSON echo, and prints its URL.
+// or a bare fastify route with the same JSON echo, and prints its URL. Asked
+// 'start' and then 'report', it answers with the CPU it used in between: all
+// its threads (process.cpuUsage) and its event loop's busy time.
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { createMinerServer, Hotkey, SignerPool } from '../dist/wire/index.js';
@@ -34,4 +36,16 @@ if (kind === 'signed' || kind === 'pooled') {
   const address = app.server.address();
   process.send?.({ url: `http://127.0.0.1:${address.port}` });
 }
+let cpu;
+let loop;
+process.on('message', (message) => {
+  if (message === 'start') {
+    cpu = process.cpuUsage();
+    loop = performance.eventLoopUtilization();
+  } else if (message === 'report') {
+    const used = process.cpuUsage(cpu);
+    const busy = performance.eventLoopUtilization(loop);
+    process.send?.({ cpuUs: used.user + used.system, loopUs: busy.active * 1000 });
+  }
+});
 process.on('SIGINT', () => process.exit(0));

@@ -23,6 +23,17 @@ function startServer(kind, seed) {
   return new Promise((resolve) => child.once('message', ({ url }) => resolve({ url, child })));
 }
 
+/** Runs the load against a started server and adds the CPU the server spent per request. */
+async function measure(server, requests) {
+  server.child.send('start');
+  const result = summary(await run(`${server.url}${path}`, requests));
+  const used = await new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send('report');
+  });
+  return { ...result, cpuUs: used.cpuUs / result.total, loopUs: used.loopUs / result.total };
+}
+
 function run(url, requests) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -37,6 +48,7 @@ const summary = (r) => ({
   rps: r.requests.average,
   p50: r.latency.p50,
   p99: r.latency.p99,
+  total: r.requests.total,
   non2xx: r.non2xx,
   errors: r.errors + r.timeouts,
 });
@@ -94,14 +106,14 @@ const signedRequests = ({ cycle }) => {
 
 const bare = await startServer('bare', '');
 signPool();
-const bareResult = summary(await run(`${bare.url}${path}`, signedRequests({ cycle: true })));
+const bareResult = await measure(bare, signedRequests({ cycle: true }));
 bare.child.kill();
 
 const seedHex = Buffer.from(miner.exportSeed()).toString('hex');
 async function runSigned(kind) {
   signPool();
   const server = await startServer(kind, seedHex);
-  const result = summary(await run(`${server.url}${path}`, signedRequests({ cycle: false })));
+  const result = await measure(server, signedRequests({ cycle: false }));
   server.child.kill('SIGINT');
   return result;
 }
@@ -109,7 +121,7 @@ const signedResult = await runSigned('signed');
 const pooledResult = await runSigned('pooled');
 
 const line = (name, r) =>
-  `  ${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  `  ${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req (event loop ${r.loopUs.toFixed(0).padStart(3)})   non-2xx ${r.non2xx}   errors ${r.errors}`;
 console.log(
   `\n${CONNECTIONS} connections, ${DURATION_S} s each, JSON echo of ${bodyBytes.length} bytes`,
 );
