@@ -2,7 +2,13 @@ import { randomInt } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EpochRecord, LocalChain } from '@mt/app-chain';
-import { type AnswerStrategy, cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
+import {
+  type AnswerStrategy,
+  cheatingStrategy,
+  lazyStrategy,
+  startMinerNode,
+  validatorsOnChain,
+} from '@mt/app-miner';
 import type { SubnetValidator } from '@mt/protocol';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
 import {
@@ -133,7 +139,11 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       await chain.addStake(netuid, key.address, stakes[i] ?? 0n);
     }
   }
-  const validatorAddresses = new Set(validatorKeys.map((key) => key.address));
+  // Miners serve only the validators staked on the chain; everyone else is refused first.
+  const validators = await validatorsOnChain(
+    chain,
+    DEMO_SUBNETS.map(({ netuid }) => netuid),
+  );
   const servers: MinerServer[] = [];
   const minerKeys = DEMO_MINERS.map(() => Hotkey.generate());
   try {
@@ -143,11 +153,10 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         miner: subnetMiner,
         ...(miner.strategy ? { strategy: miner.strategy } : {}),
       }));
-      // Only the network's validators are served: everyone else is refused first.
       const server = await startMinerNode({
         hotkey,
         subnets: served,
-        blacklist: (sender) => (validatorAddresses.has(sender) ? undefined : 'not a validator'),
+        blacklist: validators.blacklist,
       });
       servers.push(server);
       for (const { netuid } of DEMO_SUBNETS)
@@ -239,6 +248,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     }
     return run;
   } finally {
+    validators.close();
     await Promise.all(servers.map((s) => s.close()));
     await Promise.all(roles.map((role) => role.close()));
     chain.close();

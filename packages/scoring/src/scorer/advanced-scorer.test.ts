@@ -25,8 +25,15 @@ describe('AdvancedScorer', () => {
   it('combines normalised criteria by weight and reports each one', async () => {
     const scorer = new AdvancedScorer({ now: () => 7 })
       .addCriterion('length', 1, textLength, { maxScore: 20 })
-      .addCriterion('speed', 3, (_t, r) => r.executionTimeMs ?? 0, { minScore: 1000, maxScore: 0 });
-    const score = await scorer.score(task, result('2, 3 and 5', 250));
+      .addCriterion('speed', 3, (_t, _r, _s, seen) => seen?.latencyMs ?? 1000, {
+        minScore: 1000,
+        maxScore: 0,
+      });
+    // The miner claims 1 ms; the validator saw 250 ms, and that is what counts.
+    const score = await scorer.score(task, result('2, 3 and 5', 1), {
+      latencyMs: 250,
+      timeoutMs: 1000,
+    });
     // length 10/20 = 0.5; speed (250 − 1000)/(0 − 1000) = 0.75
     expect(score.value).toBeCloseTo((1 * 0.5 + 3 * 0.75) / 4, 12);
     expect(score.timestamp).toBe(7);
@@ -34,6 +41,25 @@ describe('AdvancedScorer', () => {
       length: { weight: 1, raw: 10, normalized: 0.5 },
       speed: { weight: 3, raw: 250, normalized: 0.75 },
     });
+  });
+
+  it('gives each pair of a batch its own observation', async () => {
+    const scorer = new AdvancedScorer().addCriterion(
+      'speed',
+      1,
+      (_t, _r, _s, seen) => {
+        if (!seen) throw new Error('no observation');
+        return 1 - seen.latencyMs / seen.timeoutMs;
+      },
+      { minScore: 0, maxScore: 1 },
+    );
+    const scores = await scorer.scoreBatch([
+      { task, result: result('a'), observation: { latencyMs: 100, timeoutMs: 1000 } },
+      { task, result: result('b'), observation: { latencyMs: 900, timeoutMs: 1000 } },
+    ]);
+    expect(scores.map((s) => s.value)).toEqual([0.9, expect.closeTo(0.1, 12)]);
+    // A criterion that needs an observation fails loudly without one.
+    await expect(scorer.score(task, result('c'))).rejects.toThrow(/speed: no observation/);
   });
 
   it('SIMPLE ignores weights and ENSEMBLE mixes in the median', async () => {

@@ -1,4 +1,4 @@
-import type { JsonObject, Result, Score, Task } from '@mt/protocol';
+import type { JsonObject, Observation, Result, Score, Task } from '@mt/protocol';
 import { InvalidScoringInputError, ScoringFailedError } from '../errors.js';
 import { requirePositive, requireWeight } from '../option-checks.js';
 import { median, populationVariance, weightedMean } from '../stats.js';
@@ -11,10 +11,12 @@ import {
 } from './criterion.js';
 import { ScoringMethod } from './scoring-method.js';
 
-/** A task and the result being scored for it. */
+/** A task and the result being scored for it, with what the validator observed of it. */
 export interface ScoredPair {
   task: Task;
   result: Result;
+  /** Given to every criterion: score speed from this, never from the miner's own claim. */
+  observation?: Observation;
 }
 
 /**
@@ -72,8 +74,9 @@ const REWARD_CRITERION = 'reward_model';
  * ```ts
  * const scorer = new AdvancedScorer({ method: ScoringMethod.WEIGHTED });
  * scorer.addCriterion('length', 0.3, (task, result) => String(result.resultData.text).length, { maxScore: 400 });
- * scorer.addCriterion('speed', 0.7, (task, result) => result.executionTimeMs ?? 0, { minScore: 5000, maxScore: 0 });
- * const score = await scorer.score(task, result);
+ * // Speed from what the validator measured (the observation), never from the miner's claim.
+ * scorer.addCriterion('speed', 0.7, (_task, _result, _signal, seen) => seen?.latencyMs ?? 5000, { minScore: 5000, maxScore: 0 });
+ * const score = await scorer.score(task, result, { latencyMs: 1200, timeoutMs: 5000 });
  * ```
  */
 export class AdvancedScorer {
@@ -162,8 +165,10 @@ export class AdvancedScorer {
   }
 
   /** Scores one result. `COMPARATIVE` scores sets; use {@link scoreComparative}. */
-  async score(task: Task, result: Result): Promise<Score> {
-    const [score] = await this.scoreBatch([{ task, result }]);
+  async score(task: Task, result: Result, observation?: Observation): Promise<Score> {
+    const [score] = await this.scoreBatch([
+      observation === undefined ? { task, result } : { task, result, observation },
+    ]);
     if (!score) throw new ScoringFailedError('the scorer returned no score');
     return score;
   }
@@ -181,8 +186,8 @@ export class AdvancedScorer {
     this.#requireCriteria();
     const rewards = await this.#rewards(pairs);
     return Promise.all(
-      pairs.map(async ({ task, result }, i) => {
-        const outcomes = await this.#criterionOutcomes(task, result);
+      pairs.map(async ({ task, result, observation }, i) => {
+        const outcomes = await this.#criterionOutcomes(task, result, observation);
         const reward = rewards[i];
         if (reward !== undefined) outcomes.push(reward);
         return this.#combine(outcomes);
@@ -255,10 +260,14 @@ export class AdvancedScorer {
     }));
   }
 
-  async #criterionOutcomes(task: Task, result: Result): Promise<CriterionOutcome[]> {
+  async #criterionOutcomes(
+    task: Task,
+    result: Result,
+    observation?: Observation,
+  ): Promise<CriterionOutcome[]> {
     return Promise.all(
       [...this.#criteria.values()].map((criterion) =>
-        runCriterion(criterion, task, result, this.#normalize),
+        runCriterion(criterion, task, result, this.#normalize, observation),
       ),
     );
   }

@@ -1,11 +1,16 @@
-import type { Result, Task } from '@mt/protocol';
+import type { Observation, Result, Task } from '@mt/protocol';
 import { describeCause } from '@mt/protocol';
 
-/** A scoring function; it may be async and should stop when `signal` aborts. */
+/**
+ * A scoring function; it may be async and should stop when `signal` aborts.
+ * `observation` is what the validator measured itself of this answer
+ * (latency, proof verdict), when the caller passed one.
+ */
 export type CriterionFunction = (
   task: Task,
   result: Result,
   signal: AbortSignal,
+  observation: Observation | undefined,
 ) => number | Promise<number>;
 
 /** A criterion as registered with {@link AdvancedScorer.addCriterion}. */
@@ -36,6 +41,7 @@ export async function runCriterion(
   task: Task,
   result: Result,
   normalize: boolean,
+  observation?: Observation,
 ): Promise<CriterionOutcome> {
   const { name, weight } = criterion;
   const controller = new AbortController();
@@ -49,7 +55,7 @@ export async function runCriterion(
   });
   try {
     const raw = await Promise.race([
-      Promise.resolve().then(() => criterion.scorer(task, result, controller.signal)),
+      Promise.resolve().then(() => criterion.scorer(task, result, controller.signal, observation)),
       timeout,
     ]);
     if (typeof raw !== 'number' || !Number.isFinite(raw)) {

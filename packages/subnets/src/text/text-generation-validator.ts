@@ -47,9 +47,7 @@ export interface TextGenerationValidatorOptions {
 }
 
 /** One answer to score, with what the validator observed of it. */
-export interface ObservedAnswer {
-  task: Task;
-  result: Result;
+export interface ObservedAnswer extends ScoredPair {
   observation: Observation;
 }
 
@@ -67,8 +65,6 @@ export class TextGenerationValidator implements SubnetValidator {
   readonly models: TextModels;
   readonly scorer: AdvancedScorer;
   readonly #timeoutMs: number;
-  // The observation of each result being scored, for the speed criterion.
-  readonly #observations = new WeakMap<Result, Observation>();
 
   private constructor(models: TextModels, options: TextGenerationValidatorOptions) {
     this.models = models;
@@ -96,8 +92,7 @@ export class TextGenerationValidator implements SubnetValidator {
         const [tokens = 0] = await this.models.countTokens([String(result.resultData.text ?? '')]);
         return Math.min(1, tokens / textRequestOf(task).maxNewTokens);
       })
-      .addCriterion('speed', weights.speed, (_task, result) => {
-        const observation = this.#observations.get(result);
+      .addCriterion('speed', weights.speed, (_task, _result, _signal, observation) => {
         if (!observation) throw new InvalidSubnetInputError('observation', 'is missing');
         return observedSpeed(observation);
       });
@@ -140,10 +135,7 @@ export class TextGenerationValidator implements SubnetValidator {
 
   /** Scores many answers at once: one reward-model batch for all of them. */
   async scoreResults(answers: readonly ObservedAnswer[]): Promise<Judgement[]> {
-    for (const { result, observation } of answers) this.#observations.set(result, observation);
-    const scores = await this.scorer.scoreBatch(
-      answers.map(({ task, result }) => ({ task, result })),
-    );
+    const scores = await this.scorer.scoreBatch(answers);
     return scores.map(({ value, confidence, metadata }) => ({ value, confidence, metadata }));
   }
 
