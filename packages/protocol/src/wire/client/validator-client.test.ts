@@ -60,7 +60,7 @@ describe('ValidatorClient', () => {
   it('fans out and turns every failure into a typed status, never a throw', async () => {
     const net = setup();
     const validator = Hotkey.generate();
-    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 300, fetch: net.fetch });
+    const client = new ValidatorClient({ hotkey: validator, timeoutMs: 1_000, fetch: net.fetch });
     const honest = net.miner((input) => ({ text: (input as { text: string }).text }));
     const slow = net.miner(async (_input, context) => {
       await sleep(20_000, undefined, { signal: context.signal }).catch(() => undefined);

@@ -354,19 +354,22 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
           schema: z.object({ text: z.string() }),
           handle: async (_input: unknown, context) => {
             seen = context;
-            await sleep(5_000, undefined, { signal: context.signal }).catch(() => undefined);
+            await sleep(30_000, undefined, { signal: context.signal }).catch(() => undefined);
             return { late: true };
           },
         },
       },
     });
+    // The budget leaves room for a loaded CI machine to verify the request
+    // before the deadline; a budget spent before the handler starts is the
+    // queued-task case, tested below.
     const sent = Date.now();
-    const { response, json } = await send(server, miner, { budgetMs: 80 });
+    const { response, json } = await send(server, miner, { budgetMs: 1_000 });
     expect(response.status).toBe(504);
     expect(codeOf(json)).toBe('MT_WIRE_DEADLINE_EXCEEDED');
     expect(seen?.signal.aborted).toBe(true);
-    expect(seen?.deadline).toBeGreaterThanOrEqual(sent + 80);
-    expect(seen?.deadline).toBeLessThan(sent + 1_000);
+    expect(seen?.deadline).toBeGreaterThanOrEqual(sent + 1_000);
+    expect(seen?.deadline).toBeLessThan(sent + 10_000);
   });
 
   it('caps a validator’s deadline at maxTaskMs', async () => {
@@ -429,13 +432,12 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
     expect(started).toBeLessThan(60);
     expect(mostBusy).toBeLessThanOrEqual(2);
     await until(() => busy === 0);
-    const began = performance.now();
+    // A 200 within its own deadline is the claim: the flood left no slot taken.
     const honest = await send(server, miner, {
       body: Buffer.from('{"text":"honest"}'),
-      budgetMs: 2_000,
+      budgetMs: 5_000,
     });
     expect(honest.response.status).toBe(200);
-    expect(performance.now() - began).toBeLessThan(1_500);
     expect(server.metrics().queue).toEqual({ waiting: 0, running: 0 });
   });
 
