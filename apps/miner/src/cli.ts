@@ -96,7 +96,10 @@ async function main(): Promise<number> {
     );
   }
   const queue = s.redis
-    ? new BullJobQueue<MinerJob, Result>({ name: `mt-miner-${hotkey.address}`, redisUrl: s.redis })
+    ? await BullJobQueue.open<MinerJob, Result>({
+        name: `mt-miner-${hotkey.address}`,
+        redisUrl: s.redis,
+      })
     : undefined;
   if (queue) serveMinerJobs(queue, served);
   const server =

@@ -130,11 +130,11 @@ describe('the miner node, on a socket', () => {
   });
 });
 
-type Pair = () => [front: JobQueue<MinerJob, Result>, worker: JobQueue<MinerJob, Result>];
+type Pair = () => Promise<[front: JobQueue<MinerJob, Result>, worker: JobQueue<MinerJob, Result>]>;
 const queues: [string, Pair][] = [
   [
     'memory',
-    () => {
+    async () => {
       const queue = new MemoryJobQueue<MinerJob, Result>();
       return [queue, queue];
     },
@@ -147,7 +147,8 @@ if (process.env.REDIS_URL) {
     'redis',
     () => {
       const name = `miner-${Date.now()}`;
-      return [new BullJobQueue({ name, redisUrl }), new BullJobQueue({ name, redisUrl })];
+      const open = () => BullJobQueue.open<MinerJob, Result>({ name, redisUrl });
+      return Promise.all([open(), open()]);
     },
   ]);
 } else
@@ -155,7 +156,7 @@ if (process.env.REDIS_URL) {
 
 describe.each(queues)('a miner spreading work through a %s job queue', (_name, makeQueues) => {
   it('answers through a worker that took the task, with the deadline, from the queue', async () => {
-    const [front, worker] = makeQueues();
+    const [front, worker] = await makeQueues();
     const solvedBy: string[] = [];
     const seen: { deadline?: number } = {};
     // The front end solves nothing itself: only the worker's miner can answer.

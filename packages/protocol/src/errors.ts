@@ -230,3 +230,24 @@ export class InvalidAddressError extends MtError {
     this.reason = reason;
   }
 }
+
+/**
+ * An optional peer dependency a feature needs is not installed. The message
+ * names the package and the command that installs it.
+ */
+export class MissingPeerError extends MtError {
+  static readonly code = 'MT_PEER_MISSING';
+  static override readonly isInstance = isMtErrorWithCode<MissingPeerError>(MissingPeerError.code);
+
+  /** The npm package to install, e.g. `bullmq`. */
+  readonly peer: string;
+
+  constructor(peer: string, range: string, feature: string, options?: MtErrorOptions) {
+    super(
+      MissingPeerError.code,
+      `${feature} needs the package '${peer}', which is not installed. Install it with: npm install ${peer}@'${range}'`,
+      options,
+    );
+    this.peer = peer;
+  }
+}

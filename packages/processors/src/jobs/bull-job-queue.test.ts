@@ -17,11 +17,10 @@ afterAll(async () => {
 describeJobQueue(
   'BullMQ on Redis',
   async () => {
-    const queue = new BullJobQueue<{ n: number; failTimes?: number }, number>({
+    return BullJobQueue.open<{ n: number; failTimes?: number }, number>({
       name: `conformance-${randomUUID()}`,
       redisUrl: redis?.url ?? '',
     });
-    return queue;
   },
   redis ? {} : { skip: 'no Redis' },
 );
@@ -30,21 +29,23 @@ describe.skipIf(!redis)('BullJobQueue across processes', () => {
   it('spreads one queue’s jobs over several workers, each job done once', async () => {
     const name = `shared-${randomUUID()}`;
     const url = redis?.url ?? '';
-    const producer = new BullJobQueue<number, string>({ name, redisUrl: url });
-    const machines = ['a', 'b'].map((label) => {
-      const queue = new BullJobQueue<number, string>({ name, redisUrl: url });
-      const seen: number[] = [];
-      queue.process(
-        async (n) => {
-          seen.push(n);
-          // Long enough that one worker cannot drain the queue before the other is up.
-          await new Promise((resolve) => setTimeout(resolve, 40));
-          return `${label}:${n}`;
-        },
-        { concurrency: 2 },
-      );
-      return { queue, seen };
-    });
+    const producer = await BullJobQueue.open<number, string>({ name, redisUrl: url });
+    const machines = await Promise.all(
+      ['a', 'b'].map(async (label) => {
+        const queue = await BullJobQueue.open<number, string>({ name, redisUrl: url });
+        const seen: number[] = [];
+        queue.process(
+          async (n) => {
+            seen.push(n);
+            // Long enough that one worker cannot drain the queue before the other is up.
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            return `${label}:${n}`;
+          },
+          { concurrency: 2 },
+        );
+        return { queue, seen };
+      }),
+    );
     try {
       const ids = await Promise.all(Array.from({ length: 40 }, (_, n) => producer.add(n)));
       const results = await Promise.all(ids.map((id) => producer.waitFor(id, 20_000)));

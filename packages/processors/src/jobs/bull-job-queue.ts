@@ -1,5 +1,6 @@
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { loadPeer } from '@mt/protocol';
+import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InvalidProcessorOptionError, JobFailedError } from '../errors.js';
 import { requireInteger, requireNonNegative } from '../options.js';
 import type { JobHandler, JobOptions, JobQueue, JobRecord, JobState } from './job-queue.js';
@@ -17,27 +18,78 @@ export interface BullJobQueueOptions {
 
 const JOB_NAME = 'job';
 
+/** The two optional peers, loaded on the first {@link BullJobQueue.open}. */
+interface RedisPeers {
+  bullmq: typeof import('bullmq');
+  Redis: typeof import('ioredis').Redis;
+}
+
+let peers: Promise<RedisPeers> | undefined;
+
+// bullmq and ioredis are optional peers: a user of the in-memory queue never
+// installs or loads them.
+function loadRedisPeers(): Promise<RedisPeers> {
+  peers ??= Promise.all([
+    loadPeer({
+      name: 'bullmq',
+      range: '^5.0.0',
+      feature: 'BullJobQueue (jobs on Redis)',
+      load: () => import('bullmq'),
+    }),
+    loadPeer({
+      name: 'ioredis',
+      range: '^5.0.0',
+      feature: 'BullJobQueue (jobs on Redis)',
+      load: () => import('ioredis'),
+    }),
+  ]).then(([bullmq, ioredis]) => ({ bullmq, Redis: ioredis.Redis }));
+  // A failed load is not cached, so installing the peer and retrying works.
+  peers.catch(() => {
+    peers = undefined;
+  });
+  return peers;
+}
+
 /**
  * The distributed {@link JobQueue}: BullMQ on Redis, for spreading a miner's
  * work over machines. Payloads and results must be JSON. Jobs survive
  * restarts; a worker that dies mid-job has its job retried after the lock
  * expires (at-least-once).
+ *
+ * Needs the optional peers `bullmq` and `ioredis`; {@link BullJobQueue.open}
+ * throws `MissingPeerError` (from `@mt/protocol`) saying what to install when
+ * they are not.
+ *
+ * @example
+ * ```ts
+ * const queue = await BullJobQueue.open<Input, Output>({ name: 'miner', redisUrl: 'redis://127.0.0.1:6379' });
+ * ```
  */
 export class BullJobQueue<T, R> implements JobQueue<T, R> {
   readonly #name: string;
   readonly #prefix: string;
   readonly #redisUrl: string;
+  readonly #peers: RedisPeers;
   readonly #connections: Redis[] = [];
   readonly #queue: Queue;
   readonly #events: QueueEvents;
   #worker: Worker | undefined;
 
-  constructor(options: BullJobQueueOptions) {
+  /** Loads BullMQ and ioredis, then opens the queue's connections to Redis. */
+  static async open<T, R>(options: BullJobQueueOptions): Promise<BullJobQueue<T, R>> {
+    return new BullJobQueue<T, R>(options, await loadRedisPeers());
+  }
+
+  private constructor(options: BullJobQueueOptions, loaded: RedisPeers) {
     this.#name = options.name;
     this.#prefix = options.prefix ?? 'mt';
     this.#redisUrl = options.redisUrl;
-    this.#queue = new Queue(this.#name, { connection: this.#connect(), prefix: this.#prefix });
-    this.#events = new QueueEvents(this.#name, {
+    this.#peers = loaded;
+    this.#queue = new loaded.bullmq.Queue(this.#name, {
+      connection: this.#connect(),
+      prefix: this.#prefix,
+    });
+    this.#events = new loaded.bullmq.QueueEvents(this.#name, {
       connection: this.#connect(),
       prefix: this.#prefix,
     });
@@ -67,7 +119,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
         'handler',
         'process() was already called on this queue',
       );
-    this.#worker = new Worker(
+    this.#worker = new this.#peers.bullmq.Worker(
       this.#name,
       async (job: Job) =>
         handler(job.data as T, { id: String(job.id), attempt: job.attemptsMade + 1 }),
@@ -81,12 +133,12 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
 
   async waitFor(id: string, timeoutMs?: number): Promise<R> {
     await this.#events.waitUntilReady();
-    const job = await Job.fromId(this.#queue, id);
+    const job = await this.#peers.bullmq.Job.fromId(this.#queue, id);
     if (!job) throw new InvalidProcessorOptionError('id', `no job ${id}`);
     try {
       return (await job.waitUntilFinished(this.#events, timeoutMs)) as R;
     } catch (error) {
-      const latest = await Job.fromId(this.#queue, id);
+      const latest = await this.#peers.bullmq.Job.fromId(this.#queue, id);
       if (latest && (await latest.getState()) === 'failed') {
         throw new JobFailedError(id, latest.attemptsMade, latest.failedReason ?? String(error));
       }
@@ -95,7 +147,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
   }
 
   async get(id: string): Promise<JobRecord<T, R> | undefined> {
-    const job = await Job.fromId(this.#queue, id);
+    const job = await this.#peers.bullmq.Job.fromId(this.#queue, id);
     if (!job) return undefined;
     const state = stateOf(await job.getState());
     return {
@@ -142,7 +194,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
 
   #connect(): Redis {
     // BullMQ's blocking reads need maxRetriesPerRequest: null.
-    const connection = new Redis(this.#redisUrl, { maxRetriesPerRequest: null });
+    const connection = new this.#peers.Redis(this.#redisUrl, { maxRetriesPerRequest: null });
     this.#connections.push(connection);
     return connection;
   }
