@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
-import { makeModels } from '@mt/subnets';
+import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

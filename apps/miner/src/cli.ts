@@ -8,12 +8,9 @@ import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { BullJobQueue } from '@mt/processors';
 import type { Result } from '@mt/protocol';
-import {
-  SubnetMetrics,
-  TextGenerationMiner,
-  VerifiableInferenceMiner,
-  withResilience,
-} from '@mt/subnets';
+import { SubnetMetrics, withResilience } from '@mt/subnets';
+import { TextGenerationMiner } from '@mt/subnets/text-generation';
+import { VerifiableInferenceMiner } from '@mt/subnets/verifiable-inference';
 import { createMetricsRegistry } from '@mt/telemetry';
 import { type ChainBlacklist, validatorsOnChain } from './chain-blacklist.js';
 import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';

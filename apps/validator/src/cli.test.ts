@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
 import { startMinerNode } from '@mt/app-miner';
 import { Hotkey } from '@mt/protocol/wire';
-import { makeModels, TextGenerationMiner } from '@mt/subnets';
+import { TextGenerationMiner } from '@mt/subnets/text-generation';
+import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

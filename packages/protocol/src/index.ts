@@ -32,7 +32,7 @@ export {
 export { type LogFn, type MtLogger, silentLogger } from './logging/logger.js';
 export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
 export { builtModulePath } from './runtime/built-module-path.js';
-export { loadPeer, type PeerSpec } from './runtime/load-peer.js';
+export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/load-peer.js';
 export {
   type JsonObject,
   type JsonValue,

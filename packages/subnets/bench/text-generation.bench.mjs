@@ -7,8 +7,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
+import { makeModels } from '@mt/testing';
 import * as ort from 'onnxruntime-node';
-import { makeModels, TextModels } from '../dist/index.js';
+import { TextModels } from '../dist/index.js';
 
 const NEW_TOKENS = Number(process.env.BENCH_NEW_TOKENS ?? 32);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 96);

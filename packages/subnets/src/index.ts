@@ -3,6 +3,12 @@
  * validator (the roles of `@mt/protocol`'s `SubnetMiner` and
  * `SubnetValidator`), and the wrappers a real miner wants.
  *
+ * This entry holds what every subnet shares (the wrappers, the metrics, the
+ * errors) and `echo`, the template subnet. Each real subnet has its own
+ * entry, so its stack arrives only with it:
+ * - `@mt/subnets/text-generation` (Transformers.js and onnxruntime);
+ * - `@mt/subnets/verifiable-inference` (`@mt/zkml`: snarkjs and circom).
+ *
  * @packageDocumentation
  */
 
@@ -14,34 +20,7 @@ export {
   SubnetError,
   TransientSubnetError,
 } from './errors.js';
-export { generatedModelNames, makeModels } from './models/make-models.js';
-export { type TinyGpt2Options, writeTinyGpt2 } from './models/write-tiny-gpt2.js';
-export {
-  type TinyRewardModelOptions,
-  writeTinyRewardModel,
-} from './models/write-tiny-reward-model.js';
 export { observedSpeed } from './speed.js';
-export { promptFor, TOPICS } from './text/prompt-templates.js';
-export {
-  TextGenerationMiner,
-  type TextGenerationMinerOptions,
-} from './text/text-generation-miner.js';
-export {
-  type ObservedAnswer,
-  TextGenerationValidator,
-  type TextGenerationValidatorOptions,
-  type TextScoreWeights,
-} from './text/text-generation-validator.js';
-export type { GeneratedRow, SamplingParams } from './text/text-model-worker.js';
-export { type GenerationRequest, TextModels, type TextModelsOptions } from './text/text-models.js';
-export {
-  VerifiableInferenceMiner,
-  type VerifiableInferenceMinerOptions,
-} from './verifiable/verifiable-inference-miner.js';
-export {
-  VerifiableInferenceValidator,
-  type VerifiableInferenceValidatorOptions,
-} from './verifiable/verifiable-inference-validator.js';
 export { SubnetMetrics } from './wrappers/subnet-metrics.js';
 export { taskIdentity } from './wrappers/task-identity.js';
 export { type CacheOptions, withCache } from './wrappers/with-cache.js';

@@ -8,9 +8,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportMlpToOnnx } from '@mt/testing';
 import {
   CircuitCompiler,
-  exportMlpToOnnx,
   ProofGenerator,
   ProofVerifier,
   parseOnnxMlp,

@@ -3,15 +3,9 @@
 // quantisation error, and writes the model as ONNX.
 //   pnpm --filter @mt/zkml train-digits [OUT.onnx] [--epochs N]
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import {
-  accuracy,
-  exportMlpToOnnx,
-  measureQuantizationError,
-  quantizeMlp,
-  trainMlp,
-} from '../dist/index.js';
+import { accuracy, exportMlpToOnnx, loadMnist, trainMlp } from '@mt/testing';
+import { argmax, evaluateMlp, measureQuantizationError, quantizeMlp } from '../dist/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,17 +16,7 @@ const { values, positionals } = parseArgs({
   },
 });
 const out = positionals[0] ?? 'digits.onnx';
-const digits = createRequire(import.meta.url)('mnist');
-const train = { inputs: [], labels: [] };
-const test = { inputs: [], labels: [] };
-digits.forEach((digit, label) => {
-  const cut = Math.floor(digit.length * 0.8);
-  for (let i = 0; i < digit.length; i += 1) {
-    const set = i < cut ? train : test;
-    set.inputs.push(digit.get(i));
-    set.labels.push(label);
-  }
-});
+const { train, test } = loadMnist(0.2);
 console.log(`training on ${train.inputs.length} digits, holding out ${test.inputs.length} ...`);
 const started = performance.now();
 const model = trainMlp(train, 10, {
@@ -41,8 +25,9 @@ const model = trainMlp(train, 10, {
   seed: Number(values.seed),
 });
 console.log(`  trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-console.log(`  train accuracy     ${(100 * accuracy(model, train)).toFixed(2)} %`);
-console.log(`  held-out accuracy  ${(100 * accuracy(model, test)).toFixed(2)} %`);
+const classify = (x) => argmax(evaluateMlp(model, x));
+console.log(`  train accuracy     ${(100 * accuracy(train, classify)).toFixed(2)} %`);
+console.log(`  held-out accuracy  ${(100 * accuracy(test, classify)).toFixed(2)} %`);
 const { model: fixed, report } = quantizeMlp(model, 8);
 const error = measureQuantizationError(model, fixed, test.inputs);
 console.log(

@@ -40,8 +40,6 @@ export {
   type ProgressListener,
   templatesDir,
 } from './compile/circuit-compiler.js';
-export { exportMlpToOnnx } from './digits/export-onnx.js';
-export { accuracy, type LabelledSet, type TrainOptions, trainMlp } from './digits/train-mlp.js';
 export {
   CircuitArtifactMissingError,
   CircuitCompilationError,

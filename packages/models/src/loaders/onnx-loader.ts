@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { InvalidModelInputError, LoaderUnavailableError } from '../errors.js';
+import { loadPeer } from '@mt/protocol';
+import { InvalidModelInputError } from '../errors.js';
 import type { ModelLoader } from './model-loader.js';
 
 /** The slice of onnxruntime-node's API this loader uses. */
@@ -30,17 +31,12 @@ async function onnxFiles(dir: string, prefix = dir): Promise<string[]> {
 export function onnxLoader(options: { intraOpNumThreads?: number } = {}): ModelLoader<OnnxSession> {
   return {
     async load(dir, version) {
-      let ort: typeof import('onnxruntime-node');
-      try {
-        ort = await import('onnxruntime-node');
-      } catch (error) {
-        throw new LoaderUnavailableError(
-          'Loading ONNX models needs onnxruntime-node; install it beside @mt/models.',
-          {
-            cause: error,
-          },
-        );
-      }
+      const ort = await loadPeer({
+        name: 'onnxruntime-node',
+        range: '>=1.20.0',
+        feature: 'Loading ONNX models',
+        load: () => import('onnxruntime-node'),
+      });
       const entry = typeof version.metadata.entry === 'string' ? version.metadata.entry : undefined;
       const candidates = entry === undefined ? await onnxFiles(dir) : [entry];
       if (candidates.length !== 1 || candidates[0] === undefined) {

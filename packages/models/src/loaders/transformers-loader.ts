@@ -1,4 +1,4 @@
-import { LoaderUnavailableError } from '../errors.js';
+import { loadPeer } from '@mt/protocol';
 import type { ModelLoader } from './model-loader.js';
 
 /** Which Transformers.js class loads the model. */
@@ -30,15 +30,12 @@ export function transformersLoader(
 ): ModelLoader<TransformersModel> {
   return {
     async load(dir) {
-      let transformers: typeof import('@huggingface/transformers');
-      try {
-        transformers = await import('@huggingface/transformers');
-      } catch (error) {
-        throw new LoaderUnavailableError(
-          'Loading Transformers.js models needs @huggingface/transformers; install it beside @mt/models.',
-          { cause: error },
-        );
-      }
+      const transformers = await loadPeer({
+        name: '@huggingface/transformers',
+        range: '>=3.0.0',
+        feature: 'Loading Transformers.js models',
+        load: () => import('@huggingface/transformers'),
+      });
       transformers.env.allowRemoteModels = false;
       transformers.env.allowLocalModels = true;
       const modelClass = transformers[options.modelClass ?? 'AutoModel'];

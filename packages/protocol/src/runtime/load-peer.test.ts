@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { MissingPeerError, MtError } from '../errors.js';
-import { loadPeer } from './load-peer.js';
+import { loadPeer, requirePeer } from './load-peer.js';
 
 describe('loadPeer', () => {
   it('loads a package that is installed', async () => {
@@ -43,5 +44,31 @@ describe('loadPeer', () => {
         load: () => Promise.reject(otherMissing),
       }),
     ).rejects.toBe(otherMissing);
+  });
+});
+
+describe('requirePeer', () => {
+  const require = createRequire(import.meta.url);
+  it('finds an installed package without loading it, and names one that is missing', () => {
+    expect(
+      requirePeer({
+        name: 'zod',
+        range: '^4',
+        feature: 'x',
+        resolve: () => require.resolve('zod'),
+      }),
+    ).toContain('zod');
+    let thrown: unknown;
+    try {
+      requirePeer({
+        name: 'mt-no-such-package',
+        range: '^1',
+        feature: 'The frobnicator',
+        resolve: () => require.resolve('mt-no-such-package'),
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(MissingPeerError.isInstance(thrown) && thrown.peer).toBe('mt-no-such-package');
   });
 });

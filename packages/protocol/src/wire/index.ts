@@ -41,7 +41,6 @@ export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys
 export { loadHotkey, saveHotkey } from './keys/key-file.js';
 export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
-export { SodiumMissingError } from './keys/sodium.js';
 export {
   createMinerHandler,
   type MinerHandler,
@@ -62,5 +61,5 @@ export type {
   WireStage,
 } from './server/miner-server-observer.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
-export type { HandlerContext, TaskHandler } from './server/task-stages.js';
+export { type HandlerContext, type TaskHandler, taskHandler } from './server/task-stages.js';
 export type { WireAnswer, WireErrorBody, WireRequest } from './server/wire-request.js';

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeModels } from '@mt/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSubnetsCli } from './run-subnets-cli.js';
 
@@ -19,36 +19,14 @@ async function cli(args: string[]) {
   return { code, stdout, stderr };
 }
 
-const digest = async (path: string) =>
-  createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-
 describe('mt-subnets', () => {
   let dir: string;
   let models: { generator: string; reward: string };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mt-subnets-cli-'));
-    const made = await cli(['make-models', '--out', join(dir, 'a')]);
-    expect(made.code).toBe(0);
-    models = JSON.parse(made.stdout);
+    models = await makeModels(join(dir, 'a'));
   }, 60_000);
-
-  it('makes the same models byte for byte from the same seed', async () => {
-    expect((await cli(['make-models', '--out', join(dir, 'b')])).code).toBe(0);
-    for (const file of [
-      'tiny-gpt2/onnx/model.onnx',
-      'tiny-gpt2/tokenizer.json',
-      'tiny-reward/onnx/model.onnx',
-    ]) {
-      expect(await digest(join(dir, 'b', file))).toBe(await digest(join(dir, 'a', file)));
-    }
-    await cli(['make-models', '--out', join(dir, 'c'), '--seed', '9']);
-    expect(await digest(join(dir, 'c', 'tiny-gpt2/onnx/model.onnx'))).not.toBe(
-      await digest(join(dir, 'a', 'tiny-gpt2/onnx/model.onnx')),
-    );
-  });
 
   it('generates greedily and in batches, with token counts', async () => {
     const one = await cli([

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CliUsageError, cliErrorMessage } from '@mt/protocol';
-import { makeModels } from '../models/make-models.js';
 import type { SamplingParams } from '../text/text-model-worker.js';
 import { TextModels } from '../text/text-models.js';
 
@@ -14,9 +13,6 @@ export interface CliOutput {
 const usage = `Usage: mt-subnets COMMAND
 
 Commands:
-  make-models --out DIR [--seed N]
-      writes DIR/tiny-gpt2 (GPT-2 architecture, real GPT-2 tokenizer) and DIR/tiny-reward
-      (reward model), offline and deterministically
   generate --model DIR_OR_ID (--prompt TEXT | --batch FILE) [--max-new-tokens N] [--greedy] [--seed N]
       FILE holds a JSON array of prompts or one prompt per line, generated as one batch;
       sampling (temperature 0.8, top-k 50) unless --greedy
@@ -56,7 +52,6 @@ export async function runSubnetsCli(args: readonly string[], out: CliOutput): Pr
       args: [...args],
       allowPositionals: true,
       options: {
-        out: { type: 'string' },
         seed: { type: 'string' },
         model: { type: 'string' },
         prompt: { type: 'string' },
@@ -76,13 +71,6 @@ export async function runSubnetsCli(args: readonly string[], out: CliOutput): Pr
     if (seed !== undefined && !Number.isInteger(seed))
       throw new CliUsageError('--seed must be an integer');
     switch (command) {
-      case 'make-models': {
-        if (!values.out) throw new CliUsageError('missing --out DIR');
-        out.stdout(
-          `${JSON.stringify(await makeModels(values.out, seed === undefined ? {} : { seed }))}\n`,
-        );
-        return 0;
-      }
       case 'generate': {
         if (!values.model) throw new CliUsageError('missing --model DIR_OR_ID');
         const maxNewTokens = Number(values['max-new-tokens']);

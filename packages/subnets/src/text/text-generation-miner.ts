@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ModelManager } from '@mt/models';
-import type { Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
+import type { JsonObject, Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
 import type { SamplingParams } from './text-model-worker.js';
 import { TextModels } from './text-models.js';
 import { TEXT_GENERATION, textRequestOf } from './text-task.js';
@@ -15,11 +14,34 @@ export interface TextGenerationMinerOptions {
   threads?: number;
   /** Dynamic batching of generation. Default up to 16, waiting up to 5 ms. */
   batch?: { maxBatchSize?: number; maxDelayMs?: number };
-  /** Registers the generator (when it is a local folder) as a model version in this manager. */
-  modelManager?: ModelManager;
+  /**
+   * Registers the generator (when it is a local folder) as a model version:
+   * pass `@mt/models`' `ModelManager`.
+   */
+  modelManager?: ModelRegistrar;
   /** Id and version to register under. Default `text-generator` and `1.0.0`. */
   modelId?: string;
   modelVersion?: string;
+}
+
+/**
+ * What the miner needs of `@mt/models`' `ModelManager` to register its
+ * generator. Declared here, so `@mt/subnets` does not install SQLite for a
+ * type.
+ */
+export interface ModelRegistrar {
+  registerModel(registration: {
+    id: string;
+    name: string;
+    framework: string;
+    taskType: string;
+  }): unknown;
+  getModel(id: string): { versions: readonly string[] };
+  addVersion(
+    id: string,
+    version: string,
+    source: { path: string; metadata: JsonObject },
+  ): Promise<unknown>;
 }
 
 /**

@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
+import { makeModels } from '@mt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../errors.js';
-import { makeModels } from '../models/make-models.js';
 import { TextModels } from './text-models.js';
 
 const prompts = [

@@ -5,6 +5,7 @@ import { builtModulePath, raceWithSignal } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
+import { requireTextPeers } from './text-peers.js';
 
 /** Options of {@link TextModels}. */
 export interface TextModelsOptions {
@@ -53,7 +54,9 @@ export class TextModels {
   readonly #batchers = new Map<string, BatchProcessor<GenerationRequest, GeneratedRow>>();
   #resolved: { generator?: string; reward?: string; allowRemote: boolean } | undefined;
 
+  /** @throws MissingPeerError when Transformers.js or onnxruntime is not installed. */
   constructor(options: TextModelsOptions) {
+    requireTextPeers();
     this.#options = options;
     this.#pool = new Piscina({
       filename: builtModulePath(new URL('./text-model-worker.js', import.meta.url)),

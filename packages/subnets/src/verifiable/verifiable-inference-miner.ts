@@ -1,7 +1,7 @@
 import type { Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
-import { Circuit, ProofGenerator } from '@mt/zkml';
+import type { Circuit, ProofGenerator } from '@mt/zkml';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
-import { inputOf, VERIFIABLE_INFERENCE } from './verifiable-task.js';
+import { inputOf, loadZkml, VERIFIABLE_INFERENCE } from './verifiable-task.js';
 
 /** Options of {@link VerifiableInferenceMiner.create}. */
 export interface VerifiableInferenceMinerOptions {
@@ -29,8 +29,13 @@ export class VerifiableInferenceMiner implements SubnetMiner {
     this.#metrics = metrics;
   }
 
-  /** Loads the circuit and the prover. */
+  /**
+   * Loads the circuit and the prover.
+   *
+   * @throws MissingPeerError when `@mt/zkml` is not installed.
+   */
   static async create(options: VerifiableInferenceMinerOptions): Promise<VerifiableInferenceMiner> {
+    const { Circuit, ProofGenerator } = await loadZkml();
     const circuit = await Circuit.load(options.circuitDir);
     const generator = await ProofGenerator.load(options.circuitDir);
     return new VerifiableInferenceMiner(circuit, generator, options.metrics ?? new SubnetMetrics());

@@ -9,10 +9,10 @@ import {
   type Task,
   type TaskContextInput,
 } from '@mt/protocol';
-import { Circuit, ProofVerifier } from '@mt/zkml';
+import type { Circuit, ProofVerifier } from '@mt/zkml';
 import { observedSpeed } from '../speed.js';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
-import { inputOf, VERIFIABLE_INFERENCE } from './verifiable-task.js';
+import { inputOf, loadZkml, VERIFIABLE_INFERENCE } from './verifiable-task.js';
 
 /** Options of {@link VerifiableInferenceValidator.create}. */
 export interface VerifiableInferenceValidatorOptions {
@@ -54,10 +54,15 @@ export class VerifiableInferenceValidator implements SubnetValidator {
     this.#metrics = options.metrics ?? new SubnetMetrics();
   }
 
-  /** Loads the circuit's metadata and verification key. */
+  /**
+   * Loads the circuit's metadata and verification key.
+   *
+   * @throws MissingPeerError when `@mt/zkml` is not installed.
+   */
   static async create(
     options: VerifiableInferenceValidatorOptions,
   ): Promise<VerifiableInferenceValidator> {
+    const { Circuit, ProofVerifier } = await loadZkml();
     const circuit = await Circuit.load(options.circuitDir);
     const verifier = await ProofVerifier.load(options.circuitDir);
     return new VerifiableInferenceValidator(circuit, verifier, options);

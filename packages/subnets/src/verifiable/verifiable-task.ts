@@ -1,5 +1,21 @@
-import { type Task, TaskValidationError } from '@mt/protocol';
+import { loadPeer, type Task, TaskValidationError } from '@mt/protocol';
 import type { Circuit } from '@mt/zkml';
+
+/**
+ * `@mt/zkml`, an optional peer of `@mt/subnets`: loaded when a
+ * verifiable-inference role is created, so a user of another subnet never
+ * installs snarkjs and circom.
+ *
+ * @throws MissingPeerError naming the install line when it is not installed.
+ */
+export function loadZkml(): Promise<typeof import('@mt/zkml')> {
+  return loadPeer({
+    name: '@mt/zkml',
+    range: '^0.1.0',
+    feature: 'The verifiable-inference subnet',
+    load: () => import('@mt/zkml'),
+  });
+}
 
 /** The subnet's name and version, shared by its miner and validator. */
 export const VERIFIABLE_INFERENCE = { name: 'verifiable-inference', version: '1.0.0' } as const;

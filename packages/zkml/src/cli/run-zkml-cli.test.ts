@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { exportMlpToOnnx, sampleInputs, smallMlp } from '@mt/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportMlpToOnnx } from '../digits/export-onnx.js';
-import { sampleInputs, smallMlp } from '../test-support/small-model.js';
 import { runZkmlCli } from './run-zkml-cli.js';
 
 const run = promisify(execFile);

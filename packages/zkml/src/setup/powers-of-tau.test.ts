@@ -1,11 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportMlpToOnnx, smallMlp } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
-import { exportMlpToOnnx } from '../digits/export-onnx.js';
 import { PtauHashMismatchError, TrustedSetupError } from '../errors.js';
-import { smallMlp } from '../test-support/small-model.js';
 import { blake2bOfFile, checkPtauFile, developmentPtau, ptauPower } from './powers-of-tau.js';
 import { setupCircuit } from './trusted-setup.js';
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hotkey, verifySignature } from './hotkey.js';
 import { SignerPool } from './signer-pool.js';
-import { SodiumMissingError } from './sodium.js';
 
 describe('SignerPool', () => {
   let pool: SignerPool;
@@ -59,11 +58,5 @@ describe('SignerPool', () => {
     const closing = await SignerPool.start({ threads: 1 });
     await closing.close();
     await expect(closing.sign(Hotkey.generate(), Buffer.from('m'))).rejects.toThrow(/closed/);
-  });
-
-  it('names what to install when libsodium is missing', () => {
-    const error = new SodiumMissingError(new Error('Cannot find package'));
-    expect(SodiumMissingError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/npm install sodium-native/);
   });
 });

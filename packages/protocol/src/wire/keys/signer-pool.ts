@@ -25,7 +25,7 @@ interface Pending {
  * message is shared by every request in it.
  *
  * Needs `sodium-native` (an optional peer): {@link SignerPool.start} throws
- * `SodiumMissingError`, saying what to install, when it is absent.
+ * `MissingPeerError` (from `@mt/protocol`), saying what to install, when it is absent.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { MtError } from '../../errors.js';
+import { loadPeer } from '../../runtime/load-peer.js';
 
 /** The part of `sodium-native` this package uses. */
 export interface Sodium {
@@ -10,28 +10,21 @@ export interface Sodium {
   crypto_sign_detached(signature: Uint8Array, message: Uint8Array, secretKey: Uint8Array): void;
 }
 
-/** `sodium-native` is needed and is not installed. */
-export class SodiumMissingError extends MtError {
-  static readonly code = 'MT_WIRE_SODIUM_MISSING';
-  static override readonly isInstance = (error: unknown): error is SodiumMissingError =>
-    MtError.isInstance(error) && error.code === SodiumMissingError.code;
-
-  constructor(cause: unknown) {
-    super(
-      SodiumMissingError.code,
-      "the signer pool signs and verifies with libsodium: install it with 'npm install sodium-native'",
-      { cause },
-    );
-  }
-}
-
-/** Loads `sodium-native` (an optional peer), or throws {@link SodiumMissingError}. */
+/**
+ * Loads `sodium-native` (an optional peer).
+ *
+ * @throws MissingPeerError, with the install line, when it is not installed.
+ */
 export async function loadSodium(): Promise<Sodium> {
-  try {
-    const name = 'sodium-native';
-    const module = (await import(name)) as { default?: Sodium } & Sodium;
-    return module.default ?? module;
-  } catch (error) {
-    throw new SodiumMissingError(error);
-  }
+  const module = (await loadPeer({
+    name: 'sodium-native',
+    range: '^5.1.0',
+    feature: 'SignerPool (libsodium on worker threads)',
+    // A variable specifier: sodium-native ships no types, and bundlers must
+    // not try to include a native addon.
+    load: () => import(SODIUM),
+  })) as { default?: Sodium } & Sodium;
+  return module.default ?? module;
 }
+
+const SODIUM = 'sodium-native';

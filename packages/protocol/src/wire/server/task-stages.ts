@@ -27,6 +27,22 @@ export interface TaskHandler<S extends z.ZodType = z.ZodType> {
   handle(input: z.output<S>, context: HandlerContext): JsonValue | Promise<JsonValue>;
 }
 
+/**
+ * A {@link TaskHandler} whose `input` type is inferred from its schema, for
+ * handlers written inline in a `handlers` record (where it would be `unknown`).
+ *
+ * @example
+ * ```ts
+ * handlers: { echo: taskHandler(z.object({ text: z.string() }), (input) => ({ text: input.text })) }
+ * ```
+ */
+export function taskHandler<S extends z.ZodType>(
+  schema: S,
+  handle: TaskHandler<S>['handle'],
+): TaskHandler {
+  return { schema, handle };
+}
+
 /** Refuses a sender the blacklist names (403). */
 export function refuseBlacklisted(
   blacklist: ((sender: string, taskType: string) => boolean | string | undefined) | undefined,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FLOAT, GraphBuilder, INT64, seededNormal } from '../onnx/graph-builder.js';
 import { byteLevelBpeTokenizer, END_OF_TEXT, gpt2Vocabulary } from './gpt2-vocabulary.js';
-import { FLOAT, GraphBuilder, INT64, seededNormal } from './onnx-graph.js';
 import {
   attention,
   feedForward,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { LabelledSet } from '../digits/train-mlp.js';
+import type { LabelledSet } from './mlp.js';
 
 interface MnistDigit {
   length: number;

@@ -5,7 +5,7 @@ import { runToJson } from './run-json.js';
 import type { DemoRun } from './run-network.js';
 
 const require = createRequire(import.meta.url);
-const assetDir = new URL('../../assets/', import.meta.url);
+const assetDir = new URL('../assets/', import.meta.url);
 
 type AssetName = 'chart.umd.js' | 'dashboard.js' | 'dashboard.css';
 let assets: Record<AssetName, string> | undefined;

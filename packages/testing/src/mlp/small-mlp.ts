@@ -1,4 +1,4 @@
-import type { Mlp } from '../onnx/mlp.js';
+import type { Mlp } from './mlp.js';
 
 /** A deterministic pseudo-random MLP `sizes[0] → … → sizes.at(-1)` with ReLU between dense layers. */
 export function smallMlp(sizes: readonly number[], seed: number): Mlp {

@@ -1,10 +1,5 @@
-import { createRequire } from 'node:module';
-import { accuracy, exportMlpToOnnx, type LabelledSet, trainMlp } from '@mt/zkml';
-
-interface MnistDigit {
-  length: number;
-  get(index: number): number[];
-}
+import { accuracy, exportMlpToOnnx, loadMnist, trainMlp } from '@mt/testing';
+import { argmax, evaluateMlp } from '@mt/zkml';
 
 /** A 28×28 image averaged over 2×2 blocks to 14×14: a quarter of the circuit's input checks and hashing. */
 export function poolImage(pixels: readonly number[]): number[] {
@@ -23,21 +18,13 @@ export function poolImage(pixels: readonly number[]): number[] {
  * Seeded, so the same ONNX bytes (and so the same cached circuit) every run.
  */
 export function trainDigits(): { onnx: Uint8Array; accuracy: number; heldOut: number[][] } {
-  const digits = createRequire(import.meta.url)('mnist') as MnistDigit[];
-  const train: LabelledSet = { inputs: [], labels: [] };
-  const test: LabelledSet = { inputs: [], labels: [] };
-  digits.forEach((digit, label) => {
-    const cut = Math.floor(digit.length * 0.8);
-    for (let i = 0; i < digit.length; i += 1) {
-      const set = i < cut ? train : test;
-      set.inputs.push(poolImage(digit.get(i)));
-      set.labels.push(label);
-    }
-  });
+  const mnist = loadMnist(0.2);
+  const pooled = (set: typeof mnist.train) => ({ ...set, inputs: set.inputs.map(poolImage) });
+  const [train, test] = [pooled(mnist.train), pooled(mnist.test)];
   const model = trainMlp(train, 10, { hidden: 32, epochs: 6, seed: 7 });
   return {
     onnx: exportMlpToOnnx(model, 'digits-14x14'),
-    accuracy: accuracy(model, test),
+    accuracy: accuracy(test, (x) => argmax(evaluateMlp(model, x))),
     heldOut: test.inputs,
   };
 }

@@ -1,11 +1,5 @@
-import { InvalidZkmlInputError } from '../errors.js';
-import { argmax, evaluateMlp, type Mlp } from '../onnx/mlp.js';
-
-/** Labelled samples: flat inputs and class indices. */
-export interface LabelledSet {
-  inputs: number[][];
-  labels: number[];
-}
+import { FixtureError } from '../errors.js';
+import type { LabelledSet, Mlp } from './mlp.js';
 
 /** Options of {@link trainMlp}. */
 export interface TrainOptions {
@@ -35,10 +29,7 @@ function seeded(seed: number): () => number {
 export function trainMlp(train: LabelledSet, classes: number, options: TrainOptions = {}): Mlp {
   const inputSize = train.inputs[0]?.length ?? 0;
   if (inputSize === 0 || train.inputs.length !== train.labels.length) {
-    throw new InvalidZkmlInputError(
-      'train',
-      'needs as many labels as inputs, and at least one input',
-    );
+    throw new FixtureError('trainMlp needs as many labels as inputs, and at least one input');
   }
   const hidden = options.hidden ?? 32;
   const epochs = options.epochs ?? 8;
@@ -116,11 +107,14 @@ export function trainMlp(train: LabelledSet, classes: number, options: TrainOpti
   };
 }
 
-/** Share of `set` the model classifies correctly. */
-export function accuracy(model: Mlp, set: LabelledSet): number {
+/**
+ * Share of `set` that `classify` labels correctly; pass the model under test,
+ * e.g. `(x) => argmax(evaluateMlp(model, x))` with `@mt/zkml`'s reference.
+ */
+export function accuracy(set: LabelledSet, classify: (input: number[]) => number): number {
   let right = 0;
   set.inputs.forEach((x, i) => {
-    if (argmax(evaluateMlp(model, x)) === set.labels[i]) right += 1;
+    if (classify(x) === set.labels[i]) right += 1;
   });
   return set.inputs.length === 0 ? 0 : right / set.inputs.length;
 }

@@ -9,11 +9,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startDashboard } from './demo/dashboard.js';
-import { renderReport } from './demo/dashboard-page.js';
-import { standings } from './demo/report.js';
-import { DEMO_SUBNETS, runDemoNetwork } from './demo/run-network.js';
-import { formatTable } from './format-table.js';
+import { formatTable } from '@mt/app-validator';
+import { startDashboard } from './dashboard.js';
+import { renderReport } from './dashboard-page.js';
+import { standings } from './report.js';
+import { DEMO_SUBNETS, runDemoNetwork } from './run-network.js';
 
 const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
 const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);

@@ -9,17 +9,16 @@ import {
   startMinerNode,
   validatorsOnChain,
 } from '@mt/app-miner';
+import { type MinerRound, ValidatorNode } from '@mt/app-validator';
 import type { SubnetValidator } from '@mt/protocol';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
+import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
-  makeModels,
-  TextGenerationMiner,
-  TextGenerationValidator,
   VerifiableInferenceMiner,
   VerifiableInferenceValidator,
-} from '@mt/subnets';
+} from '@mt/subnets/verifiable-inference';
+import { makeModels } from '@mt/testing';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
-import { type MinerRound, ValidatorNode } from '../validator-node.js';
 import { trainDigits } from './digits.js';
 
 /** The demo's subnets on the local chain. */

@@ -1,4 +1,4 @@
-import type { GraphBuilder } from './onnx-graph.js';
+import type { GraphBuilder } from '../onnx/graph-builder.js';
 
 /** Model width: hidden size and attention heads. */
 export interface Width {

@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
+import { ValidatorNode } from '@mt/app-validator';
 import { Hotkey, type MinerServer } from '@mt/protocol/wire';
+import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
-  makeModels,
-  TextGenerationMiner,
-  TextGenerationValidator,
   VerifiableInferenceMiner,
   VerifiableInferenceValidator,
-} from '@mt/subnets';
-import { CircuitCompiler, exportMlpToOnnx, setupCircuit } from '@mt/zkml';
+} from '@mt/subnets/verifiable-inference';
+import { exportMlpToOnnx, makeModels } from '@mt/testing';
+import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidatorNode } from './validator-node.js';
 
 const TEXT = 1;
 const PROOFS = 2;

@@ -21,7 +21,7 @@ if (!browserPath && process.env.CI)
 if (!browserPath)
   console.warn('SKIPPED: the dashboard test needs Chromium (apt-get install chromium)');
 
-const outputDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const outputDir = fileURLToPath(new URL('../test-output/', import.meta.url));
 // Enough epochs that the page, opened after the first, sees later ones arrive even on a loaded machine.
 const CYCLES = 4;
 let dashboard: Dashboard;

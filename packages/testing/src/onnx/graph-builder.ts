@@ -9,9 +9,18 @@ export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const INT64 = onnx.TensorProto.DataType.INT64;
 
 /**
- * A small ONNX graph builder: named inputs, outputs, initializers and nodes,
- * with fresh names for intermediate values. Enough for the generated test
- * models; real models come from exporters.
+ * The one ONNX graph builder of the tests and the demo: named inputs,
+ * outputs, initializers and nodes, with fresh names for intermediate values.
+ * Enough for the generated test models; real models come from exporters.
+ *
+ * @example
+ * ```ts
+ * const g = new GraphBuilder();
+ * const x = g.input('input', FLOAT, ['N', 3]);
+ * g.op('Relu', [x], {}, 'logits');
+ * g.output('logits', 'logits', FLOAT, ['N', 3]);
+ * const bytes = g.encode('relu');
+ * ```
  */
 export class GraphBuilder {
   readonly #nodes: InstanceType<typeof onnx.NodeProto>[] = [];
@@ -44,9 +53,12 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Declares a graph output produced by the value `from`. */
+  /**
+   * Declares a graph output produced by the value `from`; when `from` has
+   * another name, an `Identity` node renames it.
+   */
   output(name: string, from: string, elemType: number, dims: (number | string)[]): void {
-    this.op('Identity', [from], {}, name);
+    if (from !== name) this.op('Identity', [from], {}, name);
     this.#outputs.push(this.#valueInfo(name, elemType, dims));
   }
 
@@ -134,7 +146,7 @@ export class GraphBuilder {
   encode(name: string): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,
-      producerName: 'moderntensor-make-models',
+      producerName: '@mt/testing',
       opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
       graph: onnx.GraphProto.create({
         name,

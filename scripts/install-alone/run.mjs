@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// Installs each published package alone, as a user would: packs every
+// package with pnpm (workspace versions become real ranges), then for each
+// case makes an empty npm project, installs the tarball with plain npm (our
+// other packages come from their tarballs through `overrides`, so only those
+// the case really depends on arrive), measures what arrived, type-checks a
+// small program under `node16` and `bundler` resolution with skipLibCheck
+// off, and runs it.
+//
+//   node scripts/install-alone/run.mjs [--only NAME,NAME] [--json FILE] [--keep]
+//
+// Prints a table of installed size and package count per case; exits 1 when
+// any case fails, and then prints no table.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const here = join(root, 'scripts/install-alone');
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, json: { type: 'string' }, keep: { type: 'boolean' } },
+});
+
+/**
+ * Each case: what a user installs (our packages by name, others with a
+ * version), the program it runs, and the fixtures that program reads.
+ */
+const cases = [
+  { name: '@mt/protocol', install: ['@mt/protocol'], smoke: 'protocol.ts' },
+  { name: '@mt/scoring', install: ['@mt/scoring'], smoke: 'scoring.ts' },
+  { name: '@mt/processors', install: ['@mt/processors'], smoke: 'processors.ts' },
+  { name: '@mt/models', install: ['@mt/models'], smoke: 'models.ts', fixtures: ['mlp'] },
+  { name: '@mt/telemetry', install: ['@mt/telemetry'], smoke: 'telemetry.ts' },
+  { name: '@mt/zkml', install: ['@mt/zkml'], smoke: 'zkml.ts', fixtures: ['mlp'] },
+  { name: '@mt/subnets', install: ['@mt/subnets'], smoke: 'subnets.ts' },
+  {
+    name: '@mt/subnets/text-generation',
+    install: ['@mt/subnets', '@huggingface/transformers@4.3.1', 'onnxruntime-node@1.30.0'],
+    smoke: 'subnets-text-generation.ts',
+    fixtures: ['text'],
+  },
+  {
+    name: '@mt/subnets/verifiable-inference',
+    install: ['@mt/subnets', '@mt/zkml'],
+    smoke: 'subnets-verifiable-inference.ts',
+    fixtures: ['mlp'],
+  },
+].filter((c) => values.only === undefined || values.only.split(',').includes(c.name));
+if (cases.length === 0) throw new Error(`no case named ${values.only}`);
+
+const work = mkdtempSync(join(tmpdir(), 'mt-install-alone-'));
+const tarballs = join(work, 'tarballs');
+mkdirSync(tarballs);
+const run = (cmd, args, cwd, env = {}) => {
+  const result = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(
+      `${cmd} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result.stdout;
+};
+
+// 1. Pack every published package.
+const published = readdirSync(join(root, 'packages'))
+  .map((dir) => join(root, 'packages', dir))
+  .filter((dir) => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return manifest.private !== true;
+  });
+const tarballOf = {};
+for (const dir of published) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const out = run('npx', ['--yes', 'pnpm@10.34.9', 'pack', '--pack-destination', tarballs], dir);
+  const file = out
+    .trim()
+    .split('\n')
+    .filter((line) => line.endsWith('.tgz'))
+    .at(-1);
+  tarballOf[manifest.name] = resolve(dir, file);
+}
+
+// 2. Fixtures, written by the private testing package (never installed).
+const testing = await import(join(root, 'packages/testing/dist/index.js'));
+const fixtures = join(work, 'fixtures');
+mkdirSync(fixtures);
+const mlp = testing.smallMlp([4, 6, 3], 7);
+writeFileSync(join(fixtures, 'mlp.onnx'), testing.exportMlpToOnnx(mlp, 'smoke'));
+await testing.writeTinyGpt2(join(fixtures, 'tiny-gpt2'), { seed: 1 });
+
+// 3. Each case in an empty project.
+const typesNode = join(root, 'node_modules/@types');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const results = [];
+let failed = 0;
+for (const testCase of cases) {
+  const dir = join(work, testCase.name.replace(/[@/]/g, '_'));
+  mkdirSync(dir);
+  const dependencies = {};
+  for (const spec of testCase.install) {
+    if (spec.startsWith('@mt/')) dependencies[spec] = `file:${tarballOf[spec]}`;
+    else {
+      const at = spec.lastIndexOf('@');
+      dependencies[spec.slice(0, at)] = spec.slice(at + 1);
+    }
+  }
+  const overrides = Object.fromEntries(
+    Object.entries(tarballOf).map(([name, file]) => [name, `file:${file}`]),
+  );
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      { name: 'smoke', private: true, type: 'module', dependencies, overrides },
+      null,
+      2,
+    ),
+  );
+  const started = performance.now();
+  try {
+    // onnxruntime-node's postinstall downloads GPU providers from GitHub;
+    // offline it must be told to skip them (the CPU binaries are in its tarball).
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+      dir,
+      {
+        ONNXRUNTIME_NODE_INSTALL: 'skip',
+      },
+    );
+    const installSeconds = (performance.now() - started) / 1000;
+    const packages = run('npm', ['ls', '--all', '--parseable'], dir).trim().split('\n').length - 1;
+    const bytes = Number(
+      execFileSync('du', ['-sb', join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
+    );
+    cpSync(join(here, 'smoke', testCase.smoke), join(dir, 'smoke.ts'));
+    for (const name of testCase.fixtures ?? []) {
+      if (name === 'mlp') cpSync(join(fixtures, 'mlp.onnx'), join(dir, 'mlp.onnx'));
+      if (name === 'text')
+        cpSync(join(fixtures, 'tiny-gpt2'), join(dir, 'tiny-gpt2'), { recursive: true });
+    }
+    const compilerOptions = {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: false,
+      target: 'ES2022',
+      lib: ['ES2023'],
+      types: ['node'],
+      typeRoots: [typesNode],
+    };
+    writeFileSync(
+      join(dir, 'tsconfig.node16.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'node16',
+          moduleResolution: 'node16',
+          outDir: 'out',
+        },
+        files: ['smoke.ts'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.bundler.json'),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          noEmit: true,
+        },
+        files: ['smoke.ts'],
+      }),
+    );
+    run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], dir);
+    run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], dir);
+    const output = run(process.execPath, ['out/smoke.js'], dir).trim();
+    results.push({
+      name: testCase.name,
+      installs: testCase.install.join(' + '),
+      packages,
+      megabytes: bytes / 1e6,
+      installSeconds,
+      output,
+    });
+    console.log(
+      `ok   ${testCase.name}: ${packages} packages, ${(bytes / 1e6).toFixed(1)} MB, installed in ${installSeconds.toFixed(0)} s; ${output}`,
+    );
+  } catch (error) {
+    failed += 1;
+    console.error(
+      `FAIL ${testCase.name}:\n${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+if (!values.keep) rmSync(work, { recursive: true, force: true });
+else console.log(`kept ${relative(process.cwd(), work) || work}`);
+if (failed > 0) {
+  console.error(`\n${failed} of ${cases.length} cases failed; no figures printed.`);
+  process.exit(1);
+}
+console.log('\n| installed alone | what the user installs | packages | size on disk |');
+console.log('|---|---|---:|---:|');
+for (const r of results)
+  console.log(`| \`${r.name}\` | ${r.installs} | ${r.packages} | ${r.megabytes.toFixed(1)} MB |`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
