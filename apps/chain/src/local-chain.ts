@@ -1,3 +1,4 @@
+import { parseJson } from '@mt/protocol';
 import {
   maxUpscaleU16,
   runEpoch,
@@ -271,7 +272,7 @@ export class LocalChain implements ChainClient {
   }
 
   async weightsOf(netuid: number, hotkey: string): Promise<Map<number, number>> {
-    return new Map(JSON.parse(this.#neuron(netuid, hotkey).weights) as U16Entry[]);
+    return new Map(parseJson(this.#neuron(netuid, hotkey).weights) as U16Entry[]);
   }
 
   async commitWeights(netuid: number, hotkey: string, hash: string): Promise<void> {
@@ -352,8 +353,8 @@ export class LocalChain implements ChainClient {
       blockAtRegistration: rows.map((r) => r.registered_at),
       lastUpdate: rows.map((r) => r.last_update),
       validatorPermit: rows.map((r) => r.permit === 1),
-      weights: rows.map((r) => JSON.parse(r.weights) as U16Entry[]),
-      bonds: rows.map((r) => JSON.parse(r.bonds) as U16Entry[]),
+      weights: rows.map((r) => parseJson(r.weights) as U16Entry[]),
+      bonds: rows.map((r) => parseJson(r.bonds) as U16Entry[]),
       currentBlock: block,
       lastMechanismStepBlock: 0,
       commitBlocks: rows.map((r) => pending.get(r.uid) ?? null),
@@ -402,7 +403,7 @@ export class LocalChain implements ChainClient {
       )
       .all(netuid, limit) as { record: string }[];
     return rows.map(({ record }) => {
-      const parsed = JSON.parse(record) as Omit<EpochRecord, 'emission'> & { emission: string[] };
+      const parsed = parseJson(record) as Omit<EpochRecord, 'emission'> & { emission: string[] };
       return { ...parsed, emission: parsed.emission.map(BigInt) };
     });
   }

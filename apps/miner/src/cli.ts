@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { BullJobQueue } from '@mt/processors';
 import type { Result } from '@mt/protocol';
+import { CliUsageError, describeCause } from '@mt/protocol';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
 import { VerifiableInferenceMiner } from '@mt/subnets/verifiable-inference';
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
     s.strategy ?? 'honest'
   ];
   if (s.strategy && !['honest', 'lazy', 'cheating'].includes(s.strategy))
-    throw new Error('--strategy must be honest, lazy or cheating');
+    throw new CliUsageError('--strategy must be honest, lazy or cheating');
   const metrics = new SubnetMetrics(registry);
   const served: (ServedSubnet & { netuid: number })[] = [];
   if (s['text-model']) {
@@ -81,7 +82,8 @@ async function main(): Promise<number> {
       ...(strategy ? { strategy } : {}),
     });
   }
-  if (served.length === 0) throw new Error('nothing to serve: give --text-model and/or --circuit');
+  if (served.length === 0)
+    throw new CliUsageError('nothing to serve: give --text-model and/or --circuit');
 
   const chain = s.chain ? LocalChain.open(s.chain) : undefined;
   let validators: ChainBlacklist | undefined;
@@ -144,9 +146,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `mt-miner: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`,
-    );
+    process.stderr.write(`mt-miner: ${describeCause(error)}\n\n${usage}`);
     process.exitCode = 2;
   },
 );

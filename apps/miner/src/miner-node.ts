@@ -6,6 +6,7 @@ import {
   resultOf,
   type SubnetMiner,
   type Task,
+  TaskValidationError,
   taskSchema,
 } from '@mt/protocol';
 import {
@@ -106,7 +107,11 @@ export function serveMinerJobs(
   queue.process(
     async ({ taskType, task, deadline }) => {
       const served = byType.get(taskType);
-      if (!served) throw new Error(`this worker serves no subnet named ${taskType}`);
+      if (!served)
+        throw new TaskValidationError(
+          task.taskId,
+          `this worker serves no subnet named ${taskType}`,
+        );
       const signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
       return answer(served, task, signal, deadline);
     },

@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MtLogger } from '@mt/protocol';
+import { jsonObjectSchema, parseJson } from '@mt/protocol';
 import { Hotkey, loadHotkey, saveHotkey } from '@mt/protocol/wire';
 import { createLogger, resolveLogLevel } from '@mt/telemetry';
 
@@ -19,11 +20,8 @@ export async function resolveSettings(
   const env = options.env ?? process.env;
   let config: Record<string, unknown> = {};
   if (options.configFile) {
-    const parsed = JSON.parse(await readFile(options.configFile, 'utf8')) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new Error(`${options.configFile} must hold a JSON object`);
-    }
-    config = parsed as Record<string, unknown>;
+    // A config file is outside input: bounded, parsed once, an object or a typed error.
+    config = parseJson(await readFile(options.configFile, 'utf8'), jsonObjectSchema);
   }
   const settings: Record<string, string | undefined> = {};
   for (const name of names) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { instrumentChain, LocalChain } from '@mt/app-chain';
 import { LOGGING_USAGE, loadOrCreateHotkey, programLogger, programSettings } from '@mt/app-miner';
 import type { SubnetValidator } from '@mt/protocol';
+import { CliUsageError, describeCause } from '@mt/protocol';
 import { SubnetMetrics } from '@mt/subnets';
 import { TextGenerationValidator } from '@mt/subnets/text-generation';
 import { VerifiableInferenceValidator } from '@mt/subnets/verifiable-inference';
@@ -54,7 +55,7 @@ config file (chain, textModel, ...); flags win over the environment over the fil
 async function main(): Promise<number> {
   const s = await programSettings(NAMES, 'MT_VALIDATOR_', usage);
   if (!s) return 0;
-  if (!s.chain) throw new Error('give --chain FILE');
+  if (!s.chain) throw new CliUsageError('give --chain FILE');
   const logger = programLogger('mt-validator', s);
   const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
   const keyFile = s.key ?? join(homedir(), '.moderntensor', 'validator.key');
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
   const subnetMetrics = new SubnetMetrics(registry);
   const subnets: { netuid: number; subnet: SubnetValidator }[] = [];
   if (s['text-model']) {
-    if (!s['reward-model']) throw new Error('--text-model needs --reward-model');
+    if (!s['reward-model']) throw new CliUsageError('--text-model needs --reward-model');
     subnets.push({
       netuid: Number(s['text-netuid'] ?? 1),
       subnet: await TextGenerationValidator.create({
@@ -82,7 +83,9 @@ async function main(): Promise<number> {
     });
   }
   if (subnets.length === 0)
-    throw new Error('nothing to validate: give --text-model/--reward-model and/or --circuit');
+    throw new CliUsageError(
+      'nothing to validate: give --text-model/--reward-model and/or --circuit',
+    );
   const chain = instrumentChain(LocalChain.open(s.chain), registry);
   const metrics =
     s['metrics-port'] === undefined
@@ -153,9 +156,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `mt-validator: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`,
-    );
+    process.stderr.write(`mt-validator: ${describeCause(error)}\n\n${usage}`);
     process.exitCode = 2;
   },
 );

@@ -92,6 +92,19 @@ export class StoreCorruptError extends ModelError {
   }
 }
 
+/** The store was written by a newer `@mt/models`, whose schema this one does not know. */
+export class StoreTooNewError extends ModelError {
+  static readonly code = 'MT_MODELS_STORE_TOO_NEW';
+  static override readonly isInstance = isMtErrorWithCode<StoreTooNewError>(StoreTooNewError.code);
+
+  constructor(path: string, schema: number, known: number) {
+    super(
+      StoreTooNewError.code,
+      `The model store ${path} was written by a newer @mt/models (schema ${schema}; this one knows ${known}). Upgrade @mt/models to open it.`,
+    );
+  }
+}
+
 /** A delete was refused because something still refers to the thing being deleted. */
 export class ModelInUseError extends ModelError {
   static readonly code = 'MT_MODELS_IN_USE';

@@ -22,6 +22,7 @@ export {
   ModelNotFoundError,
   PathEscapeError,
   StoreCorruptError,
+  StoreTooNewError,
 } from './errors.js';
 export {
   ExperimentTracker,

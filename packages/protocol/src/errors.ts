@@ -79,6 +79,16 @@ export interface SchemaIssue {
   message: string;
 }
 
+/**
+ * The one way issues are written out: `path: message; path: message`, with
+ * `subject` (e.g. `(body)`) standing for the value itself.
+ */
+export function formatIssues(issues: readonly SchemaIssue[], subject = '(value)'): string {
+  return issues
+    .map((issue) => `${issue.path === '' ? subject : issue.path}: ${issue.message}`)
+    .join('; ');
+}
+
 /** A value did not match the runtime schema of a protocol type. */
 export class SchemaValidationError extends MtError {
   static readonly code = 'MT_SCHEMA_INVALID';
@@ -92,10 +102,7 @@ export class SchemaValidationError extends MtError {
   readonly issues: readonly SchemaIssue[];
 
   constructor(typeName: string, issues: readonly SchemaIssue[], options?: MtErrorOptions) {
-    const listed = issues
-      .map((issue) => `${issue.path === '' ? '(value)' : issue.path}: ${issue.message}`)
-      .join('; ');
-    super(SchemaValidationError.code, `Invalid ${typeName}: ${listed}`, options);
+    super(SchemaValidationError.code, `Invalid ${typeName}: ${formatIssues(issues)}`, options);
     this.typeName = typeName;
     this.issues = issues;
   }
@@ -249,5 +256,24 @@ export class MissingPeerError extends MtError {
       options,
     );
     this.peer = peer;
+  }
+}
+
+/**
+ * A function was called with an argument it cannot take (a seed of the wrong
+ * length, a negative duration): a programming error, named and explained.
+ */
+export class InvalidArgumentError extends MtError {
+  static readonly code = 'MT_INVALID_ARGUMENT';
+  static override readonly isInstance = isMtErrorWithCode<InvalidArgumentError>(
+    InvalidArgumentError.code,
+  );
+
+  /** The argument, e.g. `seed`. */
+  readonly argument: string;
+
+  constructor(argument: string, problem: string) {
+    super(InvalidArgumentError.code, `${argument}: ${problem}`);
+    this.argument = argument;
   }
 }

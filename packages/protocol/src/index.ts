@@ -15,7 +15,9 @@ export {
   EnvelopeRejectedError,
   type EnvelopeRejectionCode,
   envelopeRejections,
+  formatIssues,
   InvalidAddressError,
+  InvalidArgumentError,
   isMtErrorWithCode,
   isMtErrorWithCodePrefix,
   JsonParseError,
@@ -33,6 +35,7 @@ export { type LogFn, type MtLogger, silentLogger } from './logging/logger.js';
 export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
 export { builtModulePath } from './runtime/built-module-path.js';
 export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/load-peer.js';
+export { type OptionChecks, optionChecks } from './runtime/option-checks.js';
 export {
   type JsonObject,
   type JsonValue,

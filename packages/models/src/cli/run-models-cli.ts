@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MtError } from '@mt/protocol';
+import { CliUsageError, MtError } from '@mt/protocol';
 import { ModelManager } from '../manager/model-manager.js';
 
 /** Where the CLI writes; injectable so tests run it in-process. */
@@ -26,8 +26,6 @@ The store is --store, else $MT_MODELS_HOME, else ~/.moderntensor/models.
 Output is JSON (CSV for 'runs export --format csv'). Exit status: 0 on
 success, 1 when the store refuses (unknown model, bad version, ...), 2 on bad usage.
 `;
-
-class UsageError extends Error {}
 
 /**
  * Runs `mt-models` with `args` and returns the exit status.
@@ -75,7 +73,7 @@ export async function runModelsCli(args: readonly string[], out: CliOutput): Pro
     out.stdout(text.endsWith('\n') ? text : `${text}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (CliUsageError.isInstance(error)) {
       out.stderr(`mt-models: ${error.message}\n\n${usage}`);
       return 2;
     }
@@ -94,7 +92,8 @@ async function run(
 ): Promise<string> {
   const json = (value: unknown) => JSON.stringify(value, null, 2);
   const need = (value: string | boolean | undefined, what: string): string => {
-    if (typeof value !== 'string' || value === '') throw new UsageError(`${command} needs ${what}`);
+    if (typeof value !== 'string' || value === '')
+      throw new CliUsageError(`${command} needs ${what}`);
     return value;
   };
   switch (command) {
@@ -156,12 +155,12 @@ async function run(
       if (sub === 'export') {
         const format = need(values.format, '--format csv|json');
         if (format !== 'csv' && format !== 'json')
-          throw new UsageError(`--format must be csv or json, not '${format}'`);
+          throw new CliUsageError(`--format must be csv or json, not '${format}'`);
         return manager.experiments.exportMetrics(need(runId, 'a RUN id'), format);
       }
-      throw new UsageError(`unknown 'runs' subcommand '${sub ?? ''}'`);
+      throw new CliUsageError(`unknown 'runs' subcommand '${sub ?? ''}'`);
     }
     default:
-      throw new UsageError(`unknown command '${command}'`);
+      throw new CliUsageError(`unknown command '${command}'`);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseJson } from '@mt/protocol';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { InvalidModelInputError, ModelNotFoundError } from '../errors.js';
 import type { StoreDatabase } from '../store/open-database.js';
@@ -277,7 +278,7 @@ export class ExperimentTracker {
       endedAt: row.ended_at ?? undefined,
       datasetHash: row.dataset_hash ?? undefined,
       codeRevision: row.code_revision ?? undefined,
-      tags: JSON.parse(row.tags) as Record<string, string>,
+      tags: parseJson(row.tags) as Record<string, string>,
       params: Object.fromEntries(params.map((p) => [p.key, p.value])),
       metrics: Object.fromEntries(latest.map((m) => [m.key, m.value])),
       artifacts,

@@ -5,6 +5,7 @@ import {
   jsonObjectSchema,
   LatencyHistogram,
   type LatencySnapshot,
+  parseJson,
   parseWith,
 } from '@mt/protocol';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
@@ -432,7 +433,7 @@ export class ModelManager {
       framework: row.framework,
       taskType: row.task_type,
       description: row.description,
-      tags: JSON.parse(row.tags) as string[],
+      tags: parseJson(row.tags) as string[],
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       versions,
@@ -448,7 +449,7 @@ function toVersionInfo(row: VersionRow): ModelVersionInfo {
     version: row.version,
     contentHash: row.content_hash,
     sizeBytes: row.size_bytes,
-    metadata: JSON.parse(row.metadata) as JsonObject,
+    metadata: parseJson(row.metadata, jsonObjectSchema),
     sourceRunId: row.source_run_id ?? undefined,
     deprecated: row.deprecated === 1,
     createdAt: row.created_at,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { StoreCorruptError } from '../errors.js';
+import { StoreCorruptError, StoreTooNewError } from '../errors.js';
 import { migrations } from './migrations.js';
 
 /** A better-sqlite3 connection. */
@@ -20,7 +20,7 @@ export function openDatabase(path: string): StoreDatabase {
     enableWal(db);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    migrate(db);
+    migrate(db, path);
     return db;
   } catch (error) {
     db?.close();
@@ -51,15 +51,13 @@ function enableWal(db: StoreDatabase): void {
   }
 }
 
-function migrate(db: StoreDatabase): void {
+function migrate(db: StoreDatabase, path: string): void {
   // BEGIN IMMEDIATE takes the write lock first, so two processes opening a
   // new store at once do not both try to run the same migration.
   const step = db.transaction(() => {
     const applied = db.pragma('user_version', { simple: true }) as number;
     if (applied > migrations.length) {
-      throw new Error(
-        `the store was written by a newer version (schema ${applied}, this one knows ${migrations.length})`,
-      );
+      throw new StoreTooNewError(path, applied, migrations.length);
     }
     for (let version = applied; version < migrations.length; version += 1) {
       db.exec(migrations[version] as string);

@@ -1,6 +1,6 @@
 import { LatencyHistogram, type LatencySnapshot } from '@mt/protocol';
 import { BatchContractError, TaskCancelledError } from '../errors.js';
-import { requireInteger, requireNonNegative } from '../options.js';
+import { check } from '../options.js';
 
 /** One item's outcome, when the batch function reports per item. */
 export type ItemResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -106,18 +106,18 @@ export class BatchProcessor<I, O> {
 
   constructor(fn: BatchFunction<I, O>, options: BatchProcessorOptions = {}) {
     this.#fn = fn;
-    this.#maxBatchSize = requireInteger('maxBatchSize', options.maxBatchSize ?? 32);
-    this.#maxDelayMs = requireNonNegative('maxDelayMs', options.maxDelayMs ?? 0);
-    this.#concurrency = requireInteger('concurrency', options.concurrency ?? 1);
+    this.#maxBatchSize = check.integer('maxBatchSize', options.maxBatchSize ?? 32);
+    this.#maxDelayMs = check.nonNegative('maxDelayMs', options.maxDelayMs ?? 0);
+    this.#concurrency = check.integer('concurrency', options.concurrency ?? 1);
     this.#perItemResults = options.perItemResults ?? false;
     this.#now = options.now ?? (() => performance.now());
     if (options.adaptive) {
-      const minBatchSize = requireInteger(
+      const minBatchSize = check.integer(
         'adaptive.minBatchSize',
         options.adaptive.minBatchSize ?? 1,
       );
       this.#adaptive = {
-        targetLatencyMs: requireNonNegative(
+        targetLatencyMs: check.nonNegative(
           'adaptive.targetLatencyMs',
           options.adaptive.targetLatencyMs,
         ),
@@ -143,7 +143,7 @@ export class BatchProcessor<I, O> {
 
   /** Changes the largest batch at run time; the adaptive tuner stays within it. */
   setMaxBatchSize(size: number): void {
-    this.#maxBatchSize = requireInteger('maxBatchSize', size);
+    this.#maxBatchSize = check.integer('maxBatchSize', size);
     this.#size = Math.min(this.#size, this.#maxBatchSize);
     if (!this.#adaptive) this.#size = this.#maxBatchSize;
     this.#schedule();

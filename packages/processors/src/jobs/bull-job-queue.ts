@@ -2,7 +2,7 @@ import { loadPeer } from '@mt/protocol';
 import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InvalidProcessorOptionError, JobFailedError } from '../errors.js';
-import { requireInteger, requireNonNegative } from '../options.js';
+import { check } from '../options.js';
 import type { JobHandler, JobOptions, JobQueue, JobRecord, JobState } from './job-queue.js';
 import { priorityOf } from './memory-job-queue.js';
 
@@ -96,8 +96,8 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
   }
 
   async add(payload: T, options: JobOptions = {}): Promise<string> {
-    const attempts = requireInteger('attempts', options.attempts ?? 3);
-    const backoffMs = requireNonNegative('backoffMs', options.backoffMs ?? 100);
+    const attempts = check.integer('attempts', options.attempts ?? 3);
+    const backoffMs = check.nonNegative('backoffMs', options.backoffMs ?? 100);
     const job = await this.#queue.add(JOB_NAME, payload, {
       ...(options.idempotencyKey === undefined ? {} : { jobId: jobIdFor(options.idempotencyKey) }),
       attempts,
@@ -126,7 +126,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
       {
         connection: this.#connect(),
         prefix: this.#prefix,
-        concurrency: requireInteger('concurrency', options.concurrency ?? 1),
+        concurrency: check.integer('concurrency', options.concurrency ?? 1),
       },
     );
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeCause } from '@mt/protocol';
 import { InvalidProcessorOptionError, JobFailedError, TaskCancelledError } from '../errors.js';
-import { requireInteger, requireNonNegative } from '../options.js';
+import { check } from '../options.js';
 import { TaskQueue } from '../queue/task-queue.js';
 import type { JobHandler, JobOptions, JobQueue, JobRecord, JobState } from './job-queue.js';
 
@@ -36,8 +36,8 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
       payload,
       state: 'waiting',
       attemptsMade: 0,
-      attempts: requireInteger('attempts', options.attempts ?? 3),
-      backoffMs: requireNonNegative('backoffMs', options.backoffMs ?? 100),
+      attempts: check.integer('attempts', options.attempts ?? 3),
+      backoffMs: check.nonNegative('backoffMs', options.backoffMs ?? 100),
       priority: priorityOf(options.priority),
       waiters: [],
     };

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describeCause } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import { TaskCancelledError } from '../errors.js';
-import { requireInteger } from '../options.js';
+import { check } from '../options.js';
 
 /** Options of {@link ParallelProcessor}. */
 export interface ParallelProcessorOptions {
@@ -55,12 +55,12 @@ export class ParallelProcessor<T, R> {
   #closed = false;
 
   constructor(options: ParallelProcessorOptions) {
-    const threadsPerTask = requireInteger('threadsPerTask', options.threadsPerTask ?? 1);
-    const maxThreads = requireInteger(
+    const threadsPerTask = check.integer('threadsPerTask', options.threadsPerTask ?? 1);
+    const maxThreads = check.integer(
       'maxThreads',
       options.maxThreads ?? Math.max(1, Math.floor(availableParallelism() / threadsPerTask)),
     );
-    this.#maxRetries = requireInteger('maxRetries', options.maxRetries ?? 2, 0);
+    this.#maxRetries = check.integer('maxRetries', options.maxRetries ?? 2, 0);
     const filename = options.filename instanceof URL ? options.filename.href : options.filename;
     this.#pool = new Piscina<T, R>({
       filename,

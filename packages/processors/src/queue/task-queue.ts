@@ -1,6 +1,6 @@
 import { describeCause, LatencyHistogram, type LatencySnapshot } from '@mt/protocol';
 import { QueueFullError, TaskCancelledError, TaskExpiredError } from '../errors.js';
-import { requireInteger, requireNonNegative } from '../options.js';
+import { check } from '../options.js';
 import { BinaryHeap } from './binary-heap.js';
 
 /** Options of {@link TaskQueue}. */
@@ -90,10 +90,10 @@ export class TaskQueue {
   readonly #counts = { completed: 0, failed: 0, expired: 0, cancelled: 0, rejected: 0 };
 
   constructor(options: TaskQueueOptions = {}) {
-    this.#concurrency = requireInteger('concurrency', options.concurrency ?? 1);
-    this.#maxSize = requireInteger('maxSize', options.maxSize ?? 1000);
+    this.#concurrency = check.integer('concurrency', options.concurrency ?? 1);
+    this.#maxSize = check.integer('maxSize', options.maxSize ?? 1000);
     this.#whenFull = options.whenFull ?? 'reject';
-    this.#agingMs = requireNonNegative('agingMs', options.agingMs ?? 1000);
+    this.#agingMs = check.nonNegative('agingMs', options.agingMs ?? 1000);
     this.#now = options.now ?? Date.now;
     const key = (e: Entry) =>
       this.#agingMs === 0 ? e.priority : e.priority * this.#agingMs - e.enqueuedAt;

@@ -1,7 +1,14 @@
-import { MtError } from '../errors.js';
+import { describeCause, isMtErrorWithCode, MtError } from '../errors.js';
 
 /** Bad usage of a command-line program: its message is printed with the usage text. */
-export class CliUsageError extends Error {}
+export class CliUsageError extends MtError {
+  static readonly code = 'MT_CLI_USAGE';
+  static override readonly isInstance = isMtErrorWithCode<CliUsageError>(CliUsageError.code);
+
+  constructor(message: string) {
+    super(CliUsageError.code, message);
+  }
+}
 
 /**
  * What a command-line program prints when `error` stops it: bad usage (a
@@ -10,9 +17,9 @@ export class CliUsageError extends Error {}
  * message.
  */
 export function cliErrorMessage(program: string, error: unknown, usage: string): string {
-  if (error instanceof CliUsageError || (error instanceof TypeError && 'code' in error)) {
-    return `${program}: ${error.message}\n\n${usage}`;
+  if (CliUsageError.isInstance(error) || (error instanceof TypeError && 'code' in error)) {
+    return `${program}: ${(error as Error).message}\n\n${usage}`;
   }
   if (MtError.isInstance(error)) return `${program}: ${error.message} [${error.code}]\n`;
-  return `${program}: ${error instanceof Error ? error.message : String(error)}\n`;
+  return `${program}: ${describeCause(error)}\n`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 describe('LatencyHistogram', () => {
@@ -54,8 +55,8 @@ describe('LatencyHistogram', () => {
 
   it('rejects a negative or non-finite duration', () => {
     const histogram = new LatencyHistogram();
-    expect(() => histogram.record(-1)).toThrow(RangeError);
-    expect(() => histogram.record(Number.NaN)).toThrow(RangeError);
+    expect(() => histogram.record(-1)).toThrow(InvalidArgumentError);
+    expect(() => histogram.record(Number.NaN)).toThrow(InvalidArgumentError);
     expect(histogram.count).toBe(0);
   });
 

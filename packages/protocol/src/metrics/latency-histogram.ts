@@ -1,4 +1,5 @@
 import hdr from 'hdr-histogram-js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** Summary of a {@link LatencyHistogram}, all times in milliseconds. */
 export interface LatencySnapshot {
@@ -40,8 +41,9 @@ export class LatencyHistogram {
   /** Records one duration in milliseconds. Negative or non-finite durations are a programming error. */
   record(durationMs: number): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) {
-      throw new RangeError(
-        `A duration must be a finite number of milliseconds >= 0, got ${durationMs}`,
+      throw new InvalidArgumentError(
+        'durationMs',
+        `must be a finite number of milliseconds ≥ 0, got ${durationMs}`,
       );
     }
     const micros = Math.min(Math.max(1, Math.round(durationMs * 1000)), HIGHEST_TRACKABLE_US);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MtError } from '@mt/protocol';
+import { CliUsageError, MtError, parseJson } from '@mt/protocol';
 import { toExactJson } from '../yuma/report.js';
 import { parseYumaScenario, replayScenario } from '../yuma/scenario.js';
 
@@ -43,7 +43,7 @@ export async function runYumaCli(args: readonly string[], out: CliOutput): Promi
   }
   try {
     const text = await readFile(parsed.file, 'utf8');
-    const scenario = parseYumaScenario(pickCase(JSON.parse(text) as unknown, parsed.caseName));
+    const scenario = parseYumaScenario(pickCase(parseJson(text), parsed.caseName));
     for (const report of replayScenario(scenario)) out.stdout(`${toExactJson(report)}\n`);
     return 0;
   } catch (error) {
@@ -66,9 +66,9 @@ function parseCommandLine(args: readonly string[]): {
   if (values.help) return { help: true, file: '' };
   const [command, file, ...rest] = positionals;
   if (command !== 'replay')
-    throw new Error(`unknown command '${command ?? ''}'; the command is 'replay'`);
-  if (file === undefined) throw new Error('replay needs a scenario FILE');
-  if (rest.length > 0) throw new Error(`unexpected arguments: ${rest.join(' ')}`);
+    throw new CliUsageError(`unknown command '${command ?? ''}'; the command is 'replay'`);
+  if (file === undefined) throw new CliUsageError('replay needs a scenario FILE');
+  if (rest.length > 0) throw new CliUsageError(`unexpected arguments: ${rest.join(' ')}`);
   return { help: false, file, ...(values.case === undefined ? {} : { caseName: values.case }) };
 }
 
@@ -76,20 +76,20 @@ function pickCase(document: unknown, caseName: string | undefined): unknown {
   const cases = (document as { cases?: unknown }).cases;
   if (!Array.isArray(cases)) {
     if (caseName !== undefined)
-      throw new Error(`--case '${caseName}' given, but the file holds a single scenario`);
+      throw new CliUsageError(`--case '${caseName}' given, but the file holds a single scenario`);
     return document;
   }
   const names = cases.map((c) => (c as { name?: unknown }).name);
   if (caseName === undefined) {
-    throw new Error(
+    throw new CliUsageError(
       `the file holds ${cases.length} cases; pick one with --case (${names.join(', ')})`,
     );
   }
   const found = cases.find((c) => (c as { name?: unknown }).name === caseName);
   if (found === undefined)
-    throw new Error(`no case named '${caseName}'; the file has ${names.join(', ')}`);
+    throw new CliUsageError(`no case named '${caseName}'; the file has ${names.join(', ')}`);
   if ((found as { kind?: unknown }).kind === 'math') {
-    throw new Error(
+    throw new CliUsageError(
       `case '${caseName}' tests a math primitive, not an epoch scenario; pick an epoch case`,
     );
   }

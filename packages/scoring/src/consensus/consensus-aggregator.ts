@@ -6,7 +6,7 @@ import {
   type ValidatorScoreInput,
 } from '@mt/protocol';
 import { InsufficientConsensusError, InvalidScoringInputError } from '../errors.js';
-import { requirePositive } from '../option-checks.js';
+import { check } from '../option-checks.js';
 import { mean, median, populationVariance, weightedMean, weightedMedian } from '../stats.js';
 import { modifiedZScores } from './modified-z-scores.js';
 
@@ -93,14 +93,8 @@ export class ConsensusAggregator {
         `unknown consensus method '${String(this.method)}'`,
       );
     }
-    this.outlierThreshold = requirePositive('outlierThreshold', options.outlierThreshold ?? 3.5);
-    this.minValidators = options.minValidators ?? 3;
-    if (!Number.isInteger(this.minValidators) || this.minValidators < 1) {
-      throw new InvalidScoringInputError(
-        'minValidators',
-        `must be an integer ≥ 1, got ${this.minValidators}`,
-      );
-    }
+    this.outlierThreshold = check.positive('outlierThreshold', options.outlierThreshold ?? 3.5);
+    this.minValidators = check.integer('minValidators', options.minValidators ?? 3);
     this.trimFraction = options.trimFraction ?? 0.2;
     if (!(this.trimFraction >= 0 && this.trimFraction < 0.5)) {
       throw new InvalidScoringInputError(

@@ -1,6 +1,6 @@
 import type { JsonObject, Observation, Result, Score, Task } from '@mt/protocol';
 import { InvalidScoringInputError, ScoringFailedError } from '../errors.js';
-import { requirePositive, requireWeight } from '../option-checks.js';
+import { check } from '../option-checks.js';
 import { median, populationVariance, weightedMean } from '../stats.js';
 import { bradleyTerry } from './bradley-terry.js';
 import {
@@ -99,13 +99,13 @@ export class AdvancedScorer {
       );
     }
     this.#normalize = options.normalize ?? true;
-    this.#criterionTimeoutMs = requirePositive(
+    this.#criterionTimeoutMs = check.positive(
       'criterionTimeoutMs',
       options.criterionTimeoutMs ?? 5_000,
     );
     this.#rewardModel = options.rewardModel;
-    this.#rewardWeight = requireWeight('rewardWeight', options.rewardWeight ?? 1);
-    this.#rewardTimeoutMs = requirePositive('rewardTimeoutMs', options.rewardTimeoutMs ?? 30_000);
+    this.#rewardWeight = check.nonNegative('rewardWeight', options.rewardWeight ?? 1);
+    this.#rewardTimeoutMs = check.positive('rewardTimeoutMs', options.rewardTimeoutMs ?? 30_000);
     this.#comparator = options.comparator;
     this.#now = options.now ?? Date.now;
     if (this.method === ScoringMethod.REWARD_MODEL && !this.#rewardModel) {
@@ -142,11 +142,11 @@ export class AdvancedScorer {
     }
     this.#criteria.set(name, {
       name,
-      weight: requireWeight(`criteria.${name}.weight`, weight),
+      weight: check.nonNegative(`criteria.${name}.weight`, weight),
       scorer,
       minScore,
       maxScore,
-      timeoutMs: requirePositive(
+      timeoutMs: check.positive(
         `criteria.${name}.timeoutMs`,
         options.timeoutMs ?? this.#criterionTimeoutMs,
       ),

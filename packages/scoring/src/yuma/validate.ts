@@ -1,4 +1,5 @@
 import { InvalidScoringInputError } from '../errors.js';
+import { check } from '../option-checks.js';
 import type { U16Entry, YumaParams, YumaState } from './types.js';
 
 const U16_MAX = 65_535;
@@ -7,11 +8,7 @@ function fail(field: string, problem: string): never {
   throw new InvalidScoringInputError(field, problem);
 }
 
-function requireInteger(field: string, value: number, min: number, max: number): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    fail(field, `expected an integer in [${min}, ${max}], got ${value}`);
-  }
-}
+const requireInteger = check.integer;
 
 function requireLength(field: string, values: readonly unknown[], n: number): void {
   if (values.length !== n) fail(field, `expected ${n} entries (one per UID), got ${values.length}`);

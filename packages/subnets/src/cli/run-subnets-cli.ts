@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CliUsageError, cliErrorMessage } from '@mt/protocol';
+import { CliUsageError, cliErrorMessage, parseJson } from '@mt/protocol';
 import type { SamplingParams } from '../text/text-model-worker.js';
 import { TextModels } from '../text/text-models.js';
 
@@ -27,7 +27,7 @@ async function prompts(values: { prompt?: string; batch?: string }): Promise<str
   if (values.batch === undefined) throw new CliUsageError('give --prompt TEXT or --batch FILE');
   const text = await readFile(values.batch, 'utf8');
   const list = text.trimStart().startsWith('[')
-    ? (JSON.parse(text) as unknown[])
+    ? (parseJson(text) as unknown[])
     : text.split('\n').filter((line) => line.trim() !== '');
   if (list.length === 0 || !list.every((p) => typeof p === 'string')) {
     throw new CliUsageError(

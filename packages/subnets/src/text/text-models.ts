@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BatchProcessor } from '@mt/processors';
-import { builtModulePath, raceWithSignal } from '@mt/protocol';
+import { builtModulePath, describeCause, raceWithSignal } from '@mt/protocol';
 import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
@@ -97,7 +97,7 @@ export class TextModels {
       try {
         await this.#pool.run({ kind: 'load', model, role, allowRemote });
       } catch (error) {
-        throw new ModelLoadError(original, error instanceof Error ? error.message : String(error), {
+        throw new ModelLoadError(original, describeCause(error), {
           cause: error,
         });
       }
@@ -176,12 +176,9 @@ export class TextModels {
         cancelled,
       })) as GeneratedRow[];
     } catch (error) {
-      throw new TransientSubnetError(
-        `generation failed: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+      throw new TransientSubnetError(`generation failed: ${describeCause(error)}`, {
+        cause: error,
+      });
     } finally {
       for (const release of stops) release();
     }

@@ -1,4 +1,4 @@
-import { loadPeer, type Task, TaskValidationError } from '@mt/protocol';
+import { describeCause, loadPeer, type Task, TaskValidationError } from '@mt/protocol';
 import type { Circuit } from '@mt/zkml';
 
 /**
@@ -38,10 +38,7 @@ export function inputOf(task: Task, circuit: Circuit): number[] {
   try {
     circuit.quantizeInput(input as number[]);
   } catch (error) {
-    throw new TaskValidationError(
-      task.taskId,
-      error instanceof Error ? error.message : String(error),
-    );
+    throw new TaskValidationError(task.taskId, describeCause(error));
   }
   return input as number[];
 }

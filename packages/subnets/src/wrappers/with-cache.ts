@@ -1,6 +1,6 @@
 import type { Solution, SubnetMiner } from '@mt/protocol';
 import { LRUCache } from 'lru-cache';
-import { positiveInteger } from './positive-integer.js';
+import { check } from '../option-checks.js';
 import type { SubnetMetrics } from './subnet-metrics.js';
 import { taskIdentity } from './task-identity.js';
 
@@ -24,8 +24,8 @@ export interface CacheOptions {
 export function withCache(miner: SubnetMiner, options: CacheOptions = {}): SubnetMiner {
   if (miner.deterministic === false) return miner;
   const cache = new LRUCache<string, Solution>({
-    max: positiveInteger('cache.maxEntries', options.maxEntries ?? 1_000),
-    ttl: positiveInteger('cache.ttlMs', options.ttlMs ?? 600_000),
+    max: check.integer('cache.maxEntries', options.maxEntries ?? 1_000),
+    ttl: check.integer('cache.ttlMs', options.ttlMs ?? 600_000),
   });
   const labels = { subnet: miner.name };
   return {

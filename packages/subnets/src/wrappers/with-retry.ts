@@ -1,7 +1,7 @@
 import type { SubnetMiner } from '@mt/protocol';
 import pRetry from 'p-retry';
 import { InvalidSubnetInputError, TransientSubnetError } from '../errors.js';
-import { positiveInteger } from './positive-integer.js';
+import { check } from '../option-checks.js';
 import type { SubnetMetrics } from './subnet-metrics.js';
 import { identityOf } from './with-cache.js';
 
@@ -25,9 +25,9 @@ export interface RetryOptions {
  * (its signal) stops the retrying.
  */
 export function withRetry(miner: SubnetMiner, options: RetryOptions = {}): SubnetMiner {
-  const retries = positiveInteger('retry.retries', options.retries ?? 2, 0);
-  const minTimeout = positiveInteger('retry.minTimeoutMs', options.minTimeoutMs ?? 100);
-  const maxTimeout = positiveInteger('retry.maxTimeoutMs', options.maxTimeoutMs ?? 2_000);
+  const retries = check.integer('retry.retries', options.retries ?? 2, 0);
+  const minTimeout = check.integer('retry.minTimeoutMs', options.minTimeoutMs ?? 100);
+  const maxTimeout = check.integer('retry.maxTimeoutMs', options.maxTimeoutMs ?? 2_000);
   const isRetryable = options.isRetryable ?? TransientSubnetError.isInstance;
   const labels = { subnet: miner.name };
   return {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeCause } from '@mt/protocol';
 import type { Registry } from 'prom-client';
 import { metricsText, PROMETHEUS_CONTENT_TYPE } from './metrics-registry.js';
 
@@ -40,7 +41,7 @@ export async function startMetricsServer(
       },
       (error: unknown) => {
         response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end(`metrics failed: ${error instanceof Error ? error.message : String(error)}`);
+        response.end(`metrics failed: ${describeCause(error)}`);
       },
     );
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseJson } from '@mt/protocol';
 import { TelemetryError } from '../errors.js';
 
 /**
@@ -8,7 +9,7 @@ import { TelemetryError } from '../errors.js';
  * `version` throws, since a build that cannot say what it is is broken.
  */
 export function packageVersion(url: URL): string {
-  const parsed = JSON.parse(readFileSync(url, 'utf8')) as { version?: unknown };
+  const parsed = parseJson(readFileSync(url, 'utf8')) as { version?: unknown };
   if (typeof parsed.version !== 'string')
     throw new TelemetryError('MT_TELEMETRY_NO_VERSION', `${url.pathname} has no version`);
   return parsed.version;

@@ -1,4 +1,5 @@
 import { InvalidZkmlInputError } from '../errors.js';
+import { check } from '../option-checks.js';
 import type { FixedPointMlp } from '../quantize/fixed-point-mlp.js';
 import { packedPoseidon, poseidon, signedBitsFor } from './packed-poseidon.js';
 
@@ -83,12 +84,7 @@ export function planCircuit(model: FixedPointMlp, options: PlanOptions = {}): Ci
   const mode = options.mode ?? 'public';
   const scaleBits = model.scaleBits;
   const inputBits = options.inputBits ?? scaleBits + 8;
-  if (!Number.isInteger(inputBits) || inputBits < 2 || inputBits > 64) {
-    throw new InvalidZkmlInputError(
-      'inputBits',
-      `must be an integer from 2 to 64, got ${inputBits}`,
-    );
-  }
+  check.integer('inputBits', inputBits, 2, 64);
   const layers: PlannedLayer[] = [];
   let bound = 1n << BigInt(inputBits - 1);
   let size = model.inputSize;

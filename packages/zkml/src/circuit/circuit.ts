@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJson } from '@mt/protocol';
 import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
 import { toFixed } from '../quantize/fixed-point-mlp.js';
 import { type CircuitMetadata, publicSignalCount } from './circuit-metadata.js';
@@ -40,7 +41,7 @@ function toSigned(value: bigint): bigint {
 
 async function readJson<T>(path: string, remedy: string): Promise<T> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return parseJson(await readFile(path, 'utf8')) as T;
   } catch (error) {
     throw new CircuitArtifactMissingError(path, remedy, { cause: error });
   }

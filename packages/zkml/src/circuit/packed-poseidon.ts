@@ -1,5 +1,6 @@
 import * as poseidonLite from 'poseidon-lite';
 import { InvalidZkmlInputError } from '../errors.js';
+import { check } from '../option-checks.js';
 
 /** The BN254 scalar field order: every circuit value lives modulo this prime. */
 export const FIELD_PRIME =
@@ -59,9 +60,7 @@ export function signedBitsFor(values: Iterable<bigint>): number {
  */
 export function packedPoseidon(values: readonly bigint[], bits: number): bigint {
   if (values.length === 0) throw new InvalidZkmlInputError('values', 'must not be empty');
-  if (!Number.isInteger(bits) || bits < 1 || bits > 249) {
-    throw new InvalidZkmlInputError('bits', `must be an integer from 1 to 249, got ${bits}`);
-  }
+  check.integer('bits', bits, 1, 249);
   const offset = 1n << BigInt(bits - 1);
   const perElement = Math.floor(253 / bits);
   const packed: bigint[] = [];

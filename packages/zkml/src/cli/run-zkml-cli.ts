@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CliUsageError, cliErrorMessage } from '@mt/protocol';
+import { CliUsageError, cliErrorMessage, parseJson } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
 import type { CircuitMode } from '../circuit/circuit-plan.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
@@ -38,7 +38,7 @@ function need(value: string | undefined, what: string): string {
 }
 
 async function readInput(path: string): Promise<number[]> {
-  const parsed = JSON.parse(await readFile(path, 'utf8')) as { input?: unknown };
+  const parsed = parseJson(await readFile(path, 'utf8')) as { input?: unknown };
   if (!Array.isArray(parsed.input))
     throw new CliUsageError(`${path} must hold {"input": [numbers]}`);
   return parsed.input as number[];
@@ -132,7 +132,7 @@ export async function runZkmlCli(args: readonly string[], out: CliOutput): Promi
         return 0;
       }
       case 'verify': {
-        const proof = JSON.parse(await readFile(need(second, 'PROOF.json'), 'utf8')) as unknown;
+        const proof = parseJson(await readFile(need(second, 'PROOF.json'), 'utf8'));
         const input = values.input ? await readInput(values.input) : undefined;
         const verifier = await ProofVerifier.load(need(first, 'DIR'));
         try {

@@ -1,4 +1,4 @@
-import { type Proof, type ProofSystem, parseProof } from '@mt/protocol';
+import { type Proof, type ProofSystem, parseJson, parseProof, proofSchema } from '@mt/protocol';
 import { InvalidZkmlInputError } from '../errors.js';
 
 const MAGIC = 'MTZP';
@@ -77,7 +77,7 @@ export function proofToJson(proof: Proof): string {
  * @throws SchemaValidationError when the JSON is not a {@link Proof}.
  */
 export function proofFromJson(text: string): Proof {
-  return parseProof(JSON.parse(text));
+  return parseJson(text, proofSchema);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Proof, ProofSystem } from '@mt/protocol';
+import { describeCause } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
 import { ProofGenerationError } from '../errors.js';
 import { readSetup, type SetupRecord } from '../setup/trusted-setup.js';
@@ -91,7 +92,7 @@ export class ProofGenerator {
         signals.length > 0 ? AbortSignal.any(signals) : undefined,
       );
     } catch (error) {
-      throw new ProofGenerationError(error instanceof Error ? error.message : String(error), {
+      throw new ProofGenerationError(describeCause(error), {
         cause: error,
       });
     }

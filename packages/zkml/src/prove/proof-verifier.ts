@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Proof, parseProof } from '@mt/protocol';
+import { describeCause, type Proof, parseJson, parseProof } from '@mt/protocol';
 import { Circuit, circuitFiles } from '../circuit/circuit.js';
 import { CircuitArtifactMissingError } from '../errors.js';
 import { verificationKeyHash } from '../setup/trusted-setup.js';
@@ -66,7 +66,7 @@ export class ProofVerifier {
     let key: Record<string, unknown>;
     try {
       text = await readFile(path, 'utf8');
-      key = JSON.parse(text) as Record<string, unknown>;
+      key = parseJson(text) as Record<string, unknown>;
     } catch (error) {
       throw new CircuitArtifactMissingError(
         path,
@@ -90,7 +90,7 @@ export class ProofVerifier {
       return {
         valid: false,
         code: 'malformed',
-        reason: error instanceof Error ? error.message : String(error),
+        reason: describeCause(error),
       };
     }
   }

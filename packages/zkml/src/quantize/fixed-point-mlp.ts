@@ -1,5 +1,6 @@
 import { InvalidZkmlInputError } from '../errors.js';
 import { argmax, evaluateMlp, type Mlp } from '../onnx/mlp.js';
+import { check } from '../option-checks.js';
 
 /** A dense layer in fixed point: weights at scale 2^S, biases at 2^(2S). */
 export interface FixedDenseLayer {
@@ -48,12 +49,7 @@ export function quantizeMlp(
   model: Mlp,
   scaleBits = 8,
 ): { model: FixedPointMlp; report: QuantizationReport } {
-  if (!Number.isInteger(scaleBits) || scaleBits < 1 || scaleBits > 24) {
-    throw new InvalidZkmlInputError(
-      'scaleBits',
-      `must be an integer from 1 to 24, got ${scaleBits}`,
-    );
-  }
+  check.integer('scaleBits', scaleBits, 1, 24);
   let maxWeightError = 0;
   let maxBiasError = 0;
   const layers = model.layers.map((layer) => {

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidZkmlInputError, PtauHashMismatchError, TrustedSetupError } from '../errors.js';
+import { check } from '../option-checks.js';
 import { HERMEZ_PTAU_BLAKE2B } from './hermez-ptau-hashes.js';
 import { setupLogger, withSnarkjs } from './snarkjs-session.js';
 
@@ -59,9 +60,7 @@ export async function developmentPtau(
   power: number,
   onProgress: (message: string) => void = () => {},
 ): Promise<string> {
-  if (!Number.isInteger(power) || power < 1 || power > 28) {
-    throw new InvalidZkmlInputError('power', `must be an integer from 1 to 28, got ${power}`);
-  }
+  check.integer('power', power, 1, 28);
   const dir = developmentPtauDir();
   await mkdir(dir, { recursive: true });
   const wanted = fileFor(dir, power);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { ProofSystem } from '@mt/protocol';
+import { parseJson } from '@mt/protocol';
 import { type Circuit, circuitFiles, type Optimization } from '../circuit/circuit.js';
 import { CircuitCompiler, type ProgressListener } from '../compile/circuit-compiler.js';
 import { CircuitArtifactMissingError, TrustedSetupError } from '../errors.js';
@@ -159,7 +160,7 @@ export async function setupCircuit(
 export async function readSetup(circuit: Circuit): Promise<SetupRecord> {
   const path = circuit.file(circuitFiles.setup);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as SetupRecord;
+    return parseJson(await readFile(path, 'utf8')) as SetupRecord;
   } catch (error) {
     throw new CircuitArtifactMissingError(path, 'run the trusted setup first (mt-zkml setup DIR)', {
       cause: error,

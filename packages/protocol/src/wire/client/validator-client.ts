@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   describeCause,
   EnvelopeRejectedError,
+  formatIssues,
   JsonParseError,
   SchemaValidationError,
 } from '../../errors.js';
@@ -299,7 +300,7 @@ export class ValidatorClient {
       return done({
         status: 'bad_schema',
         httpStatus: response.status,
-        message: error.issues.map((i) => `${i.path || '(result)'}: ${i.message}`).join('; '),
+        message: formatIssues(error.issues, '(result)'),
       });
     }
   }

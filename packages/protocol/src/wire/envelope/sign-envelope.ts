@@ -1,4 +1,5 @@
 import { createHash, randomFillSync } from 'node:crypto';
+import { InvalidArgumentError } from '../../errors.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import { canonicalMessage, type EnvelopeKind, envelopeHeaders, WIRE_VERSION } from './headers.js';
 
@@ -58,7 +59,7 @@ export function prepareEnvelope(input: SignEnvelopeInput): {
   message: Buffer;
 } {
   if (input.kind === 'request' && input.deadline === undefined) {
-    throw new RangeError('a signed request needs a deadline (ms since the epoch)');
+    throw new InvalidArgumentError('deadline', 'a signed request needs one (ms since the epoch)');
   }
   const nonce = freshNonce();
   const timestamp = input.now ?? Date.now();

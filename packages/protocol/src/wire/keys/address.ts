@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createBase58check } from '@scure/base';
-import { InvalidAddressError } from '../../errors.js';
+import { InvalidAddressError, InvalidArgumentError } from '../../errors.js';
 
 const PREFIX = 'mt';
 const base58check = createBase58check(
@@ -14,7 +14,10 @@ const base58check = createBase58check(
  */
 export function addressFromPublicKey(publicKey: Uint8Array): string {
   if (publicKey.length !== 32)
-    throw new RangeError(`an ed25519 public key has 32 bytes, got ${publicKey.length}`);
+    throw new InvalidArgumentError(
+      'publicKey',
+      `an ed25519 public key has 32 bytes, got ${publicKey.length}`,
+    );
   return PREFIX + base58check.encode(publicKey);
 }
 

@@ -7,7 +7,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { InvalidAddressError } from '../../errors.js';
+import { InvalidAddressError, InvalidArgumentError } from '../../errors.js';
 import { addressFromPublicKey, publicKeyFromAddress } from './address.js';
 import { weakKeyReason } from './public-key-check.js';
 
@@ -56,7 +56,7 @@ export class Hotkey {
   /** The hotkey with the given 32-byte secret seed. */
   static fromSeed(seed: Uint8Array): Hotkey {
     if (seed.length !== 32)
-      throw new RangeError(`an ed25519 seed has 32 bytes, got ${seed.length}`);
+      throw new InvalidArgumentError('seed', `an ed25519 seed has 32 bytes, got ${seed.length}`);
     return new Hotkey(new Uint8Array(seed));
   }
 

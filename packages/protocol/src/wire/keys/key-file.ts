@@ -1,5 +1,6 @@
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { KeyFileError } from '../../errors.js';
+import { parseJson } from '../../schemas/parse-json.js';
 import { Hotkey } from './hotkey.js';
 
 interface KeyFileContents {
@@ -56,7 +57,7 @@ export async function loadHotkey(path: string): Promise<Hotkey> {
   }
   let contents: Partial<KeyFileContents>;
   try {
-    contents = JSON.parse(text) as Partial<KeyFileContents>;
+    contents = parseJson(text) as Partial<KeyFileContents>;
   } catch (error) {
     throw new KeyFileError(path, 'is not JSON', { cause: error });
   }

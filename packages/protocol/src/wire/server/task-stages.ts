@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { JsonParseError, SchemaValidationError } from '../../errors.js';
+import { formatIssues, JsonParseError, SchemaValidationError } from '../../errors.js';
 import { type JsonValue, jsonValueSchema } from '../../schemas/json-value.js';
 import { parseJson } from '../../schemas/parse-json.js';
 import { raceWithSignal } from '../../subnet/race-with-signal.js';
@@ -91,11 +91,7 @@ export function parseInput(handler: TaskHandler, body: Uint8Array, maxDepth: num
       );
     }
     if (SchemaValidationError.isInstance(error)) {
-      throw new WireReply(
-        422,
-        'MT_WIRE_INVALID_INPUT',
-        error.issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; '),
-      );
+      throw new WireReply(422, 'MT_WIRE_INVALID_INPUT', formatIssues(error.issues, '(body)'));
     }
     throw error;
   }

@@ -1,3 +1,5 @@
+import { MtError } from '../../errors.js';
+
 /**
  * A request as the miner handler's stages see it, whatever carried it: a
  * web-standard `Request` (`MinerHandler.fetch`) or a `node:http` request (the
@@ -32,16 +34,18 @@ export interface WireErrorBody {
   error: { code: string; message: string };
 }
 
-/** An error to answer a request with: an HTTP status, a stable code and a message. */
-export class WireReply extends Error {
+/**
+ * An error to answer a request with: an HTTP status, a stable `MT_WIRE_*`
+ * code and a message. Thrown by a stage and turned into the signed answer by
+ * the handler; it never escapes to a caller.
+ */
+export class WireReply extends MtError {
   readonly status: number;
-  readonly code: string;
   readonly headers: Record<string, string>;
 
   constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(message);
+    super(code, message);
     this.status = status;
-    this.code = code;
     this.headers = headers;
   }
 
