@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs each published package alone, as a user would: packs every
+// Installs each published package alone, as a user would, and runs the
+// examples/ program of each against it: packs every
 // package with pnpm (workspace versions become real ranges), then for each
 // case makes an empty npm project, installs the tarball with plain npm (our
 // other packages come from their tarballs through `overrides`, so only those
@@ -14,6 +15,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -27,7 +29,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const here = join(root, 'scripts/install-alone');
 const { values } = parseArgs({
   options: { only: { type: 'string' }, json: { type: 'string' }, keep: { type: 'boolean' } },
 });
@@ -37,23 +38,37 @@ const { values } = parseArgs({
  * version), the program it runs, and the fixtures that program reads.
  */
 const cases = [
-  { name: '@mt/protocol', install: ['@mt/protocol'], smoke: 'protocol.ts' },
-  { name: '@mt/scoring', install: ['@mt/scoring'], smoke: 'scoring.ts' },
-  { name: '@mt/processors', install: ['@mt/processors'], smoke: 'processors.ts' },
-  { name: '@mt/models', install: ['@mt/models'], smoke: 'models.ts', fixtures: ['mlp'] },
-  { name: '@mt/telemetry', install: ['@mt/telemetry'], smoke: 'telemetry.ts' },
-  { name: '@mt/zkml', install: ['@mt/zkml'], smoke: 'zkml.ts', fixtures: ['mlp'] },
-  { name: '@mt/subnets', install: ['@mt/subnets'], smoke: 'subnets.ts' },
+  { name: '@mt/protocol', install: ['@mt/protocol'], example: 'protocol-signed-round-trip.ts' },
+  { name: '@mt/scoring', install: ['@mt/scoring'], example: 'scoring-consensus-and-yuma.ts' },
+  {
+    name: '@mt/processors',
+    install: ['@mt/processors'],
+    example: 'processors-batches-and-jobs.ts',
+  },
+  {
+    name: '@mt/models',
+    install: ['@mt/models'],
+    example: 'models-track-a-run.ts',
+    fixtures: ['mlp'],
+  },
+  { name: '@mt/telemetry', install: ['@mt/telemetry'], example: 'telemetry-metrics-and-logs.ts' },
+  {
+    name: '@mt/zkml',
+    install: ['@mt/zkml'],
+    example: 'zkml-prove-an-onnx-model.ts',
+    fixtures: ['mlp'],
+  },
+  { name: '@mt/subnets', install: ['@mt/subnets'], example: 'subnets-serve-a-subnet.ts' },
   {
     name: '@mt/subnets/text-generation',
     install: ['@mt/subnets', '@huggingface/transformers@4.3.1', 'onnxruntime-node@1.30.0'],
-    smoke: 'subnets-text-generation.ts',
+    example: 'subnets-text-generation.ts',
     fixtures: ['text'],
   },
   {
     name: '@mt/subnets/verifiable-inference',
     install: ['@mt/subnets', '@mt/zkml'],
-    smoke: 'subnets-verifiable-inference.ts',
+    example: 'subnets-verifiable-inference.ts',
     fixtures: ['mlp'],
   },
 ].filter((c) => values.only === undefined || values.only.split(',').includes(c.name));
@@ -99,6 +114,21 @@ const mlp = testing.smallMlp([4, 6, 3], 7);
 writeFileSync(join(fixtures, 'mlp.onnx'), testing.exportMlpToOnnx(mlp, 'smoke'));
 await testing.writeTinyGpt2(join(fixtures, 'tiny-gpt2'), { seed: 1 });
 
+/** Every `sources` entry of every `.map` under `dir` that names a file not there. */
+function unresolvedSourceMaps(dir) {
+  const missing = [];
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const file = join(dir, String(entry));
+    if (!file.endsWith('.map')) continue;
+    const map = JSON.parse(readFileSync(file, 'utf8'));
+    for (const source of map.sources ?? []) {
+      if (!existsSync(resolve(dirname(file), map.sourceRoot ?? '', source)))
+        missing.push(`${file} → ${source}`);
+    }
+  }
+  return missing;
+}
+
 // 3. Each case in an empty project.
 const typesNode = join(root, 'node_modules/@types');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -143,7 +173,12 @@ for (const testCase of cases) {
     const bytes = Number(
       execFileSync('du', ['-sb', join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
     );
-    cpSync(join(here, 'smoke', testCase.smoke), join(dir, 'smoke.ts'));
+    const unresolved = unresolvedSourceMaps(join(dir, 'node_modules/@mt'));
+    if (unresolved.length > 0)
+      throw new Error(
+        `source maps point at files not shipped:\n${unresolved.slice(0, 5).join('\n')}`,
+      );
+    cpSync(join(root, 'examples', testCase.example), join(dir, 'smoke.ts'));
     for (const name of testCase.fixtures ?? []) {
       if (name === 'mlp') cpSync(join(fixtures, 'mlp.onnx'), join(dir, 'mlp.onnx'));
       if (name === 'text')

@@ -3,7 +3,7 @@ import {
   type JsonValue,
   type MtLogger,
   type Result,
-  resultOf,
+  solveToResult,
   type SubnetMiner,
   type Task,
   TaskValidationError,
@@ -83,14 +83,7 @@ function answer(
   signal: AbortSignal,
   deadline: number,
 ): Promise<Result> {
-  const solve = async () => {
-    const started = performance.now();
-    const solution = await miner.solveTask(task, { signal, deadline });
-    return resultOf(task, solution, {
-      completedAt: Date.now(),
-      executionTimeMs: performance.now() - started,
-    });
-  };
+  const solve = () => solveToResult(miner, task, { signal, deadline });
   return strategy ? strategy(task, solve) : solve();
 }
 

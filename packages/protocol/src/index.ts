@@ -66,7 +66,7 @@ export {
   type ValidatorScoreInput,
   validatorScoreSchema,
 } from './schemas/validator-score.js';
-export { newTask, resultOf } from './subnet/new-task.js';
+export { newTask, resultOf, solveToResult } from './subnet/new-task.js';
 export { raceWithSignal } from './subnet/race-with-signal.js';
 export type {
   Judgement,

@@ -3,7 +3,7 @@ import type { JsonObject } from '../schemas/json-value.js';
 import { parseResult, type Result } from '../schemas/result.js';
 import { parseTask, type Task } from '../schemas/task.js';
 import type { TaskContextInput } from '../schemas/task-context.js';
-import type { Solution } from './roles.js';
+import type { Solution, SolveContext, SubnetMiner } from './roles.js';
 
 /**
  * A new {@link Task} for `context`: a fresh id, the creation time and the
@@ -41,5 +41,22 @@ export function resultOf(
     executionTimeMs: timing.executionTimeMs,
     metadata: solution.metadata ?? {},
     ...(solution.proof === undefined ? {} : { proof: solution.proof }),
+  });
+}
+
+/**
+ * Runs `miner` on `task` within `context` (its signal and deadline) and
+ * returns the {@link Result} to send, timed by the miner's own clock.
+ */
+export async function solveToResult(
+  miner: SubnetMiner,
+  task: Task,
+  context: SolveContext,
+): Promise<Result> {
+  const started = performance.now();
+  const solution = await miner.solveTask(task, context);
+  return resultOf(task, solution, {
+    completedAt: Date.now(),
+    executionTimeMs: performance.now() - started,
   });
 }

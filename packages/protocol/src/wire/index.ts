@@ -61,5 +61,10 @@ export type {
   WireStage,
 } from './server/miner-server-observer.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
-export { type HandlerContext, type TaskHandler, taskHandler } from './server/task-stages.js';
+export {
+  type HandlerContext,
+  subnetTaskHandler,
+  type TaskHandler,
+  taskHandler,
+} from './server/task-stages.js';
 export type { WireAnswer, WireErrorBody, WireRequest } from './server/wire-request.js';

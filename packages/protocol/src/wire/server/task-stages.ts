@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { formatIssues, JsonParseError, SchemaValidationError } from '../../errors.js';
 import { type JsonValue, jsonValueSchema } from '../../schemas/json-value.js';
 import { parseJson } from '../../schemas/parse-json.js';
+import { taskSchema } from '../../schemas/task.js';
+import { solveToResult } from '../../subnet/new-task.js';
 import { raceWithSignal } from '../../subnet/race-with-signal.js';
+import type { SubnetMiner } from '../../subnet/roles.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { WireReply } from './wire-request.js';
 
@@ -41,6 +44,24 @@ export function taskHandler<S extends z.ZodType>(
   handle: TaskHandler<S>['handle'],
 ): TaskHandler {
   return { schema, handle };
+}
+
+/**
+ * The task handler that serves a subnet's miner role: the body is checked
+ * against the Task schema once, the miner runs until the signed deadline, and
+ * the answer is its {@link Result}.
+ *
+ * @example
+ * ```ts
+ * createMinerServer({ hotkey, handlers: { [miner.name]: subnetTaskHandler(miner) } }, { port: 8091 });
+ * ```
+ */
+export function subnetTaskHandler(miner: SubnetMiner): TaskHandler {
+  // A Result is JSON by its schema; the cast only widens it to JsonValue.
+  return taskHandler(
+    taskSchema,
+    async (task, context) => (await solveToResult(miner, task, context)) as unknown as JsonValue,
+  );
 }
 
 /** Refuses a sender the blacklist names (403). */

@@ -1,5 +1,6 @@
 // @mt/zkml alone: an ONNX MLP compiled to Circom, a Groth16 setup (the
 // development ptau), a proof, and its verification against the input.
+//   npm install @mt/zkml                 (run beside mlp.onnx: a 4-input MLP, Gemm and Relu)
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

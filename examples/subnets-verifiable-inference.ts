@@ -1,5 +1,6 @@
 // @mt/subnets/verifiable-inference with @mt/zkml: a miner proves its answer,
 // the validator checks the proof against its own task's input.
+//   npm install @mt/subnets @mt/zkml     (run beside mlp.onnx)
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

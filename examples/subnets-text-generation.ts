@@ -1,5 +1,7 @@
 // @mt/subnets/text-generation with its stack: a miner generating with a local
 // GPT-2-architecture model, cut at its signed deadline's signal.
+//   ONNXRUNTIME_NODE_INSTALL=skip npm install @mt/subnets @huggingface/transformers onnxruntime-node
+//   (run beside tiny-gpt2/: any Transformers.js causal-LM folder)
 import assert from 'node:assert/strict';
 import { newTask } from '@mt/protocol';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';

@@ -1,5 +1,6 @@
 // @mt/models alone: the registry and experiment tracking on SQLite (a native
 // build), with an ONNX model version whose checksum is recorded.
+//   npm install @mt/models               (run beside any mlp.onnx)
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 // @mt/telemetry alone: one registry per process, shared families, and a
 // logger that censors secrets.
+//   npm install @mt/telemetry
 import assert from 'node:assert/strict';
 import { counterIn, createLogger, createMetricsRegistry, metricsText } from '@mt/telemetry';
 

@@ -1,6 +1,7 @@
 // @mt/protocol alone: the contract (parse once, typed errors) and the wire
 // (a signed round trip through the web-standard handler, no sockets), and the
 // optional libsodium peer refused with the install line.
+//   npm install @mt/protocol
 import assert from 'node:assert/strict';
 import { JsonParseError, MissingPeerError, newTask, parseJson, taskSchema } from '@mt/protocol';
 import {

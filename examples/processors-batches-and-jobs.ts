@@ -1,5 +1,6 @@
 // @mt/processors alone: batching in process, and the Redis queue's optional
 // peers refused with the install line rather than loaded.
+//   npm install @mt/processors          (add bullmq ioredis for jobs on Redis)
 import assert from 'node:assert/strict';
 import { BatchProcessor, BullJobQueue, MemoryJobQueue } from '@mt/processors';
 import { MissingPeerError } from '@mt/protocol';
