@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidZkmlInputError, PtauHashMismatchError, TrustedSetupError } from '../errors.js';
+import { PtauHashMismatchError, TrustedSetupError } from '../errors.js';
 import { check } from '../option-checks.js';
 import { HERMEZ_PTAU_BLAKE2B } from './hermez-ptau-hashes.js';
 import { setupLogger, withSnarkjs } from './snarkjs-session.js';
