@@ -52,6 +52,7 @@ const cases = [
     fixtures: ['mlp'],
   },
   { name: '@mt/telemetry', install: ['@mt/telemetry'], example: 'telemetry-metrics-and-logs.ts' },
+  { name: '@mt/cli', install: ['@mt/cli'], example: 'cli-define-a-program.ts' },
   {
     name: '@mt/zkml',
     install: ['@mt/zkml'],

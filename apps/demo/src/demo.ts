@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatTable } from '@mt/app-validator';
+import { formatTable } from '@mt/cli';
 import { startDashboard } from './dashboard.js';
 import { renderReport } from './dashboard-page.js';
 import { standings } from './report.js';

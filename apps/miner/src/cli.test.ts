@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
 import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
+import { runMinerCli } from './run-miner-cli.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -68,5 +69,56 @@ describe('mt-miner', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(stderr).toContain('nothing to serve');
+  });
+});
+
+describe('mt-miner options', () => {
+  async function run(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runMinerCli(args, {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('refuses bad options, from flags, the environment or the config file, before doing anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-miner-opts-'));
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ textModel: 'x', prot: 8091 }));
+    const badPort = join(dir, 'port.json');
+    await writeFile(badPort, JSON.stringify({ port: 'eighty' }));
+    for (const [args, message] of [
+      [['--frobnicate'], "unknown option '--frobnicate'"],
+      [['--strategy', 'evil'], 'Allowed choices are honest, lazy, cheating'],
+      [['--port', '99999'], 'must be an integer from 0 to 65535'],
+      [['--config', config], "unknown setting 'prot'"],
+      [['--config', badPort], "'port' must be an integer from 0 to 65535"],
+      [['--worker'], '--worker needs --redis URL'],
+      [['--key', join(dir, 'k')], 'nothing to serve'],
+    ] as const) {
+      const result = await run([...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    // Nothing was started: no key file was written.
+    await expect(stat(join(dir, 'k'))).rejects.toThrow();
+    expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('takes a setting from the environment, checked like the flag', async () => {
+    process.env.MT_MINER_PORT = 'x';
+    try {
+      const result = await run(['--text-model', 'nowhere']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('must be an integer from 0 to 65535');
+    } finally {
+      delete process.env.MT_MINER_PORT;
+    }
   });
 });

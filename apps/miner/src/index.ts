@@ -18,11 +18,5 @@ export {
   serveMinerJobs,
   startMinerNode,
 } from './miner-node.js';
-export {
-  LOGGING_USAGE,
-  loadOrCreateHotkey,
-  programLogger,
-  programSettings,
-  resolveSettings,
-} from './settings.js';
+export { runMinerCli } from './run-miner-cli.js';
 export { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -10,6 +10,7 @@ import { Hotkey } from '@mt/protocol/wire';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
 import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
+import { runValidatorCli } from './run-validator-cli.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -84,5 +85,32 @@ describe('mt-validator', () => {
       await server.close();
       await miner.close();
     }
+  });
+});
+
+describe('mt-validator options', () => {
+  it('refuses bad or missing options with exit 2, before opening anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-validator-opts-'));
+    const chain = join(dir, 'chain.sqlite');
+    for (const [args, message] of [
+      [[], "required option '--chain <file>' not specified"],
+      [['--chain', chain, '--text-model', 'x'], '--text-model needs --reward-model'],
+      [['--chain', chain], 'nothing to validate'],
+      [['--chain', chain, '--circuit', 'c', '--sharpness', '-1'], 'must be a number ≥ 0'],
+      [['--chain', chain, '--circuit', 'c', '--stake', '1.5'], 'must be a whole number ≥ 0'],
+      [['--chain', chain, '--rounds', '3', 'extra'], 'too many arguments'],
+    ] as const) {
+      let stderr = '';
+      const code = await runValidatorCli([...args], {
+        stdout: () => {},
+        stderr: (text) => {
+          stderr += text;
+        },
+      });
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain(message);
+    }
+    // The chain file was never created.
+    await expect(readFile(chain)).rejects.toThrow();
   });
 });

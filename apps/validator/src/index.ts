@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 
-export { formatTable } from './format-table.js';
+export { runValidatorCli } from './run-validator-cli.js';
 export { ValidatorMetrics } from './validator-metrics.js';
 export { type MinerRound, ValidatorNode, type ValidatorNodeOptions } from './validator-node.js';

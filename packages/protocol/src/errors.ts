@@ -277,3 +277,16 @@ export class InvalidArgumentError extends MtError {
     this.argument = argument;
   }
 }
+
+/**
+ * Bad usage of a command-line program (a missing or contradictory argument):
+ * `@mt/cli` prints it with a pointer to `--help` and exits 2.
+ */
+export class CliUsageError extends MtError {
+  static readonly code = 'MT_CLI_USAGE';
+  static override readonly isInstance = isMtErrorWithCode<CliUsageError>(CliUsageError.code);
+
+  constructor(message: string) {
+    super(CliUsageError.code, message);
+  }
+}

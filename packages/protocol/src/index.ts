@@ -9,8 +9,8 @@
  * @packageDocumentation
  */
 
-export { CliUsageError, cliErrorMessage } from './cli/cli-error-message.js';
 export {
+  CliUsageError,
   describeCause,
   EnvelopeRejectedError,
   type EnvelopeRejectionCode,
@@ -36,6 +36,7 @@ export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histog
 export { builtModulePath } from './runtime/built-module-path.js';
 export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/load-peer.js';
 export { type OptionChecks, optionChecks } from './runtime/option-checks.js';
+export { packageVersion } from './runtime/package-version.js';
 export {
   type JsonObject,
   type JsonValue,

@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 
-export { type CliOutput, runYumaCli } from './cli/run-yuma-cli.js';
+export { runYumaCli } from './cli/run-yuma-cli.js';
 export {
   ConsensusAggregator,
   type ConsensusAggregatorOptions,

@@ -39,5 +39,6 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './metrics/metrics-registry.js';
 export { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js';
-export { packageVersion } from './metrics/package-version.js';
+/** Re-exported from `@mt/protocol`, where every package's CLI reads its version too. */
+export { packageVersion } from '@mt/protocol';
 export { WireMetrics } from './metrics/wire-metrics.js';

@@ -1,118 +1,130 @@
-import { parseArgs } from 'node:util';
-import { CliUsageError, cliErrorMessage } from '@mt/protocol';
+import {
+  amount,
+  type CliRunner,
+  type Command,
+  defineCli,
+  integer,
+  jsonOption,
+  printResult,
+} from '@mt/cli';
+import { CliUsageError, packageVersion } from '@mt/protocol';
 import { LocalChain } from '../local-chain.js';
 
-/** Where the CLI writes; injectable so tests run it in-process. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const usage = `Usage: mt-chain --file CHAIN.sqlite COMMAND
-
-Commands:
-  init --subnet NETUID:NAME [--subnet ...] [--tempo N] [--emission RAO] [--no-commit-reveal]
-      creates (or updates) subnets
-  run [--block-ms MS] [--blocks N]
-      produces a block every MS (default 1000) and prints each epoch; N blocks, or until stopped
-  status --netuid N
-      neurons, stake and earnings as JSON
-
-The file is also read from $MT_CHAIN. Exit status: 0 success, 2 bad usage or a refused call.
-`;
-
-/** Runs `mt-chain` with `args`; resolves with the exit status (for `run`, when it stops). */
-export async function runChainCli(
-  args: readonly string[],
-  out: CliOutput,
-  stop?: AbortSignal,
-): Promise<number> {
-  let chain: LocalChain | undefined;
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        file: { type: 'string' },
-        subnet: { type: 'string', multiple: true },
-        tempo: { type: 'string', default: '4' },
-        emission: { type: 'string', default: '1000000000' },
-        'no-commit-reveal': { type: 'boolean', default: false },
-        'block-ms': { type: 'string', default: '1000' },
-        blocks: { type: 'string' },
-        netuid: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    const [command] = positionals;
-    if (values.help || !command) {
-      out.stdout(usage);
-      return values.help ? 0 : 2;
-    }
-    const file = values.file ?? process.env.MT_CHAIN;
-    if (!file) throw new CliUsageError('give --file CHAIN.sqlite (or set MT_CHAIN)');
-    chain = LocalChain.open(file);
-    switch (command) {
-      case 'init': {
-        if (!values.subnet?.length)
-          throw new CliUsageError('give at least one --subnet NETUID:NAME');
-        for (const spec of values.subnet) {
-          const [netuid, name] = spec.split(':');
-          if (!netuid || !name || !/^\d+$/.test(netuid))
-            throw new CliUsageError(`--subnet ${spec} is not NETUID:NAME`);
-          const config = chain.createSubnet({
-            netuid: Number(netuid),
-            name,
-            tempo: Number(values.tempo),
-            emissionPerEpoch: BigInt(values.emission),
-            commitReveal: !values['no-commit-reveal'],
-          });
-          out.stdout(
-            `${JSON.stringify({ ...config, emissionPerEpoch: config.emissionPerEpoch.toString() })}\n`,
-          );
-        }
-        return 0;
+/**
+ * `mt-chain`: the embedded chain from the command line: create subnets,
+ * produce blocks, show a subnet's neurons. The file is `--file`, else
+ * `$MT_CHAIN`. `run` stops at `--blocks` or when `signal` fires.
+ *
+ * @example
+ * ```ts
+ * await runChainCli(['--file', 'chain.sqlite', 'init', '--subnet', '1:text'], processIo);
+ * ```
+ */
+export const runChainCli: CliRunner = defineCli(
+  {
+    name: 'mt-chain',
+    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    description: 'The embedded ModernTensor chain (SQLite).',
+  },
+  (program, cli) => {
+    program.option('--file <chain.sqlite>', 'the chain file (default $MT_CHAIN)');
+    const withChain = async (work: (chain: LocalChain) => Promise<void> | void) => {
+      const file = program.opts<{ file?: string }>().file ?? process.env.MT_CHAIN;
+      if (!file) throw new CliUsageError('give --file CHAIN.sqlite (or set MT_CHAIN)');
+      const chain = LocalChain.open(file);
+      try {
+        await work(chain);
+      } finally {
+        chain.close();
       }
-      case 'run': {
-        const every = Number(values['block-ms']);
-        const limit =
-          values.blocks === undefined ? Number.POSITIVE_INFINITY : Number(values.blocks);
-        for (let produced = 0; produced < limit && !stop?.aborted; produced += 1) {
-          await new Promise((resolve) => setTimeout(resolve, every));
-          for (const epoch of chain.advanceBlocks(1)) {
-            out.stdout(
-              `${JSON.stringify({
+    };
+
+    command(program, 'init', 'create (or update) subnets')
+      .requiredOption('--subnet <netuid:name...>', 'a subnet to create, e.g. 1:text (repeatable)')
+      .option('--tempo <blocks>', 'blocks between epochs', integer({ min: 1 }), 4)
+      .option('--emission <rao>', 'emission per epoch', amount, 1_000_000_000n)
+      .option('--no-commit-reveal', 'weights are set in the clear')
+      .action(
+        async (options: {
+          subnet: string[];
+          tempo: number;
+          emission: bigint;
+          commitReveal: boolean;
+          json?: boolean;
+        }) => {
+          const specs = options.subnet.map((spec) => {
+            const match = /^(\d+):(.+)$/.exec(spec);
+            if (!match) throw new CliUsageError(`--subnet ${spec} is not NETUID:NAME`);
+            return { netuid: Number(match[1]), name: match[2] as string };
+          });
+          await withChain((chain) => {
+            const created = specs.map((spec) =>
+              chain.createSubnet({
+                ...spec,
+                tempo: options.tempo,
+                emissionPerEpoch: options.emission,
+                commitReveal: options.commitReveal,
+              }),
+            );
+            cli.io.stdout(printResult(created, { json: options.json === true }));
+          });
+        },
+      );
+
+    command(program, 'run', 'produce a block every --block-ms and print each epoch')
+      .option('--block-ms <ms>', 'milliseconds between blocks', integer({ min: 1 }), 1_000)
+      .option(
+        '--blocks <n>',
+        'stop after this many blocks (default: until stopped)',
+        integer({ min: 1 }),
+      )
+      .action(async (options: { blockMs: number; blocks?: number; json?: boolean }) => {
+        await withChain(async (chain) => {
+          const limit = options.blocks ?? Number.POSITIVE_INFINITY;
+          for (let produced = 0; produced < limit && !cli.signal.aborted; produced += 1) {
+            await new Promise((resolve) => setTimeout(resolve, options.blockMs));
+            for (const epoch of chain.advanceBlocks(1)) {
+              const line = {
                 netuid: epoch.netuid,
                 block: epoch.block,
                 incentive: epoch.incentive,
                 emission: epoch.emission.map(String),
-              })}\n`,
-            );
+              };
+              cli.io.stdout(
+                options.json
+                  ? `${JSON.stringify(line)}\n`
+                  : `epoch on subnet ${line.netuid} at block ${line.block}: incentive ${line.incentive
+                      .map((x) => x.toFixed(3))
+                      .join(' ')}\n`,
+              );
+            }
           }
-        }
-        return 0;
-      }
-      case 'status': {
-        const netuid = Number(values.netuid ?? Number.NaN);
-        if (!Number.isInteger(netuid)) throw new CliUsageError('give --netuid N');
-        const earnings = await chain.earnings(netuid);
-        const neurons = (await chain.neurons(netuid)).map((n) => ({
-          uid: n.uid,
-          hotkey: n.hotkey,
-          url: n.url,
-          stake: n.stake.toString(),
-          earned: (earnings.get(n.hotkey) ?? 0n).toString(),
-        }));
-        out.stdout(`${JSON.stringify({ block: await chain.currentBlock(), neurons }, null, 2)}\n`);
-        return 0;
-      }
-      default:
-        throw new CliUsageError(`unknown command ${command}`);
-    }
-  } catch (error) {
-    out.stderr(cliErrorMessage('mt-chain', error, usage));
-    return 2;
-  } finally {
-    chain?.close();
-  }
+        });
+      });
+
+    command(program, 'status', "a subnet's block, neurons, stake and earnings")
+      .requiredOption('--netuid <n>', 'the subnet', integer({ min: 0, max: 65_535 }))
+      .action(async (options: { netuid: number; json?: boolean }) => {
+        await withChain(async (chain) => {
+          const earnings = await chain.earnings(options.netuid);
+          const neurons = (await chain.neurons(options.netuid)).map((n) => ({
+            uid: n.uid,
+            hotkey: n.hotkey,
+            url: n.url,
+            stake: n.stake.toString(),
+            earned: (earnings.get(n.hotkey) ?? 0n).toString(),
+          }));
+          const block = await chain.currentBlock();
+          cli.io.stdout(
+            options.json
+              ? printResult({ block, neurons }, { json: true })
+              : `block ${block}\n${printResult(neurons, { json: false })}`,
+          );
+        });
+      });
+  },
+);
+
+function command(parent: Command, name: string, description: string): Command {
+  return jsonOption(parent.command(name).description(description));
 }

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
+import { processIo } from '@mt/cli';
 import { runModelsCli } from './run-models-cli.js';
 
-process.exitCode = await runModelsCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+process.exitCode = await runModelsCli(process.argv.slice(2), processIo);

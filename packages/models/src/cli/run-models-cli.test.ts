@@ -38,13 +38,16 @@ describe('mt-models', () => {
       'onnx',
       '--task',
       'regression',
+      '--json',
     ]);
     expect(imported.stderr).toBe('');
     expect(JSON.parse(imported.stdout)).toMatchObject({ modelId: 'lin', version: '1.0.0' });
     expect(
-      JSON.parse((await cli(['--store', store, 'alias', 'lin', 'production', '1.0.0'])).stdout),
+      JSON.parse(
+        (await cli(['--store', store, 'alias', 'lin', 'production', '1.0.0', '--json'])).stdout,
+      ),
     ).toEqual({ production: '1.0.0' });
-    expect(JSON.parse((await cli(['--store', store, 'list'])).stdout)).toEqual([
+    expect(JSON.parse((await cli(['--store', store, 'list', '--json'])).stdout)).toEqual([
       {
         id: 'lin',
         framework: 'onnx',
@@ -54,7 +57,7 @@ describe('mt-models', () => {
         aliases: { production: '1.0.0' },
       },
     ]);
-    const shown = JSON.parse((await cli(['--store', store, 'show', 'lin'])).stdout) as {
+    const shown = JSON.parse((await cli(['--store', store, 'show', 'lin', '--json'])).stdout) as {
       versionDetails: { contentHash: string }[];
     };
     expect(shown.versionDetails[0]?.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -67,7 +70,9 @@ describe('mt-models', () => {
     manager.experiments.logMetric(run.id, 'loss', 0.5, { step: 0, timestamp: 7 });
     manager.close();
     expect(
-      JSON.parse((await cli(['--store', store, 'runs', 'list', '--experiment', 'exp'])).stdout),
+      JSON.parse(
+        (await cli(['--store', store, 'runs', 'list', '--experiment', 'exp', '--json'])).stdout,
+      ),
     ).toEqual([
       expect.objectContaining({
         id: run.id,
@@ -77,7 +82,7 @@ describe('mt-models', () => {
       }),
     ]);
     expect(
-      JSON.parse((await cli(['--store', store, 'runs', 'show', run.id])).stdout),
+      JSON.parse((await cli(['--store', store, 'runs', 'show', run.id, '--json'])).stdout),
     ).toMatchObject({ id: run.id });
     expect(
       (await cli(['--store', store, 'runs', 'export', run.id, '--format', 'csv'])).stdout,
@@ -88,11 +93,16 @@ describe('mt-models', () => {
     const store = await mkdtemp(join(tmpdir(), 'mt-cli-'));
     const missing = await cli(['--store', store, 'show', 'nope']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/MT_MODELS_NOT_FOUND: Model 'nope' does not exist/);
+    expect(missing.stderr).toMatch(/Model 'nope' does not exist.*\[MT_MODELS_NOT_FOUND\]/);
     expect((await cli(['--store', store, 'frobnicate'])).code).toBe(2);
     expect((await cli(['--store', store, 'runs', 'export', 'x', '--format', 'xml'])).code).toBe(2);
     expect((await cli(['--store', store, 'import', '/tmp', '--model', 'm'])).stderr).toMatch(
-      /--version/,
+      /required option '--version <version>' not specified/,
     );
+    // --store belongs to the program, before the command; after it, it is refused.
+    expect((await cli(['list', '--store', store])).code).toBe(2);
+    const table = await cli(['--store', store, 'list']);
+    expect(table).toMatchObject({ code: 0, stdout: '(none)\n' });
+    expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });

@@ -1,166 +1,172 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliUsageError, MtError } from '@mt/protocol';
+import { type CliRunner, type Command, defineCli, jsonOption, Option, printResult } from '@mt/cli';
+import { CliUsageError, packageVersion } from '@mt/protocol';
 import { ModelManager } from '../manager/model-manager.js';
 
-/** Where the CLI writes; injectable so tests run it in-process. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const usage = `Usage: mt-models [--store DIR] COMMAND
-
-Commands:
-  list                                   models, their versions and aliases
-  show MODEL                             one model with every version
-  import DIR --model ID --version V      import a model folder or file as a version
-         [--framework F --task T --name N]   (registers the model when it is new)
-  alias MODEL ALIAS VERSION              point an alias (e.g. production) at a version
-  runs list [--experiment NAME]          experiment runs, newest first
-  runs show RUN                          one run: params, latest metrics, lineage
-  runs export RUN --format csv|json      a run's full metric history
-
-The store is --store, else $MT_MODELS_HOME, else ~/.moderntensor/models.
-Output is JSON (CSV for 'runs export --format csv'). Exit status: 0 on
-success, 1 when the store refuses (unknown model, bad version, ...), 2 on bad usage.
-`;
-
 /**
- * Runs `mt-models` with `args` and returns the exit status.
+ * `mt-models`: the model registry and experiment runs from the command line.
+ * The store is `--store`, else `$MT_MODELS_HOME`, else `~/.moderntensor/models`.
+ * Output is a readable table, JSON with `--json` (CSV for `runs export`).
  *
  * @example
  * ```ts
  * await runModelsCli(['--store', dir, 'import', './digits.onnx', '--model', 'digits', '--version', '1.0.0',
- *   '--framework', 'onnx', '--task', 'image-classification'], { stdout, stderr });
+ *   '--framework', 'onnx', '--task', 'image-classification'], processIo);
  * ```
  */
-export async function runModelsCli(args: readonly string[], out: CliOutput): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        store: { type: 'string' },
-        model: { type: 'string' },
-        version: { type: 'string' },
-        framework: { type: 'string' },
-        task: { type: 'string' },
-        name: { type: 'string' },
-        experiment: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    out.stderr(`mt-models: ${(error as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (values.help || positionals.length === 0) {
-    out.stdout(usage);
-    return values.help ? 0 : 2;
-  }
-  const root = String(
-    values.store ?? process.env.MT_MODELS_HOME ?? join(homedir(), '.moderntensor', 'models'),
-  );
-  let manager: ModelManager | undefined;
-  try {
-    manager = await ModelManager.open({ root });
-    const text = await run(manager, positionals, values);
-    out.stdout(text.endsWith('\n') ? text : `${text}\n`);
-    return 0;
-  } catch (error) {
-    if (CliUsageError.isInstance(error)) {
-      out.stderr(`mt-models: ${error.message}\n\n${usage}`);
-      return 2;
-    }
-    const code = MtError.isInstance(error) ? `${error.code}: ` : '';
-    out.stderr(`mt-models: ${code}${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    manager?.close();
-  }
-}
-
-async function run(
-  manager: ModelManager,
-  [command, ...rest]: string[],
-  values: Record<string, string | boolean | undefined>,
-): Promise<string> {
-  const json = (value: unknown) => JSON.stringify(value, null, 2);
-  const need = (value: string | boolean | undefined, what: string): string => {
-    if (typeof value !== 'string' || value === '')
-      throw new CliUsageError(`${command} needs ${what}`);
-    return value;
-  };
-  switch (command) {
-    case 'list':
-      return json(
-        manager.listModels().map(({ id, framework, taskType, versions, latest, aliases }) => ({
-          id,
-          framework,
-          taskType,
-          versions,
-          latest,
-          aliases,
-        })),
-      );
-    case 'show': {
-      const model = manager.getModel(need(rest[0], 'a MODEL'));
-      return json({
-        ...model,
-        versionDetails: model.versions.map((v) => manager.getVersion(model.id, v)),
-      });
-    }
-    case 'import': {
-      const source = need(rest[0], 'a DIR (or file) to import');
-      const id = need(values.model, '--model ID');
-      const version = need(values.version, '--version V');
-      if (!manager.listModels().some((m) => m.id === id)) {
-        manager.registerModel({
-          id,
-          name: typeof values.name === 'string' ? values.name : id,
-          framework: need(values.framework, '--framework for a new model'),
-          taskType: need(values.task, '--task for a new model'),
-        });
+export const runModelsCli: CliRunner = defineCli(
+  {
+    name: 'mt-models',
+    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    description: 'The model registry and experiment tracking.',
+  },
+  (program, cli) => {
+    program.option(
+      '--store <dir>',
+      'the store (default $MT_MODELS_HOME, then ~/.moderntensor/models)',
+    );
+    // Opens the store for one command and closes it after, whatever happens.
+    const withStore = async (work: (manager: ModelManager) => Promise<unknown> | unknown) => {
+      const { store } = program.opts<{ store?: string }>();
+      const root =
+        store ?? process.env.MT_MODELS_HOME ?? join(homedir(), '.moderntensor', 'models');
+      const manager = await ModelManager.open({ root });
+      try {
+        return await work(manager);
+      } finally {
+        manager.close();
       }
-      return json(await manager.addVersion(id, version, { path: source }));
-    }
-    case 'alias': {
-      const [model, alias, version] = rest;
-      manager.setAlias(need(model, 'MODEL'), need(alias, 'ALIAS'), need(version, 'VERSION'));
-      return json(manager.getModel(model as string).aliases);
-    }
-    case 'runs': {
-      const [sub, runId] = rest;
-      if (sub === 'list') {
-        const experiment = typeof values.experiment === 'string' ? values.experiment : undefined;
-        return json(
+    };
+    const print = (value: unknown, options: { json?: boolean }, columns?: readonly string[]) =>
+      cli.io.stdout(
+        printResult(value, { json: options.json === true, ...(columns ? { columns } : {}) }),
+      );
+
+    command(program, 'list', 'models, their versions and aliases').action(
+      async (options: { json?: boolean }) => {
+        const models = await withStore((manager) =>
+          manager.listModels().map(({ id, framework, taskType, versions, latest, aliases }) => ({
+            id,
+            framework,
+            taskType,
+            versions,
+            latest,
+            aliases,
+          })),
+        );
+        print(models, options);
+      },
+    );
+
+    command(program, 'show', 'one model with every version')
+      .argument('<model>', 'the model id')
+      .action(async (id: string, options: { json?: boolean }) => {
+        const shown = await withStore((manager) => {
+          const model = manager.getModel(id);
+          return {
+            ...model,
+            versionDetails: model.versions.map((v) => manager.getVersion(model.id, v)),
+          };
+        });
+        print(shown, options);
+      });
+
+    command(
+      program,
+      'import',
+      'import a model folder or file as a version (registering a new model)',
+    )
+      .argument('<path>', 'the folder or file')
+      .requiredOption('--model <id>', 'the model id')
+      .requiredOption('--version <version>', 'the semver version')
+      .option('--framework <framework>', 'for a new model: onnx, transformers.js, ...')
+      .option('--task <task>', 'for a new model: its task type')
+      .option('--name <name>', 'for a new model: a display name (default the id)')
+      .action(
+        async (
+          path: string,
+          options: {
+            model: string;
+            version: string;
+            framework?: string;
+            task?: string;
+            name?: string;
+            json?: boolean;
+          },
+        ) => {
+          const version = await withStore((manager) => {
+            if (!manager.listModels().some((m) => m.id === options.model)) {
+              if (options.framework === undefined || options.task === undefined)
+                throw new CliUsageError(`'${options.model}' is new: give --framework and --task`);
+              manager.registerModel({
+                id: options.model,
+                name: options.name ?? options.model,
+                framework: options.framework,
+                taskType: options.task,
+              });
+            }
+            return manager.addVersion(options.model, options.version, { path });
+          });
+          print(version, options);
+        },
+      );
+
+    command(program, 'alias', 'point an alias (e.g. production) at a version')
+      .argument('<model>')
+      .argument('<alias>')
+      .argument('<version>')
+      .action(
+        async (model: string, alias: string, version: string, options: { json?: boolean }) => {
+          const aliases = await withStore((manager) => {
+            manager.setAlias(model, alias, version);
+            return manager.getModel(model).aliases;
+          });
+          print(aliases, options);
+        },
+      );
+
+    const runs = program.command('runs').description('experiment runs');
+    command(runs, 'list', 'runs, newest first')
+      .option('--experiment <name>', 'only this experiment')
+      .action(async (options: { experiment?: string; json?: boolean }) => {
+        const listed = await withStore((manager) =>
           manager.experiments
-            .listRuns(experiment === undefined ? {} : { experiment })
-            .map(({ id, experiment: e, name, status, startedAt, metrics }) => ({
+            .listRuns(options.experiment === undefined ? {} : { experiment: options.experiment })
+            .map(({ id, experiment, name, status, startedAt, metrics }) => ({
               id,
-              experiment: e,
+              experiment,
               name,
               status,
               startedAt,
               metrics,
             })),
         );
-      }
-      if (sub === 'show') return json(manager.experiments.getRun(need(runId, 'a RUN id')));
-      if (sub === 'export') {
-        const format = need(values.format, '--format csv|json');
-        if (format !== 'csv' && format !== 'json')
-          throw new CliUsageError(`--format must be csv or json, not '${format}'`);
-        return manager.experiments.exportMetrics(need(runId, 'a RUN id'), format);
-      }
-      throw new CliUsageError(`unknown 'runs' subcommand '${sub ?? ''}'`);
-    }
-    default:
-      throw new CliUsageError(`unknown command '${command}'`);
-  }
+        print(listed, options);
+      });
+    command(runs, 'show', 'one run: params, latest metrics, lineage')
+      .argument('<run>', 'the run id')
+      .action(async (id: string, options: { json?: boolean }) => {
+        print(await withStore((manager) => manager.experiments.getRun(id)), options);
+      });
+    runs
+      .command('export')
+      .description("a run's full metric history")
+      .argument('<run>', 'the run id')
+      .addOption(
+        new Option('--format <format>', 'csv or json')
+          .choices(['csv', 'json'])
+          .makeOptionMandatory(),
+      )
+      .action(async (id: string, options: { format: 'csv' | 'json' }) => {
+        const text = (await withStore((manager) =>
+          manager.experiments.exportMetrics(id, options.format),
+        )) as string;
+        cli.io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      });
+  },
+);
+
+function command(parent: Command, name: string, description: string): Command {
+  return jsonOption(parent.command(name).description(description));
 }

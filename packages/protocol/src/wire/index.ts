@@ -38,7 +38,7 @@ export {
 } from './envelope/verify-envelope.js';
 export { addressFromPublicKey, publicKeyFromAddress } from './keys/address.js';
 export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys/hotkey.js';
-export { loadHotkey, saveHotkey } from './keys/key-file.js';
+export { loadHotkey, loadOrCreateHotkey, saveHotkey } from './keys/key-file.js';
 export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
 export {

@@ -32,6 +32,7 @@ describe('mt-yuma replay', () => {
       vectorsPath,
       '--case',
       'epoch_active_stake',
+      '--json',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -82,22 +83,30 @@ describe('mt-yuma replay', () => {
       ],
     };
     await writeFile(file, JSON.stringify(scenario));
-    const { code, stdout } = await run(['replay', file]);
+    const { code, stdout } = await run(['replay', file, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { incentive_u16: number[]; emission_rao: number[] };
     expect(report.incentive_u16).toEqual([0, 0, 65_535]);
     expect(report.emission_rao.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(998);
   });
 
+  it('prints a readable table per epoch by default', async () => {
+    const { code, stdout } = await run(['replay', vectorsPath, '--case', 'epoch_active_stake']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('epoch at step 0, block');
+    expect(stdout).toMatch(/uid +stake u16 +consensus u16 +incentive u16/);
+  });
+
   it.each([
-    [['replay', vectorsPath], /pick one with --case/],
-    [['replay', vectorsPath, '--case', 'nope'], /no case named 'nope'/],
-    [['replay', vectorsPath, '--case', 'col_clip'], /math primitive/],
-    [['replay', '/no/such/file.json'], /ENOENT/],
-    [['frobnicate'], /unknown command/],
-  ])('fails with status 2 and says why for %j', async (args, message) => {
+    [['replay', vectorsPath], 2, /pick one with --case/],
+    [['replay', vectorsPath, '--case', 'nope'], 2, /no case named 'nope'/],
+    [['replay', vectorsPath, '--case', 'col_clip'], 2, /math primitive/],
+    [['replay', vectorsPath, '--frobnicate'], 2, /unknown option '--frobnicate'/],
+    [['frobnicate'], 2, /unknown command/],
+    [['replay', '/no/such/file.json'], 1, /ENOENT/],
+  ])('says why it refuses %j, exit %i', async (args, exit, message) => {
     const { code, stderr } = await run(args);
-    expect(code).toBe(2);
+    expect(code).toBe(exit);
     expect(stderr).toMatch(message);
   });
 
@@ -120,8 +129,8 @@ describe('mt-yuma replay', () => {
       }),
     );
     const { code, stderr } = await run(['replay', file]);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/MT_SCHEMA_INVALID: .*initial_state\.stake\.1/);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/initial_state\.stake\.1.*\[MT_SCHEMA_INVALID\]/);
   });
 
   it('runs as the built bin', async () => {
@@ -132,6 +141,7 @@ describe('mt-yuma replay', () => {
       vectorsPath,
       '--case',
       'epoch_bonds_classic',
+      '--json',
     ]);
     const last = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { bonds_u16: number[][] };
     expect(last.bonds_u16).toContainEqual([2, 7, 49_150]);

@@ -1,75 +1,68 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { CliUsageError, MtError, parseJson } from '@mt/protocol';
-import { toExactJson } from '../yuma/report.js';
+import { type CliRunner, defineCli, formatTable, jsonOption } from '@mt/cli';
+import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
+import { type describeEpoch, toExactJson } from '../yuma/report.js';
 import { parseYumaScenario, replayScenario } from '../yuma/scenario.js';
 
-/** Where the CLI writes; injectable so tests run it in-process. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const usage = `Usage: mt-yuma replay FILE [--case NAME]
-
-Replays a Yuma consensus scenario exactly as the chain computes it and prints
-one JSON object per epoch step on stdout (one per line).
-
-FILE is one scenario ({ params, initial_state, steps }) or a file with a
-"cases" array, from which --case picks one by name.
-
-Exit status: 0 on success, 2 on bad usage or bad input.
-`;
-
 /**
- * Runs `mt-yuma` with `args` and returns the exit status.
+ * `mt-yuma`: replays a Yuma consensus scenario exactly as the chain computes
+ * it. Returns the exit code (`@mt/cli`'s `EXIT_CODES`).
  *
  * @example
  * ```ts
- * await runYumaCli(['replay', 'vectors.json', '--case', 'epoch_bonds_classic'], { stdout, stderr });
+ * await runYumaCli(['replay', 'vectors.json', '--case', 'epoch_bonds_classic', '--json'], processIo);
  * ```
  */
-export async function runYumaCli(args: readonly string[], out: CliOutput): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(args);
-  } catch (error) {
-    out.stderr(`mt-yuma: ${(error as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  if (parsed.help) {
-    out.stdout(usage);
-    return 0;
-  }
-  try {
-    const text = await readFile(parsed.file, 'utf8');
-    const scenario = parseYumaScenario(pickCase(parseJson(text), parsed.caseName));
-    for (const report of replayScenario(scenario)) out.stdout(`${toExactJson(report)}\n`);
-    return 0;
-  } catch (error) {
-    const kind = MtError.isInstance(error) ? `${error.code}: ` : '';
-    out.stderr(`mt-yuma: ${kind}${(error as Error).message}\n`);
-    return 2;
-  }
-}
+export const runYumaCli: CliRunner = defineCli(
+  {
+    name: 'mt-yuma',
+    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    description: 'Yuma consensus, bit-exact with subtensor.',
+  },
+  (program, cli) => {
+    jsonOption(
+      program
+        .command('replay')
+        .description(
+          'replay a scenario ({ params, initial_state, steps }, or a file of "cases") and print each epoch',
+        )
+        .argument('<file>', 'the scenario file')
+        .option('--case <name>', 'the case to replay, when the file holds several'),
+    ).action(async (file: string, options: { case?: string; json?: boolean }) => {
+      const scenario = parseYumaScenario(
+        pickCase(parseJson(await readFile(file, 'utf8')), options.case),
+      );
+      for (const report of replayScenario(scenario)) {
+        // --json: one object per line, in the vectors' exact encodings.
+        cli.io.stdout(options.json ? `${toExactJson(report)}\n` : readable(report));
+      }
+    });
+  },
+);
 
-function parseCommandLine(args: readonly string[]): {
-  help: boolean;
-  file: string;
-  caseName?: string;
-} {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { case: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) return { help: true, file: '' };
-  const [command, file, ...rest] = positionals;
-  if (command !== 'replay')
-    throw new CliUsageError(`unknown command '${command ?? ''}'; the command is 'replay'`);
-  if (file === undefined) throw new CliUsageError('replay needs a scenario FILE');
-  if (rest.length > 0) throw new CliUsageError(`unexpected arguments: ${rest.join(' ')}`);
-  return { help: false, file, ...(values.case === undefined ? {} : { caseName: values.case }) };
+function readable(report: ReturnType<typeof describeEpoch>): string {
+  const rows = report.consensus_u16.map((_, uid) => [
+    uid,
+    report.stake_weight_u16[uid] ?? 0,
+    report.consensus_u16[uid] ?? 0,
+    report.incentive_u16[uid] ?? 0,
+    report.dividends_u16[uid] ?? 0,
+    report.validator_trust_u16[uid] ?? 0,
+    String(report.emission_rao[uid] ?? 0n),
+  ]);
+  const table = formatTable(
+    [
+      'uid',
+      'stake u16',
+      'consensus u16',
+      'incentive u16',
+      'dividends u16',
+      'vtrust u16',
+      'emission rao',
+    ],
+    rows,
+  );
+  return `epoch at step ${report.step}, block ${report.block}\n${table}\n\n`;
 }
 
 function pickCase(document: unknown, caseName: string | undefined): unknown {

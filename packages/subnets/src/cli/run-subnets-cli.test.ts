@@ -38,6 +38,7 @@ describe('mt-subnets', () => {
       '--greedy',
       '--max-new-tokens',
       '5',
+      '--json',
     ]);
     expect(one.code).toBe(0);
     const row = JSON.parse(one.stdout);
@@ -53,6 +54,7 @@ describe('mt-subnets', () => {
       '--greedy',
       '--max-new-tokens',
       '5',
+      '--json',
     ]);
     const rows = JSON.parse(batch.stdout);
     expect(rows).toHaveLength(2);
@@ -67,6 +69,7 @@ describe('mt-subnets', () => {
       '3',
       '--max-new-tokens',
       '6',
+      '--json',
     ]);
     const again = await cli([
       'generate',
@@ -78,6 +81,7 @@ describe('mt-subnets', () => {
       '3',
       '--max-new-tokens',
       '6',
+      '--json',
     ]);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(sampled.stdout));
   });
@@ -91,6 +95,7 @@ describe('mt-subnets', () => {
       'What is 2+2?',
       '--response',
       '4',
+      '--json',
     ]);
     expect(scored.code).toBe(0);
     const { reward, score } = JSON.parse(scored.stdout);
@@ -98,11 +103,33 @@ describe('mt-subnets', () => {
     expect(score).toBeCloseTo(1 / (1 + Math.exp(-reward)), 12);
   });
 
-  it('exits 2 with a typed error for a missing model, and usage for bad arguments', async () => {
+  it('exits 1 with a typed error for a missing model, 2 for bad arguments', async () => {
     const missing = await cli(['generate', '--model', join(dir, 'nope'), '--prompt', 'x']);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('MT_SUBNETS_MODEL_LOAD_FAILED');
     const bad = await cli(['generate', '--model', models.generator]);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('give --prompt TEXT or --batch FILE');
+    const tokens = await cli([
+      'generate',
+      '--model',
+      models.generator,
+      '--prompt',
+      'x',
+      '--max-new-tokens',
+      '0',
+    ]);
+    expect(tokens.code).toBe(2);
+    expect(tokens.stderr).toContain('must be an integer from 1 to 512');
+    const readable = await cli([
+      'reward',
+      '--model',
+      models.reward,
+      '--prompt',
+      'a',
+      '--response',
+      'b',
+    ]);
+    expect(readable.stdout).toMatch(/^reward +-?\d/m);
   });
 });

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
+import { processIo } from '@mt/cli';
 import { runZkmlCli } from './run-zkml-cli.js';
 
-process.exitCode = await runZkmlCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+process.exitCode = await runZkmlCli(process.argv.slice(2), processIo);

@@ -49,7 +49,15 @@ describe('mt-zkml', () => {
   });
 
   it('compiles, sets up, proves, verifies and exports, with progress on stderr', async () => {
-    const compiled = await cli(['compile', join(work, 'model.onnx'), '--out', dir, '--scale', '8']);
+    const compiled = await cli([
+      'compile',
+      join(work, 'model.onnx'),
+      '--out',
+      dir,
+      '--scale',
+      '8',
+      '--json',
+    ]);
     expect(compiled.code).toBe(0);
     expect(JSON.parse(compiled.stdout)).toMatchObject({
       mode: 'public',
@@ -61,7 +69,7 @@ describe('mt-zkml', () => {
     const again = await cli(['compile', join(work, 'model.onnx'), '--out', dir]);
     expect(again.stderr).toContain('up to date');
 
-    const setup = await cli(['setup', dir]);
+    const setup = await cli(['setup', dir, '--json']);
     expect(setup.code).toBe(0);
     expect(setup.stderr).toContain('INSECURE DEVELOPMENT SETUP');
     expect(JSON.parse(setup.stdout)).toMatchObject({ system: 'groth16', development: true });
@@ -85,6 +93,7 @@ describe('mt-zkml', () => {
       join(work, 'proof.json'),
       '--input',
       join(work, 'input.json'),
+      '--json',
     ]);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true });
@@ -96,24 +105,58 @@ describe('mt-zkml', () => {
     );
   });
 
-  it('exits 1 for an invalid proof and 2 for errors', async () => {
+  it('prints readable results by default', async () => {
+    const shown = await cli([
+      'verify',
+      dir,
+      join(work, 'proof.json'),
+      '--input',
+      join(work, 'input.json'),
+    ]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^valid +true$/m);
+  });
+
+  it('exits 1 for a proof it refuses and for failures, 2 for bad usage', async () => {
     const proof = JSON.parse(await readFile(join(work, 'proof.json'), 'utf8'));
     proof.publicSignals[0] = String(BigInt(proof.publicSignals[0]) + 1n);
     delete proof.outputs;
     await writeFile(join(work, 'tampered.json'), JSON.stringify(proof));
-    const tampered = await binary(['verify', dir, join(work, 'tampered.json')]);
+    const tampered = await binary([
+      'verify',
+      dir,
+      join(work, 'tampered.json'),
+      '--input',
+      join(work, 'input.json'),
+      '--json',
+    ]);
     expect(tampered.code).toBe(1);
     expect(JSON.parse(tampered.stdout)).toMatchObject({ valid: false });
 
-    expect((await cli(['verify', dir, join(work, 'missing.json')])).code).toBe(2);
-    expect(
-      (await cli(['verify', join(work, 'nowhere'), join(work, 'proof.json')])).stderr,
-    ).toContain('compile the model first');
+    const input = ['--input', join(work, 'input.json')];
+    expect((await cli(['verify', dir, join(work, 'missing.json'), ...input])).code).toBe(1);
+    const nowhere = await cli([
+      'verify',
+      join(work, 'nowhere'),
+      join(work, 'proof.json'),
+      ...input,
+    ]);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('compile the model first');
+    // Without the input a valid proof says nothing about what it was of.
+    const noInput = await cli(['verify', dir, join(work, 'proof.json')]);
+    expect(noInput.code).toBe(2);
+    expect(noInput.stderr).toContain('give --input INPUT.json, or --model-only');
+    const modelOnly = await cli(['verify', dir, join(work, 'proof.json'), '--model-only']);
+    expect(modelOnly.code).toBe(0);
     expect(
       (await cli(['compile', join(work, 'input.json'), '--out', join(work, 'x')])).stderr,
     ).toContain('MT_ZKML_MALFORMED_ONNX');
     const usage = await cli(['setup', dir, '--system', 'stark']);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--system must be groth16 or plonk');
+    expect(usage.stderr).toContain('Allowed choices are groth16, plonk');
+    expect((await cli(['prove', dir, '--input', 'x.json'])).stderr).toContain(
+      "required option '--out <file>' not specified",
+    );
   });
 });

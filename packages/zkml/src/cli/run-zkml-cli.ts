@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { CliUsageError, cliErrorMessage, parseJson } from '@mt/protocol';
+import { type CliRunner, defineCli, integer, jsonOption, Option, printResult } from '@mt/cli';
+import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
 import type { CircuitMode } from '../circuit/circuit-plan.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
@@ -9,152 +9,177 @@ import { ProofVerifier } from '../prove/proof-verifier.js';
 import { exportSolidityVerifier } from '../setup/export-verifier.js';
 import { setupCircuit } from '../setup/trusted-setup.js';
 
-/** Where the CLI writes; injectable so tests run it in-process. */
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const usage = `Usage: mt-zkml COMMAND
-
-Commands:
-  compile MODEL.onnx --out DIR [--mode public|private] [--scale S] [--input-bits B]
-      ONNX MLP -> fixed-point Circom circuit in DIR, compiled with circom2
-  setup DIR [--system groth16|plonk] [--ptau FILE [--ptau-hash BLAKE2B]]
-      trusted setup; without --ptau a development ptau made on this machine (INSECURE)
-  prove DIR --input INPUT.json --out PROOF.json
-      INPUT.json is {"input": [numbers]} in the model's float units
-  verify DIR PROOF.json [--input INPUT.json]
-      exit 0 valid, 1 invalid, 2 error
-  export-verifier DIR --out Verifier.sol
-      the Solidity verifier of DIR's key
-
-Progress goes to stderr; results (JSON) to stdout.
-`;
-
-function need(value: string | undefined, what: string): string {
-  if (!value) throw new CliUsageError(`missing ${what}`);
-  return value;
-}
-
 async function readInput(path: string): Promise<number[]> {
   const parsed = parseJson(await readFile(path, 'utf8')) as { input?: unknown };
-  if (!Array.isArray(parsed.input))
+  if (!Array.isArray(parsed.input) || !parsed.input.every((v) => typeof v === 'number'))
     throw new CliUsageError(`${path} must hold {"input": [numbers]}`);
-  return parsed.input as number[];
+  return parsed.input;
 }
 
 /**
- * Runs `mt-zkml` with `args` and returns the exit status: 0 success (for
- * verify: valid), 1 invalid proof, 2 bad usage or any error.
+ * `mt-zkml`: ONNX models to circuits, trusted setup, proofs and their
+ * verification. Progress goes to stderr, results to stdout (readable, or
+ * JSON with `--json`). `verify` exits 1 for a proof it refuses.
  *
  * @example
  * ```ts
- * await runZkmlCli(['compile', 'digits.onnx', '--out', 'build/digits'], { stdout, stderr });
+ * await runZkmlCli(['compile', 'digits.onnx', '--out', 'build/digits'], processIo);
  * ```
  */
-export async function runZkmlCli(args: readonly string[], out: CliOutput): Promise<number> {
-  const progress = (message: string) => out.stderr(`${message}\n`);
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        mode: { type: 'string' },
-        scale: { type: 'string' },
-        'input-bits': { type: 'string' },
-        system: { type: 'string' },
-        ptau: { type: 'string' },
-        'ptau-hash': { type: 'string' },
-        input: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    const [command, first, second] = positionals;
-    if (values.help || !command) {
-      out.stdout(usage);
-      return values.help ? 0 : 2;
-    }
-    switch (command) {
-      case 'compile': {
-        const mode = values.mode ?? 'public';
-        if (mode !== 'public' && mode !== 'private')
-          throw new CliUsageError('--mode must be public or private');
+export const runZkmlCli: CliRunner = defineCli(
+  {
+    name: 'mt-zkml',
+    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    description: 'ONNX models to Circom circuits; Groth16 and PLONK proofs of inference.',
+  },
+  (program, cli) => {
+    const progress = (message: string) => cli.io.stderr(`${message}\n`);
+
+    jsonOption(
+      program
+        .command('compile')
+        .description('an ONNX model to a fixed-point Circom circuit in DIR, compiled with circom2')
+        .argument('<model>', 'the ONNX file')
+        .requiredOption('--out <dir>', 'the circuit folder')
+        .addOption(
+          new Option('--mode <mode>', 'weights as constants (public) or private inputs')
+            .choices(['public', 'private'])
+            .default('public'),
+        )
+        .option('--scale <bits>', 'fixed-point fraction bits', integer({ min: 1, max: 24 }))
+        .option('--input-bits <bits>', 'bits of each input', integer({ min: 2, max: 64 })),
+    ).action(
+      async (
+        model: string,
+        options: {
+          out: string;
+          mode: CircuitMode;
+          scale?: number;
+          inputBits?: number;
+          json?: boolean;
+        },
+      ) => {
         const circuit = await new CircuitCompiler({ onProgress: progress }).compileModel(
-          need(first, 'MODEL.onnx'),
-          need(values.out, '--out DIR'),
+          model,
+          options.out,
           {
-            mode: mode as CircuitMode,
-            ...(values.scale ? { scaleBits: Number(values.scale) } : {}),
-            ...(values['input-bits'] ? { inputBits: Number(values['input-bits']) } : {}),
+            mode: options.mode,
+            ...(options.scale === undefined ? {} : { scaleBits: options.scale }),
+            ...(options.inputBits === undefined ? {} : { inputBits: options.inputBits }),
           },
         );
-        out.stdout(`${JSON.stringify(circuit.metadata, null, 2)}\n`);
-        return 0;
-      }
-      case 'setup': {
-        const system = values.system ?? 'groth16';
-        if (system !== 'groth16' && system !== 'plonk')
-          throw new CliUsageError('--system must be groth16 or plonk');
-        const circuit = await Circuit.load(need(first, 'DIR'));
-        const record = await setupCircuit(circuit, {
-          system,
+        cli.io.stdout(printResult(circuit.metadata, { json: options.json === true }));
+      },
+    );
+
+    jsonOption(
+      program
+        .command('setup')
+        .description('the trusted setup; without --ptau a development ptau made here (INSECURE)')
+        .argument('<dir>', 'the circuit folder')
+        .addOption(
+          new Option('--system <system>', 'the proof system')
+            .choices(['groth16', 'plonk'])
+            .default('groth16'),
+        )
+        .option('--ptau <file>', 'a powers-of-tau file (Hermez files are pinned by hash)')
+        .option('--ptau-hash <blake2b>', "the ptau file's blake2b-512, for any other file"),
+    ).action(
+      async (
+        dir: string,
+        options: { system: 'groth16' | 'plonk'; ptau?: string; ptauHash?: string; json?: boolean },
+      ) => {
+        if (options.ptauHash !== undefined && options.ptau === undefined)
+          throw new CliUsageError('--ptau-hash needs --ptau FILE');
+        const record = await setupCircuit(await Circuit.load(dir), {
+          system: options.system,
           onProgress: progress,
-          ...(values.ptau
-            ? {
+          ...(options.ptau === undefined
+            ? {}
+            : {
                 ptau: {
-                  path: values.ptau,
-                  ...(values['ptau-hash'] ? { blake2b: values['ptau-hash'] } : {}),
+                  path: options.ptau,
+                  ...(options.ptauHash === undefined ? {} : { blake2b: options.ptauHash }),
                 },
-              }
-            : {}),
+              }),
         });
-        out.stdout(`${JSON.stringify(record, null, 2)}\n`);
-        return 0;
+        cli.io.stdout(printResult(record, { json: options.json === true }));
+      },
+    );
+
+    jsonOption(
+      program
+        .command('prove')
+        .description('prove the model on an input; the outputs are computed in the circuit')
+        .argument('<dir>', 'the circuit folder')
+        .requiredOption('--input <file>', 'INPUT.json: {"input": [numbers]} in the model\'s units')
+        .requiredOption('--out <file>', 'where the proof goes (JSON)'),
+    ).action(async (dir: string, options: { input: string; out: string; json?: boolean }) => {
+      const input = await readInput(options.input);
+      const generator = await ProofGenerator.load(dir);
+      try {
+        progress('Proving…');
+        const started = Date.now();
+        const proof = await generator.generateProof(input);
+        await writeFile(options.out, `${JSON.stringify(proof, null, 2)}\n`);
+        progress(`Proved in ${Date.now() - started} ms: class ${proof.predicted}`);
+        cli.io.stdout(
+          printResult(
+            { predicted: proof.predicted, outputs: proof.outputs },
+            { json: options.json === true },
+          ),
+        );
+      } finally {
+        await generator.close();
       }
-      case 'prove': {
-        const input = await readInput(need(values.input, '--input INPUT.json'));
-        const generator = await ProofGenerator.load(need(first, 'DIR'));
-        try {
-          progress('Proving…');
-          const started = Date.now();
-          const proof = await generator.generateProof(input);
-          await writeFile(
-            need(values.out, '--out PROOF.json'),
-            `${JSON.stringify(proof, null, 2)}\n`,
+    });
+
+    jsonOption(
+      program
+        .command('verify')
+        .description(
+          'check a proof against the key, the model commitment and the input; exit 1 if refused',
+        )
+        .argument('<dir>', 'the circuit folder (circuit.json and verification_key.json)')
+        .argument('<proof>', 'the proof file')
+        .option('--input <file>', 'INPUT.json the proof must be of')
+        .option('--model-only', 'check the key and the model only, accepting a proof of any input'),
+    ).action(
+      async (
+        dir: string,
+        proofFile: string,
+        options: { input?: string; modelOnly?: boolean; json?: boolean },
+      ) => {
+        // A proof checked without its input proves only that someone ran the
+        // model on something: say so explicitly, or give the input.
+        if (options.input === undefined && options.modelOnly !== true)
+          throw new CliUsageError(
+            'give --input INPUT.json, or --model-only to check the model alone',
           );
-          progress(`Proved in ${Date.now() - started} ms: class ${proof.predicted}`);
-          out.stdout(`${JSON.stringify({ predicted: proof.predicted, outputs: proof.outputs })}\n`);
-        } finally {
-          await generator.close();
-        }
-        return 0;
-      }
-      case 'verify': {
-        const proof = parseJson(await readFile(need(second, 'PROOF.json'), 'utf8'));
-        const input = values.input ? await readInput(values.input) : undefined;
-        const verifier = await ProofVerifier.load(need(first, 'DIR'));
+        if (options.input !== undefined && options.modelOnly === true)
+          throw new CliUsageError('give --input or --model-only, not both');
+        const proof = parseJson(await readFile(proofFile, 'utf8'));
+        const input = options.input === undefined ? undefined : await readInput(options.input);
+        const verifier = await ProofVerifier.load(dir);
         try {
-          const verdict = await verifier.check(proof, input ? { input } : {});
-          out.stdout(`${JSON.stringify(verdict)}\n`);
-          return verdict.valid ? 0 : 1;
+          const verdict = await verifier.check(proof, input === undefined ? {} : { input });
+          cli.io.stdout(printResult(verdict, { json: options.json === true }));
+          if (!verdict.valid) cli.fail();
         } finally {
           await verifier.close();
         }
-      }
-      case 'export-verifier': {
-        const circuit = await Circuit.load(need(first, 'DIR'));
-        const source = await exportSolidityVerifier(circuit);
-        await writeFile(need(values.out, '--out Verifier.sol'), source);
-        progress(`Wrote ${values.out} (${source.length} bytes)`);
-        return 0;
-      }
-      default:
-        throw new CliUsageError(`unknown command ${command}`);
-    }
-  } catch (error) {
-    out.stderr(cliErrorMessage('mt-zkml', error, usage));
-    return 2;
-  }
-}
+      },
+    );
+
+    program
+      .command('export-verifier')
+      .description("the Solidity verifier of DIR's verification key")
+      .argument('<dir>', 'the circuit folder')
+      .requiredOption('--out <file>', 'Verifier.sol')
+      .action(async (dir: string, options: { out: string }) => {
+        const source = await exportSolidityVerifier(await Circuit.load(dir));
+        await writeFile(options.out, source);
+        progress(`Wrote ${options.out} (${source.length} bytes)`);
+      });
+  },
+);

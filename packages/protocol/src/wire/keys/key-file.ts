@@ -1,4 +1,6 @@
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { KeyFileError } from '../../errors.js';
 import { parseJson } from '../../schemas/parse-json.js';
 import { Hotkey } from './hotkey.js';
@@ -77,5 +79,18 @@ export async function loadHotkey(path: string): Promise<Hotkey> {
       `says address ${contents.address} but its seed gives ${key.address}; the file is corrupt`,
     );
   }
+  return key;
+}
+
+/**
+ * The hotkey in `path`, or a new one saved there (mode 0600, folders made)
+ * when the file does not exist yet: what a miner or validator does on its
+ * first start.
+ */
+export async function loadOrCreateHotkey(path: string): Promise<Hotkey> {
+  if (existsSync(path)) return loadHotkey(path);
+  const key = Hotkey.generate();
+  await mkdir(dirname(path), { recursive: true });
+  await saveHotkey(key, path);
   return key;
 }

@@ -1,0 +1,200 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { instrumentChain, LocalChain } from '@mt/app-chain';
+import {
+  amount,
+  type CliRunner,
+  defineCli,
+  finite,
+  integer,
+  loggingOptions,
+  settingsSources,
+} from '@mt/cli';
+import { CliUsageError, type SubnetValidator } from '@mt/protocol';
+import { loadOrCreateHotkey } from '@mt/protocol/wire';
+import { SubnetMetrics } from '@mt/subnets';
+import {
+  createLogger,
+  createMetricsRegistry,
+  resolveLogLevel,
+  startMetricsServer,
+} from '@mt/telemetry';
+import { ValidatorNode } from './validator-node.js';
+import { APP_VERSION } from './version.js';
+
+interface ValidatorOptions {
+  key: string;
+  chain: string;
+  textModel?: string;
+  rewardModel?: string;
+  circuit?: string;
+  textNetuid: number;
+  proofsNetuid: number;
+  stake?: bigint;
+  intervalMs: number;
+  rounds?: number;
+  sharpness: number;
+  metricsPort?: number;
+  metricsHost: string;
+  logLevel?: string;
+  quiet?: boolean;
+}
+
+/**
+ * `mt-validator`: validates the text-generation and/or verifiable-inference
+ * subnet of a local chain on a schedule, with real models, until `signal`
+ * fires (SIGINT/SIGTERM in the bin) or after `--rounds`. Logs are JSON lines
+ * on stdout: one per round at info, with every miner's score.
+ */
+export const runValidatorCli: CliRunner = defineCli(
+  {
+    name: 'mt-validator',
+    version: APP_VERSION,
+    description: 'A ModernTensor validator: queries, checks and scores miners, and sets weights.',
+  },
+  (program, cli) => {
+    program
+      .option(
+        '--key <file>',
+        'hotkey file, created 0600 when missing',
+        join(homedir(), '.moderntensor', 'validator.key'),
+      )
+      .requiredOption('--chain <file>', 'the local chain (mt-chain init makes one)')
+      .option('--text-model <dir-or-id>', 'validate text generation with this causal LM')
+      .option('--reward-model <dir-or-id>', '... scored by this reward model')
+      .option(
+        '--circuit <dir>',
+        'validate verifiable inference against this @mt/zkml circuit folder',
+      )
+      .option(
+        '--text-netuid <n>',
+        'the text-generation subnet',
+        integer({ min: 0, max: 65_535 }),
+        1,
+      )
+      .option(
+        '--proofs-netuid <n>',
+        'the verifiable-inference subnet',
+        integer({ min: 0, max: 65_535 }),
+        2,
+      )
+      .option('--stake <rao>', 'stake to add on registration', amount)
+      .option('--interval-ms <ms>', 'time between rounds', integer({ min: 0 }), 10_000)
+      .option(
+        '--rounds <n>',
+        'stop after this many rounds (default: run until stopped)',
+        integer({ min: 1 }),
+      )
+      .option('--sharpness <s>', 'weights ∝ average^s', finite({ min: 0 }), 4)
+      .option(
+        '--metrics-port <n>',
+        'serve Prometheus metrics at http://HOST:N/metrics',
+        integer({ min: 0, max: 65_535 }),
+      )
+      .option('--metrics-host <host>', 'where the metrics are served', '127.0.0.1');
+    loggingOptions(program);
+    settingsSources(program, { envPrefix: 'MT_VALIDATOR_' });
+    program.action(async (options: ValidatorOptions) => {
+      if (options.textModel !== undefined && options.rewardModel === undefined)
+        throw new CliUsageError('--text-model needs --reward-model');
+      if (options.textModel === undefined && options.circuit === undefined)
+        throw new CliUsageError(
+          'nothing to validate: give --text-model/--reward-model and/or --circuit',
+        );
+      const logger = createLogger({
+        name: 'mt-validator',
+        level: resolveLogLevel({ level: options.logLevel, quiet: options.quiet === true }),
+      });
+      const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
+      const hotkey = await loadOrCreateHotkey(options.key);
+      const subnetMetrics = new SubnetMetrics(registry);
+      const subnets: { netuid: number; subnet: SubnetValidator }[] = [];
+      if (options.textModel !== undefined && options.rewardModel !== undefined) {
+        const { TextGenerationValidator } = await import('@mt/subnets/text-generation');
+        subnets.push({
+          netuid: options.textNetuid,
+          subnet: await TextGenerationValidator.create({
+            generator: options.textModel,
+            rewardModel: options.rewardModel,
+            weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
+          }),
+        });
+      }
+      if (options.circuit !== undefined) {
+        const { VerifiableInferenceValidator } = await import('@mt/subnets/verifiable-inference');
+        subnets.push({
+          netuid: options.proofsNetuid,
+          subnet: await VerifiableInferenceValidator.create({
+            circuitDir: options.circuit,
+            metrics: subnetMetrics,
+          }),
+        });
+      }
+      const chain = instrumentChain(LocalChain.open(options.chain), registry);
+      const metrics =
+        options.metricsPort === undefined
+          ? undefined
+          : await startMetricsServer([registry], {
+              port: options.metricsPort,
+              host: options.metricsHost,
+            });
+      try {
+        const nodes = [];
+        for (const { netuid, subnet } of subnets) {
+          await chain.register(netuid, hotkey.address);
+          if (options.stake !== undefined)
+            await chain.addStake(netuid, hotkey.address, options.stake);
+          nodes.push({
+            netuid,
+            node: new ValidatorNode({
+              hotkey,
+              chain,
+              netuid,
+              subnet,
+              sharpness: options.sharpness,
+              registry,
+              logger,
+            }),
+          });
+        }
+        logger.info(
+          {
+            address: hotkey.address,
+            netuids: nodes.map((n) => n.netuid),
+            metrics: metrics?.url ?? null,
+            version: APP_VERSION,
+          },
+          'validating',
+        );
+        const rounds = options.rounds ?? Number.POSITIVE_INFINITY;
+        for (let cycle = 0; cycle < rounds && !cli.signal.aborted; cycle += 1) {
+          for (const { node } of nodes) {
+            await node.round(cycle);
+            await node.setWeights();
+          }
+          if (cycle + 1 < rounds) await pause(options.intervalMs, cli.signal);
+        }
+      } finally {
+        logger.info('stopping');
+        await metrics?.close();
+        chain.close();
+        await Promise.all(subnets.map(({ subnet }) => subnet.close?.()));
+        logger.info('stopped');
+      }
+    });
+  },
+);
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

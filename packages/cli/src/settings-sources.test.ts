@@ -1,0 +1,84 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineCli } from './define-cli.js';
+import { integer } from './option-parsers.js';
+import { loggingOptions, settingsSources } from './settings-sources.js';
+
+let seen: Record<string, unknown> = {};
+const runDaemon = defineCli(
+  { name: 'mt-daemon', version: '0.0.1', description: 'A daemon.' },
+  (program) => {
+    program
+      .option('--port <n>', 'port', integer({ min: 0, max: 65_535 }), 8091)
+      .option('--text-model <dir>', 'a model')
+      .option('--worker', 'worker only');
+    loggingOptions(program);
+    settingsSources(program, { envPrefix: 'MT_DAEMON_' });
+    program.action((options: Record<string, unknown>) => {
+      seen = options;
+    });
+  },
+);
+
+async function run(...args: string[]) {
+  let stderr = '';
+  const code = await runDaemon(args, {
+    stdout: () => {},
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stderr };
+}
+
+afterEach(() => {
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('MT_DAEMON_')) delete process.env[name];
+  seen = {};
+});
+
+describe('settingsSources', () => {
+  it('takes flags over the environment over the config file over defaults', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-settings-')), 'config.json');
+    await writeFile(file, JSON.stringify({ port: 7000, textModel: 'from-file', worker: true }));
+    process.env.MT_DAEMON_TEXT_MODEL = 'from-env';
+    expect((await run('--config', file)).code).toBe(0);
+    expect(seen).toMatchObject({ port: 7000, textModel: 'from-env', worker: true });
+    expect((await run('--config', file, '--port', '7001')).code).toBe(0);
+    expect(seen.port).toBe(7001);
+    delete process.env.MT_DAEMON_TEXT_MODEL;
+    expect((await run()).code).toBe(0);
+    expect(seen).toMatchObject({ port: 8091 });
+    expect(seen.textModel).toBeUndefined();
+  });
+
+  it.each([
+    [{ port: 'eighty' }, "'port' must be an integer from 0 to 65535"],
+    [{ prot: 1 }, "unknown setting 'prot'"],
+    [{ worker: 'yes' }, "'worker' must be true or false"],
+    [{ logLevel: 'loud' }, "'logLevel' must be one of trace, debug"],
+  ])('checks the config file %j as it checks flags, exit 2', async (settings, message) => {
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-settings-')), 'config.json');
+    await writeFile(file, JSON.stringify(settings));
+    const result = await run('--config', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(seen).toEqual({});
+  });
+
+  it('checks the environment as it checks flags, and refuses a config that is not an object', async () => {
+    process.env.MT_DAEMON_PORT = '-3';
+    expect((await run()).stderr).toContain(
+      "MT_DAEMON_PORT: 'port' must be an integer from 0 to 65535",
+    );
+    delete process.env.MT_DAEMON_PORT;
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-settings-')), 'config.json');
+    await writeFile(file, '[1, 2]');
+    const result = await run('--config', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('must hold a JSON object of settings');
+    expect((await run('--log-level', 'loud')).code).toBe(2);
+  });
+});

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { CliUsageError, describeCause, jsonObjectSchema, parseJson } from '@mt/protocol';
+import { type Command, Option } from 'commander';
+
+/**
+ * Lets every option of `command` also come from the environment
+ * (`PREFIX_NAME`, e.g. `MT_MINER_TEXT_MODEL` for `--text-model`; a boolean
+ * is `true` or `1`) and from a JSON file given with `--config FILE`
+ * (camelCase keys, e.g. `textModel`).
+ * Flags win over the environment, which wins over the file. Values from the
+ * environment and the file go through the option's own parser and choices,
+ * so they are checked exactly as flags are; an unknown key in the file is
+ * refused. Call it after the options are defined.
+ *
+ * @example
+ * ```ts
+ * settingsSources(program.option('--port <n>', 'port', integer({ min: 0 })), { envPrefix: 'MT_MINER_' });
+ * ```
+ */
+export function settingsSources(command: Command, source: { envPrefix: string }): Command {
+  const envName = (option: Option) =>
+    `${source.envPrefix}${(option.long ?? '').slice(2).toUpperCase().replace(/-/g, '_')}`;
+  command.option('--config <file>', 'a JSON file of settings (camelCase keys)');
+  command.addHelpText(
+    'after',
+    `\nEvery option can also come from the environment (${source.envPrefix}NAME, e.g. ${source.envPrefix}LOG_LEVEL) or the --config file (camelCase keys); flags win over the environment over the file.\n`,
+  );
+  command.hook('preAction', async (thisCommand) => {
+    const options = thisCommand.options.filter(
+      (option) =>
+        option.long !== undefined && option.long !== '--help' && option.long !== '--version',
+    );
+    for (const option of options) {
+      const text = process.env[envName(option)];
+      const key = option.attributeName();
+      if (text === undefined || thisCommand.getOptionValueSource(key) === 'cli') continue;
+      const value = option.isBoolean() ? text === 'true' || text === '1' : text;
+      thisCommand.setOptionValueWithSource(key, parsed(option, key, value, envName(option)), 'env');
+    }
+    const file = thisCommand.opts<{ config?: string }>().config;
+    if (file === undefined) return;
+    let settings: Record<string, unknown>;
+    try {
+      settings = parseJson(await readFile(file, 'utf8'), jsonObjectSchema);
+    } catch (error) {
+      throw new CliUsageError(
+        `${file} must hold a JSON object of settings: ${describeCause(error)}`,
+      );
+    }
+    const byKey = new Map(options.map((option) => [option.attributeName(), option]));
+    for (const [key, value] of Object.entries(settings)) {
+      const option = byKey.get(key);
+      if (!option || key === 'config') throw new CliUsageError(`${file}: unknown setting '${key}'`);
+      const from = thisCommand.getOptionValueSource(key);
+      if (from === 'cli' || from === 'env') continue;
+      thisCommand.setOptionValueWithSource(key, parsed(option, key, value, file), 'config');
+    }
+  });
+  return command;
+}
+
+function parsed(option: Option, key: string, value: unknown, file: string): unknown {
+  if (option.isBoolean()) {
+    if (typeof value !== 'boolean')
+      throw new CliUsageError(`${file}: '${key}' must be true or false`);
+    return value;
+  }
+  const text = String(value);
+  if (option.argChoices && !option.argChoices.includes(text))
+    throw new CliUsageError(`${file}: '${key}' must be one of ${option.argChoices.join(', ')}`);
+  try {
+    return option.parseArg ? option.parseArg(text, undefined) : text;
+  } catch (error) {
+    throw new CliUsageError(`${file}: '${key}' ${describeCause(error)}`);
+  }
+}
+
+/** `--log-level LEVEL` and `--quiet` (the same as `--log-level warn`), for long-running programs. */
+export function loggingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--log-level <level>', 'the lowest level logged (default info)').choices([
+        'trace',
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'fatal',
+        'silent',
+      ]),
+    )
+    .option('--quiet', 'problems only (the same as --log-level warn)');
+}
