@@ -10,6 +10,8 @@
  * @packageDocumentation
  */
 
+/** Re-exported from `@mt/protocol`, where every package's CLI reads its version too. */
+export { packageVersion } from '@mt/protocol';
 export type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export {
   InvalidLogLevelError,
@@ -39,6 +41,4 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './metrics/metrics-registry.js';
 export { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js';
-/** Re-exported from `@mt/protocol`, where every package's CLI reads its version too. */
-export { packageVersion } from '@mt/protocol';
 export { WireMetrics } from './metrics/wire-metrics.js';

@@ -20,7 +20,14 @@ export { accuracy, type TrainOptions, trainMlp } from './mlp/train-mlp.js';
 export { exportMlpToOnnx } from './onnx/export-mlp.js';
 export { FLOAT, GraphBuilder, INT64, seededNormal } from './onnx/graph-builder.js';
 export { runOnnx } from './onnx/run-onnx.js';
+export { writeLinearOnnx } from './onnx/write-linear-onnx.js';
 export { generatedModelNames, makeModels } from './text/make-models.js';
+export {
+  tinyBertEmbedding,
+  tinyBertHidden,
+  tinyBertVocab,
+  writeTinyBert,
+} from './text/write-tiny-bert.js';
 export { type TinyGpt2Options, writeTinyGpt2 } from './text/write-tiny-gpt2.js';
 export {
   type TinyRewardModelOptions,

@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeLinearOnnx } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { ModelManager } from '../manager/model-manager.js';
-import { writeLinearOnnx } from '../test-support/write-onnx.js';
 import { runModelsCli } from './run-models-cli.js';
 
 async function cli(args: string[]) {

@@ -1,13 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tinyBertEmbedding, tinyBertHidden, writeTinyBert } from '@mt/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelManager } from '../manager/model-manager.js';
-import {
-  tinyBertEmbedding,
-  tinyBertHidden,
-  writeTinyBert,
-} from '../test-support/write-tiny-bert.js';
 import { type TransformersModel, transformersLoader } from './transformers-loader.js';
 
 const open: ModelManager[] = [];

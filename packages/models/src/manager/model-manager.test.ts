@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeLinearOnnx } from '@mt/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ArtifactTamperedError,
@@ -12,7 +13,6 @@ import {
   StoreCorruptError,
 } from '../errors.js';
 import type { OnnxSession } from '../loaders/onnx-loader.js';
-import { writeLinearOnnx } from '../test-support/write-onnx.js';
 import { ModelManager } from './model-manager.js';
 
 const open: ModelManager[] = [];

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeModel, floatTensor, onnx, valueInfo } from './onnx-builders.js';
+import { FLOAT, GraphBuilder, INT64 } from '../onnx/graph-builder.js';
 
 /** The tiny model's vocabulary, by id. */
 export const tinyBertVocab = [
@@ -94,30 +94,20 @@ export async function writeTinyBert(dir: string): Promise<void> {
       pad_token_id: 0,
     }),
   );
-  const INT64 = onnx.TensorProto.DataType.INT64;
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const graph = onnx.GraphProto.create({
-    name: 'tiny-bert',
-    node: [
-      onnx.NodeProto.create({
-        opType: 'Gather',
-        input: ['embeddings', 'input_ids'],
-        output: ['last_hidden_state'],
-      }),
-    ],
-    initializer: [
-      floatTensor(
-        'embeddings',
-        [tinyBertVocab.length, tinyBertHidden],
-        tinyBertVocab.flatMap((_, id) => tinyBertEmbedding(id)),
-      ),
-    ],
-    input: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) =>
-      valueInfo(name, INT64, ['batch_size', 'sequence_length']),
-    ),
-    output: [
-      valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', tinyBertHidden]),
-    ],
-  });
-  await writeFile(join(dir, 'onnx', 'model.onnx'), encodeModel(graph));
+  const graph = new GraphBuilder();
+  const [ids] = ['input_ids', 'attention_mask', 'token_type_ids'].map((name) =>
+    graph.input(name, INT64, ['batch_size', 'sequence_length']),
+  );
+  const embeddings = graph.f32(
+    [tinyBertVocab.length, tinyBertHidden],
+    Float32Array.from(tinyBertVocab.flatMap((_, id) => tinyBertEmbedding(id))),
+    'embeddings',
+  );
+  graph.op('Gather', [embeddings, ids as string], {}, 'last_hidden_state');
+  graph.output('last_hidden_state', 'last_hidden_state', FLOAT, [
+    'batch_size',
+    'sequence_length',
+    tinyBertHidden,
+  ]);
+  await writeFile(join(dir, 'onnx', 'model.onnx'), graph.encode('tiny-bert'));
 }
