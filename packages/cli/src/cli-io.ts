@@ -1,6 +1,8 @@
 /** Where a program writes: injectable, so tests run a CLI in-process. */
 export interface CliIo {
+  /** Writes results. */
   stdout(text: string): void;
+  /** Writes progress and errors. */
   stderr(text: string): void;
 }
 

@@ -180,6 +180,7 @@ export class ExperimentTracker {
     return this.getRun(runId);
   }
 
+  /** One run: its params, latest metrics, tags, status and lineage; `ModelNotFoundError` when there is none. */
   getRun(runId: string): RunInfo {
     const row = this.#db
       .prepare(

@@ -8,7 +8,9 @@ import type { ModelLoader } from './model-loader.js';
 export interface OnnxSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Runs the model on `feeds` (onnxruntime tensors by input name). */
   run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Frees the session's native memory. */
   release(): Promise<void>;
 }
 

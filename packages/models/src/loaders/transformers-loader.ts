@@ -9,11 +9,14 @@ export type TransformersModelClass =
 
 /** A Transformers.js model and its tokenizer, as the loader returns them. */
 export interface TransformersModel {
+  /** The model's tokenizer: text to input ids. */
   tokenizer: (
     text: string | string[],
     options?: Record<string, unknown>,
   ) => Record<string, unknown>;
+  /** The model: inputs to outputs. */
   model: ((inputs: Record<string, unknown>) => Promise<Record<string, unknown>>) & {
+    /** Frees the model's sessions. */
     dispose(): Promise<unknown>;
   };
 }

@@ -30,6 +30,7 @@ export interface ModelManagerOptions {
   root: string;
   /** Memory for loaded models, counted by artifact size. Default 1 GiB. */
   cacheMaxBytes?: number;
+  /** The clock, in ms since 1970, for timestamps. Default `Date.now`. */
   now?: () => number;
 }
 
@@ -134,6 +135,7 @@ export class ModelManager {
     return this.getModel(registration.id);
   }
 
+  /** One model with its versions and aliases; `ModelNotFoundError` when there is none. */
   getModel(id: string): ModelInfo {
     const row = this.#db.prepare('SELECT * FROM models WHERE id = ?').get(id) as
       | ModelRow
@@ -263,6 +265,7 @@ export class ModelManager {
       .run(modelId, alias, target, this.#now());
   }
 
+  /** Removes an alias; its version stays. */
   removeAlias(modelId: string, alias: string): void {
     this.#db.prepare('DELETE FROM aliases WHERE model_id = ? AND alias = ?').run(modelId, alias);
   }

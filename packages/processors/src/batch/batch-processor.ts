@@ -149,6 +149,7 @@ export class BatchProcessor<I, O> {
     this.#schedule();
   }
 
+  /** Batches run, items processed and the batch size in use now. */
   stats(): BatchStats {
     const elapsed =
       this.#firstArrival === undefined ? 0 : (this.#now() - this.#firstArrival) / 1000;

@@ -146,6 +146,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
     }
   }
 
+  /** The job with `id` as it stands, or undefined. */
   async get(id: string): Promise<JobRecord<T, R> | undefined> {
     const job = await this.#peers.bullmq.Job.fromId(this.#queue, id);
     if (!job) return undefined;
@@ -160,6 +161,7 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
     };
   }
 
+  /** How many jobs are in each state. */
   async counts(): Promise<Record<JobState, number>> {
     const raw = await this.#queue.getJobCounts(
       'waiting',

@@ -49,7 +49,9 @@ export interface JobQueue<T, R> {
   process(handler: JobHandler<T, R>, options?: { concurrency?: number }): void;
   /** Resolves with the job's result, or rejects with `JobFailedError` once it is dead-lettered. */
   waitFor(id: string, timeoutMs?: number): Promise<R>;
+  /** The job with `id` as it stands (payload, state, attempts, result or last error), or undefined. */
   get(id: string): Promise<JobRecord<T, R> | undefined>;
+  /** How many jobs are in each state. */
   counts(): Promise<Record<JobState, number>>;
   /** Stops taking jobs, lets active ones finish, and releases resources. */
   close(): Promise<void>;

@@ -95,6 +95,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     });
   }
 
+  /** The job with `id` as it stands, or undefined. */
   async get(id: string): Promise<JobRecord<T, R> | undefined> {
     const job = this.#jobs.get(id);
     if (!job) return undefined;
@@ -108,6 +109,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     };
   }
 
+  /** How many jobs are in each state. */
   async counts(): Promise<Record<JobState, number>> {
     const counts: Record<JobState, number> = {
       waiting: 0,

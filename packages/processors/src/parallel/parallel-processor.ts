@@ -103,6 +103,7 @@ export class ParallelProcessor<T, R> {
     return Promise.allSettled(tasks.map((task) => this.run(task, options)));
   }
 
+  /** Tasks run, failed and retried, and the threads in use. */
   stats(): ParallelStats {
     return {
       ...this.#counts,

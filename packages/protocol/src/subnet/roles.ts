@@ -56,6 +56,7 @@ export interface SubnetMiner extends SubnetIdentity {
    * Caches skip miners that say no, such as sampling without a seed.
    */
   readonly deterministic?: boolean;
+  /** Solves `task` before `context.deadline`, stopping when `context.signal` fires. */
   solveTask(task: Task, context: SolveContext): Promise<Solution>;
   /** Releases models and threads. */
   close?(): Promise<void>;

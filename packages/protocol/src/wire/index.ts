@@ -67,4 +67,9 @@ export {
   type TaskHandler,
   taskHandler,
 } from './server/task-stages.js';
-export type { WireAnswer, WireErrorBody, WireRequest } from './server/wire-request.js';
+export {
+  type WireAnswer,
+  type WireErrorBody,
+  WireReply,
+  type WireRequest,
+} from './server/wire-request.js';

@@ -30,13 +30,16 @@ export interface TextGenerationMinerOptions {
  * type.
  */
 export interface ModelRegistrar {
+  /** Registers a model (id, name, framework, task type). */
   registerModel(registration: {
     id: string;
     name: string;
     framework: string;
     taskType: string;
   }): unknown;
+  /** A registered model's versions. */
   getModel(id: string): { versions: readonly string[] };
+  /** Imports a folder as a new version of a model. */
   addVersion(
     id: string,
     version: string,
@@ -88,6 +91,7 @@ export class TextGenerationMiner implements SubnetMiner {
     return !this.sampling.doSample || this.sampling.seed !== undefined;
   }
 
+  /** Generates the answer to `task` in its row of a batch; the row stops when `context.signal` fires. */
   async solveTask(task: Task, context: SolveContext): Promise<Solution> {
     const { prompt, maxNewTokens } = textRequestOf(task);
     const row = await this.models.generate(

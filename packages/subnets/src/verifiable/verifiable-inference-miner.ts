@@ -41,6 +41,7 @@ export class VerifiableInferenceMiner implements SubnetMiner {
     return new VerifiableInferenceMiner(circuit, generator, options.metrics ?? new SubnetMetrics());
   }
 
+  /** Runs the committed model on the task's input and proves it; the prover's thread stops when `context.signal` fires. */
   async solveTask(task: Task, context: SolveContext): Promise<Solution> {
     const input = inputOf(task, this.circuit);
     const labels = { subnet: this.name };

@@ -8,6 +8,7 @@ import { metricsText, PROMETHEUS_CONTENT_TYPE } from './metrics-registry.js';
 export interface MetricsServer {
   /** e.g. `http://127.0.0.1:9464/metrics`. */
   readonly url: string;
+  /** Stops serving and closes open connections. */
   close(): Promise<void>;
 }
 

@@ -106,9 +106,11 @@ export interface MinerHandler {
   readonly address: string;
   /** The largest body it accepts; a carrier should refuse bigger ones before reading. */
   readonly bodyLimitBytes: number;
+  /** Answers one request, signed: the handler as a web-standard `fetch`. */
   fetch(request: Request): Promise<Response>;
   /** The same, for a carrier that has already read the body (the `node:http` adapter's fast path). */
   handle(request: WireRequest): Promise<WireAnswer>;
+  /** Counts so far: responses by status, latency, the queue. */
   metrics(): MinerServerMetrics;
   /** Refuses new tasks with 503 and resolves once those in flight are answered. */
   close(): Promise<void>;

@@ -39,6 +39,7 @@ export interface WireResponseEvent {
 
 /** What the miner server lets an observer read at any time. */
 export interface MinerServerProbe {
+  /** The task queue now: tasks waiting and running. */
   queue(): { waiting: number; running: number };
 }
 

@@ -28,6 +28,7 @@ export interface MinerServer {
   readonly url: string;
   /** The web-standard handler it serves. */
   readonly handler: MinerHandler;
+  /** The handler's counts so far: responses by status, latency, the queue. */
   metrics(): MinerServerMetrics;
   /** Stops accepting connections and resolves once the requests in flight are answered. */
   close(): Promise<void>;

@@ -26,7 +26,9 @@ export interface HandlerContext {
 
 /** A handler for one task type: a runtime schema for its input and the function that answers it. */
 export interface TaskHandler<S extends z.ZodType = z.ZodType> {
+  /** The schema the request body is parsed with, once, before `handle` runs. */
   schema: S;
+  /** Does the task on its checked input, before `context.deadline`; the answer is JSON. */
   handle(input: z.output<S>, context: HandlerContext): JsonValue | Promise<JsonValue>;
 }
 
@@ -49,7 +51,7 @@ export function taskHandler<S extends z.ZodType>(
 /**
  * The task handler that serves a subnet's miner role: the body is checked
  * against the Task schema once, the miner runs until the signed deadline, and
- * the answer is its {@link Result}.
+ * the answer is its `Result`.
  *
  * @example
  * ```ts

@@ -49,6 +49,7 @@ export class WireReply extends MtError {
     this.headers = headers;
   }
 
+  /** The JSON body the miner answers with. */
   toBody(): WireErrorBody {
     return { error: { code: this.code, message: this.message } };
   }
