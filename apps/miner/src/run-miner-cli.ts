@@ -8,6 +8,7 @@ import {
   loggingOptions,
   Option,
   settingsSources,
+  subnetNumber,
 } from '@mt/cli';
 import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
@@ -62,18 +63,8 @@ export const runMinerCli: CliRunner = defineCli(
         '--chain <file>',
         'register on this local chain, and serve only validators staked there',
       )
-      .option(
-        '--text-netuid <n>',
-        'the text-generation subnet',
-        integer({ min: 0, max: 65_535 }),
-        1,
-      )
-      .option(
-        '--proofs-netuid <n>',
-        'the verifiable-inference subnet',
-        integer({ min: 0, max: 65_535 }),
-        2,
-      )
+      .option('--text-netuid <n>', 'the text-generation subnet', subnetNumber, 1)
+      .option('--proofs-netuid <n>', 'the verifiable-inference subnet', subnetNumber, 2)
       .option('--redis <url>', 'queue tasks on Redis so workers on other machines share them')
       .option('--worker', 'only work the Redis queue (no server)')
       .addOption(

@@ -9,6 +9,7 @@ import {
   integer,
   loggingOptions,
   settingsSources,
+  subnetNumber,
 } from '@mt/cli';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
 import { loadOrCreateHotkey } from '@mt/protocol/wire';
@@ -66,18 +67,8 @@ export const runValidatorCli: CliRunner = defineCli(
         '--circuit <dir>',
         'validate verifiable inference against this @mt/zkml circuit folder',
       )
-      .option(
-        '--text-netuid <n>',
-        'the text-generation subnet',
-        integer({ min: 0, max: 65_535 }),
-        1,
-      )
-      .option(
-        '--proofs-netuid <n>',
-        'the verifiable-inference subnet',
-        integer({ min: 0, max: 65_535 }),
-        2,
-      )
+      .option('--text-netuid <n>', 'the text-generation subnet', subnetNumber, 1)
+      .option('--proofs-netuid <n>', 'the verifiable-inference subnet', subnetNumber, 2)
       .option('--stake <rao>', 'stake to add on registration', amount)
       .option('--interval-ms <ms>', 'time between rounds', integer({ min: 0 }), 10_000)
       .option(

@@ -20,6 +20,6 @@ export {
 } from './define-cli.js';
 export { EXIT_CODES, type ExitCode } from './exit-codes.js';
 export { formatTable } from './format-table.js';
-export { amount, finite, integer } from './option-parsers.js';
+export { amount, finite, integer, subnetNumber } from './option-parsers.js';
 export { type PrintOptions, printResult } from './print-result.js';
 export { loggingOptions, settingsSources } from './settings-sources.js';

@@ -48,3 +48,6 @@ function describeRange(min: number, max: number): string {
   if (high) return ` ≤ ${max}`;
   return '';
 }
+
+/** A commander argument parser for a subnet's number (a u16). */
+export const subnetNumber: (text: string) => number = integer({ min: 0, max: 65_535 });

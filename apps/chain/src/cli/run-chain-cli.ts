@@ -6,6 +6,7 @@ import {
   integer,
   jsonOption,
   printResult,
+  subnetNumber,
 } from '@mt/cli';
 import { CliUsageError, packageVersion } from '@mt/protocol';
 import { LocalChain } from '../local-chain.js';
@@ -103,7 +104,7 @@ export const runChainCli: CliRunner = defineCli(
       });
 
     command(program, 'status', "a subnet's block, neurons, stake and earnings")
-      .requiredOption('--netuid <n>', 'the subnet', integer({ min: 0, max: 65_535 }))
+      .requiredOption('--netuid <n>', 'the subnet', subnetNumber)
       .action(async (options: { netuid: number; json?: boolean }) => {
         await withChain(async (chain) => {
           const earnings = await chain.earnings(options.netuid);
