@@ -13,7 +13,7 @@ import {
 } from '@mt/protocol/wire';
 import { z } from 'zod';
 
-const context = { minerUid: 'miner', difficulty: 0.5, subnetUid: 1, cycle: 0 };
+const context = { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 };
 const task = newTask(context, { taskData: { text: 'hi' }, timeoutMs: 5_000 });
 assert.equal(parseJson(JSON.stringify(task), taskSchema).taskId, task.taskId);
 assert.throws(

@@ -63,7 +63,7 @@ const now = Date.now();
 const aggregator = new ConsensusAggregator({ method: ConsensusMethod.ROBUST });
 const { score } = aggregator.aggregate(
   [0.8, 0.82, 0.79, 0.1].map((value, i) => ({
-    validatorUid: `v${i}`,
+    validatorUid: i,
     score: { value, confidence: 1, timestamp: now },
     stake: 100,
   })),
@@ -74,9 +74,7 @@ assert.ok(
 );
 assert.throws(
   () =>
-    aggregator.aggregate([
-      { validatorUid: 'v0', score: { value: 1, confidence: 1, timestamp: now } },
-    ]),
+    aggregator.aggregate([{ validatorUid: 0, score: { value: 1, confidence: 1, timestamp: now } }]),
   (e) => InsufficientConsensusError.isInstance(e),
 );
 
@@ -86,7 +84,7 @@ scorer.addCriterion('length', 1, (_task, result) => String(result.resultData.tex
   maxScore: 10,
 });
 const task = newTask(
-  { minerUid: 'miner', difficulty: 0.5, subnetUid: 1, cycle: 0 },
+  { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
   { taskData: { text: 'x' }, timeoutMs: 1_000 },
 );
 const result = resultOf(

@@ -25,7 +25,7 @@ try {
   const validator = echoValidator();
   const client = new ValidatorClient({ hotkey: validatorKey });
   const task = await validator.createTask({
-    minerUid: '1',
+    minerUid: 1,
     difficulty: 0.5,
     subnetUid: 1,
     cycle: 0,

@@ -23,7 +23,7 @@ const miner = await VerifiableInferenceMiner.create({ circuitDir });
 const validator = await VerifiableInferenceValidator.create({ circuitDir });
 try {
   const task = await validator.createTask({
-    minerUid: 'miner',
+    minerUid: 1,
     difficulty: 0.5,
     subnetUid: 2,
     cycle: 0,

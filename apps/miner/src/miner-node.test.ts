@@ -33,7 +33,7 @@ function upper(seen: { deadline?: number; signal?: AbortSignal } = {}): SubnetMi
   };
 }
 
-const taskFor = (minerUid: string, text: unknown = 'hello wide world'): Task =>
+const taskFor = (minerUid: number, text: unknown = 'hello wide world'): Task =>
   newTask(
     { minerUid, difficulty: 0.5, subnetUid: 1, cycle: 0 },
     { taskData: { text: text as string }, timeoutMs: 2_000 },
@@ -49,7 +49,7 @@ describe('the miner node, in memory', () => {
     const seen: { deadline?: number } = {};
     const key = Hotkey.generate();
     const handler = createMinerNodeHandler({ hotkey: key, subnets: [{ miner: upper(seen) }] });
-    const task = taskFor('7');
+    const task = taskFor(7);
     const sent = Date.now();
     const [outcome] = await clientFor(handler).query(
       [{ address: key.address, url: 'http://miner.test' }],
@@ -60,7 +60,7 @@ describe('the miner node, in memory', () => {
     expect(outcome?.status).toBe('ok');
     expect(outcome?.result).toMatchObject({
       taskId: task.taskId,
-      minerUid: '7',
+      minerUid: 7,
       resultData: { text: 'HELLO WIDE WORLD' },
     });
     expect(seen.deadline).toBeGreaterThanOrEqual(sent + 2_000);
@@ -72,7 +72,7 @@ describe('the miner node, in memory', () => {
     const handler = createMinerNodeHandler({ hotkey: key, subnets: [{ miner: upper() }] });
     const miner = [{ address: key.address, url: 'http://miner.test' }];
     const client = clientFor(handler);
-    const [bad] = await client.query(miner, 'upper', taskFor('1', 5));
+    const [bad] = await client.query(miner, 'upper', taskFor(1, 5));
     expect(bad).toMatchObject({
       status: 'rejected',
       httpStatus: 422,
@@ -92,7 +92,7 @@ describe('the miner node, in memory', () => {
     });
     const miner = [{ address: key.address, url: 'http://miner.test' }];
     const task = newTask(
-      { minerUid: '1', difficulty: 0.5, subnetUid: 1, cycle: 0 },
+      { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
       { taskData: { text: 'x' }, timeoutMs: 1_000 },
     );
     const [stranger] = await clientFor(handler).query(miner, 'echo', task);
@@ -118,7 +118,7 @@ describe('the miner node, on a socket', () => {
     const [outcome] = await client.query(
       [{ address: key.address, url: server.url }],
       'upper',
-      taskFor('2'),
+      taskFor(2),
       {
         responseSchema: resultSchema,
       },
@@ -180,7 +180,7 @@ describe.each(queues)('a miner spreading work through a %s job queue', (_name, m
       jobQueue: front,
     });
     try {
-      const task = taskFor('3');
+      const task = taskFor(3);
       const [outcome] = await clientFor(handler).query(
         [{ address: key.address, url: 'http://miner.test' }],
         'upper',
@@ -205,7 +205,7 @@ describe.each(queues)('a miner spreading work through a %s job queue', (_name, m
 describe('the demo strategies', () => {
   const honest: Result = {
     taskId: 't',
-    minerUid: 'm',
+    minerUid: 1,
     completedAt: 1,
     metadata: {},
     resultData: { text: 'one two three four', predicted: 1, outputs: [0.1, 0.9, 0.2] },

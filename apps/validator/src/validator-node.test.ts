@@ -113,7 +113,7 @@ describe('ValidatorNode', () => {
         'wrong-task',
         net.signing(
           () =>
-            '{"result":{"taskId":"not-yours","minerUid":"0","resultData":{},"completedAt":1,"metadata":{}}}',
+            '{"result":{"taskId":"not-yours","minerUid":0,"resultData":{},"completedAt":1,"metadata":{}}}',
         ),
       ),
     };

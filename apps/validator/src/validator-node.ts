@@ -162,7 +162,7 @@ export class ValidatorNode {
     const outcomes = await Promise.all(
       miners.map(async (miner): Promise<MinerRound> => {
         const task = await subnet.createTask({
-          minerUid: String(miner.uid),
+          minerUid: miner.uid,
           difficulty,
           subnetUid: netuid,
           cycle,

@@ -8,7 +8,8 @@ export const resultSchema = z.object({
   taskId: z.string().min(1, 'must be a non-empty string'),
   /** The subnet-specific answer (generated text, model outputs, ...). */
   resultData: jsonObjectSchema,
-  minerUid: z.string().min(1, 'must be a non-empty string'),
+  /** The miner's UID on the subnet. */
+  minerUid: z.int().min(0, 'must be a UID: an integer ≥ 0'),
   /** Completion time, milliseconds since the Unix epoch. */
   completedAt: z.number().int().nonnegative(),
   /** Wall time the solver took, in ms, by the miner's own account: information, never scored. */

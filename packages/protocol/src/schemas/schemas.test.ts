@@ -7,7 +7,7 @@ import { parseTask } from './task.js';
 import { parseTaskContext } from './task-context.js';
 import { parseValidatorScore } from './validator-score.js';
 
-const context = { minerUid: 'miner-1', difficulty: 0.5, subnetUid: 3, cycle: 7 };
+const context = { minerUid: 1, difficulty: 0.5, subnetUid: 3, cycle: 7 };
 const task = { taskId: 't-1', taskData: { prompt: 'hi' }, context, createdAt: 1_700_000_000_000 };
 const proof = {
   system: 'groth16',
@@ -35,7 +35,7 @@ describe('TaskContext', () => {
   });
 
   it.each([
-    ['minerUid', { ...context, minerUid: '' }],
+    ['minerUid', { ...context, minerUid: -1 }],
     ['difficulty', { ...context, difficulty: 1.5 }],
     ['difficulty', { ...context, difficulty: Number.NaN }],
     ['subnetUid', { ...context, subnetUid: 1.5 }],
@@ -118,24 +118,24 @@ describe('ValidatorScore', () => {
   const score = { value: 0.8, confidence: 0.9, timestamp: 1 };
 
   it('defaults stake and reputation to 1', () => {
-    const parsed = parseValidatorScore({ validatorUid: 'v1', score });
+    const parsed = parseValidatorScore({ validatorUid: 1, score });
     expect(parsed.stake).toBe(1);
     expect(parsed.reputation).toBe(1);
   });
 
   it('rejects negative or infinite stake and an out-of-range nested score', () => {
-    expect(issuePaths(parseValidatorScore, { validatorUid: 'v1', score, stake: -5 })).toEqual([
+    expect(issuePaths(parseValidatorScore, { validatorUid: 1, score, stake: -5 })).toEqual([
       'stake',
     ]);
     expect(
       issuePaths(parseValidatorScore, {
-        validatorUid: 'v1',
+        validatorUid: 1,
         score,
         stake: Number.POSITIVE_INFINITY,
       }),
     ).toEqual(['stake']);
     expect(
-      issuePaths(parseValidatorScore, { validatorUid: 'v1', score: { ...score, value: 3 } }),
+      issuePaths(parseValidatorScore, { validatorUid: 1, score: { ...score, value: 3 } }),
     ).toEqual(['score.value']);
   });
 });
@@ -157,7 +157,7 @@ describe('Proof', () => {
 });
 
 describe('Result', () => {
-  const result = { taskId: 't-1', resultData: { text: 'ok' }, minerUid: 'miner-1', completedAt: 2 };
+  const result = { taskId: 't-1', resultData: { text: 'ok' }, minerUid: 1, completedAt: 2 };
 
   it('accepts a result with a proof and defaults metadata', () => {
     expect(parseResult({ ...result, proof })).toEqual({ ...result, proof, metadata: {} });

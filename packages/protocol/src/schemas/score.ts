@@ -12,7 +12,7 @@ export const scoreSchema = z.object({
   confidence: unitInterval.default(1),
   metadata: jsonObjectSchema.default({}),
   /** The validator that gave the score, when known. */
-  validatorUid: z.string().min(1).optional(),
+  validatorUid: z.int().min(0, 'must be a UID: an integer ≥ 0').optional(),
   /** Time of scoring, milliseconds since the Unix epoch. */
   timestamp: z.number().int().nonnegative(),
 });

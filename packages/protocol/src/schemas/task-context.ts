@@ -5,7 +5,8 @@ import { parseWith } from './parse-with.js';
 /** Schema of {@link TaskContext}. */
 export const taskContextSchema = z.object({
   /** The miner the task is meant for. */
-  minerUid: z.string().min(1, 'must be a non-empty string'),
+  /** The UID, on the subnet, of the miner the task is for. */
+  minerUid: z.int().min(0, 'must be a UID: an integer ≥ 0'),
   /** How hard the task should be, from 0 (easiest) to 1 (hardest). */
   difficulty: z.number().min(0).max(1),
   /** The subnet the task belongs to. */

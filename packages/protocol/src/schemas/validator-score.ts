@@ -4,7 +4,8 @@ import { scoreSchema } from './score.js';
 
 /** Schema of {@link ValidatorScore}. */
 export const validatorScoreSchema = z.object({
-  validatorUid: z.string().min(1, 'must be a non-empty string'),
+  /** The validator's UID on the subnet. */
+  validatorUid: z.int().min(0, 'must be a UID: an integer ≥ 0'),
   score: scoreSchema,
   /** The validator's stake; weights its vote in stake-weighted consensus. */
   stake: z

@@ -4,7 +4,7 @@ import { InsufficientConsensusError, InvalidScoringInputError } from '../errors.
 import { ConsensusAggregator, ConsensusMethod } from './consensus-aggregator.js';
 import { modifiedZScores } from './modified-z-scores.js';
 
-const entry = (uid: string, value: number, confidence = 1, stake = 1, reputation = 1) => ({
+const entry = (uid: number, value: number, confidence = 1, stake = 1, reputation = 1) => ({
   validatorUid: uid,
   score: { value, confidence, timestamp: 0 },
   stake,
@@ -13,11 +13,11 @@ const entry = (uid: string, value: number, confidence = 1, stake = 1, reputation
 
 // The original's demo set, with its golden values (ran with numpy on the original).
 const demo = [
-  entry('v1', 0.85, 0.9, 100),
-  entry('v2', 0.82, 0.85, 75),
-  entry('v3', 0.88, 0.92, 50),
-  entry('v4', 0.8, 0.88, 60),
-  entry('v5', 0.3, 0.7, 20),
+  entry(1, 0.85, 0.9, 100),
+  entry(2, 0.82, 0.85, 75),
+  entry(3, 0.88, 0.92, 50),
+  entry(4, 0.8, 0.88, 60),
+  entry(5, 0.3, 0.7, 20),
 ];
 
 const aggregate = (method: ConsensusMethod, scores = demo, options = {}) =>
@@ -35,7 +35,7 @@ describe('ConsensusAggregator', () => {
     expect(score.value).toBeCloseTo(expected, 4);
     expect(score.confidence).toBeCloseTo(0.7546, 4);
     expect(score.metadata).toMatchObject({ method, numValidators: 5, numOutliers: 1 });
-    expect(details.find((d) => d.validatorUid === 'v5')?.isOutlier).toBe(true);
+    expect(details.find((d) => d.validatorUid === 5)?.isOutlier).toBe(true);
     expect(score.timestamp).toBe(42);
   });
 
@@ -48,13 +48,13 @@ describe('ConsensusAggregator', () => {
         .filter((d) => d.weight === 0)
         .map((d) => d.validatorUid)
         .sort(),
-    ).toEqual(['v3', 'v5']);
+    ).toEqual([3, 5]);
     const wider = aggregate(ConsensusMethod.TRIMMED_MEAN, demo, { trimFraction: 0.4 });
     expect(wider.score.value).toBeCloseTo(0.82, 12);
   });
 
   it('catches a lone dissenter among identical scores (MAD = 0)', () => {
-    const scores = [0.8, 0.8, 0.8, 0.8, 0.1].map((v, i) => entry(`v${i}`, v));
+    const scores = [0.8, 0.8, 0.8, 0.8, 0.1].map((v, i) => entry(i, v));
     const { score, details } = aggregate(ConsensusMethod.ROBUST, scores);
     expect(details.at(-1)?.isOutlier).toBe(true);
     expect(score.value).toBeCloseTo(0.8, 12);
@@ -62,7 +62,7 @@ describe('ConsensusAggregator', () => {
   });
 
   it('uses the configured outlier threshold', () => {
-    const scores = [0.5, 0.52, 0.55, 0.58, 0.68].map((v, i) => entry(`v${i}`, v));
+    const scores = [0.5, 0.52, 0.55, 0.58, 0.68].map((v, i) => entry(i, v));
     expect(aggregate(ConsensusMethod.ROBUST, scores).score.metadata.numOutliers).toBe(0);
     expect(
       aggregate(ConsensusMethod.ROBUST, scores, { outlierThreshold: 2 }).score.metadata.numOutliers,
@@ -70,7 +70,7 @@ describe('ConsensusAggregator', () => {
   });
 
   it('weights by reputation as well as stake', () => {
-    const scores = [entry('a', 1, 1, 10, 1), entry('b', 0, 1, 10, 0.25), entry('c', 0.5, 1, 0, 1)];
+    const scores = [entry(0, 1, 1, 10, 1), entry(1, 0, 1, 10, 0.25), entry(2, 0.5, 1, 0, 1)];
     expect(aggregate(ConsensusMethod.STAKE_WEIGHTED, scores).score.value).toBeCloseTo(0.8, 12);
   });
 
@@ -126,7 +126,7 @@ describe('ConsensusAggregator', () => {
   it('stays within the range of the scores given, for every method', () => {
     fc.assert(
       fc.property(scoreSets, fc.constantFrom(...Object.values(ConsensusMethod)), (set, method) => {
-        const scores = set.map((s, i) => entry(`v${i}`, s.value, s.confidence, s.stake));
+        const scores = set.map((s, i) => entry(i, s.value, s.confidence, s.stake));
         const { score } = aggregate(method, scores);
         const values = set.map((s) => s.value);
         expect(score.value).toBeGreaterThanOrEqual(Math.min(...values) - 1e-12);
@@ -141,7 +141,7 @@ describe('ConsensusAggregator', () => {
   it('does not depend on the order validators are listed in', () => {
     fc.assert(
       fc.property(scoreSets, fc.constantFrom(...Object.values(ConsensusMethod)), (set, method) => {
-        const scores = set.map((s, i) => entry(`v${i}`, s.value, s.confidence, s.stake));
+        const scores = set.map((s, i) => entry(i, s.value, s.confidence, s.stake));
         const forward = aggregate(method, scores).score.value;
         const backward = aggregate(method, [...scores].reverse()).score.value;
         expect(backward).toBeCloseTo(forward, 9);

@@ -47,7 +47,7 @@ export interface ConsensusAggregatorOptions {
 
 /** How one validator's score entered the consensus. */
 export interface ValidatorDetail {
-  validatorUid: string;
+  validatorUid: number;
   value: number;
   confidence: number;
   stake: number;
@@ -73,7 +73,7 @@ export interface ConsensusResult {
  * ```ts
  * const aggregator = new ConsensusAggregator({ method: ConsensusMethod.ROBUST });
  * const { score, details } = aggregator.aggregate([
- *   { validatorUid: 'v1', score: { value: 0.85, confidence: 0.9, timestamp: now }, stake: 100 },
+ *   { validatorUid: 1, score: { value: 0.85, confidence: 0.9, timestamp: now }, stake: 100 },
  *   ...
  * ]);
  * ```
@@ -113,12 +113,12 @@ export class ConsensusAggregator {
    */
   aggregate(scores: readonly ValidatorScoreInput[]): ConsensusResult {
     const parsed = scores.map(parseEntry);
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     parsed.forEach((entry, i) => {
       if (seen.has(entry.validatorUid)) {
         throw new InvalidScoringInputError(
           `scores[${i}].validatorUid`,
-          `validator '${entry.validatorUid}' appears twice; give one score per validator`,
+          `validator ${entry.validatorUid} appears twice; give one score per validator`,
         );
       }
       seen.add(entry.validatorUid);

@@ -22,7 +22,7 @@ export interface SubnetUnderTest {
   wrongAnswerScores: 'zero' | 'lower';
 }
 
-const context = (cycle: number) => ({ minerUid: '3', difficulty: 0.5, subnetUid: 1, cycle });
+const context = (cycle: number) => ({ minerUid: 3, difficulty: 0.5, subnetUid: 1, cycle });
 
 async function solve(subject: SubnetUnderTest, task: Task): Promise<Result> {
   const started = performance.now();
@@ -76,7 +76,7 @@ export function describeSubnet(label: string, setup: () => Promise<SubnetUnderTe
       const task = await subject.validator.createTask(context(0));
       expect(taskSchema.parse(task)).toEqual(task);
       expect(task.timeoutMs).toBeGreaterThan(0);
-      expect(task.context.minerUid).toBe('3');
+      expect(task.context.minerUid).toBe(3);
     });
 
     it('scores an honest answer in (0, 1] and a wrong one 0', async () => {

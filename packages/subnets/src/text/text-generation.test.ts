@@ -15,7 +15,7 @@ let models: { generator: string; reward: string };
 let manager: ModelManager;
 let miner: TextGenerationMiner;
 let validator: TextGenerationValidator;
-const context = (minerUid: string, difficulty = 0.2) => ({
+const context = (minerUid: number, difficulty = 0.2) => ({
   minerUid,
   difficulty,
   subnetUid: 1,
@@ -74,7 +74,7 @@ describe('TextGenerationMiner', () => {
   });
 
   it('answers greedily exactly as Transformers.js does, with real token counts', async () => {
-    const task = await validator.createTask(context('m'));
+    const task = await validator.createTask(context(1));
     const result = await solve(task);
     env.allowRemoteModels = false;
     const reference = await pipeline('text-generation', models.generator, {
@@ -105,7 +105,7 @@ describe('TextGenerationMiner', () => {
     ]);
     // The worker read the flag before its first new token.
     expect(stopped?.completionTokens).toBe(0);
-    const task = await validator.createTask(context('m', 0.9));
+    const task = await validator.createTask(context(1, 0.9));
     const leaving = new AbortController();
     const answer = miner.solveTask(task, { signal: leaving.signal, deadline: Date.now() });
     leaving.abort(new Error('validator gone'));
@@ -113,7 +113,7 @@ describe('TextGenerationMiner', () => {
   });
 
   it('refuses a task whose payload breaks the subnet’s rules', async () => {
-    const task = await validator.createTask(context('m'));
+    const task = await validator.createTask(context(1));
     await expect(
       miner.solveTask({ ...task, taskData: { ...task.taskData, maxNewTokens: 10_000 } }, live()),
     ).rejects.toThrow(/maxNewTokens must be an integer from 1 to 512/);
@@ -130,8 +130,8 @@ describe('TextGenerationMiner', () => {
 
 describe('TextGenerationValidator', () => {
   it('makes harder prompts for harder tasks, with more room to answer', async () => {
-    const easy = await validator.createTask(context('m', 0.1));
-    const hard = await validator.createTask(context('m', 0.9));
+    const easy = await validator.createTask(context(1, 0.1));
+    const hard = await validator.createTask(context(1, 0.9));
     expect(String(easy.taskData.prompt)).toMatch(/^Write one sentence about /);
     expect(String(hard.taskData.prompt)).toMatch(/argument for and against/);
     expect(Number(hard.taskData.maxNewTokens)).toBeGreaterThan(Number(easy.taskData.maxNewTokens));
@@ -139,7 +139,7 @@ describe('TextGenerationValidator', () => {
 
   it('scores with the reward model and three criteria, batched scores equal to single ones', async () => {
     const tasks = await Promise.all(
-      [0.1, 0.5, 0.9].map((d, i) => validator.createTask(context(`m${i}`, d))),
+      [0.1, 0.5, 0.9].map((d, i) => validator.createTask(context(i, d))),
     );
     const answers = await Promise.all(
       tasks.map(async (task) => ({ task, result: await solve(task), observation: observed(task) })),
@@ -156,7 +156,7 @@ describe('TextGenerationValidator', () => {
   });
 
   it("counts the answer's tokens itself rather than trusting the miner's claim", async () => {
-    const task = await validator.createTask(context('liar'));
+    const task = await validator.createTask(context(2));
     const honest = await solve(task);
     const lie = { ...honest, resultData: { ...honest.resultData, text: '', completionTokens: 48 } };
     const score = await validator.scoreResult(task, lie, observed(task));
@@ -172,7 +172,7 @@ describe('TextGenerationValidator', () => {
       weights: { quality: 0, relevance: 0, length: 0, speed: 0, reproduction: 1 },
     });
     try {
-      const task = await checker.createTask(context('m', 0.5));
+      const task = await checker.createTask(context(1, 0.5));
       const honest = await solve(task);
       const text = String(honest.resultData.text);
       const score = async (answer: string) =>

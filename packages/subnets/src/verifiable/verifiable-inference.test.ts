@@ -33,7 +33,7 @@ const mlp = {
 let dir: string;
 let miner: VerifiableInferenceMiner;
 let validator: VerifiableInferenceValidator;
-const context = (minerUid: string) => ({ minerUid, difficulty: 0.5, subnetUid: 2, cycle: 0 });
+const context = (minerUid: number) => ({ minerUid, difficulty: 0.5, subnetUid: 2, cycle: 0 });
 const live = () => ({ signal: new AbortController().signal, deadline: Date.now() + 60_000 });
 
 async function solve(task: Task): Promise<Result> {
@@ -74,7 +74,7 @@ describeSubnet('verifiable inference', async () => ({
 
 describe('verifiable inference', () => {
   it('pays an honest, proven answer for correctness and latency', async () => {
-    const task = await validator.createTask(context('honest'));
+    const task = await validator.createTask(context(1));
     const result = await solve(task);
     expect(result.proof?.system).toBe('groth16');
     expect(await validator.verifyProof(task, result)).toEqual({ valid: true });
@@ -87,7 +87,7 @@ describe('verifiable inference', () => {
   });
 
   it('scores 0 for a missing proof, a forged one, a replayed one and an unproven answer, saying why', async () => {
-    const task = await validator.createTask(context('cheater'));
+    const task = await validator.createTask(context(2));
     const honest = await solve(task);
     const { proof: _dropped, ...withoutProof } = honest;
     const forged: Result = structuredClone(honest);
@@ -95,8 +95,8 @@ describe('verifiable inference', () => {
       forged.proof.publicSignals[0] = String(BigInt(forged.proof.publicSignals[0] ?? '0') + 1n);
       delete forged.proof.outputs;
     }
-    const other = await validator.createTask(context('cheater'));
-    const replayed: Result = { ...(await solve(other)), taskId: task.taskId, minerUid: 'cheater' };
+    const other = await validator.createTask(context(2));
+    const replayed: Result = { ...(await solve(other)), taskId: task.taskId, minerUid: 99 };
     const unproven: Result = {
       ...structuredClone(honest),
       resultData: { ...honest.resultData, predicted: 99 },
@@ -115,14 +115,14 @@ describe('verifiable inference', () => {
   });
 
   it('scores 0 when the proof was never verified (one owner checks it: the caller)', async () => {
-    const task = await validator.createTask(context('m'));
+    const task = await validator.createTask(context(3));
     const result = await solve(task);
     const judged = await validator.scoreResult(task, result, { latencyMs: 1, timeoutMs: 30_000 });
     expect(judged).toMatchObject({ value: 0, metadata: { code: 'unchecked' } });
   });
 
   it('refuses tasks for another model or with malformed inputs', async () => {
-    const task = await validator.createTask(context('m'));
+    const task = await validator.createTask(context(3));
     await expect(
       miner.solveTask({ ...task, taskData: { ...task.taskData, modelHash: '1' } }, live()),
     ).rejects.toThrow(/another model/);

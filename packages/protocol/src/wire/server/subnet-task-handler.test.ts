@@ -8,7 +8,7 @@ import { Hotkey } from '../keys/hotkey.js';
 import { createMinerHandler } from './miner-handler.js';
 import { subnetTaskHandler } from './task-stages.js';
 
-const context = { minerUid: '3', difficulty: 0.5, subnetUid: 1, cycle: 0 };
+const context = { minerUid: 3, difficulty: 0.5, subnetUid: 1, cycle: 0 };
 
 function serve(miner: SubnetMiner) {
   const key = Hotkey.generate();
@@ -44,7 +44,7 @@ describe('subnetTaskHandler', () => {
     expect(outcome?.status).toBe('ok');
     expect(outcome?.result).toMatchObject({
       taskId: task.taskId,
-      minerUid: '3',
+      minerUid: 3,
       resultData: { text: 'hi' },
     });
     expect(seenDeadline).toBeGreaterThanOrEqual(sent + 3_000);
