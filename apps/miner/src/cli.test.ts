@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
+import { runCaptured } from '@mt/cli';
 import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { runMinerCli } from './run-miner-cli.js';
@@ -73,19 +74,7 @@ describe('mt-miner', () => {
 });
 
 describe('mt-miner options', () => {
-  async function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runMinerCli(args, {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-    });
-    return { code, stdout, stderr };
-  }
+  const run = (args: string[]) => runCaptured(runMinerCli, args);
 
   it('refuses bad options, from flags, the environment or the config file, before doing anything', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-miner-opts-'));

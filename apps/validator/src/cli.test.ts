@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
 import { startMinerNode } from '@mt/app-miner';
+import { runCaptured } from '@mt/cli';
 import { Hotkey } from '@mt/protocol/wire';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
 import { makeModels } from '@mt/testing';
@@ -100,13 +101,7 @@ describe('mt-validator options', () => {
       [['--chain', chain, '--circuit', 'c', '--stake', '1.5'], 'must be a whole number ≥ 0'],
       [['--chain', chain, '--rounds', '3', 'extra'], 'too many arguments'],
     ] as const) {
-      let stderr = '';
-      const code = await runValidatorCli([...args], {
-        stdout: () => {},
-        stderr: (text) => {
-          stderr += text;
-        },
-      });
+      const { code, stderr } = await runCaptured(runValidatorCli, args);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toContain(message);
     }

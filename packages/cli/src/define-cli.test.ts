@@ -4,6 +4,7 @@ import { defineCli, jsonOption } from './define-cli.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { integer } from './option-parsers.js';
 import { printResult } from './print-result.js';
+import { runCaptured } from './run-captured.js';
 
 class RefusedError extends MtError {
   constructor() {
@@ -34,19 +35,7 @@ const runDemo = defineCli(
   },
 );
 
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runDemo(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCaptured(runDemo, args);
 
 describe('defineCli', () => {
   it('prints a readable table by default and JSON with --json', async () => {

@@ -22,4 +22,5 @@ export { EXIT_CODES, type ExitCode } from './exit-codes.js';
 export { formatTable } from './format-table.js';
 export { amount, finite, integer, subnetNumber } from './option-parsers.js';
 export { type PrintOptions, printResult } from './print-result.js';
+export { type CapturedRun, runCaptured } from './run-captured.js';
 export { loggingOptions, settingsSources } from './settings-sources.js';

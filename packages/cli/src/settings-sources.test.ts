@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineCli } from './define-cli.js';
 import { integer } from './option-parsers.js';
+import { runCaptured } from './run-captured.js';
 import { loggingOptions, settingsSources } from './settings-sources.js';
 
 let seen: Record<string, unknown> = {};
@@ -22,16 +23,7 @@ const runDaemon = defineCli(
   },
 );
 
-async function run(...args: string[]) {
-  let stderr = '';
-  const code = await runDaemon(args, {
-    stdout: () => {},
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stderr };
-}
+const run = (...args: string[]) => runCaptured(runDaemon, args);
 
 afterEach(() => {
   for (const name of Object.keys(process.env))

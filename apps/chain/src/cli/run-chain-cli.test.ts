@@ -1,22 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCaptured } from '@mt/cli';
 import { describe, expect, it } from 'vitest';
 import { runChainCli } from './run-chain-cli.js';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runChainCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runChainCli, args);
 
 describe('mt-chain', () => {
   it('creates subnets, produces blocks and reports status', async () => {

@@ -1,24 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCaptured } from '@mt/cli';
 import { writeLinearOnnx } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { ModelManager } from '../manager/model-manager.js';
 import { runModelsCli } from './run-models-cli.js';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runModelsCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runModelsCli, args);
 
 describe('mt-models', () => {
   it('imports, aliases, lists and shows models', async () => {

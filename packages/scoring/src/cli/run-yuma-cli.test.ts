@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runCaptured } from '@mt/cli';
 import { describe, expect, it } from 'vitest';
 import { runYumaCli } from './run-yuma-cli.js';
 
@@ -11,19 +12,7 @@ const vectorsPath = fileURLToPath(
   new URL('../../test/fixtures/yuma-vectors.json', import.meta.url),
 );
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runYumaCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCaptured(runYumaCli, args);
 
 describe('mt-yuma replay', () => {
   it('prints one JSON object per epoch with the vectors’ encodings', async () => {

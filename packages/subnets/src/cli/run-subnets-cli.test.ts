@@ -1,23 +1,12 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCaptured } from '@mt/cli';
 import { makeModels } from '@mt/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSubnetsCli } from './run-subnets-cli.js';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runSubnetsCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runSubnetsCli, args);
 
 describe('mt-subnets', () => {
   let dir: string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runCaptured } from '@mt/cli';
 import { exportMlpToOnnx, sampleInputs, smallMlp } from '@mt/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runZkmlCli } from './run-zkml-cli.js';
@@ -11,19 +12,7 @@ import { runZkmlCli } from './run-zkml-cli.js';
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../dist/cli/mt-zkml.js', import.meta.url));
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runZkmlCli(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCaptured(runZkmlCli, args);
 
 /** Runs the built bin in its own process: it must exit by itself, with snarkjs's threads released. */
 async function binary(args: string[]): Promise<{ code: number; stdout: string }> {
