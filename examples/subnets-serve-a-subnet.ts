@@ -2,12 +2,12 @@
 // signed node:http server on loopback; a validator queries it, checks the
 // answer and scores it from what it measured itself. Both real subnets then
 // refuse, with the install line, to start without their stacks.
-//   npm install @mt/subnets
+//   npm install @mt/subnets @mt/wire
 import assert from 'node:assert/strict';
 import { MissingPeerError, resultSchema } from '@mt/protocol';
-import { createMinerServer, Hotkey, subnetTaskHandler, ValidatorClient } from '@mt/protocol/wire';
 import { echoMiner, echoValidator, withResilience } from '@mt/subnets';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
+import { createMinerServer, Hotkey, subnetTaskHandler, ValidatorClient } from '@mt/wire';
 
 const miner = withResilience(echoMiner());
 const minerKey = Hotkey.generate();

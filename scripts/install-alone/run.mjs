@@ -38,7 +38,8 @@ const { values } = parseArgs({
  * version), the program it runs, and the fixtures that program reads.
  */
 const cases = [
-  { name: '@mt/protocol', install: ['@mt/protocol'], example: 'protocol-signed-round-trip.ts' },
+  { name: '@mt/protocol', install: ['@mt/protocol'], example: 'protocol-parse-once.ts' },
+  { name: '@mt/wire', install: ['@mt/wire'], example: 'wire-signed-round-trip.ts' },
   { name: '@mt/scoring', install: ['@mt/scoring'], example: 'scoring-consensus-and-yuma.ts' },
   {
     name: '@mt/processors',
@@ -59,7 +60,11 @@ const cases = [
     example: 'zkml-prove-an-onnx-model.ts',
     fixtures: ['mlp'],
   },
-  { name: '@mt/subnets', install: ['@mt/subnets'], example: 'subnets-serve-a-subnet.ts' },
+  {
+    name: '@mt/subnets',
+    install: ['@mt/subnets', '@mt/wire'],
+    example: 'subnets-serve-a-subnet.ts',
+  },
   {
     name: '@mt/subnets/text-generation',
     install: ['@mt/subnets', '@huggingface/transformers@4.3.1', 'onnxruntime-node@1.30.0'],

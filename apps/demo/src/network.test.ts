@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { LocalChain } from '@mt/app-chain';
 import { cheatingStrategy, lazyStrategy, startMinerNode } from '@mt/app-miner';
 import { ValidatorNode } from '@mt/app-validator';
-import { Hotkey, type MinerServer } from '@mt/protocol/wire';
 import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
   VerifiableInferenceMiner,
   VerifiableInferenceValidator,
 } from '@mt/subnets/verifiable-inference';
 import { exportMlpToOnnx, makeModels } from '@mt/testing';
+import { Hotkey, type MinerServer } from '@mt/wire';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

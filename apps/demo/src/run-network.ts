@@ -11,13 +11,13 @@ import {
 } from '@mt/app-miner';
 import { type MinerRound, ValidatorNode } from '@mt/app-validator';
 import type { SubnetValidator } from '@mt/protocol';
-import { Hotkey, type MinerServer } from '@mt/protocol/wire';
 import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
   VerifiableInferenceMiner,
   VerifiableInferenceValidator,
 } from '@mt/subnets/verifiable-inference';
 import { makeModels } from '@mt/testing';
+import { Hotkey, type MinerServer } from '@mt/wire';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { trainDigits } from './digits.js';
 

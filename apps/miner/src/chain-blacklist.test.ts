@@ -1,5 +1,5 @@
 import { LocalChain } from '@mt/app-chain';
-import { Hotkey } from '@mt/protocol/wire';
+import { Hotkey } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validatorsOnChain } from './chain-blacklist.js';
 

@@ -1,8 +1,8 @@
 import { newTask, resultSchema, type SubnetMiner } from '@mt/protocol';
-import { Hotkey, ValidatorClient } from '@mt/protocol/wire';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { createMetricsRegistry } from '@mt/telemetry';
 import { findPromtool, promtoolCheck } from '@mt/telemetry/testing';
+import { Hotkey, ValidatorClient } from '@mt/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMinerNode } from './miner-node.js';
 

@@ -7,8 +7,8 @@ import {
   type Task,
   TaskValidationError,
 } from '@mt/protocol';
-import { Hotkey, ValidatorClient } from '@mt/protocol/wire';
 import { echoMiner } from '@mt/subnets';
+import { Hotkey, ValidatorClient } from '@mt/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMinerNodeHandler,

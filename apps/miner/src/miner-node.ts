@@ -10,6 +10,13 @@ import {
   taskSchema,
 } from '@mt/protocol';
 import {
+  createMetricsRegistry,
+  metricsText,
+  PROMETHEUS_CONTENT_TYPE,
+  type Registry,
+  WireMetrics,
+} from '@mt/telemetry';
+import {
   createMinerHandler,
   createMinerServer,
   type Hotkey,
@@ -17,14 +24,7 @@ import {
   type MinerServer,
   type MinerServerOptions,
   type TaskHandler,
-} from '@mt/protocol/wire';
-import {
-  createMetricsRegistry,
-  metricsText,
-  PROMETHEUS_CONTENT_TYPE,
-  type Registry,
-  WireMetrics,
-} from '@mt/telemetry';
+} from '@mt/wire';
 import { APP_VERSION } from './version.js';
 
 /**

@@ -12,9 +12,9 @@ import {
 } from '@mt/cli';
 import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
-import { loadOrCreateHotkey } from '@mt/protocol/wire';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { createLogger, createMetricsRegistry, resolveLogLevel } from '@mt/telemetry';
+import { loadOrCreateHotkey } from '@mt/wire';
 import { type ChainBlacklist, validatorsOnChain } from './chain-blacklist.js';
 import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
 import { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { LocalChain } from '@mt/app-chain';
 import { startMinerNode } from '@mt/app-miner';
 import { runCaptured } from '@mt/cli';
-import { Hotkey } from '@mt/protocol/wire';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
 import { makeModels } from '@mt/testing';
+import { Hotkey } from '@mt/wire';
 import { describe, expect, it } from 'vitest';
 import { runValidatorCli } from './run-validator-cli.js';
 

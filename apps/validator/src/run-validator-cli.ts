@@ -12,7 +12,6 @@ import {
   subnetNumber,
 } from '@mt/cli';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
-import { loadOrCreateHotkey } from '@mt/protocol/wire';
 import { SubnetMetrics } from '@mt/subnets';
 import {
   createLogger,
@@ -20,6 +19,7 @@ import {
   resolveLogLevel,
   startMetricsServer,
 } from '@mt/telemetry';
+import { loadOrCreateHotkey } from '@mt/wire';
 import { ValidatorNode } from './validator-node.js';
 import { APP_VERSION } from './version.js';
 

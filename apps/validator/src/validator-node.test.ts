@@ -1,8 +1,8 @@
 import { LocalChain } from '@mt/app-chain';
 import { createMinerNodeHandler } from '@mt/app-miner';
 import type { SubnetMiner } from '@mt/protocol';
-import { Hotkey, signEnvelope, taskPath } from '@mt/protocol/wire';
 import { echoMiner, echoValidator } from '@mt/subnets';
+import { Hotkey, signEnvelope, taskPath } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidatorNode } from './validator-node.js';
 

@@ -13,14 +13,14 @@ import {
   silentLogger,
   type Task,
 } from '@mt/protocol';
+import type { Registry } from '@mt/telemetry';
 import {
   type Hotkey,
   type QueryOutcome,
   type QueryStatus,
   ValidatorClient,
   type ValidatorClientOptions,
-} from '@mt/protocol/wire';
-import type { Registry } from '@mt/telemetry';
+} from '@mt/wire';
 import { ValidatorMetrics } from './validator-metrics.js';
 
 /** Characters of a miner's answer kept as its sample (for dashboards and logs). */

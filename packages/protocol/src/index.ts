@@ -33,6 +33,12 @@ export {
 } from './errors.js';
 export { type LogFn, type MtLogger, silentLogger } from './logging/logger.js';
 export { LatencyHistogram, type LatencySnapshot } from './metrics/latency-histogram.js';
+export type {
+  MinerServerObserver,
+  MinerServerProbe,
+  WireResponseEvent,
+  WireStage,
+} from './observer/miner-server-observer.js';
 export { builtModulePath } from './runtime/built-module-path.js';
 export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/load-peer.js';
 export { type OptionChecks, optionChecks } from './runtime/option-checks.js';

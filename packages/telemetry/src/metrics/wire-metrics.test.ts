@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMinerServer, Hotkey, type MinerServer, ValidatorClient } from '@mt/protocol/wire';
+import { createMinerServer, Hotkey, type MinerServer, ValidatorClient } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findPromtool, promtoolCheck } from '../testing/promtool.js';

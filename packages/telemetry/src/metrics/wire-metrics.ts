@@ -1,4 +1,4 @@
-import type { MinerServerObserver, MinerServerProbe, WireResponseEvent } from '@mt/protocol/wire';
+import type { MinerServerObserver, MinerServerProbe, WireResponseEvent } from '@mt/protocol';
 import type { Registry } from 'prom-client';
 import { counterIn, gaugeIn, histogramIn, LATENCY_BUCKETS_SECONDS } from './metric-family.js';
 

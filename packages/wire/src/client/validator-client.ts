@@ -1,15 +1,16 @@
-import PQueue from 'p-queue';
-import type { z } from 'zod';
 import {
+  DEFAULT_MAX_JSON_DEPTH,
   describeCause,
   EnvelopeRejectedError,
   formatIssues,
   JsonParseError,
+  type JsonValue,
+  parseJson,
+  parseWith,
   SchemaValidationError,
-} from '../../errors.js';
-import type { JsonValue } from '../../schemas/json-value.js';
-import { DEFAULT_MAX_JSON_DEPTH, parseJson } from '../../schemas/parse-json.js';
-import { parseWith } from '../../schemas/parse-with.js';
+} from '@mt/protocol';
+import PQueue from 'p-queue';
+import type { z } from 'zod';
 import { envelopeHeaders } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { builtModulePath } from '../../runtime/built-module-path.js';
+import { builtModulePath } from '@mt/protocol';
 import { ANSWER_BYTES, type Ed25519Job, packJobs } from './ed25519-batch.js';
 import { type Hotkey, secretKeyOf } from './hotkey.js';
 import { loadSodium } from './sodium.js';

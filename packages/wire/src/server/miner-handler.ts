@@ -1,8 +1,17 @@
+import {
+  DEFAULT_MAX_JSON_DEPTH,
+  describeCause,
+  EnvelopeRejectedError,
+  LatencyHistogram,
+  type LatencySnapshot,
+  type MinerServerObserver,
+  type MtLogger,
+  silentLogger,
+  TaskValidationError,
+  type WireResponseEvent,
+  type WireStage,
+} from '@mt/protocol';
 import PQueue from 'p-queue';
-import { describeCause, EnvelopeRejectedError, TaskValidationError } from '../../errors.js';
-import { type MtLogger, silentLogger } from '../../logging/logger.js';
-import { LatencyHistogram, type LatencySnapshot } from '../../metrics/latency-histogram.js';
-import { DEFAULT_MAX_JSON_DEPTH } from '../../schemas/parse-json.js';
 import { envelopeHeaders } from '../envelope/headers.js';
 import { ReplayGuard } from '../envelope/replay-guard.js';
 import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
@@ -14,7 +23,6 @@ import {
 } from '../envelope/verify-envelope.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
-import type { MinerServerObserver, WireResponseEvent, WireStage } from './miner-server-observer.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
 import { readBounded } from './read-body.js';
 import {

@@ -1,5 +1,5 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError } from '@mt/protocol';
 import type { Hotkey } from '../keys/hotkey.js';
 import { canonicalMessage, type EnvelopeKind, envelopeHeaders, WIRE_VERSION } from './headers.js';
 

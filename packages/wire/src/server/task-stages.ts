@@ -1,11 +1,16 @@
+import {
+  formatIssues,
+  JsonParseError,
+  type JsonValue,
+  jsonValueSchema,
+  parseJson,
+  raceWithSignal,
+  SchemaValidationError,
+  type SubnetMiner,
+  solveToResult,
+  taskSchema,
+} from '@mt/protocol';
 import type { z } from 'zod';
-import { formatIssues, JsonParseError, SchemaValidationError } from '../../errors.js';
-import { type JsonValue, jsonValueSchema } from '../../schemas/json-value.js';
-import { parseJson } from '../../schemas/parse-json.js';
-import { taskSchema } from '../../schemas/task.js';
-import { solveToResult } from '../../subnet/new-task.js';
-import { raceWithSignal } from '../../subnet/race-with-signal.js';
-import type { SubnetMiner } from '../../subnet/roles.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { WireReply } from './wire-request.js';
 

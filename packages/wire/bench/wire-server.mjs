@@ -4,7 +4,7 @@
 // its threads (process.cpuUsage) and its event loop's busy time.
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { createMinerServer, Hotkey, SignerPool } from '../dist/wire/index.js';
+import { createMinerServer, Hotkey, SignerPool } from '../dist/index.js';
 
 const kind = process.argv[2];
 const seed = Buffer.from(process.argv[3] ?? '', 'hex');

@@ -1,25 +1,10 @@
-// @mt/protocol alone: the contract (parse once, typed errors) and the wire
-// (a signed round trip through the web-standard handler, no sockets), and the
-// optional libsodium peer refused with the install line.
-//   npm install @mt/protocol
+// @mt/wire alone: a signed round trip through the web-standard miner handler
+// (no sockets), and the optional libsodium peer refused with the install line.
+//   npm install @mt/wire
 import assert from 'node:assert/strict';
-import { JsonParseError, MissingPeerError, newTask, parseJson, taskSchema } from '@mt/protocol';
-import {
-  createMinerHandler,
-  Hotkey,
-  SignerPool,
-  taskHandler,
-  ValidatorClient,
-} from '@mt/protocol/wire';
+import { MissingPeerError } from '@mt/protocol';
+import { createMinerHandler, Hotkey, SignerPool, taskHandler, ValidatorClient } from '@mt/wire';
 import { z } from 'zod';
-
-const context = { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 };
-const task = newTask(context, { taskData: { text: 'hi' }, timeoutMs: 5_000 });
-assert.equal(parseJson(JSON.stringify(task), taskSchema).taskId, task.taskId);
-assert.throws(
-  () => parseJson('['.repeat(100)),
-  (e) => JsonParseError.isInstance(e) && e.code === 'MT_JSON_TOO_DEEP',
-);
 
 const miner = Hotkey.generate();
 const echo = z.object({ text: z.string() });

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newTask, resultSchema, type SubnetMiner } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
-import { resultSchema } from '../../schemas/result.js';
-import { newTask } from '../../subnet/new-task.js';
-import type { SubnetMiner } from '../../subnet/roles.js';
 import { ValidatorClient } from '../client/validator-client.js';
 import { Hotkey } from '../keys/hotkey.js';
 import { createMinerHandler } from './miner-handler.js';

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidAddressError, KeyFileError } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
-import { InvalidAddressError, KeyFileError } from '../../errors.js';
 import { addressFromPublicKey, publicKeyFromAddress } from './address.js';
 import { Hotkey, verifySignature } from './hotkey.js';
 import { loadHotkey, saveHotkey } from './key-file.js';

@@ -3,11 +3,11 @@
 // route doing the same JSON echo, measured in the same run, at 200 concurrent
 // connections. Each server runs in its own process; autocannon drives it.
 // Ratios are printed only when every signed request was answered 2xx.
-//   pnpm --filter @mt/protocol bench
+//   pnpm --filter @mt/wire bench
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Hotkey, signEnvelope, taskPath } from '../dist/wire/index.js';
+import { Hotkey, signEnvelope, taskPath } from '../dist/index.js';
 
 const CONNECTIONS = 200;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);

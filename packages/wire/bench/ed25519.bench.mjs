@@ -1,7 +1,7 @@
 // Microseconds per ed25519 operation on a 300-byte message (the size of a
 // signed envelope's canonical message): node:crypto with a cached KeyObject
 // (the baseline) against libsodium (sodium-native), measured in the same run.
-//   pnpm --filter @mt/protocol bench:ed25519
+//   pnpm --filter @mt/wire bench:ed25519
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import sodium from 'sodium-native';
 

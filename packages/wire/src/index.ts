@@ -1,8 +1,10 @@
 /**
- * `@mt/protocol/wire`: how miners and validators talk. Ed25519 hotkeys,
+ * `@mt/wire`: how miners and validators talk. Ed25519 hotkeys,
  * signed envelopes over HTTP, the miner handler (web-standard) with its
- * `node:http` server, and the validator client. Kept apart from the core
- * entry so importing types never loads an HTTP server.
+ * `node:http` server, and the validator client. A package of its own, so
+ * installing the contract (`@mt/protocol`) never installs the wire. The
+ * observer types the server reports to (`MinerServerObserver`, ...) are in
+ * `@mt/protocol`, so a metrics package implements them without the wire.
  *
  * @packageDocumentation
  */
@@ -54,12 +56,6 @@ export {
   type MinerServer,
   type MinerServerOptions,
 } from './server/miner-server.js';
-export type {
-  MinerServerObserver,
-  MinerServerProbe,
-  WireResponseEvent,
-  WireStage,
-} from './server/miner-server-observer.js';
 export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
 export {
   type HandlerContext,

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { KeyFileError } from '../../errors.js';
-import { parseJson } from '../../schemas/parse-json.js';
+import { KeyFileError, parseJson } from '@mt/protocol';
 import { Hotkey } from './hotkey.js';
 
 interface KeyFileContents {

@@ -1,4 +1,4 @@
-import { EnvelopeRejectedError } from '../../errors.js';
+import { EnvelopeRejectedError } from '@mt/protocol';
 
 /** Options of {@link ReplayGuard}. */
 export interface ReplayGuardOptions {

@@ -1,4 +1,4 @@
-import { loadPeer } from '../../runtime/load-peer.js';
+import { loadPeer } from '@mt/protocol';
 
 /** The part of `sodium-native` this package uses. */
 export interface Sodium {

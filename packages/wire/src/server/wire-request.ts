@@ -1,4 +1,4 @@
-import { MtError } from '../../errors.js';
+import { MtError } from '@mt/protocol';
 
 /**
  * A request as the miner handler's stages see it, whatever carried it: a
