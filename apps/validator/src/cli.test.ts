@@ -107,5 +107,14 @@ describe('mt-validator options', () => {
     }
     // The chain file was never created.
     await expect(readFile(chain)).rejects.toThrow();
+    // A required option may come from the environment instead of the flag.
+    process.env.MT_VALIDATOR_CHAIN = chain;
+    try {
+      const fromEnv = await runCaptured(runValidatorCli, []);
+      expect(fromEnv.code).toBe(2);
+      expect(fromEnv.stderr).toContain('nothing to validate');
+    } finally {
+      delete process.env.MT_VALIDATOR_CHAIN;
+    }
   });
 });

@@ -12,6 +12,7 @@ const runDaemon = defineCli(
   { name: 'mt-daemon', version: '0.0.1', description: 'A daemon.' },
   (program) => {
     program
+      .requiredOption('--chain <file>', 'the chain')
       .option('--port <n>', 'port', integer({ min: 0, max: 65_535 }), 8091)
       .option('--text-model <dir>', 'a model')
       .option('--worker', 'worker only');
@@ -23,7 +24,8 @@ const runDaemon = defineCli(
   },
 );
 
-const run = (...args: string[]) => runCaptured(runDaemon, args);
+// Every run but the one about the required option gives it on the command line.
+const run = (...args: string[]) => runCaptured(runDaemon, ['--chain', 'c.sqlite', ...args]);
 
 afterEach(() => {
   for (const name of Object.keys(process.env))
@@ -72,5 +74,19 @@ describe('settingsSources', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('must hold a JSON object of settings');
     expect((await run('--log-level', 'loud')).code).toBe(2);
+  });
+
+  it('takes a required option from the environment or the file, and says where it can come from', async () => {
+    expect((await runCaptured(runDaemon, [])).stderr).toContain(
+      "required option '--chain <file>' not specified (nor MT_DAEMON_CHAIN, nor 'chain' in --config)",
+    );
+    process.env.MT_DAEMON_CHAIN = 'env.sqlite';
+    expect((await runCaptured(runDaemon, [])).code).toBe(0);
+    expect(seen.chain).toBe('env.sqlite');
+    delete process.env.MT_DAEMON_CHAIN;
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-settings-')), 'config.json');
+    await writeFile(file, JSON.stringify({ chain: 'file.sqlite' }));
+    expect((await runCaptured(runDaemon, ['--config', file])).code).toBe(0);
+    expect(seen.chain).toBe('file.sqlite');
   });
 });

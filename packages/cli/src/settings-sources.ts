@@ -20,6 +20,11 @@ import { type Command, Option } from 'commander';
 export function settingsSources(command: Command, source: { envPrefix: string }): Command {
   const envName = (option: Option) =>
     `${source.envPrefix}${(option.long ?? '').slice(2).toUpperCase().replace(/-/g, '_')}`;
+  // Commander checks required options before any hook runs, so a value that
+  // comes from the environment or the file would not count: the check is
+  // made here instead, after both are applied.
+  const required = command.options.filter((option) => option.mandatory);
+  for (const option of required) option.mandatory = false;
   command.option('--config <file>', 'a JSON file of settings (camelCase keys)');
   command.addHelpText(
     'after',
@@ -38,25 +43,37 @@ export function settingsSources(command: Command, source: { envPrefix: string })
       thisCommand.setOptionValueWithSource(key, parsed(option, key, value, envName(option)), 'env');
     }
     const file = thisCommand.opts<{ config?: string }>().config;
-    if (file === undefined) return;
-    let settings: Record<string, unknown>;
-    try {
-      settings = parseJson(await readFile(file, 'utf8'), jsonObjectSchema);
-    } catch (error) {
-      throw new CliUsageError(
-        `${file} must hold a JSON object of settings: ${describeCause(error)}`,
-      );
-    }
-    const byKey = new Map(options.map((option) => [option.attributeName(), option]));
-    for (const [key, value] of Object.entries(settings)) {
-      const option = byKey.get(key);
-      if (!option || key === 'config') throw new CliUsageError(`${file}: unknown setting '${key}'`);
-      const from = thisCommand.getOptionValueSource(key);
-      if (from === 'cli' || from === 'env') continue;
-      thisCommand.setOptionValueWithSource(key, parsed(option, key, value, file), 'config');
+    if (file !== undefined) await applyFile(thisCommand, file, options);
+    for (const option of required) {
+      if (thisCommand.getOptionValue(option.attributeName()) === undefined) {
+        throw new CliUsageError(
+          `required option '${option.flags}' not specified (nor ${envName(option)}, nor '${option.attributeName()}' in --config)`,
+        );
+      }
     }
   });
   return command;
+}
+
+async function applyFile(
+  thisCommand: Command,
+  file: string,
+  options: readonly Option[],
+): Promise<void> {
+  let settings: Record<string, unknown>;
+  try {
+    settings = parseJson(await readFile(file, 'utf8'), jsonObjectSchema);
+  } catch (error) {
+    throw new CliUsageError(`${file} must hold a JSON object of settings: ${describeCause(error)}`);
+  }
+  const byKey = new Map(options.map((option) => [option.attributeName(), option]));
+  for (const [key, value] of Object.entries(settings)) {
+    const option = byKey.get(key);
+    if (!option || key === 'config') throw new CliUsageError(`${file}: unknown setting '${key}'`);
+    const from = thisCommand.getOptionValueSource(key);
+    if (from === 'cli' || from === 'env') continue;
+    thisCommand.setOptionValueWithSource(key, parsed(option, key, value, file), 'config');
+  }
 }
 
 function parsed(option: Option, key: string, value: unknown, file: string): unknown {
