@@ -89,4 +89,23 @@ describe('settingsSources', () => {
     expect((await runCaptured(runDaemon, ['--config', file])).code).toBe(0);
     expect(seen.chain).toBe('file.sqlite');
   });
+
+  it('refuses an unclear boolean in the environment and a settings file too large to be one', async () => {
+    process.env.MT_DAEMON_WORKER = 'yes';
+    const unclear = await run();
+    expect(unclear.code).toBe(2);
+    expect(unclear.stderr).toContain("MT_DAEMON_WORKER must be true, false, 1 or 0, not 'yes'");
+    process.env.MT_DAEMON_WORKER = '0';
+    expect((await run()).code).toBe(0);
+    expect(seen.worker).toBe(false);
+    delete process.env.MT_DAEMON_WORKER;
+    seen = {};
+    // 2 MiB of valid JSON: refused before it is read.
+    const file = join(await mkdtemp(join(tmpdir(), 'mt-settings-')), 'huge.json');
+    await writeFile(file, JSON.stringify({ textModel: 'x'.repeat(2 * 1024 * 1024) }));
+    const huge = await run('--config', file);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('a settings file is at most 65536');
+    expect(seen).toEqual({});
+  });
 });

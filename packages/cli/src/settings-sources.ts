@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { CliUsageError, describeCause, jsonObjectSchema, parseJson } from '@mt/protocol';
 import { type Command, Option } from 'commander';
 
@@ -39,7 +39,7 @@ export function settingsSources(command: Command, source: { envPrefix: string })
       const text = process.env[envName(option)];
       const key = option.attributeName();
       if (text === undefined || thisCommand.getOptionValueSource(key) === 'cli') continue;
-      const value = option.isBoolean() ? text === 'true' || text === '1' : text;
+      const value = option.isBoolean() ? envBoolean(text, envName(option)) : text;
       thisCommand.setOptionValueWithSource(key, parsed(option, key, value, envName(option)), 'env');
     }
     const file = thisCommand.opts<{ config?: string }>().config;
@@ -60,6 +60,14 @@ async function applyFile(
   file: string,
   options: readonly Option[],
 ): Promise<void> {
+  // A settings file is outside input: its size is bounded before it is read.
+  const { size } = await stat(file).catch((error: unknown) => {
+    throw new CliUsageError(`${file} cannot be read: ${describeCause(error)}`);
+  });
+  if (size > MAX_SETTINGS_BYTES)
+    throw new CliUsageError(
+      `${file} is ${size} bytes; a settings file is at most ${MAX_SETTINGS_BYTES}`,
+    );
   let settings: Record<string, unknown>;
   try {
     settings = parseJson(await readFile(file, 'utf8'), jsonObjectSchema);
@@ -76,19 +84,31 @@ async function applyFile(
   }
 }
 
-function parsed(option: Option, key: string, value: unknown, file: string): unknown {
+/** The largest settings file read, in bytes: settings are a few hundred. */
+const MAX_SETTINGS_BYTES = 64 * 1024;
+
+// A flag's value from the environment: `true`/`1` or `false`/`0`, nothing else.
+function envBoolean(text: string, name: string): boolean {
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new CliUsageError(`${name} must be true, false, 1 or 0, not '${text}'`);
+}
+
+// A value from the environment or a file, checked as the flag's would be;
+// `from` names where it came from for the error.
+function parsed(option: Option, key: string, value: unknown, from: string): unknown {
   if (option.isBoolean()) {
     if (typeof value !== 'boolean')
-      throw new CliUsageError(`${file}: '${key}' must be true or false`);
+      throw new CliUsageError(`${from}: '${key}' must be true or false`);
     return value;
   }
   const text = String(value);
   if (option.argChoices && !option.argChoices.includes(text))
-    throw new CliUsageError(`${file}: '${key}' must be one of ${option.argChoices.join(', ')}`);
+    throw new CliUsageError(`${from}: '${key}' must be one of ${option.argChoices.join(', ')}`);
   try {
     return option.parseArg ? option.parseArg(text, undefined) : text;
   } catch (error) {
-    throw new CliUsageError(`${file}: '${key}' ${describeCause(error)}`);
+    throw new CliUsageError(`${from}: '${key}' ${describeCause(error)}`);
   }
 }
 
