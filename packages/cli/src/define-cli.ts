@@ -7,7 +7,12 @@ import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 export interface ProgramInfo {
   /** e.g. `mt-zkml`. */
   name: string;
-  version: string;
+  /**
+   * The program's version, or a function that reads it: the function runs
+   * only when the program runs, so importing a package that exports a CLI
+   * reads no file.
+   */
+  version: string | (() => string);
   description: string;
 }
 
@@ -56,13 +61,16 @@ export function defineCli(
     let failed = false;
     const program = new Command(info.name)
       .description(info.description)
-      .version(info.version, '-V, --version', 'print the version')
+      .version(
+        typeof info.version === 'string' ? info.version : info.version(),
+        '-V, --version',
+        'print the version',
+      )
       .helpOption('-h, --help', 'print this help')
       .helpCommand(false)
       // Options after a command name belong to that command, so `--version`
       // can be a command's own option (mt-models import --version 1.0.0).
       .enablePositionalOptions()
-      .showHelpAfterError(HELP_HINT(info.name))
       .exitOverride()
       .configureOutput({
         writeOut: (text) => io.stdout(text),
@@ -74,6 +82,17 @@ export function defineCli(
       '\nExit codes: 0 done, 1 the command failed or was refused, 2 bad usage.\n',
     );
     build(program, { io, signal, fail: () => (failed = true) });
+    // A program of commands points at their help too; a single command does not.
+    const hint =
+      program.commands.length > 0
+        ? `(run '${info.name} --help', or '${info.name} COMMAND --help')`
+        : `(run '${info.name} --help')`;
+    // Commands copy their settings when created, so each one is told.
+    const everyCommand = (command: Command): Command[] => [
+      command,
+      ...command.commands.flatMap(everyCommand),
+    ];
+    for (const command of everyCommand(program)) command.showHelpAfterError(hint);
     try {
       await program.parseAsync([...args], { from: 'user' });
       return failed ? EXIT_CODES.failed : EXIT_CODES.ok;
@@ -81,7 +100,7 @@ export function defineCli(
       const commander = commanderExit(error);
       if (commander !== undefined) return commander;
       if (CliUsageError.isInstance(error)) {
-        io.stderr(`${info.name}: ${error.message}\n${HELP_HINT(info.name)}\n`);
+        io.stderr(`${info.name}: ${error.message}\n${hint}\n`);
         return EXIT_CODES.usage;
       }
       io.stderr(`${info.name}: ${errorText(error)}\n`);
@@ -89,8 +108,6 @@ export function defineCli(
     }
   };
 }
-
-const HELP_HINT = (name: string) => `(run '${name} --help', or '${name} COMMAND --help')`;
 
 /** An error as one line: its message, and its stable code when it has one. */
 function errorText(error: unknown): string {

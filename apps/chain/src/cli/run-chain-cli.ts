@@ -24,7 +24,7 @@ import { LocalChain } from '../local-chain.js';
 export const runChainCli: CliRunner = defineCli(
   {
     name: 'mt-chain',
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
     description: 'The embedded ModernTensor chain (SQLite).',
   },
   (program, cli) => {

@@ -18,7 +18,7 @@ import { ModelManager } from '../manager/model-manager.js';
 export const runModelsCli: CliRunner = defineCli(
   {
     name: 'mt-models',
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
     description: 'The model registry and experiment tracking.',
   },
   (program, cli) => {

@@ -16,7 +16,7 @@ import { parseYumaScenario, replayScenario } from '../yuma/scenario.js';
 export const runYumaCli: CliRunner = defineCli(
   {
     name: 'mt-yuma',
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
     description: 'Yuma consensus, bit-exact with subtensor.',
   },
   (program, cli) => {

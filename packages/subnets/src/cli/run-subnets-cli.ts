@@ -34,7 +34,7 @@ async function prompts(options: { prompt?: string; batch?: string }): Promise<st
 export const runSubnetsCli: CliRunner = defineCli(
   {
     name: 'mt-subnets',
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
     description: "The text-generation subnet's models from the command line.",
   },
   (program, cli) => {

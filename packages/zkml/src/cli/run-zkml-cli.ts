@@ -29,7 +29,7 @@ async function readInput(path: string): Promise<number[]> {
 export const runZkmlCli: CliRunner = defineCli(
   {
     name: 'mt-zkml',
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
     description: 'ONNX models to Circom circuits; Groth16 and PLONK proofs of inference.',
   },
   (program, cli) => {
