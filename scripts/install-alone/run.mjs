@@ -138,6 +138,35 @@ function unresolvedSourceMaps(dir) {
 // 3. Each case in an empty project.
 const typesNode = join(root, 'node_modules/@types');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const npmInstall = (dir) =>
+  // onnxruntime-node's postinstall downloads GPU providers from GitHub;
+  // offline it must be told to skip them (the CPU binaries are in its tarball).
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir, {
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+  });
+const measure = (dir) => ({
+  packages: run('npm', ['ls', '--all', '--parseable'], dir).trim().split('\n').length - 1,
+  bytes: Number(
+    execFileSync('du', ['-sb', join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
+  ),
+});
+
+// The baseline, measured in the same run: an empty project with only zod, the
+// peer every package here needs. Each case is reported beyond it too.
+const zodVersion = JSON.parse(readFileSync(join(root, 'packages/protocol/package.json'), 'utf8'))
+  .devDependencies.zod;
+const baselineDir = join(work, 'baseline-zod');
+mkdirSync(baselineDir);
+writeFileSync(
+  join(baselineDir, 'package.json'),
+  JSON.stringify({ name: 'baseline', private: true, dependencies: { zod: zodVersion } }),
+);
+npmInstall(baselineDir);
+const baseline = measure(baselineDir);
+console.log(
+  `baseline zod@${zodVersion} alone: ${baseline.packages} package, ${(baseline.bytes / 1e6).toFixed(1)} MB`,
+);
+
 const results = [];
 let failed = 0;
 for (const testCase of cases) {
@@ -164,21 +193,9 @@ for (const testCase of cases) {
   );
   const started = performance.now();
   try {
-    // onnxruntime-node's postinstall downloads GPU providers from GitHub;
-    // offline it must be told to skip them (the CPU binaries are in its tarball).
-    run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
-      dir,
-      {
-        ONNXRUNTIME_NODE_INSTALL: 'skip',
-      },
-    );
+    npmInstall(dir);
     const installSeconds = (performance.now() - started) / 1000;
-    const packages = run('npm', ['ls', '--all', '--parseable'], dir).trim().split('\n').length - 1;
-    const bytes = Number(
-      execFileSync('du', ['-sb', join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0],
-    );
+    const { packages, bytes } = measure(dir);
     const unresolved = unresolvedSourceMaps(join(dir, 'node_modules/@mt'));
     if (unresolved.length > 0)
       throw new Error(
@@ -251,8 +268,14 @@ if (failed > 0) {
   console.error(`\n${failed} of ${cases.length} cases failed; no figures printed.`);
   process.exit(1);
 }
-console.log('\n| installed alone | what the user installs | packages | size on disk |');
-console.log('|---|---|---:|---:|');
-for (const r of results)
-  console.log(`| \`${r.name}\` | ${r.installs} | ${r.packages} | ${r.megabytes.toFixed(1)} MB |`);
+console.log(
+  `\n| installed alone | what the user installs | packages | size on disk | beyond zod@${zodVersion} alone (${baseline.packages}, ${(baseline.bytes / 1e6).toFixed(1)} MB) |`,
+);
+console.log('|---|---|---:|---:|---:|');
+for (const r of results) {
+  const beyond = `+${r.packages - baseline.packages} packages, +${(r.megabytes - baseline.bytes / 1e6).toFixed(1)} MB (${(r.megabytes / (baseline.bytes / 1e6)).toFixed(1)}×)`;
+  console.log(
+    `| \`${r.name}\` | ${r.installs} | ${r.packages} | ${r.megabytes.toFixed(1)} MB | ${beyond} |`,
+  );
+}
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
