@@ -1,0 +1,127 @@
+import {
+  amount,
+  type CliRunner,
+  type Command,
+  defineCli,
+  integer,
+  jsonOption,
+  printResult,
+  subnetNumber,
+} from '@mt/cli';
+import { CliUsageError, packageVersion } from '@mt/protocol';
+import { generateKeypair } from '../keys/keypair.js';
+import { saveColdkey } from '../keys/keystore.js';
+import { LocalChain } from '../local/local-chain.js';
+
+/** Where a coldkey passphrase comes from: never a flag, which `ps` and shell history would show. */
+const PASSPHRASE_ENV = 'MT_COLDKEY_PASSPHRASE';
+
+/**
+ * `mt-chain`: the embedded chain from a shell: `genesis` makes a chain file,
+ * `run` produces blocks (printing each epoch), `status` shows a subnet's
+ * metagraph, `key new` writes an encrypted coldkey (passphrase from
+ * `$MT_COLDKEY_PASSPHRASE`) and prints only its address. The file is
+ * `--file`, else `$MT_CHAIN`.
+ *
+ * @example
+ * ```ts
+ * await runChainCli(['--file', 'chain.sqlite', 'genesis', '--sudo', sudoAddress], processIo);
+ * ```
+ */
+export const runChainCli: CliRunner = defineCli(
+  {
+    name: 'mt-chain',
+    version: () => packageVersion(new URL('../../package.json', import.meta.url)),
+    description: 'The embedded ModernTensor chain (SQLite, every call signed).',
+  },
+  (program, cli) => {
+    program.option('--file <chain.sqlite>', 'the chain file (default $MT_CHAIN)');
+    const chainFile = () => {
+      const file = program.opts<{ file?: string }>().file ?? process.env.MT_CHAIN;
+      if (!file) throw new CliUsageError('give --file CHAIN.sqlite (or set MT_CHAIN)');
+      return file;
+    };
+    const withChain = async (work: (chain: LocalChain) => Promise<void> | void) => {
+      const chain = LocalChain.open(chainFile());
+      try {
+        await work(chain);
+      } finally {
+        await chain.close();
+      }
+    };
+
+    command(program, 'genesis', 'create a chain file with its sudo key and starting balances')
+      .requiredOption('--sudo <address>', 'SS58 address of the sudo key')
+      .option('--balance <address=rao...>', 'a starting free balance (repeatable)')
+      .option('--block-emission <rao>', 'rao emitted per block', amount, 1_000_000_000n)
+      .action((options: { sudo: string; balance?: string[]; blockEmission: bigint; json?: boolean }) => {
+        const balances = (options.balance ?? []).map((spec) => {
+          const match = /^([1-9A-HJ-NP-Za-km-z]{40,60})=(\d+)$/.exec(spec);
+          if (!match) throw new CliUsageError(`--balance ${spec} is not ADDRESS=RAO`);
+          return [match[1] as string, BigInt(match[2] as string)] as const;
+        });
+        const chain = LocalChain.create(chainFile(), { sudo: options.sudo, balances, blockEmission: options.blockEmission });
+        cli.io.stdout(printResult({ genesis: chain.genesisId, sudo: options.sudo }, { json: options.json === true }));
+        void chain.close();
+      });
+
+    command(program, 'run', 'produce a block every --block-ms and print each epoch')
+      .option('--block-ms <ms>', 'milliseconds between blocks', integer({ min: 1 }), 1_000)
+      .option('--blocks <n>', 'stop after this many blocks (default: until stopped)', integer({ min: 1 }))
+      .action(async (options: { blockMs: number; blocks?: number; json?: boolean }) => {
+        await withChain(async (chain) => {
+          const limit = options.blocks ?? Number.POSITIVE_INFINITY;
+          for (let produced = 0; produced < limit && !cli.signal.aborted; produced += 1) {
+            await new Promise((resolve) => setTimeout(resolve, options.blockMs));
+            for (const netuid of chain.advanceBlocks(1)) {
+              const block = await chain.head();
+              cli.io.stdout(
+                options.json ? `${JSON.stringify({ netuid, block })}\n` : `epoch on subnet ${netuid} at block ${block}\n`,
+              );
+            }
+          }
+        });
+      });
+
+    command(program, 'status', "a subnet's block and metagraph")
+      .requiredOption('--netuid <n>', 'the subnet', subnetNumber)
+      .action(async (options: { netuid: number; json?: boolean }) => {
+        await withChain(async (chain) => {
+          const graph = await chain.metagraph(options.netuid);
+          const neurons = graph.neurons.map((n) => ({
+            uid: n.uid,
+            hotkey: n.hotkey,
+            endpoint: n.endpoint,
+            stake: n.stake.toString(),
+            incentive: n.incentive,
+            dividends: n.dividends,
+            emission: n.emission.toString(),
+          }));
+          cli.io.stdout(
+            options.json
+              ? printResult({ block: graph.block, neurons }, { json: true })
+              : `block ${graph.block}\n${printResult(neurons, { json: false })}`,
+          );
+        });
+      });
+
+    const key = program.command('key').description('coldkeys in the polkadot-js keystore format');
+    command(key, 'new', `write a new encrypted coldkey (passphrase from $${PASSPHRASE_ENV}); prints its address`)
+      .requiredOption('--out <file.json>', 'where to write it (must not exist)')
+      .option('--type <scheme>', 'sr25519 or ed25519', 'sr25519')
+      .action(async (options: { out: string; type: string; json?: boolean }) => {
+        const passphrase = process.env[PASSPHRASE_ENV];
+        if (!passphrase) throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase that encrypts the key`);
+        if (options.type !== 'sr25519' && options.type !== 'ed25519') {
+          throw new CliUsageError(`--type ${options.type} is not sr25519 or ed25519`);
+        }
+        const { pair } = await generateKeypair(options.type);
+        await saveColdkey(options.out, pair, passphrase);
+        cli.io.stdout(printResult({ address: pair.address, file: options.out }, { json: options.json === true }));
+      });
+  },
+);
+
+function command(parent: Command, name: string, description: string): Command {
+  return jsonOption(parent.command(name).description(description));
+}

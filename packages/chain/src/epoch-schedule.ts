@@ -1,0 +1,23 @@
+/**
+ * When subtensor runs a subnet's epoch: in block `b` where
+ * `(b + netuid + 1) % (tempo + 1) === tempo`. `LocalChain` keeps the same
+ * schedule, so a neuron's timing is the same on both.
+ */
+export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
+  return tempo > 0 && (block + netuid + 1) % (tempo + 1) === tempo;
+}
+
+/** The first epoch block of `netuid` at or after `fromBlock`. */
+export function nextEpochBlock(fromBlock: number, netuid: number, tempo: number): number {
+  const period = tempo + 1;
+  const offset = (((tempo - fromBlock - netuid - 1) % period) + period) % period;
+  return fromBlock + offset;
+}
+
+/**
+ * The epoch a block belongs to, as subtensor counts for commit-reveal
+ * (spec 218 and later): `floor((block + netuid + 1) / (tempo + 1))`.
+ */
+export function epochIndex(block: number, netuid: number, tempo: number): number {
+  return Math.floor((block + netuid + 1) / (tempo + 1));
+}

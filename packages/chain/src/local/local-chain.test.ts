@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
+import { generateKeypair, keypairFromSeed } from '../keys/keypair.js';
+import { LocalChain } from './local-chain.js';
+import { signLocalCall } from './signed-call.js';
+
+const TAO = 1_000_000_000n;
+
+async function world() {
+  const sudo = (await generateKeypair()).pair;
+  const owner = (await generateKeypair()).pair;
+  const ownerHot = (await generateKeypair('ed25519')).pair;
+  const chain = LocalChain.create(':memory:', { sudo: sudo.address, balances: [[owner.address, 100n * TAO]] });
+  const netuid = await chain.createSubnet(owner, ownerHot.address);
+  await chain.setHyperparameters(owner, netuid, { tempo: 4, weightsRateLimit: 0, maxRegistrationsPerBlock: 50, targetRegistrationsPerInterval: 50 });
+  return { chain, sudo, owner, ownerHot, netuid };
+}
+
+describe('LocalChain under attack', () => {
+  it('refuses a call whose signature is not its signer’s, and one signed by another key in its name', async () => {
+    const { chain, owner, netuid } = await world();
+    const mallory = (await generateKeypair()).pair;
+    const honest = chain.sign(owner, { name: 'setHyperparameters', args: { netuid, params: { tempo: 1 } } });
+    const tampered = { ...honest, call: { name: 'setHyperparameters', args: { netuid, params: { tempo: 2 } } } };
+    await expect(chain.submit(tampered)).rejects.toSatisfy(ChainSignatureError.isInstance);
+    const impersonation = { ...signLocalCall(mallory, chain.genesisId, 0, honest.call), signer: owner.address };
+    await expect(chain.submit(impersonation)).rejects.toThrow(/not .*'s over this call/);
+    expect((await chain.subnet(netuid)).tempo).toBe(4);
+  });
+
+  it('refuses a replayed call and a call signed for another chain', async () => {
+    const { chain, owner, netuid } = await world();
+    const signed = chain.sign(owner, { name: 'setHyperparameters', args: { netuid, params: { tempo: 7 } } });
+    await chain.submit(signed);
+    await chain.setHyperparameters(owner, netuid, { tempo: 5 });
+    await expect(chain.submit(signed)).rejects.toThrow(/used already \(a replay\)/);
+    expect((await chain.subnet(netuid)).tempo).toBe(5);
+    const other = await world();
+    await expect(other.chain.submit(signed)).rejects.toThrow(/signed for chain/);
+  });
+
+  it('refuses a stranger setting weights, moving stake or changing a URL for a hotkey it does not hold', async () => {
+    const { chain, owner, netuid } = await world();
+    const minerHot = (await generateKeypair('ed25519')).pair;
+    await chain.register(owner, netuid, minerHot.address);
+    await chain.publishEndpoint(minerHot, netuid, 'http://127.0.0.1:8091');
+    const mallory = (await generateKeypair()).pair;
+    // Mallory's own key: it is not registered, so it can change nothing of the miner's.
+    await expect(chain.publishEndpoint(mallory, netuid, 'http://127.0.0.1:6666')).rejects.toThrow(/HotKeyNotRegisteredInNetwork/);
+    await expect(chain.setWeights(mallory, netuid, { uids: [1], values: [1] })).rejects.toSatisfy(ChainCallFailedError.isInstance);
+    // A miner's URL can be changed only by a call its own hotkey signed.
+    const forged = { ...signLocalCall(mallory, chain.genesisId, 0, { name: 'publishEndpoint', args: { netuid, url: 'http://127.0.0.1:6666' } }), signer: minerHot.address };
+    await expect(chain.submit(forged)).rejects.toSatisfy(ChainSignatureError.isInstance);
+    expect((await chain.metagraph(netuid)).neurons[1]?.endpoint).toBe('http://127.0.0.1:8091');
+  });
+
+  it('mints no stake: stake comes out of free balance, 2^2000 is refused, balances only from sudo', async () => {
+    const { chain, owner, netuid, sudo } = await world();
+    const hot = (await generateKeypair('ed25519')).pair;
+    await chain.register(owner, netuid, hot.address);
+    await expect(chain.addStake(owner, netuid, hot.address, 2n ** 2000n)).rejects.toSatisfy(ChainRejectedError.isInstance);
+    // Signed by hand, as a peer would: the schema refuses it before the signature is even checked.
+    const valid = chain.sign(owner, { name: 'addStake', args: { netuid, hotkey: hot.address, rao: '1' } });
+    const minted = { ...valid, call: { name: 'addStake', args: { netuid, hotkey: hot.address, rao: (2n ** 2000n).toString() } } };
+    await expect(chain.submit(minted)).rejects.toThrow(/wrong shape.*rao/);
+    await expect(chain.addStake(owner, netuid, hot.address, 101n * TAO)).rejects.toThrow(/NotEnoughBalanceToStake/);
+    await expect(chain.setBalance(owner, owner.address, 10n ** 18n)).rejects.toThrow(/RequireSudo/);
+    await chain.addStake(owner, netuid, hot.address, 40n * TAO);
+    expect(await chain.balance(owner.address)).toBe(60n * TAO);
+    expect((await chain.metagraph(netuid)).neurons[1]?.stake).toBe(40n * TAO);
+    await chain.setBalance(sudo, owner.address, 5n);
+    expect(await chain.balance(owner.address)).toBe(5n);
+  });
+
+  it('refuses javascript:, file: and other non-origin URLs, before signing and when signed by hand', async () => {
+    const { chain, owner, netuid } = await world();
+    const hot = (await generateKeypair('ed25519')).pair;
+    await chain.register(owner, netuid, hot.address);
+    await expect(chain.publishEndpoint(hot, netuid, 'javascript:alert(1)')).rejects.toSatisfy(ChainRejectedError.isInstance);
+    const signed = chain.sign(hot, { name: 'publishEndpoint', args: { netuid, url: 'javascript:alert(1)//:80' } });
+    await expect(chain.submit(signed)).rejects.toThrow(/InvalidIpAddress/);
+    expect((await chain.metagraph(netuid)).neurons[1]?.endpoint).toBe('');
+  });
+
+  it('bounds a submitted call before reading it', async () => {
+    const { chain } = await world();
+    await expect(chain.submit('x'.repeat(70_000))).rejects.toThrow(/bytes; at most/);
+    await expect(chain.submit(`${'['.repeat(5_000)}${']'.repeat(5_000)}`)).rejects.toSatisfy(ChainSignatureError.isInstance);
+    await expect(chain.submit({ chain: 'nope' })).rejects.toThrow(/wrong shape/);
+  });
+
+  it('replaces the lowest-emission UID out of immunity when full, and its bonds start afresh', async () => {
+    const { chain, owner, netuid } = await world();
+    await chain.setHyperparameters(owner, netuid, { maxAllowedUids: 3, maxAllowedValidators: 3, immunityPeriod: 0 });
+    const a = (await generateKeypair('ed25519')).pair;
+    const b = (await generateKeypair('ed25519')).pair;
+    const c = (await generateKeypair('ed25519')).pair;
+    await chain.register(owner, netuid, a.address);
+    await chain.register(owner, netuid, b.address);
+    chain.advanceBlocks(1);
+    const uid = await chain.register(owner, netuid, c.address);
+    expect(uid).toBeGreaterThan(0);
+    const graph = await chain.metagraph(netuid);
+    expect(graph.neurons).toHaveLength(3);
+    expect(graph.neurons.find((n) => n.uid === uid)).toMatchObject({ hotkey: c.address, stake: 0n, registeredAtBlock: 1 });
+  });
+
+  it('lets several processes write one file at once without SQLITE_BUSY reaching them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mt-chain-'));
+    const file = join(dir, 'chain.sqlite');
+    const seed = randomBytes(32);
+    const sudo = await keypairFromSeed(seed, 'ed25519');
+    LocalChain.create(file, { sudo: sudo.address }).close();
+    const writer = `
+      import { LocalChain, keypairFromSeed } from '${new URL('../../dist/index.js', import.meta.url).href}';
+      const chain = LocalChain.open(process.argv[1]);
+      const sudo = await keypairFromSeed(Buffer.from(process.argv[2], 'hex'), 'ed25519');
+      const me = process.argv[3];
+      for (let i = 0; i < 40; i += 1) await chain.setBalance(sudo, me, BigInt(i + 1));
+      await chain.close();`;
+    const seedHex = seed.toString('hex');
+    const accounts = await Promise.all([0, 1, 2].map(async () => (await generateKeypair()).pair.address));
+    const runs = accounts.map(
+      (address) =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--input-type=module', '-e', writer, file, seedHex, address], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          child.stderr.on('data', (d: Buffer) => {
+            err += d.toString();
+          });
+          child.on('exit', (code) => resolve({ code, err }));
+        }),
+    );
+    const results = await Promise.all(runs);
+    for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
+    const chain = LocalChain.open(file);
+    for (const address of accounts) expect(await chain.balance(address)).toBe(40n);
+    await chain.close();
+  }, 60_000);
+});

@@ -1,0 +1,63 @@
+import { loadPeer } from '@mt/protocol';
+import type { ApiPromise } from '@polkadot/api';
+import { ChainUnreachableError } from '../errors.js';
+
+/** Options of a connection to a subtensor node. */
+export interface ConnectOptions {
+  /** How long to keep trying to reach the node before {@link ChainUnreachableError}. Default 30 s. */
+  connectTimeoutMs?: number;
+  /** Pause between reconnection attempts. Default 1 s. */
+  retryMs?: number;
+}
+
+type PolkadotApi = typeof import('@polkadot/api');
+
+/** Loads `@polkadot/api`, an optional peer of `@mt/chain`, with the typed error that says what to install. */
+export function loadPolkadotApi(): Promise<PolkadotApi> {
+  return loadPeer({
+    name: '@polkadot/api',
+    range: '^16.5.0',
+    feature: 'SubtensorChain (Bittensor subtensor nodes)',
+    load: () => import('@polkadot/api'),
+  });
+}
+
+/**
+ * Connects to a subtensor node by WebSocket URL (`ws://127.0.0.1:9944`,
+ * `wss://test.finney.opentensor.ai:443`), retrying every `retryMs` until it
+ * answers or `connectTimeoutMs` passes. The provider keeps reconnecting
+ * after a drop; calls made while it is down are retried by the caller.
+ *
+ * @throws ChainUnreachableError when the node does not answer in time, or the URL is not ws(s).
+ * @throws MissingPeerError when `@polkadot/api` is not installed.
+ */
+export async function connectSubtensor(url: string, options: ConnectOptions = {}): Promise<ApiPromise> {
+  if (!/^wss?:\/\/[^\s]+$/.test(url)) throw new ChainUnreachableError(url, 'the URL must start ws:// or wss://');
+  const { ApiPromise, WsProvider } = await loadPolkadotApi();
+  const provider = new WsProvider(url, options.retryMs ?? 1_000, {}, options.connectTimeoutMs ?? 30_000);
+  // The provider reports each failed attempt as an 'error' event; without a
+  // listener it logs every one. The caller gets one typed error instead.
+  provider.on('error', () => undefined);
+  const api = new ApiPromise({ provider, noInitWarn: true });
+  api.on('error', () => undefined);
+  const timeoutMs = options.connectTimeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      api.isReadyOrError,
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ChainUnreachableError(url, `no answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+    return api;
+  } catch (error) {
+    await api.disconnect().catch(() => undefined);
+    if (ChainUnreachableError.isInstance(error)) throw error;
+    throw new ChainUnreachableError(url, 'the connection failed', { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,43 @@
+import { startSubtensorDevnet } from '../devnet/subtensor-devnet.js';
+import { generateKeypair } from '../keys/keypair.js';
+import { type ChainTestbed, describeChainClient } from '../test-support/describe-chain-client.js';
+import { SubtensorChain } from './subtensor-chain.js';
+
+/** A chopsticks devnet of `runtime` with a sudo key of ours, its rate limits off, and a client. */
+async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTestbed> {
+  const devnet = await startSubtensorDevnet({ runtime });
+  const sudo = (await generateKeypair()).pair;
+  await devnet.setSudo(sudo.address);
+  await devnet.setBalance(sudo.address, 10n ** 15n);
+  const chain = await SubtensorChain.connect(devnet.url);
+  // Development settings the contract does not cover: subnets may be created back to back, cheaply.
+  await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
+  await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
+  return {
+    chain,
+    sudo,
+    callLandsAfterHead: 1,
+    realEpochs: runtime === 'spec202',
+    revealPeriod: runtime === 'spec202' ? 20 : 1,
+    // A new subnet has no emission on spec 202 until root weights give it some, and on
+    // spec 218 a pool of 1 rao, so stake buys no alpha: both are seeded, as a subnet
+    // on a live network would already be.
+    prepareSubnet: (netuid) =>
+      devnet.setStorage(
+        runtime === 'spec202'
+          ? { SubtensorModule: { EmissionValues: [[[netuid], '1000000000']] } }
+          : { SubtensorModule: { SubnetTAO: [[[netuid], '1000000000000000']], SubnetAlphaIn: [[[netuid], '1000000000000000']] } },
+      ),
+    fund: (address, rao) => devnet.setBalance(address, rao),
+    newBlocks: async (count) => {
+      await devnet.newBlocks(count);
+    },
+    close: async () => {
+      await chain.close();
+      await devnet.stop();
+    },
+  };
+}
+
+describeChainClient('SubtensorChain on spec 202 (real Yuma epochs)', () => subtensorTestbed('spec202'), 180_000);
+describeChainClient('SubtensorChain on spec 218 (modern calls, mocked epochs)', () => subtensorTestbed('spec218'), 180_000);

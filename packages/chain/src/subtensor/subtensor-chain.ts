@@ -1,0 +1,475 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import pRetry from 'p-retry';
+import { checkAmount } from '../amount.js';
+import type {
+  BlockStreamOptions,
+  ChainClient,
+  Metagraph,
+  MetagraphNeuron,
+  PendingCommit,
+  SubnetHyperparameters,
+  SubnetInfo,
+} from '../contract/chain-client.js';
+import { axonOfUrl, urlOfAxon } from '../endpoint.js';
+import { nextEpochBlock } from '../epoch-schedule.js';
+import {
+  ChainCallFailedError,
+  ChainRejectedError,
+  ChainRuntimeError,
+  ChainUnreachableError,
+} from '../errors.js';
+import { type ChainKeypair, canonicalAddress } from '../keys/keypair.js';
+import type { WeightReveal } from '../weights/commit-hash.js';
+import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
+import { type ConnectOptions, connectSubtensor } from './connect.js';
+import { type SubmitOptions, TransactionSubmitter } from './submit.js';
+
+/** Options of {@link SubtensorChain.connect}. */
+export interface SubtensorChainOptions extends ConnectOptions, SubmitOptions {
+  /** Retries of a read that failed because the node dropped. Default 5. */
+  readRetries?: number;
+}
+
+/** Each hyperparameter's AdminUtils setter; the value is its second argument, after the netuid. */
+const HYPERPARAMETER_CALLS: Record<keyof SubnetHyperparameters, string> = {
+  tempo: 'sudoSetTempo',
+  commitRevealEnabled: 'sudoSetCommitRevealWeightsEnabled',
+  commitRevealPeriod: 'sudoSetCommitRevealWeightsInterval',
+  weightsRateLimit: 'sudoSetWeightsSetRateLimit',
+  maxAllowedUids: 'sudoSetMaxAllowedUids',
+  maxAllowedValidators: 'sudoSetMaxAllowedValidators',
+  immunityPeriod: 'sudoSetImmunityPeriod',
+  targetRegistrationsPerInterval: 'sudoSetTargetRegistrationsPerInterval',
+  maxRegistrationsPerBlock: 'sudoSetMaxRegistrationsPerBlock',
+  weightsVersionKey: 'sudoSetWeightsVersionKey',
+  activityCutoff: 'sudoSetActivityCutoff',
+};
+
+/** Each hyperparameter's storage item in `subtensorModule`, keyed by netuid. */
+const HYPERPARAMETER_STORAGE: Record<keyof SubnetHyperparameters, string | string[]> = {
+  tempo: 'tempo',
+  commitRevealEnabled: 'commitRevealWeightsEnabled',
+  commitRevealPeriod: ['revealPeriodEpochs', 'weightCommitRevealInterval'],
+  weightsRateLimit: 'weightsSetRateLimit',
+  maxAllowedUids: 'maxAllowedUids',
+  maxAllowedValidators: 'maxAllowedValidators',
+  immunityPeriod: 'immunityPeriod',
+  targetRegistrationsPerInterval: 'targetRegistrationsPerInterval',
+  maxRegistrationsPerBlock: 'maxRegistrationsPerBlock',
+  weightsVersionKey: 'weightsVersionKey',
+  activityCutoff: 'activityCutoff',
+};
+
+type Codec = { toString(): string; toJSON(): unknown; toPrimitive(): unknown };
+
+/**
+ * {@link ChainClient} on a subtensor node (Bittensor's chain) through
+ * `@polkadot/api`: a local node, chopsticks, Bittensor's testnet or mainnet.
+ * Call names and argument lists are read from the node's metadata (spec 202's
+ * `add_subnet_stake` and spec 218's `add_stake(hotkey, netuid, amount)` are
+ * both found), so it follows the runtime the node runs rather than one
+ * compiled in.
+ *
+ * @example
+ * ```ts
+ * const chain = await SubtensorChain.connect('wss://test.finney.opentensor.ai:443');
+ * const graph = await chain.metagraph(1);
+ * ```
+ */
+export class SubtensorChain implements ChainClient {
+  readonly #api: ApiPromise;
+  readonly #url: string;
+  readonly #submitter: TransactionSubmitter;
+  readonly #readRetries: number;
+
+  private constructor(api: ApiPromise, url: string, options: SubtensorChainOptions) {
+    this.#api = api;
+    this.#url = url;
+    this.#submitter = new TransactionSubmitter(api, options);
+    this.#readRetries = options.readRetries ?? 5;
+  }
+
+  /**
+   * Connects to the node at `url` and checks that its runtime has what this client needs.
+   *
+   * @throws ChainUnreachableError when the node does not answer.
+   * @throws ChainRuntimeError when the runtime lacks the subtensor module.
+   */
+  static async connect(url: string, options: SubtensorChainOptions = {}): Promise<SubtensorChain> {
+    const api = await connectSubtensor(url, options);
+    if (!api.tx.subtensorModule || !api.query.subtensorModule) {
+      await api.disconnect();
+      throw new ChainRuntimeError(`the node at ${url} has no subtensorModule pallet; is it a subtensor node?`);
+    }
+    return new SubtensorChain(api, url, options);
+  }
+
+  /** The runtime's spec name and version, e.g. `node-subtensor` 218. */
+  get runtime(): { specName: string; specVersion: number } {
+    return {
+      specName: this.#api.runtimeVersion.specName.toString(),
+      specVersion: this.#api.runtimeVersion.specVersion.toNumber(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#api.disconnect();
+  }
+
+  /** A read, retried while the node is reconnecting; a node that stays down is {@link ChainUnreachableError}. */
+  #read<T>(what: string, read: () => Promise<T>): Promise<T> {
+    return pRetry(read, {
+      retries: this.#readRetries,
+      minTimeout: 200,
+      shouldRetry: () => !this.#api.isConnected,
+    }).catch((error: unknown) => {
+      if (!this.#api.isConnected) {
+        throw new ChainUnreachableError(this.#url, `lost while reading ${what}`, { cause: error });
+      }
+      throw error;
+    });
+  }
+
+  #storage(name: string): ((...args: unknown[]) => Promise<Codec>) & {
+    entries: (...args: unknown[]) => Promise<[{ args: Codec[] }, Codec][]>;
+  } {
+    const item = (this.#api.query.subtensorModule as Record<string, unknown>)[name];
+    if (!item) throw new ChainRuntimeError(`subtensorModule has no storage item ${name}`);
+    return item as never;
+  }
+
+  /** The runtime's builder of `section.method`. */
+  #builder(section: string, method: string): (...args: unknown[]) => SubmittableExtrinsic<'promise'> {
+    const builder = (this.#api.tx as Record<string, Record<string, unknown> | undefined>)[section]?.[method];
+    if (typeof builder !== 'function') throw new ChainRuntimeError(`the runtime has no call ${section}.${method}`);
+    return builder as (...args: unknown[]) => SubmittableExtrinsic<'promise'>;
+  }
+
+  /** `call` dispatched as root through the sudo pallet. */
+  #asSudo(call: SubmittableExtrinsic<'promise'>): SubmittableExtrinsic<'promise'> {
+    return this.#builder('sudo', 'sudo')(call);
+  }
+
+  /** The first of `names` the runtime stores. */
+  #firstStorage(names: string | string[]): string {
+    const query = this.#api.query.subtensorModule as Record<string, unknown>;
+    const found = [names].flat().find((name) => name in query);
+    if (!found) throw new ChainRuntimeError(`subtensorModule stores none of ${[names].flat().join(', ')}`);
+    return found;
+  }
+
+  /** Builds `section.method` with arguments picked by name from `named`, in the runtime's order. */
+  #tx(section: string, method: string, named: Record<string, unknown>): SubmittableExtrinsic<'promise'> {
+    const builder = this.#builder(section, method) as ((...args: unknown[]) => SubmittableExtrinsic<'promise'>) & {
+      meta: { args: { name: Codec }[] };
+    };
+    const args = builder.meta.args.map(({ name }) => {
+      const key = name.toString().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (!(key in named)) {
+        throw new ChainRuntimeError(`${section}.${method} takes ${key}, which this client does not know`);
+      }
+      return named[key];
+    });
+    return builder(...args);
+  }
+
+  /** The first of `methods` the runtime has whose arguments include all of `needs`. */
+  #pick(section: string, methods: string[], needs: string[]): string {
+    const calls = (this.#api.tx as Record<string, Record<string, { meta: { args: { name: Codec }[] } }>>)[section];
+    const found = methods.find((m) => {
+      const names = calls?.[m]?.meta.args.map((a) => a.name.toString().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+      return names !== undefined && needs.every((n) => names.includes(n));
+    });
+    if (!found) throw new ChainRuntimeError(`no ${section} call among ${methods.join(', ')} takes ${needs.join(', ')}`);
+    return found;
+  }
+
+  async #submit(key: ChainKeypair, tx: SubmittableExtrinsic<'promise'>, label: string) {
+    return this.#submitter.submit(key, tx, label);
+  }
+
+  /**
+   * Runs `section.method(args)` as root through `sudo.sudo`, signed by the
+   * chain's sudo key: for a development chain's settings this contract does
+   * not cover (`adminUtils.sudoSetNetworkRateLimit`, ...).
+   */
+  async sudo(key: ChainKeypair, section: string, method: string, args: unknown[]): Promise<void> {
+    const call = this.#builder(section, method);
+    await this.#submit(key, this.#asSudo(call(...args)), `sudo(${section}.${method})`);
+  }
+
+  async head(): Promise<number> {
+    return this.#read('the head', async () => (await this.#api.rpc.chain.getHeader()).number.toNumber());
+  }
+
+  async *blocks(options: BlockStreamOptions = {}): AsyncIterable<number> {
+    const waiting: number[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = await this.#api.rpc.chain.subscribeNewHeads((header) => {
+      waiting.push(header.number.toNumber());
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      while (!options.signal?.aborted) {
+        const next = waiting.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
+    }
+  }
+
+  async nextEpochBlock(netuid: number, fromBlock: number): Promise<number> {
+    const tempo = Number((await this.#read('tempo', () => this.#storage('tempo')(netuid))).toString());
+    return nextEpochBlock(fromBlock, netuid, tempo);
+  }
+
+  async balance(address: string): Promise<bigint> {
+    const account = (await this.#read('a balance', () =>
+      (this.#api.query.system as unknown as Record<string, (a: string) => Promise<Codec>>).account?.(canonicalAddress(address)) ??
+      Promise.reject(new ChainRuntimeError('the runtime has no system.account')),
+    )) as unknown as { data: { free: Codec } };
+    return BigInt(account.data.free.toString());
+  }
+
+  async subnets(): Promise<number[]> {
+    const entries = await this.#read('the subnets', () => this.#storage('networksAdded').entries());
+    return entries
+      .filter(([, added]) => added.toPrimitive() === true)
+      .map(([key]) => Number(key.args[0]?.toString()))
+      .sort((a, b) => a - b);
+  }
+
+  async subnet(netuid: number): Promise<SubnetInfo> {
+    const added = await this.#read('a subnet', () => this.#storage('networksAdded')(netuid));
+    if (added.toPrimitive() !== true) throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
+    const names = Object.keys(HYPERPARAMETER_STORAGE) as (keyof SubnetHyperparameters)[];
+    const values = await this.#read('hyperparameters', () =>
+      Promise.all(names.map((name) => this.#storage(this.#firstStorage(HYPERPARAMETER_STORAGE[name]))(netuid))),
+    );
+    const [owner, size] = await this.#read('the subnet owner', () =>
+      Promise.all([this.#storage('subnetOwner')(netuid), this.#storage('subnetworkN')(netuid)]),
+    );
+    const params = Object.fromEntries(
+      names.map((name, i) => {
+        const raw = values[i]?.toPrimitive();
+        if (name === 'weightsVersionKey') return [name, BigInt(String(raw))];
+        if (name === 'commitRevealEnabled') return [name, raw === true];
+        return [name, Number(raw)];
+      }),
+    ) as unknown as SubnetHyperparameters;
+    return { netuid, owner: owner.toString(), size: Number(size.toString()), ...params };
+  }
+
+  async createSubnet(owner: ChainKeypair, hotkey: string): Promise<number> {
+    const events = await this.#submit(
+      owner,
+      this.#tx('subtensorModule', 'registerNetwork', { hotkey: canonicalAddress(hotkey, 'hotkey'), mechid: 1 }),
+      'subtensorModule.registerNetwork',
+    );
+    for (const { event } of events) {
+      if (this.#api.events.subtensorModule?.NetworkAdded?.is(event)) return Number(event.data[0]?.toString());
+    }
+    throw new ChainRuntimeError('registerNetwork succeeded but emitted no NetworkAdded event');
+  }
+
+  async setHyperparameters(
+    key: ChainKeypair,
+    netuid: number,
+    params: Partial<SubnetHyperparameters>,
+  ): Promise<void> {
+    const sudoKey = (
+      await this.#read('the sudo key', async () =>
+        (this.#api.query.sudo as unknown as Record<string, () => Promise<Codec>> | undefined)?.key?.() ?? null,
+      )
+    )?.toString();
+    const asRoot = sudoKey === canonicalAddress(key.address);
+    for (const [name, value] of Object.entries(params) as [keyof SubnetHyperparameters, unknown][]) {
+      if (value === undefined) continue;
+      const method = HYPERPARAMETER_CALLS[name];
+      if (!method) throw new ChainRejectedError('params', `has ${name}, which is no hyperparameter`);
+      const arg = typeof value === 'bigint' ? checkAmount(value, name) : value;
+      const call = this.#builder('adminUtils', method)(netuid, arg);
+      await this.#submit(key, asRoot ? this.#asSudo(call) : call, `adminUtils.${method}`);
+    }
+  }
+
+  async register(coldkey: ChainKeypair, netuid: number, hotkey: string): Promise<number> {
+    const address = canonicalAddress(hotkey, 'hotkey');
+    await this.#submit(
+      coldkey,
+      this.#tx('subtensorModule', 'burnedRegister', { netuid, hotkey: address }),
+      'subtensorModule.burnedRegister',
+    );
+    const uid = await this.#read('a UID', () => this.#storage('uids')(netuid, address));
+    const value = uid.toPrimitive();
+    if (value === null) throw new ChainCallFailedError('subtensorModule.burnedRegister', 'HotKeyNotRegisteredInSubNet');
+    return Number(value);
+  }
+
+  async publishEndpoint(hotkey: ChainKeypair, netuid: number, url: string): Promise<void> {
+    const axon = axonOfUrl(url);
+    await this.#submit(
+      hotkey,
+      this.#tx('subtensorModule', 'serveAxon', {
+        netuid,
+        version: 1,
+        ip: axon.ip,
+        port: axon.port,
+        ipType: axon.ipType,
+        protocol: axon.protocol,
+        placeholder1: 0,
+        placeholder2: 0,
+      }),
+      'subtensorModule.serveAxon',
+    );
+  }
+
+  async addStake(coldkey: ChainKeypair, netuid: number, hotkey: string, rao: bigint): Promise<void> {
+    const method = this.#pick('subtensorModule', ['addStake', 'addSubnetStake'], ['hotkey', 'netuid']);
+    await this.#submit(
+      coldkey,
+      this.#tx('subtensorModule', method, {
+        hotkey: canonicalAddress(hotkey, 'hotkey'),
+        netuid,
+        amountStaked: checkAmount(rao, 'rao'),
+      }),
+      `subtensorModule.${method}`,
+    );
+  }
+
+  async setWeights(hotkey: ChainKeypair, netuid: number, weights: U16Weights, versionKey = 0n): Promise<void> {
+    checkU16Weights(weights);
+    await this.#submit(
+      hotkey,
+      this.#tx('subtensorModule', 'setWeights', {
+        netuid,
+        dests: weights.uids,
+        weights: weights.values,
+        versionKey: checkAmount(versionKey, 'versionKey'),
+      }),
+      'subtensorModule.setWeights',
+    );
+  }
+
+  async commitWeights(hotkey: ChainKeypair, netuid: number, hash: `0x${string}`): Promise<void> {
+    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new ChainRejectedError('hash', 'must be 0x and 64 lower-case hex digits');
+    await this.#submit(
+      hotkey,
+      this.#tx('subtensorModule', 'commitWeights', { netuid, commitHash: hash }),
+      'subtensorModule.commitWeights',
+    );
+  }
+
+  async revealWeights(hotkey: ChainKeypair, netuid: number, reveal: WeightReveal): Promise<void> {
+    checkU16Weights(reveal, 'reveal');
+    await this.#submit(
+      hotkey,
+      this.#tx('subtensorModule', 'revealWeights', {
+        netuid,
+        uids: reveal.uids,
+        values: reveal.values,
+        salt: reveal.salt,
+        versionKey: checkAmount(reveal.versionKey, 'versionKey'),
+      }),
+      'subtensorModule.revealWeights',
+    );
+  }
+
+  async pendingCommits(netuid: number, hotkey: string): Promise<PendingCommit[]> {
+    const address = canonicalAddress(hotkey, 'hotkey');
+    const stored = (await this.#read('weight commits', () => this.#storage('weightCommits')(netuid, address))).toJSON();
+    if (stored === null) return [];
+    // spec 218 and later: a queue of (hash, commit block, first reveal block, last reveal block).
+    if (Array.isArray(stored) && Array.isArray(stored[0])) {
+      return (stored as [string, number, number, number][]).map(([hash, commitBlock, revealFrom, revealUntil]) => ({
+        hash: hash as `0x${string}`,
+        commitBlock: Number(commitBlock),
+        revealFrom: Number(revealFrom),
+        revealUntil: Number(revealUntil),
+      }));
+    }
+    // spec 202: one (hash, commit block); the reveal window is the next interval of WeightCommitRevealInterval blocks.
+    if (Array.isArray(stored) && stored.length === 2) {
+      const [hash, block] = stored as [string, number];
+      const interval = Number((await this.#storage('weightCommitRevealInterval')(netuid)).toString());
+      const start = block - (block % interval) + interval;
+      return [{ hash: hash as `0x${string}`, commitBlock: Number(block), revealFrom: start, revealUntil: start + interval - 1 }];
+    }
+    throw new ChainRuntimeError(`weightCommits has a shape this client does not read: ${JSON.stringify(stored).slice(0, 120)}`);
+  }
+
+  async weightsOf(netuid: number, uid: number): Promise<Map<number, number>> {
+    const row = (await this.#read('weights', () => this.#storage('weights')(netuid, uid))).toJSON() as [number, number][];
+    return new Map(row.map(([target, value]) => [Number(target), Number(value)]));
+  }
+
+  async metagraph(netuid: number): Promise<Metagraph> {
+    return this.#read('the metagraph', async () => {
+      const api = this.#api;
+      const hash = await api.rpc.chain.getBlockHash();
+      const at = await api.at(hash);
+      const query = at.query.subtensorModule as unknown as Record<
+        string,
+        ((...a: unknown[]) => Promise<Codec>) & { entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]> }
+      >;
+      const need = (name: string) => {
+        const item = query[name];
+        if (!item) throw new ChainRuntimeError(`subtensorModule has no storage item ${name}`);
+        return item;
+      };
+      const block = (await api.rpc.chain.getHeader(hash)).number.toNumber();
+      const keys = await need('keys').entries(netuid);
+      const hotkeys = new Map(keys.map(([key, value]) => [Number(key.args[1]?.toString()), value.toString()]));
+      const vector = async (name: string) => ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
+      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] = await Promise.all(
+        ['consensus', 'incentive', 'dividends', 'validatorTrust', 'emission', 'lastUpdate', 'validatorPermit'].map(vector),
+      );
+      // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
+      const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
+      const uids = [...hotkeys.keys()].sort((a, b) => a - b);
+      const neurons = await Promise.all(
+        uids.map(async (uid): Promise<MetagraphNeuron> => {
+          const hotkey = hotkeys.get(uid) as string;
+          const [coldkey, stake, axon, registered] = await Promise.all([
+            need('owner')(hotkey),
+            need(stakeItem)(hotkey, netuid),
+            need('axons')(netuid, hotkey),
+            need('blockAtRegistration')(netuid, uid),
+          ]);
+          const axonJson = axon.toJSON() as { ip?: number | string; ipType?: number; port?: number } | null;
+          const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
+          return {
+            uid,
+            hotkey,
+            coldkey: coldkey.toString(),
+            stake: BigInt(stake.toString()),
+            endpoint: axonJson
+              ? urlOfAxon({ ip: BigInt(axonJson.ip ?? 0), ipType: Number(axonJson.ipType), port: Number(axonJson.port) })
+              : '',
+            registeredAtBlock: Number(registered.toString()),
+            lastUpdate: Number(lastUpdate?.[uid] ?? 0),
+            validatorPermit: permit?.[uid] === true,
+            consensus: ratio(consensus),
+            incentive: ratio(incentive),
+            dividends: ratio(dividends),
+            trust: ratio(trust),
+            emission: BigInt(String(emission?.[uid] ?? 0)),
+          };
+        }),
+      );
+      return { netuid, block, neurons };
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Each devnet is a chopsticks process of ~300 MiB compiling a runtime; two at once on 2 cores is enough.
+    fileParallelism: false,
+  },
+});
