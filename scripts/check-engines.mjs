@@ -26,7 +26,11 @@ if (checked === 0) {
   process.exit(1);
 }
 if (refused.length > 0) {
-  console.error(`check-engines: ${process.version} is outside these packages' engines:\n  ${refused.join('\n  ')}`);
+  console.error(
+    `check-engines: ${process.version} is outside these packages' engines:\n  ${refused.join('\n  ')}`,
+  );
   process.exit(1);
 }
-console.log(`check-engines: ${checked} packages declare engines; each accepts Node ${process.version}`);
+console.log(
+  `check-engines: ${checked} packages declare engines; each accepts Node ${process.version}`,
+);

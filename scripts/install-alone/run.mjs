@@ -54,6 +54,12 @@ const cases = [
   },
   { name: '@mt/telemetry', install: ['@mt/telemetry'], example: 'telemetry-metrics-and-logs.ts' },
   { name: '@mt/cli', install: ['@mt/cli'], example: 'cli-define-a-program.ts' },
+  { name: '@mt/chain', install: ['@mt/chain'], example: 'chain-signed-local-chain.ts' },
+  {
+    name: '@mt/neurons',
+    install: ['@mt/neurons'],
+    example: 'neurons-validate-on-local-chain.ts',
+  },
   {
     name: '@mt/zkml',
     install: ['@mt/zkml'],

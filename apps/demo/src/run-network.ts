@@ -1,15 +1,19 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type EpochRecord, LocalChain } from '@mt/app-chain';
+import { type ChainKeypair, generateKeypair, LocalChain } from '@mt/chain';
 import {
   type AnswerStrategy,
+  chainHotkeyOf,
   cheatingStrategy,
+  joinSubnet,
   lazyStrategy,
+  type MinerRound,
   startMinerNode,
+  ValidatorNode,
   validatorsOnChain,
-} from '@mt/app-miner';
-import { type MinerRound, ValidatorNode } from '@mt/app-validator';
+  wireAddressOf,
+} from '@mt/neurons';
 import type { SubnetValidator } from '@mt/protocol';
 import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
@@ -38,6 +42,46 @@ export const DEMO_MINERS: { name: string; behaviour: string; strategy?: AnswerSt
   { name: 'lazy', behaviour: 'two words, no proof', strategy: lazyStrategy },
   { name: 'cheater', behaviour: 'canned text, forged proofs', strategy: cheatingStrategy },
 ];
+
+/** One epoch's outcome per UID as the chain stored it, read back from its metagraph. */
+export interface EpochRecord {
+  netuid: number;
+  block: number;
+  uids: number[];
+  /** Wire addresses (`mt…`) of the UIDs' hotkeys. */
+  hotkeys: string[];
+  consensus: number[];
+  incentive: number[];
+  dividends: number[];
+  validatorTrust: number[];
+  /** Rao the epoch paid each UID. */
+  emission: bigint[];
+}
+
+/** Reads the epoch the chain just ran on `netuid`, and adds what it paid to `earnings`. */
+async function readEpoch(
+  chain: LocalChain,
+  netuid: number,
+  earnings: Map<string, bigint>,
+): Promise<EpochRecord> {
+  const graph = await chain.metagraph(netuid);
+  const hotkeys = graph.neurons.map((n) => wireAddressOf(n.hotkey));
+  graph.neurons.forEach((n, i) => {
+    const key = hotkeys[i] as string;
+    earnings.set(key, (earnings.get(key) ?? 0n) + n.emission);
+  });
+  return {
+    netuid,
+    block: graph.block,
+    uids: graph.neurons.map((n) => n.uid),
+    hotkeys,
+    consensus: graph.neurons.map((n) => n.consensus),
+    incentive: graph.neurons.map((n) => n.incentive),
+    dividends: graph.neurons.map((n) => n.dividends),
+    validatorTrust: graph.neurons.map((n) => n.trust),
+    emission: graph.neurons.map((n) => n.emission),
+  };
+}
 
 /** Everything a demo run produced, for the table, the report and the dashboard. */
 export interface DemoRun {
@@ -128,16 +172,36 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   await Promise.all(
     ['', '-wal', '-shm'].map((suffix) => rm(`${chainFile}${suffix}`, { force: true })),
   );
-  const chain = LocalChain.open(chainFile);
+  // Every call is signed: the owner's coldkey pays registrations and stake, each hotkey signs its own.
+  const sudo = (await generateKeypair()).pair;
+  const owner: ChainKeypair = (await generateKeypair()).pair;
+  const chain = LocalChain.create(chainFile, {
+    sudo: sudo.address,
+    balances: [[owner.address, 10n ** 15n]],
+  });
   const validatorKeys = [Hotkey.generate(), Hotkey.generate()];
   const stakes = [3_000_000_000n, 1_000_000_000n];
-  for (const { netuid, name } of DEMO_SUBNETS) {
-    chain.createSubnet({ netuid, name, tempo: TEMPO, emissionPerEpoch: 1_000_000_000n });
+  for (const _ of DEMO_SUBNETS) {
+    const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
+    await chain.setHyperparameters(owner, netuid, {
+      tempo: TEMPO,
+      commitRevealEnabled: true,
+      commitRevealPeriod: 1,
+      weightsRateLimit: 0,
+      targetRegistrationsPerInterval: 100,
+      maxRegistrationsPerBlock: 100,
+    });
     for (const [i, key] of validatorKeys.entries()) {
-      await chain.register(netuid, key.address);
-      await chain.addStake(netuid, key.address, stakes[i] ?? 0n);
+      await joinSubnet(chain, {
+        netuid,
+        hotkey: await chainHotkeyOf(key),
+        coldkey: owner,
+        stake: stakes[i] ?? 0n,
+      });
     }
   }
+  // The first epoch gives the staked validators their permits.
+  chain.advanceBlocks(TEMPO + 1);
   // Miners serve only the validators staked on the chain; everyone else is refused first.
   const validators = await validatorsOnChain(
     chain,
@@ -159,7 +223,12 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       });
       servers.push(server);
       for (const { netuid } of DEMO_SUBNETS)
-        await chain.register(netuid, hotkey.address, server.url);
+        await joinSubnet(chain, {
+          netuid,
+          hotkey: await chainHotkeyOf(hotkey),
+          coldkey: owner,
+          endpoint: server.url,
+        });
       say(`      miner ${miner.name.padEnd(8)} ${server.url}  ${hotkey.address}`);
     }
     const nodes = validatorKeys.flatMap((hotkey) =>
@@ -190,7 +259,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       meta: {
         startedAt,
         node: process.versions.node,
-        chain: 'LocalChain (SQLite)',
+        chain: 'LocalChain (SQLite, signed calls)',
         cycles,
         tempo: TEMPO,
         sharpness: SHARPNESS,
@@ -209,21 +278,27 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           cycle,
           netuid: r.netuid,
           validator: r.hotkey.address,
-          outcomes: r.outcomes,
+          // The demo names every neuron by its wire address.
+          outcomes: r.outcomes.map((o) => ({ ...o, hotkey: wireAddressOf(o.hotkey) })),
         });
+      // Each validator reveals what it committed last epoch (its reveal window is this
+      // epoch) and commits this round's weights; then the chain runs the next epoch.
       for (const { node } of nodes) await node.setWeights();
-      chain.advanceBlocks(1);
-      for (const { node } of nodes) await node.setWeights();
-      chain.advanceBlocks(3);
+      chain.advanceBlocks(TEMPO + 1);
       for (const { netuid } of DEMO_SUBNETS) {
-        run.epochs[netuid] = await chain.epochs(netuid);
-        run.earnings[netuid] = await chain.earnings(netuid);
-        const neurons = await chain.neurons(netuid);
+        const earnings = run.earnings[netuid] ?? new Map<string, bigint>();
+        run.earnings[netuid] = earnings;
+        run.epochs[netuid] = [
+          ...(run.epochs[netuid] ?? []),
+          await readEpoch(chain, netuid, earnings),
+        ];
+        const { neurons } = await chain.metagraph(netuid);
         for (const key of validatorKeys) {
           const byMiner: Record<string, number> = {};
-          for (const [uid, weight] of await chain.weightsOf(netuid, key.address)) {
-            const hotkey = neurons.find((n) => n.uid === uid)?.hotkey ?? '';
-            byMiner[hotkey] = weight / 65535;
+          const uid = neurons.find((n) => wireAddressOf(n.hotkey) === key.address)?.uid ?? -1;
+          for (const [target, weight] of await chain.weightsOf(netuid, uid)) {
+            const hotkey = neurons.find((n) => n.uid === target)?.hotkey;
+            if (hotkey) byMiner[wireAddressOf(hotkey)] = weight / 65535;
           }
           run.weights.push({ cycle, netuid, validator: key.address, byMiner });
         }
@@ -240,7 +315,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         return `${name}: ${scores.join(', ')}`;
       });
       say(
-        `      epoch ${cycle + 1}/${cycles} at block ${await chain.currentBlock()}  ${summary.join('  |  ')}`,
+        `      epoch ${cycle + 1}/${cycles} at block ${await chain.head()}  ${summary.join('  |  ')}`,
       );
       if (cycle + 1 === cycles) run.status = 'finished';
       options.onCycle?.(run);
@@ -250,6 +325,6 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     validators.close();
     await Promise.all(servers.map((s) => s.close()));
     await Promise.all(roles.map((role) => role.close()));
-    chain.close();
+    await chain.close();
   }
 }

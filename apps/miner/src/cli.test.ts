@@ -4,8 +4,9 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalChain } from '@mt/app-chain';
+import { generateKeypair, LocalChain, saveColdkey } from '@mt/chain';
 import { runCaptured } from '@mt/cli';
+import { wireAddressOf } from '@mt/neurons';
 import { makeModels } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { runMinerCli } from './run-miner-cli.js';
@@ -36,21 +37,39 @@ describe('mt-miner', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-miner-cli-'));
     const models = await makeModels(join(dir, 'models'));
     const chainFile = join(dir, 'chain.sqlite');
-    const chain = LocalChain.open(chainFile);
-    chain.createSubnet({ netuid: 1, name: 'text-generation', tempo: 4, emissionPerEpoch: 1n });
-    chain.close();
-    // Flags, environment and config file all feed it.
-    const { child, firstLine } = start(['--key', join(dir, 'miner.key'), '--chain', chainFile], {
-      MT_MINER_TEXT_MODEL: models.generator,
+    const coldkey = (await generateKeypair()).pair;
+    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
+    const chain = LocalChain.create(chainFile, {
+      sudo: (await generateKeypair()).pair.address,
+      balances: [[coldkey.address, 10n ** 12n]],
     });
+    const netuid = await chain.createSubnet(
+      coldkey,
+      (await generateKeypair('ed25519')).pair.address,
+    );
+    await chain.close();
+    // Flags, environment and config file all feed it.
+    const { child, firstLine } = start(
+      [
+        '--key',
+        join(dir, 'miner.key'),
+        '--chain',
+        chainFile,
+        '--coldkey',
+        join(dir, 'coldkey.json'),
+      ],
+      { MT_MINER_TEXT_MODEL: models.generator, MT_COLDKEY_PASSPHRASE: 'miner passphrase' },
+    );
     const started = JSON.parse(await firstLine);
     expect(started.subnets).toEqual(['text-generation']);
     expect((await stat(join(dir, 'miner.key'))).mode & 0o777).toBe(0o600);
     const reopened = LocalChain.open(chainFile);
-    expect((await reopened.neurons(1)).map((n) => [n.hotkey, n.url])).toEqual([
-      [started.address, started.url],
-    ]);
-    reopened.close();
+    const { neurons } = await reopened.metagraph(netuid);
+    expect(
+      neurons.filter((n) => n.endpoint !== '').map((n) => [wireAddressOf(n.hotkey), n.endpoint]),
+    ).toEqual([[started.address, started.url]]);
+    expect(neurons.find((n) => n.endpoint !== '')?.coldkey).toBe(coldkey.address);
+    await reopened.close();
     expect((await fetch(`${started.url}/health`)).status).toBe(200);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

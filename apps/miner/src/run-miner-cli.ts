@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LocalChain } from '@mt/app-chain';
+import { loadColdkey } from '@mt/chain';
 import {
   type CliRunner,
   defineCli,
@@ -10,14 +10,24 @@ import {
   settingsSources,
   subnetNumber,
 } from '@mt/cli';
+import {
+  type ChainBlacklist,
+  chainHotkeyOf,
+  cheatingStrategy,
+  joinSubnet,
+  lazyStrategy,
+  type MinerJob,
+  openChain,
+  type ServedSubnet,
+  serveMinerJobs,
+  startMinerNode,
+  validatorsOnChain,
+} from '@mt/neurons';
 import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { createLogger, createMetricsRegistry, resolveLogLevel } from '@mt/telemetry';
 import { loadOrCreateHotkey } from '@mt/wire';
-import { type ChainBlacklist, validatorsOnChain } from './chain-blacklist.js';
-import { type MinerJob, type ServedSubnet, serveMinerJobs, startMinerNode } from './miner-node.js';
-import { cheatingStrategy, lazyStrategy } from './strategies.js';
 import { APP_VERSION } from './version.js';
 
 interface MinerOptions {
@@ -27,6 +37,8 @@ interface MinerOptions {
   textModel?: string;
   circuit?: string;
   chain?: string;
+  coldkey?: string;
+  publicUrl?: string;
   textNetuid: number;
   proofsNetuid: number;
   redis?: string;
@@ -60,9 +72,14 @@ export const runMinerCli: CliRunner = defineCli(
       .option('--text-model <dir-or-id>', 'serve text generation with this causal LM')
       .option('--circuit <dir>', 'serve verifiable inference with this @mt/zkml circuit folder')
       .option(
-        '--chain <file>',
-        'register on this local chain, and serve only validators staked there',
+        '--chain <file-or-url>',
+        'publish where it serves on this chain (a LocalChain file, or ws://… for subtensor) and serve only validators staked there',
       )
+      .option(
+        '--coldkey <keystore.json>',
+        'registers the hotkey with this coldkey when it is not yet (passphrase from $MT_COLDKEY_PASSPHRASE)',
+      )
+      .option('--public-url <url>', 'the URL published on chain (default: where it listens)')
       .option('--text-netuid <n>', 'the text-generation subnet', subnetNumber, 1)
       .option('--proofs-netuid <n>', 'the verifiable-inference subnet', subnetNumber, 2)
       .option('--redis <url>', 'queue tasks on Redis so workers on other machines share them')
@@ -112,7 +129,7 @@ export const runMinerCli: CliRunner = defineCli(
         });
       }
 
-      const chain = options.chain === undefined ? undefined : LocalChain.open(options.chain);
+      const chain = options.chain === undefined ? undefined : await openChain(options.chain);
       let validators: ChainBlacklist | undefined;
       if (chain) {
         validators = await validatorsOnChain(
@@ -145,7 +162,25 @@ export const runMinerCli: CliRunner = defineCli(
             ...(validators ? { blacklist: validators.blacklist } : {}),
           });
       if (server && chain) {
-        for (const { netuid } of served) await chain.register(netuid, hotkey.address, server.url);
+        const chainKey = await chainHotkeyOf(hotkey);
+        const passphrase = process.env.MT_COLDKEY_PASSPHRASE;
+        if (options.coldkey !== undefined && !passphrase) {
+          throw new CliUsageError(
+            '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
+          );
+        }
+        const coldkey =
+          options.coldkey === undefined
+            ? undefined
+            : await loadColdkey(options.coldkey, passphrase ?? '');
+        for (const { netuid } of served) {
+          await joinSubnet(chain, {
+            netuid,
+            hotkey: chainKey,
+            endpoint: options.publicUrl ?? server.url,
+            ...(coldkey ? { coldkey } : {}),
+          });
+        }
       }
       logger.info(
         {
@@ -165,7 +200,7 @@ export const runMinerCli: CliRunner = defineCli(
       await server?.close();
       await queue?.close();
       validators?.close();
-      chain?.close();
+      await chain?.close();
       await Promise.all(served.map(({ miner }) => miner.close?.()));
       logger.info('stopped');
     });

@@ -4,9 +4,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalChain } from '@mt/app-chain';
-import { startMinerNode } from '@mt/app-miner';
+import { generateKeypair, LocalChain, saveColdkey } from '@mt/chain';
 import { runCaptured } from '@mt/cli';
+import { chainHotkeyOf, joinSubnet, startMinerNode, wireAddressOf } from '@mt/neurons';
 import { TextGenerationMiner } from '@mt/subnets/text-generation';
 import { makeModels } from '@mt/testing';
 import { Hotkey } from '@mt/wire';
@@ -20,13 +20,27 @@ describe('mt-validator', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-validator-cli-'));
     const models = await makeModels(join(dir, 'models'));
     const chainFile = join(dir, 'chain.sqlite');
-    const chain = LocalChain.open(chainFile);
-    chain.createSubnet({ netuid: 1, name: 'text-generation', tempo: 4, emissionPerEpoch: 1_000n });
+    const coldkey = (await generateKeypair()).pair;
+    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
+    const chain = LocalChain.create(chainFile, {
+      sudo: (await generateKeypair()).pair.address,
+      balances: [[coldkey.address, 10n ** 12n]],
+    });
+    await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
+    await chain.setHyperparameters(coldkey, 1, {
+      maxRegistrationsPerBlock: 10,
+      weightsRateLimit: 0,
+    });
     const miner = await TextGenerationMiner.create({ generator: models.generator });
     const minerKey = Hotkey.generate();
     const server = await startMinerNode({ hotkey: minerKey, subnets: [{ miner }] });
-    await chain.register(1, minerKey.address, server.url);
-    chain.close();
+    await joinSubnet(chain, {
+      netuid: 1,
+      hotkey: await chainHotkeyOf(minerKey),
+      coldkey,
+      endpoint: server.url,
+    });
+    await chain.close();
     try {
       const child = spawn(
         process.execPath,
@@ -36,6 +50,8 @@ describe('mt-validator', () => {
           chainFile,
           '--key',
           join(dir, 'v.key'),
+          '--coldkey',
+          join(dir, 'coldkey.json'),
           '--stake',
           '1000',
           '--rounds',
@@ -52,6 +68,7 @@ describe('mt-validator', () => {
             ...process.env,
             MT_VALIDATOR_TEXT_MODEL: models.generator,
             MT_VALIDATOR_REWARD_MODEL: models.reward,
+            MT_COLDKEY_PASSPHRASE: 'validator passphrase',
           },
         },
       );
@@ -59,8 +76,12 @@ describe('mt-validator', () => {
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString();
       });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
       const [code] = await once(child, 'exit');
-      expect(code).toBe(0);
+      expect(code, stderr).toBe(0);
       // Every line is a JSON log line; none carries the hotkey's secret.
       const lines = stdout
         .trim()
@@ -80,8 +101,15 @@ describe('mt-validator', () => {
         expect(round.miners[0].score).toBeGreaterThan(0.5);
       }
       const after = LocalChain.open(chainFile);
-      expect((await after.neurons(1)).find((n) => n.hotkey === hello.address)?.stake).toBe(1000n);
-      after.close();
+      const mine = (await after.metagraph(1)).neurons.find(
+        (n) => wireAddressOf(n.hotkey) === hello.address,
+      );
+      expect(mine).toMatchObject({
+        stake: 1000n,
+        hotkey: hello.chainHotkey,
+        coldkey: coldkey.address,
+      });
+      await after.close();
     } finally {
       await server.close();
       await miner.close();
@@ -94,7 +122,7 @@ describe('mt-validator options', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-validator-opts-'));
     const chain = join(dir, 'chain.sqlite');
     for (const [args, message] of [
-      [[], "required option '--chain <file>' not specified"],
+      [[], "required option '--chain <file-or-url>' not specified"],
       [['--chain', chain, '--text-model', 'x'], '--text-model needs --reward-model'],
       [['--chain', chain], 'nothing to validate'],
       [['--chain', chain, '--circuit', 'c', '--sharpness', '-1'], 'must be a number ≥ 0'],

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { instrumentChain, LocalChain } from '@mt/app-chain';
+import { generateKeypair, LocalChain } from '@mt/chain';
+import { instrumentChain, ValidatorMetrics } from '@mt/neurons';
 import { SubnetMetrics } from '@mt/subnets';
 import { createMetricsRegistry, WireMetrics } from '@mt/telemetry';
 import { findPromtool } from '@mt/telemetry/testing';
 import { describe, expect, it } from 'vitest';
-import { ValidatorMetrics } from './validator-metrics.js';
 
 const docs = new URL('../../../docs/observability/', import.meta.url);
 const dashboard = JSON.parse(readFileSync(new URL('grafana-dashboard.json', docs), 'utf8')) as {
@@ -19,8 +19,11 @@ async function exposedFamilies(): Promise<Set<string>> {
   new WireMetrics(registry);
   new SubnetMetrics(registry);
   new ValidatorMetrics(registry);
-  const chain = instrumentChain(LocalChain.open(':memory:'), registry);
-  chain.close();
+  const chain = instrumentChain(
+    LocalChain.create(':memory:', { sudo: (await generateKeypair()).pair.address }),
+    registry,
+  );
+  await chain.close();
   return new Set((await registry.getMetricsAsJSON()).map((metric) => metric.name));
 }
 

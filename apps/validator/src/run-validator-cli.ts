@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { instrumentChain, LocalChain } from '@mt/app-chain';
+import { loadColdkey } from '@mt/chain';
 import {
   amount,
   type CliRunner,
@@ -11,6 +11,7 @@ import {
   settingsSources,
   subnetNumber,
 } from '@mt/cli';
+import { chainHotkeyOf, instrumentChain, joinSubnet, openChain, ValidatorNode } from '@mt/neurons';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
 import { SubnetMetrics } from '@mt/subnets';
 import {
@@ -20,12 +21,12 @@ import {
   startMetricsServer,
 } from '@mt/telemetry';
 import { loadOrCreateHotkey } from '@mt/wire';
-import { ValidatorNode } from './validator-node.js';
 import { APP_VERSION } from './version.js';
 
 interface ValidatorOptions {
   key: string;
   chain: string;
+  coldkey?: string;
   textModel?: string;
   rewardModel?: string;
   circuit?: string;
@@ -60,7 +61,14 @@ export const runValidatorCli: CliRunner = defineCli(
         'hotkey file, created 0600 when missing',
         join(homedir(), '.moderntensor', 'validator.key'),
       )
-      .requiredOption('--chain <file>', 'the local chain (mt-chain init makes one)')
+      .requiredOption(
+        '--chain <file-or-url>',
+        'a LocalChain file (mt-chain genesis makes one) or a subtensor node, ws://… or wss://…',
+      )
+      .option(
+        '--coldkey <keystore.json>',
+        'registers and stakes with this coldkey (passphrase from $MT_COLDKEY_PASSPHRASE)',
+      )
       .option('--text-model <dir-or-id>', 'validate text generation with this causal LM')
       .option('--reward-model <dir-or-id>', '... scored by this reward model')
       .option(
@@ -121,7 +129,12 @@ export const runValidatorCli: CliRunner = defineCli(
           }),
         });
       }
-      const chain = instrumentChain(LocalChain.open(options.chain), registry);
+      const chain = instrumentChain(await openChain(options.chain), registry);
+      const chainKey = await chainHotkeyOf(hotkey);
+      const coldkey =
+        options.coldkey === undefined
+          ? undefined
+          : await loadColdkey(options.coldkey, passphrase());
       const metrics =
         options.metricsPort === undefined
           ? undefined
@@ -132,9 +145,12 @@ export const runValidatorCli: CliRunner = defineCli(
       try {
         const nodes = [];
         for (const { netuid, subnet } of subnets) {
-          await chain.register(netuid, hotkey.address);
-          if (options.stake !== undefined)
-            await chain.addStake(netuid, hotkey.address, options.stake);
+          await joinSubnet(chain, {
+            netuid,
+            hotkey: chainKey,
+            ...(coldkey ? { coldkey } : {}),
+            ...(options.stake === undefined ? {} : { stake: options.stake }),
+          });
           nodes.push({
             netuid,
             node: new ValidatorNode({
@@ -151,6 +167,7 @@ export const runValidatorCli: CliRunner = defineCli(
         logger.info(
           {
             address: hotkey.address,
+            chainHotkey: chainKey.address,
             netuids: nodes.map((n) => n.netuid),
             metrics: metrics?.url ?? null,
             version: APP_VERSION,
@@ -168,13 +185,22 @@ export const runValidatorCli: CliRunner = defineCli(
       } finally {
         logger.info('stopping');
         await metrics?.close();
-        chain.close();
+        await chain.close();
         await Promise.all(subnets.map(({ subnet }) => subnet.close?.()));
         logger.info('stopped');
       }
     });
   },
 );
+
+function passphrase(): string {
+  const value = process.env.MT_COLDKEY_PASSPHRASE;
+  if (!value)
+    throw new CliUsageError(
+      '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
+    );
+  return value;
+}
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

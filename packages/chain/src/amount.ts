@@ -8,7 +8,10 @@ const U64_MAX = 2n ** 64n - 1n;
  */
 export function checkAmount(value: bigint, field: string): bigint {
   if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) {
-    throw new ChainRejectedError(field, `must be a bigint from 0 to 2^64 − 1 (got ${String(value).slice(0, 40)})`);
+    throw new ChainRejectedError(
+      field,
+      `must be a bigint from 0 to 2^64 − 1 (got ${String(value).slice(0, 40)})`,
+    );
   }
   return value;
 }

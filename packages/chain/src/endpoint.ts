@@ -22,11 +22,18 @@ export function checkEndpointUrl(url: string): string {
     throw new ChainRejectedError('url', `${JSON.stringify(url.slice(0, 80))} is not a URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ChainRejectedError('url', `uses ${parsed.protocol}; only http: and https: are served`);
+    throw new ChainRejectedError(
+      'url',
+      `uses ${parsed.protocol}; only http: and https: are served`,
+    );
   }
-  if (parsed.username || parsed.password) throw new ChainRejectedError('url', 'must not carry credentials');
+  if (parsed.username || parsed.password)
+    throw new ChainRejectedError('url', 'must not carry credentials');
   if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
-    throw new ChainRejectedError('url', 'must be an origin (scheme://host:port), with no path, query or fragment');
+    throw new ChainRejectedError(
+      'url',
+      'must be an origin (scheme://host:port), with no path, query or fragment',
+    );
   }
   if (!parsed.port) throw new ChainRejectedError('url', 'must name its port');
   if (parsed.origin !== url.replace(/\/$/, '')) {
@@ -53,7 +60,10 @@ export function axonOfUrl(url: string): AxonAddress {
   const { hostname, port, protocol } = new URL(origin);
   const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
   if (protocol !== 'http:' || !octets) {
-    throw new ChainRejectedError('url', 'must be http://IPv4:port on subtensor, whose axons hold an IP');
+    throw new ChainRejectedError(
+      'url',
+      'must be http://IPv4:port on subtensor, whose axons hold an IP',
+    );
   }
   const ip = octets.slice(1).reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
   return { ip, ipType: 4, port: Number(port), protocol: 4 };

@@ -58,9 +58,11 @@ export {
 export { DEFAULT_HYPERPARAMETERS } from './local/local-runtime.js';
 export {
   type LocalCall,
+  localCallSchema,
   readSignedLocalCall,
   SIGNED_CALL_MAX_BYTES,
   type SignedLocalCall,
+  signedLocalCallSchema,
 } from './local/signed-call.js';
 export { randomSalt, type WeightReveal, weightCommitHash } from './weights/commit-hash.js';
 export { checkU16Weights, toU16Weights, type U16Weights } from './weights/u16-weights.js';

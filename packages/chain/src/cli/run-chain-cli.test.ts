@@ -15,7 +15,16 @@ describe('mt-chain', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'mt-chain-cli-')), 'chain.sqlite');
     const sudo = (await generateKeypair()).pair;
     const owner = (await generateKeypair()).pair;
-    const genesis = await cli(['--file', file, 'genesis', '--sudo', sudo.address, '--balance', `${owner.address}=5000`, '--json']);
+    const genesis = await cli([
+      '--file',
+      file,
+      'genesis',
+      '--sudo',
+      sudo.address,
+      '--balance',
+      `${owner.address}=5000`,
+      '--json',
+    ]);
     expect(genesis.code, genesis.stderr).toBe(0);
     expect(JSON.parse(genesis.stdout)).toMatchObject({ sudo: sudo.address });
     const chain = LocalChain.open(file);
@@ -27,11 +36,16 @@ describe('mt-chain', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout.trim())).toEqual({ netuid, block: 3 });
     const status = await cli(['--file', file, 'status', '--netuid', String(netuid), '--json']);
-    expect(JSON.parse(status.stdout)).toMatchObject({ block: 3, neurons: [{ uid: 0, stake: '0' }] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      block: 3,
+      neurons: [{ uid: 0, stake: '0' }],
+    });
     const bad = await cli(['--file', file, 'status', '--netuid', '9']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('SubNetworkDoesNotExist');
-    expect((await cli(['--file', file, 'genesis', '--sudo', sudo.address])).stderr).toContain('already holds a chain');
+    expect((await cli(['--file', file, 'genesis', '--sudo', sudo.address])).stderr).toContain(
+      'already holds a chain',
+    );
   });
 
   it('writes a coldkey it never prints, encrypted with the passphrase from the environment', async () => {

@@ -54,20 +54,35 @@ export const runChainCli: CliRunner = defineCli(
       .requiredOption('--sudo <address>', 'SS58 address of the sudo key')
       .option('--balance <address=rao...>', 'a starting free balance (repeatable)')
       .option('--block-emission <rao>', 'rao emitted per block', amount, 1_000_000_000n)
-      .action((options: { sudo: string; balance?: string[]; blockEmission: bigint; json?: boolean }) => {
-        const balances = (options.balance ?? []).map((spec) => {
-          const match = /^([1-9A-HJ-NP-Za-km-z]{40,60})=(\d+)$/.exec(spec);
-          if (!match) throw new CliUsageError(`--balance ${spec} is not ADDRESS=RAO`);
-          return [match[1] as string, BigInt(match[2] as string)] as const;
-        });
-        const chain = LocalChain.create(chainFile(), { sudo: options.sudo, balances, blockEmission: options.blockEmission });
-        cli.io.stdout(printResult({ genesis: chain.genesisId, sudo: options.sudo }, { json: options.json === true }));
-        void chain.close();
-      });
+      .action(
+        (options: { sudo: string; balance?: string[]; blockEmission: bigint; json?: boolean }) => {
+          const balances = (options.balance ?? []).map((spec) => {
+            const match = /^([1-9A-HJ-NP-Za-km-z]{40,60})=(\d+)$/.exec(spec);
+            if (!match) throw new CliUsageError(`--balance ${spec} is not ADDRESS=RAO`);
+            return [match[1] as string, BigInt(match[2] as string)] as const;
+          });
+          const chain = LocalChain.create(chainFile(), {
+            sudo: options.sudo,
+            balances,
+            blockEmission: options.blockEmission,
+          });
+          cli.io.stdout(
+            printResult(
+              { genesis: chain.genesisId, sudo: options.sudo },
+              { json: options.json === true },
+            ),
+          );
+          void chain.close();
+        },
+      );
 
     command(program, 'run', 'produce a block every --block-ms and print each epoch')
       .option('--block-ms <ms>', 'milliseconds between blocks', integer({ min: 1 }), 1_000)
-      .option('--blocks <n>', 'stop after this many blocks (default: until stopped)', integer({ min: 1 }))
+      .option(
+        '--blocks <n>',
+        'stop after this many blocks (default: until stopped)',
+        integer({ min: 1 }),
+      )
       .action(async (options: { blockMs: number; blocks?: number; json?: boolean }) => {
         await withChain(async (chain) => {
           const limit = options.blocks ?? Number.POSITIVE_INFINITY;
@@ -76,7 +91,9 @@ export const runChainCli: CliRunner = defineCli(
             for (const netuid of chain.advanceBlocks(1)) {
               const block = await chain.head();
               cli.io.stdout(
-                options.json ? `${JSON.stringify({ netuid, block })}\n` : `epoch on subnet ${netuid} at block ${block}\n`,
+                options.json
+                  ? `${JSON.stringify({ netuid, block })}\n`
+                  : `epoch on subnet ${netuid} at block ${block}\n`,
               );
             }
           }
@@ -106,18 +123,28 @@ export const runChainCli: CliRunner = defineCli(
       });
 
     const key = program.command('key').description('coldkeys in the polkadot-js keystore format');
-    command(key, 'new', `write a new encrypted coldkey (passphrase from $${PASSPHRASE_ENV}); prints its address`)
+    command(
+      key,
+      'new',
+      `write a new encrypted coldkey (passphrase from $${PASSPHRASE_ENV}); prints its address`,
+    )
       .requiredOption('--out <file.json>', 'where to write it (must not exist)')
       .option('--type <scheme>', 'sr25519 or ed25519', 'sr25519')
       .action(async (options: { out: string; type: string; json?: boolean }) => {
         const passphrase = process.env[PASSPHRASE_ENV];
-        if (!passphrase) throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase that encrypts the key`);
+        if (!passphrase)
+          throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase that encrypts the key`);
         if (options.type !== 'sr25519' && options.type !== 'ed25519') {
           throw new CliUsageError(`--type ${options.type} is not sr25519 or ed25519`);
         }
         const { pair } = await generateKeypair(options.type);
         await saveColdkey(options.out, pair, passphrase);
-        cli.io.stdout(printResult({ address: pair.address, file: options.out }, { json: options.json === true }));
+        cli.io.stdout(
+          printResult(
+            { address: pair.address, file: options.out },
+            { json: options.json === true },
+          ),
+        );
       });
   },
 );

@@ -121,6 +121,7 @@ export interface ChainClient {
   balance(address: string): Promise<bigint>;
   /** Netuids of every subnet. */
   subnets(): Promise<number[]>;
+  /** A subnet's owner, size and hyperparameters. */
   subnet(netuid: number): Promise<SubnetInfo>;
   /** Creates a subnet owned by `owner` (a coldkey); `hotkey` becomes the owner's hotkey. Returns its netuid. */
   createSubnet(owner: ChainKeypair, hotkey: string): Promise<number>;

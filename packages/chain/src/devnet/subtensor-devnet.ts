@@ -69,7 +69,11 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -88,19 +92,35 @@ async function freePort(): Promise<number> {
  * @throws MissingPeerError when `@acala-network/chopsticks` is not installed.
  * @throws ChainUnreachableError when it does not start in time.
  */
-export async function startSubtensorDevnet(options: SubtensorDevnetOptions = {}): Promise<SubtensorDevnet> {
+export async function startSubtensorDevnet(
+  options: SubtensorDevnetOptions = {},
+): Promise<SubtensorDevnet> {
   const cli = chopsticksCli();
   const runtime = options.runtime ?? 'spec202';
   if (!options.genesisFile && !(runtime in DEVNET_RUNTIMES)) {
-    throw new ChainRejectedError('runtime', `is ${runtime}; choose ${Object.keys(DEVNET_RUNTIMES).join(' or ')}`);
+    throw new ChainRejectedError(
+      'runtime',
+      `is ${runtime}; choose ${Object.keys(DEVNET_RUNTIMES).join(' or ')}`,
+    );
   }
   const genesis =
-    options.genesisFile ?? fileURLToPath(new URL(`../../specs/${DEVNET_RUNTIMES[runtime]}`, import.meta.url));
+    options.genesisFile ??
+    fileURLToPath(new URL(`../../specs/${DEVNET_RUNTIMES[runtime]}`, import.meta.url));
   const port = options.port ?? (await freePort());
   const url = `ws://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, '--genesis', genesis, '--host', '127.0.0.1', '--port', String(port), '--build-block-mode', options.blockMode ?? 'Instant'],
+    [
+      cli,
+      '--genesis',
+      genesis,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--build-block-mode',
+      options.blockMode ?? 'Instant',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let output = '';
@@ -110,7 +130,9 @@ export async function startSubtensorDevnet(options: SubtensorDevnetOptions = {})
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<never>((_, reject) => {
-    child.once('exit', (code) => reject(new ChainUnreachableError(url, `chopsticks exited (${code}): ${output.slice(-600)}`)));
+    child.once('exit', (code) =>
+      reject(new ChainUnreachableError(url, `chopsticks exited (${code}): ${output.slice(-600)}`)),
+    );
   });
   exited.catch(() => undefined);
   const stop = async () => {
@@ -122,9 +144,13 @@ export async function startSubtensorDevnet(options: SubtensorDevnetOptions = {})
     clearTimeout(timer);
   };
   try {
-    const provider = await Promise.race([connectProvider(url, options.startTimeoutMs ?? 120_000), exited]);
+    const provider = await Promise.race([
+      connectProvider(url, options.startTimeoutMs ?? 120_000),
+      exited,
+    ]);
     const send = (method: string, params: unknown[]) => provider.send(method, params);
-    const head = async () => Number.parseInt(((await send('chain_getHeader', [])) as { number: string }).number, 16);
+    const head = async () =>
+      Number.parseInt(((await send('chain_getHeader', [])) as { number: string }).number, 16);
     if ((await head()) < 1) await send('dev_newBlock', [{ count: 1 }]);
     if ((await head()) < 1) throw new ChainUnreachableError(url, 'chopsticks built no first block');
     return {
@@ -134,12 +160,22 @@ export async function startSubtensorDevnet(options: SubtensorDevnetOptions = {})
         const before = await head();
         await send('dev_newBlock', [{ count }]);
         const after = await head();
-        if (after < before + count) throw new ChainUnreachableError(url, `asked for ${count} blocks, the head moved ${before} → ${after}`);
+        if (after < before + count)
+          throw new ChainUnreachableError(
+            url,
+            `asked for ${count} blocks, the head moved ${before} → ${after}`,
+          );
         return after;
       },
       async setBalance(address, rao) {
         await send('dev_setStorage', [
-          { System: { Account: [[[canonicalAddress(address)], { providers: 1, data: { free: rao.toString() } }]] } },
+          {
+            System: {
+              Account: [
+                [[canonicalAddress(address)], { providers: 1, data: { free: rao.toString() } }],
+              ],
+            },
+          },
         ]);
       },
       async setStorage(values) {
@@ -168,7 +204,13 @@ async function connectProvider(url: string, timeoutMs: number): Promise<WsProvid
     await Promise.race([
       provider.isReady,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new ChainUnreachableError(url, `chopsticks did not start within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new ChainUnreachableError(url, `chopsticks did not start within ${timeoutMs} ms`),
+            ),
+          timeoutMs,
+        );
       }),
     ]);
     return provider;

@@ -61,7 +61,10 @@ export async function keypairFromUri(
   try {
     return keyring(type).addFromUri(uri);
   } catch (error) {
-    throw new ChainRejectedError('uri', `is not a mnemonic, hex seed or //derivation (${String(error)})`);
+    throw new ChainRejectedError(
+      'uri',
+      `is not a mnemonic, hex seed or //derivation (${String(error)})`,
+    );
   }
 }
 
@@ -91,7 +94,11 @@ export function isChainAddress(address: string): boolean {
  * @throws ChainRejectedError when it is not an SS58 address of a 32-byte account.
  */
 export function canonicalAddress(address: string, field = 'address'): string {
-  if (!isChainAddress(address)) throw new ChainRejectedError(field, `${JSON.stringify(String(address).slice(0, 80))} is not an SS58 address`);
+  if (!isChainAddress(address))
+    throw new ChainRejectedError(
+      field,
+      `${JSON.stringify(String(address).slice(0, 80))} is not an SS58 address`,
+    );
   return encodeAddress(decodeAddress(address), SS58_PREFIX);
 }
 

@@ -24,7 +24,9 @@ describe('coldkey keystore', () => {
     const message = new TextEncoder().encode('stake');
     expect(ours.address).toBe(pair.address);
     expect(theirs.verify(message, ours.sign(message), pair.publicKey)).toBe(true);
-    await expect(saveColdkey(file, pair, 'correct horse battery')).rejects.toSatisfy(KeystoreError.isInstance);
+    await expect(saveColdkey(file, pair, 'correct horse battery')).rejects.toSatisfy(
+      KeystoreError.isInstance,
+    );
   });
 
   it('refuses a wrong passphrase, a short one, a file that is not a keystore, and a huge file', async () => {
@@ -35,8 +37,12 @@ describe('coldkey keystore', () => {
     await saveColdkey(file, pair, 'a long passphrase');
     await expect(loadColdkey(file, 'not it at all')).rejects.toThrow(/passphrase does not decrypt/);
     writeFileSync(join(dir, 'junk.json'), '{"hello":1}');
-    await expect(loadColdkey(join(dir, 'junk.json'), 'whatever1')).rejects.toThrow(/not a polkadot-js keystore/);
+    await expect(loadColdkey(join(dir, 'junk.json'), 'whatever1')).rejects.toThrow(
+      /not a polkadot-js keystore/,
+    );
     writeFileSync(join(dir, 'big.json'), ' '.repeat(20_000));
-    await expect(loadColdkey(join(dir, 'big.json'), 'whatever1')).rejects.toThrow(/bytes; a keystore is under/);
+    await expect(loadColdkey(join(dir, 'big.json'), 'whatever1')).rejects.toThrow(
+      /bytes; a keystore is under/,
+    );
   });
 });

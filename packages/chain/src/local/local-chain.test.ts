@@ -15,9 +15,17 @@ async function world() {
   const sudo = (await generateKeypair()).pair;
   const owner = (await generateKeypair()).pair;
   const ownerHot = (await generateKeypair('ed25519')).pair;
-  const chain = LocalChain.create(':memory:', { sudo: sudo.address, balances: [[owner.address, 100n * TAO]] });
+  const chain = LocalChain.create(':memory:', {
+    sudo: sudo.address,
+    balances: [[owner.address, 100n * TAO]],
+  });
   const netuid = await chain.createSubnet(owner, ownerHot.address);
-  await chain.setHyperparameters(owner, netuid, { tempo: 4, weightsRateLimit: 0, maxRegistrationsPerBlock: 50, targetRegistrationsPerInterval: 50 });
+  await chain.setHyperparameters(owner, netuid, {
+    tempo: 4,
+    weightsRateLimit: 0,
+    maxRegistrationsPerBlock: 50,
+    targetRegistrationsPerInterval: 50,
+  });
   return { chain, sudo, owner, ownerHot, netuid };
 }
 
@@ -25,17 +33,29 @@ describe('LocalChain under attack', () => {
   it('refuses a call whose signature is not its signer’s, and one signed by another key in its name', async () => {
     const { chain, owner, netuid } = await world();
     const mallory = (await generateKeypair()).pair;
-    const honest = chain.sign(owner, { name: 'setHyperparameters', args: { netuid, params: { tempo: 1 } } });
-    const tampered = { ...honest, call: { name: 'setHyperparameters', args: { netuid, params: { tempo: 2 } } } };
+    const honest = chain.sign(owner, {
+      name: 'setHyperparameters',
+      args: { netuid, params: { tempo: 1 } },
+    });
+    const tampered = {
+      ...honest,
+      call: { name: 'setHyperparameters', args: { netuid, params: { tempo: 2 } } },
+    };
     await expect(chain.submit(tampered)).rejects.toSatisfy(ChainSignatureError.isInstance);
-    const impersonation = { ...signLocalCall(mallory, chain.genesisId, 0, honest.call), signer: owner.address };
+    const impersonation = {
+      ...signLocalCall(mallory, chain.genesisId, 0, honest.call),
+      signer: owner.address,
+    };
     await expect(chain.submit(impersonation)).rejects.toThrow(/not .*'s over this call/);
     expect((await chain.subnet(netuid)).tempo).toBe(4);
   });
 
   it('refuses a replayed call and a call signed for another chain', async () => {
     const { chain, owner, netuid } = await world();
-    const signed = chain.sign(owner, { name: 'setHyperparameters', args: { netuid, params: { tempo: 7 } } });
+    const signed = chain.sign(owner, {
+      name: 'setHyperparameters',
+      args: { netuid, params: { tempo: 7 } },
+    });
     await chain.submit(signed);
     await chain.setHyperparameters(owner, netuid, { tempo: 5 });
     await expect(chain.submit(signed)).rejects.toThrow(/used already \(a replay\)/);
@@ -51,10 +71,20 @@ describe('LocalChain under attack', () => {
     await chain.publishEndpoint(minerHot, netuid, 'http://127.0.0.1:8091');
     const mallory = (await generateKeypair()).pair;
     // Mallory's own key: it is not registered, so it can change nothing of the miner's.
-    await expect(chain.publishEndpoint(mallory, netuid, 'http://127.0.0.1:6666')).rejects.toThrow(/HotKeyNotRegisteredInNetwork/);
-    await expect(chain.setWeights(mallory, netuid, { uids: [1], values: [1] })).rejects.toSatisfy(ChainCallFailedError.isInstance);
+    await expect(chain.publishEndpoint(mallory, netuid, 'http://127.0.0.1:6666')).rejects.toThrow(
+      /HotKeyNotRegisteredInNetwork/,
+    );
+    await expect(chain.setWeights(mallory, netuid, { uids: [1], values: [1] })).rejects.toSatisfy(
+      ChainCallFailedError.isInstance,
+    );
     // A miner's URL can be changed only by a call its own hotkey signed.
-    const forged = { ...signLocalCall(mallory, chain.genesisId, 0, { name: 'publishEndpoint', args: { netuid, url: 'http://127.0.0.1:6666' } }), signer: minerHot.address };
+    const forged = {
+      ...signLocalCall(mallory, chain.genesisId, 0, {
+        name: 'publishEndpoint',
+        args: { netuid, url: 'http://127.0.0.1:6666' },
+      }),
+      signer: minerHot.address,
+    };
     await expect(chain.submit(forged)).rejects.toSatisfy(ChainSignatureError.isInstance);
     expect((await chain.metagraph(netuid)).neurons[1]?.endpoint).toBe('http://127.0.0.1:8091');
   });
@@ -63,12 +93,25 @@ describe('LocalChain under attack', () => {
     const { chain, owner, netuid, sudo } = await world();
     const hot = (await generateKeypair('ed25519')).pair;
     await chain.register(owner, netuid, hot.address);
-    await expect(chain.addStake(owner, netuid, hot.address, 2n ** 2000n)).rejects.toSatisfy(ChainRejectedError.isInstance);
+    await expect(chain.addStake(owner, netuid, hot.address, 2n ** 2000n)).rejects.toSatisfy(
+      ChainRejectedError.isInstance,
+    );
     // Signed by hand, as a peer would: the schema refuses it before the signature is even checked.
-    const valid = chain.sign(owner, { name: 'addStake', args: { netuid, hotkey: hot.address, rao: '1' } });
-    const minted = { ...valid, call: { name: 'addStake', args: { netuid, hotkey: hot.address, rao: (2n ** 2000n).toString() } } };
+    const valid = chain.sign(owner, {
+      name: 'addStake',
+      args: { netuid, hotkey: hot.address, rao: '1' },
+    });
+    const minted = {
+      ...valid,
+      call: {
+        name: 'addStake',
+        args: { netuid, hotkey: hot.address, rao: (2n ** 2000n).toString() },
+      },
+    };
     await expect(chain.submit(minted)).rejects.toThrow(/wrong shape.*rao/);
-    await expect(chain.addStake(owner, netuid, hot.address, 101n * TAO)).rejects.toThrow(/NotEnoughBalanceToStake/);
+    await expect(chain.addStake(owner, netuid, hot.address, 101n * TAO)).rejects.toThrow(
+      /NotEnoughBalanceToStake/,
+    );
     await expect(chain.setBalance(owner, owner.address, 10n ** 18n)).rejects.toThrow(/RequireSudo/);
     await chain.addStake(owner, netuid, hot.address, 40n * TAO);
     expect(await chain.balance(owner.address)).toBe(60n * TAO);
@@ -81,8 +124,13 @@ describe('LocalChain under attack', () => {
     const { chain, owner, netuid } = await world();
     const hot = (await generateKeypair('ed25519')).pair;
     await chain.register(owner, netuid, hot.address);
-    await expect(chain.publishEndpoint(hot, netuid, 'javascript:alert(1)')).rejects.toSatisfy(ChainRejectedError.isInstance);
-    const signed = chain.sign(hot, { name: 'publishEndpoint', args: { netuid, url: 'javascript:alert(1)//:80' } });
+    await expect(chain.publishEndpoint(hot, netuid, 'javascript:alert(1)')).rejects.toSatisfy(
+      ChainRejectedError.isInstance,
+    );
+    const signed = chain.sign(hot, {
+      name: 'publishEndpoint',
+      args: { netuid, url: 'javascript:alert(1)//:80' },
+    });
     await expect(chain.submit(signed)).rejects.toThrow(/InvalidIpAddress/);
     expect((await chain.metagraph(netuid)).neurons[1]?.endpoint).toBe('');
   });
@@ -90,13 +138,19 @@ describe('LocalChain under attack', () => {
   it('bounds a submitted call before reading it', async () => {
     const { chain } = await world();
     await expect(chain.submit('x'.repeat(70_000))).rejects.toThrow(/bytes; at most/);
-    await expect(chain.submit(`${'['.repeat(5_000)}${']'.repeat(5_000)}`)).rejects.toSatisfy(ChainSignatureError.isInstance);
+    await expect(chain.submit(`${'['.repeat(5_000)}${']'.repeat(5_000)}`)).rejects.toSatisfy(
+      ChainSignatureError.isInstance,
+    );
     await expect(chain.submit({ chain: 'nope' })).rejects.toThrow(/wrong shape/);
   });
 
   it('replaces the lowest-emission UID out of immunity when full, and its bonds start afresh', async () => {
     const { chain, owner, netuid } = await world();
-    await chain.setHyperparameters(owner, netuid, { maxAllowedUids: 3, maxAllowedValidators: 3, immunityPeriod: 0 });
+    await chain.setHyperparameters(owner, netuid, {
+      maxAllowedUids: 3,
+      maxAllowedValidators: 3,
+      immunityPeriod: 0,
+    });
     const a = (await generateKeypair('ed25519')).pair;
     const b = (await generateKeypair('ed25519')).pair;
     const c = (await generateKeypair('ed25519')).pair;
@@ -107,7 +161,11 @@ describe('LocalChain under attack', () => {
     expect(uid).toBeGreaterThan(0);
     const graph = await chain.metagraph(netuid);
     expect(graph.neurons).toHaveLength(3);
-    expect(graph.neurons.find((n) => n.uid === uid)).toMatchObject({ hotkey: c.address, stake: 0n, registeredAtBlock: 1 });
+    expect(graph.neurons.find((n) => n.uid === uid)).toMatchObject({
+      hotkey: c.address,
+      stake: 0n,
+      registeredAtBlock: 1,
+    });
   });
 
   it('lets several processes write one file at once without SQLITE_BUSY reaching them', async () => {
@@ -124,13 +182,19 @@ describe('LocalChain under attack', () => {
       for (let i = 0; i < 40; i += 1) await chain.setBalance(sudo, me, BigInt(i + 1));
       await chain.close();`;
     const seedHex = seed.toString('hex');
-    const accounts = await Promise.all([0, 1, 2].map(async () => (await generateKeypair()).pair.address));
+    const accounts = await Promise.all(
+      [0, 1, 2].map(async () => (await generateKeypair()).pair.address),
+    );
     const runs = accounts.map(
       (address) =>
         new Promise<{ code: number | null; err: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--input-type=module', '-e', writer, file, seedHex, address], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-          });
+          const child = spawn(
+            process.execPath,
+            ['--input-type=module', '-e', writer, file, seedHex, address],
+            {
+              stdio: ['ignore', 'ignore', 'pipe'],
+            },
+          );
           let err = '';
           child.stderr.on('data', (d: Buffer) => {
             err += d.toString();

@@ -4,6 +4,7 @@ import { parseJson } from '@mt/protocol';
 import type { U16Entry } from '@mt/scoring';
 import Database from 'better-sqlite3';
 import pRetry from 'p-retry';
+import { checkAmount } from '../amount.js';
 import type {
   BlockStreamOptions,
   ChainClient,
@@ -16,7 +17,6 @@ import { checkEndpointUrl } from '../endpoint.js';
 import { epochIndex, nextEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
 import { type ChainKeypair, canonicalAddress } from '../keys/keypair.js';
-import { checkAmount } from '../amount.js';
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
 import { LocalRuntime, paramsOf } from './local-runtime.js';
@@ -73,8 +73,13 @@ export class LocalChain implements ChainClient {
   private constructor(db: Database.Database, options: LocalChainOptions) {
     this.#db = db;
     this.#runtime = new LocalRuntime(db);
-    this.#genesis = (db.prepare('SELECT genesis FROM chain WHERE id = 0').get() as { genesis: string }).genesis;
-    this.#options = { pollMs: options.pollMs ?? 200, busyTimeoutMs: options.busyTimeoutMs ?? 30_000 };
+    this.#genesis = (
+      db.prepare('SELECT genesis FROM chain WHERE id = 0').get() as { genesis: string }
+    ).genesis;
+    this.#options = {
+      pollMs: options.pollMs ?? 200,
+      busyTimeoutMs: options.busyTimeoutMs ?? 30_000,
+    };
   }
 
   static #connect(file: string, options: LocalChainOptions): Database.Database {
@@ -90,14 +95,20 @@ export class LocalChain implements ChainClient {
    *
    * @throws ChainRejectedError when the file already holds a chain.
    */
-  static create(file: string, genesis: LocalChainGenesis, options: LocalChainOptions = {}): LocalChain {
+  static create(
+    file: string,
+    genesis: LocalChainGenesis,
+    options: LocalChainOptions = {},
+  ): LocalChain {
     const db = LocalChain.#connect(file, options);
     const sudo = canonicalAddress(genesis.sudo, 'sudo');
     db.transaction(() => {
       if (db.prepare('SELECT 1 FROM chain').get()) {
         throw new ChainRejectedError('file', `${file} already holds a chain; open it instead`);
       }
-      db.prepare('INSERT INTO chain (id, genesis, sudo, block, block_emission) VALUES (0, ?, ?, 0, ?)').run(
+      db.prepare(
+        'INSERT INTO chain (id, genesis, sudo, block, block_emission) VALUES (0, ?, ?, 0, ?)',
+      ).run(
         `0x${randomBytes(16).toString('hex')}`,
         sudo,
         checkAmount(genesis.blockEmission ?? 1_000_000_000n, 'blockEmission').toString(),
@@ -119,7 +130,10 @@ export class LocalChain implements ChainClient {
     const db = LocalChain.#connect(file, options);
     if (!db.prepare('SELECT 1 FROM chain').get()) {
       db.close();
-      throw new ChainRejectedError('file', `${file} holds no chain; create it with a genesis first`);
+      throw new ChainRejectedError(
+        'file',
+        `${file} holds no chain; create it with a genesis first`,
+      );
     }
     return new LocalChain(db, options);
   }
@@ -144,7 +158,9 @@ export class LocalChain implements ChainClient {
   async submit(signed: unknown): Promise<void> {
     const call = await readSignedLocalCall(signed);
     if (call.chain !== this.#genesis) {
-      throw new ChainSignatureError(`the call is signed for chain ${call.chain}, not ${this.#genesis}`);
+      throw new ChainSignatureError(
+        `the call is signed for chain ${call.chain}, not ${this.#genesis}`,
+      );
     }
     this.#write(() => {
       const signer = canonicalAddress(call.signer, 'signer');
@@ -177,13 +193,16 @@ export class LocalChain implements ChainClient {
    */
   async #call(key: ChainKeypair, call: LocalCall): Promise<void> {
     const previous = this.#signerQueues.get(key.address) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() =>
-      pRetry(() => this.submit(this.sign(key, call)), {
-        retries: 5,
-        minTimeout: 5,
-        shouldRetry: ({ error }) => ChainSignatureError.isInstance(error) && /was used already/.test(error.message),
-      }),
-    );
+    const run = previous
+      .catch(() => undefined)
+      .then(() =>
+        pRetry(() => this.submit(this.sign(key, call)), {
+          retries: 5,
+          minTimeout: 5,
+          shouldRetry: ({ error }) =>
+            ChainSignatureError.isInstance(error) && /was used already/.test(error.message),
+        }),
+      );
     this.#signerQueues.set(key.address, run);
     try {
       await run;
@@ -227,7 +246,8 @@ export class LocalChain implements ChainClient {
       throw new ChainRejectedError('count', 'must be an integer from 1 to 1,000,000');
     }
     const epochs: number[] = [];
-    for (let i = 0; i < count; i += 1) epochs.push(...this.#write(() => this.#runtime.produceBlock()));
+    for (let i = 0; i < count; i += 1)
+      epochs.push(...this.#write(() => this.#runtime.produceBlock()));
     return epochs;
   }
 
@@ -258,14 +278,19 @@ export class LocalChain implements ChainClient {
   }
 
   async subnets(): Promise<number[]> {
-    return (this.#db.prepare('SELECT netuid FROM subnets ORDER BY netuid').all() as { netuid: number }[]).map(
-      (r) => r.netuid,
-    );
+    return (
+      this.#db.prepare('SELECT netuid FROM subnets ORDER BY netuid').all() as { netuid: number }[]
+    ).map((r) => r.netuid);
   }
 
   async subnet(netuid: number): Promise<SubnetInfo> {
     const row = this.#runtime.subnetRow(netuid, 'subnet');
-    return { netuid, owner: row.owner, size: this.#runtime.neuronRows(netuid).length, ...paramsOf(row) };
+    return {
+      netuid,
+      owner: row.owner,
+      size: this.#runtime.neuronRows(netuid).length,
+      ...paramsOf(row),
+    };
   }
 
   /** Sets `address`'s free balance, signed by the sudo key (a faucet for development networks). */
@@ -277,7 +302,10 @@ export class LocalChain implements ChainClient {
   }
 
   async createSubnet(owner: ChainKeypair, hotkey: string): Promise<number> {
-    await this.#call(owner, { name: 'createSubnet', args: { hotkey: canonicalAddress(hotkey, 'hotkey') } });
+    await this.#call(owner, {
+      name: 'createSubnet',
+      args: { hotkey: canonicalAddress(hotkey, 'hotkey') },
+    });
     const { netuid } = this.#db
       .prepare('SELECT MAX(netuid) AS netuid FROM subnets WHERE owner = ?')
       .get(canonicalAddress(owner.address)) as { netuid: number };
@@ -298,7 +326,9 @@ export class LocalChain implements ChainClient {
           ...rest,
           ...(weightsVersionKey === undefined
             ? {}
-            : { weightsVersionKey: checkAmount(weightsVersionKey, 'weightsVersionKey').toString() }),
+            : {
+                weightsVersionKey: checkAmount(weightsVersionKey, 'weightsVersionKey').toString(),
+              }),
         },
       },
     });
@@ -313,13 +343,25 @@ export class LocalChain implements ChainClient {
   }
 
   async publishEndpoint(hotkey: ChainKeypair, netuid: number, url: string): Promise<void> {
-    await this.#call(hotkey, { name: 'publishEndpoint', args: { netuid, url: checkEndpointUrl(url) } });
+    await this.#call(hotkey, {
+      name: 'publishEndpoint',
+      args: { netuid, url: checkEndpointUrl(url) },
+    });
   }
 
-  async addStake(coldkey: ChainKeypair, netuid: number, hotkey: string, rao: bigint): Promise<void> {
+  async addStake(
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
     await this.#call(coldkey, {
       name: 'addStake',
-      args: { netuid, hotkey: canonicalAddress(hotkey, 'hotkey'), rao: checkAmount(rao, 'rao').toString() },
+      args: {
+        netuid,
+        hotkey: canonicalAddress(hotkey, 'hotkey'),
+        rao: checkAmount(rao, 'rao').toString(),
+      },
     });
   }
 
@@ -332,13 +374,21 @@ export class LocalChain implements ChainClient {
     checkU16Weights(weights);
     await this.#call(hotkey, {
       name: 'setWeights',
-      args: { netuid, uids: weights.uids, values: weights.values, versionKey: checkAmount(versionKey, 'versionKey').toString() },
+      args: {
+        netuid,
+        uids: weights.uids,
+        values: weights.values,
+        versionKey: checkAmount(versionKey, 'versionKey').toString(),
+      },
     });
   }
 
   async commitWeights(hotkey: ChainKeypair, netuid: number, hash: `0x${string}`): Promise<void> {
     if (!/^0x[0-9a-f]{64}$/.test(hash)) {
-      throw new ChainRejectedError('hash', 'must be 0x and 64 lower-case hex digits (see weightCommitHash)');
+      throw new ChainRejectedError(
+        'hash',
+        'must be 0x and 64 lower-case hex digits (see weightCommitHash)',
+      );
     }
     await this.#call(hotkey, { name: 'commitWeights', args: { netuid, hash } });
   }

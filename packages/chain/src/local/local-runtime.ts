@@ -8,11 +8,11 @@ import {
 } from '@mt/scoring';
 import type Database from 'better-sqlite3';
 import type { SubnetHyperparameters } from '../contract/chain-client.js';
+import { checkEndpointUrl } from '../endpoint.js';
+import { epochIndex, isEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError } from '../errors.js';
 import { canonicalAddress } from '../keys/keypair.js';
-import { checkEndpointUrl } from '../endpoint.js';
 import { weightCommitHash } from '../weights/commit-hash.js';
-import { epochIndex, isEpochBlock } from '../epoch-schedule.js';
 import type { NeuronRow, SubnetRow } from './local-schema.js';
 import type { LocalCall } from './signed-call.js';
 
@@ -72,7 +72,8 @@ export class LocalRuntime {
   }
 
   block(): number {
-    return (this.#db.prepare('SELECT block FROM chain WHERE id = 0').get() as { block: number }).block;
+    return (this.#db.prepare('SELECT block FROM chain WHERE id = 0').get() as { block: number })
+      .block;
   }
 
   sudo(): string {
@@ -160,7 +161,9 @@ export class LocalRuntime {
         const next: SubnetHyperparameters = {
           ...paramsOf(row),
           ...rest,
-          ...(weightsVersionKey === undefined ? {} : { weightsVersionKey: BigInt(weightsVersionKey) }),
+          ...(weightsVersionKey === undefined
+            ? {}
+            : { weightsVersionKey: BigInt(weightsVersionKey) }),
         };
         if (next.maxAllowedValidators > next.maxAllowedUids) {
           fail(name, 'MaxValidatorsLargerThanMaxUIds');
@@ -175,7 +178,12 @@ export class LocalRuntime {
         return;
       case 'publishEndpoint': {
         const row = this.neuronOf(call.args.netuid, signer);
-        if (!row) fail(name, 'HotKeyNotRegisteredInNetwork', `${signer} is not on subnet ${call.args.netuid}`);
+        if (!row)
+          fail(
+            name,
+            'HotKeyNotRegisteredInNetwork',
+            `${signer} is not on subnet ${call.args.netuid}`,
+          );
         try {
           checkEndpointUrl(call.args.url);
         } catch (error) {
@@ -190,7 +198,12 @@ export class LocalRuntime {
         const rao = BigInt(call.args.rao);
         const hotkey = checkAddress(name, call.args.hotkey);
         const row = this.neuronOf(call.args.netuid, hotkey);
-        if (!row) fail(name, 'HotKeyNotRegisteredInSubNet', `${hotkey} is not on subnet ${call.args.netuid}`);
+        if (!row)
+          fail(
+            name,
+            'HotKeyNotRegisteredInSubNet',
+            `${hotkey} is not on subnet ${call.args.netuid}`,
+          );
         if (rao === 0n) fail(name, 'AmountTooLow');
         const free = this.free(signer);
         if (free < rao) fail(name, 'NotEnoughBalanceToStake', `${free} rao free, ${rao} asked`);
@@ -218,7 +231,9 @@ export class LocalRuntime {
           .get(subnet.netuid, signer) as { pending: number };
         if (pending >= 10) fail(name, 'TooManyUnrevealedCommits');
         this.#db
-          .prepare('INSERT OR REPLACE INTO commits (netuid, hotkey, hash, block) VALUES (?, ?, ?, ?)')
+          .prepare(
+            'INSERT OR REPLACE INTO commits (netuid, hotkey, hash, block) VALUES (?, ?, ?, ?)',
+          )
           .run(subnet.netuid, signer, call.args.hash, this.block());
         return;
       }
@@ -241,7 +256,10 @@ export class LocalRuntime {
         const commit = commits.find((c) => c.hash === hash);
         if (!commit) fail(name, 'InvalidRevealCommitHashNotMatch');
         const now = epochIndex(this.block(), subnet.netuid, params.tempo);
-        if (now < epochIndex(commit.block, subnet.netuid, params.tempo) + params.commitRevealPeriod) {
+        if (
+          now <
+          epochIndex(commit.block, subnet.netuid, params.tempo) + params.commitRevealPeriod
+        ) {
           fail(name, 'RevealTooEarly');
         }
         this.#storeWeights(name, subnet, signer, call.args);
@@ -270,7 +288,9 @@ export class LocalRuntime {
     if (this.neuronOf(netuid, hotkey)) fail(call, 'HotKeyAlreadyRegisteredInSubNet');
     const block = this.block();
     const intervalStart =
-      block - subnet.regs_interval_start >= REGISTRATION_INTERVAL ? block : subnet.regs_interval_start;
+      block - subnet.regs_interval_start >= REGISTRATION_INTERVAL
+        ? block
+        : subnet.regs_interval_start;
     const inInterval = intervalStart === subnet.regs_interval_start ? subnet.regs_this_interval : 0;
     const inBlock = subnet.regs_block === block ? subnet.regs_this_block : 0;
     if (inBlock >= params.maxRegistrationsPerBlock) fail(call, 'TooManyRegistrationsThisBlock');
@@ -288,13 +308,17 @@ export class LocalRuntime {
         (r) => r.hotkey !== subnet.owner_hotkey && block - r.registered_at >= params.immunityPeriod,
       );
       const pruned = candidates.sort(
-        (a, b) => Number(BigInt(a.emission) - BigInt(b.emission)) || a.registered_at - b.registered_at,
+        (a, b) =>
+          Number(BigInt(a.emission) - BigInt(b.emission)) || a.registered_at - b.registered_at,
       )[0];
       if (!pruned) fail(call, 'NoNeuronIdAvailable', 'every UID is within its immunity period');
       const prunedColdkey = this.coldkeyOf(pruned.hotkey);
-      if (prunedColdkey) this.#setFree(prunedColdkey, this.free(prunedColdkey) + BigInt(pruned.stake));
+      if (prunedColdkey)
+        this.#setFree(prunedColdkey, this.free(prunedColdkey) + BigInt(pruned.stake));
       this.#db.prepare('DELETE FROM neurons WHERE netuid = ? AND uid = ?').run(netuid, pruned.uid);
-      this.#db.prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ?').run(netuid, pruned.hotkey);
+      this.#db
+        .prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ?')
+        .run(netuid, pruned.hotkey);
       uid = pruned.uid;
     }
     this.#insertNeuron(netuid, uid, hotkey, block);
@@ -333,7 +357,10 @@ export class LocalRuntime {
     const selfOnly = args.uids.length === 1 && args.uids[0] === row.uid;
     if (!selfOnly && row.permit !== 1) fail(call, 'NeuronNoValidatorPermit');
     const block = this.block();
-    if (row.last_update !== row.registered_at && block - row.last_update < params.weightsRateLimit) {
+    if (
+      row.last_update !== row.registered_at &&
+      block - row.last_update < params.weightsRateLimit
+    ) {
       fail(call, 'SettingWeightsTooFast', `last update at block ${row.last_update}`);
     }
     const stored = maxUpscaleU16(args.values);
@@ -353,7 +380,9 @@ export class LocalRuntime {
     const commits = this.#db
       .prepare('SELECT hotkey, hash, block FROM commits WHERE netuid = ?')
       .all(subnet.netuid) as { hotkey: string; hash: string; block: number }[];
-    const drop = this.#db.prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?');
+    const drop = this.#db.prepare(
+      'DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?',
+    );
     for (const c of commits) {
       if (now > epochIndex(c.block, subnet.netuid, tempo) + commitRevealPeriod) {
         drop.run(subnet.netuid, c.hotkey, c.hash);
@@ -386,7 +415,9 @@ export class LocalRuntime {
   }
 
   #epoch(subnet: SubnetRow, block: number, emission: bigint): void {
-    this.#db.prepare("UPDATE subnets SET pending_emission = '0' WHERE netuid = ?").run(subnet.netuid);
+    this.#db
+      .prepare("UPDATE subnets SET pending_emission = '0' WHERE netuid = ?")
+      .run(subnet.netuid);
     const rows = this.neuronRows(subnet.netuid);
     if (rows.length === 0) return;
     const params = paramsOf(subnet);

@@ -30,15 +30,24 @@ const hyperparameters = z
 
 /** Every call `LocalChain` runs, with its arguments; amounts are decimal strings. */
 export const localCallSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('setBalance'), args: z.object({ address, rao: u64String }).strict() }).strict(),
-  z.object({ name: z.literal('createSubnet'), args: z.object({ hotkey: address }).strict() }).strict(),
+  z
+    .object({ name: z.literal('setBalance'), args: z.object({ address, rao: u64String }).strict() })
+    .strict(),
+  z
+    .object({ name: z.literal('createSubnet'), args: z.object({ hotkey: address }).strict() })
+    .strict(),
   z
     .object({
       name: z.literal('setHyperparameters'),
       args: z.object({ netuid: u16, params: hyperparameters }).strict(),
     })
     .strict(),
-  z.object({ name: z.literal('register'), args: z.object({ netuid: u16, hotkey: address }).strict() }).strict(),
+  z
+    .object({
+      name: z.literal('register'),
+      args: z.object({ netuid: u16, hotkey: address }).strict(),
+    })
+    .strict(),
   z
     .object({
       name: z.literal('publishEndpoint'),
@@ -55,7 +64,12 @@ export const localCallSchema = z.discriminatedUnion('name', [
     .object({
       name: z.literal('setWeights'),
       args: z
-        .object({ netuid: u16, uids: z.array(u16).max(65_535), values: z.array(u16).max(65_535), versionKey: u64String })
+        .object({
+          netuid: u16,
+          uids: z.array(u16).max(65_535),
+          values: z.array(u16).max(65_535),
+          versionKey: u64String,
+        })
         .strict(),
     })
     .strict(),
@@ -84,7 +98,8 @@ export const localCallSchema = z.discriminatedUnion('name', [
 /** A call of {@link localCallSchema}. */
 export type LocalCall = z.infer<typeof localCallSchema>;
 
-const signedCallSchema = z
+/** The shape of a {@link SignedLocalCall}, checked before its signature. */
+export const signedLocalCallSchema = z
   .object({
     /** The chain's genesis id: a call signed for one chain file is refused by every other. */
     chain: z.string().regex(/^0x[0-9a-f]{32}$/),
@@ -100,7 +115,7 @@ const signedCallSchema = z
  * which nonce, and the signature over all of it. Any process can hand one
  * to `LocalChain.submit`; only the holder of `signer`'s secret can make one.
  */
-export type SignedLocalCall = z.infer<typeof signedCallSchema>;
+export type SignedLocalCall = z.infer<typeof signedLocalCallSchema>;
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
@@ -150,9 +165,11 @@ export async function readSignedLocalCall(input: unknown): Promise<SignedLocalCa
       throw new ChainSignatureError(`the call is not JSON (${String(error)})`);
     }
   }
-  const parsed = signedCallSchema.safeParse(value);
+  const parsed = signedLocalCallSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ChainSignatureError(`the call has the wrong shape: ${describeIssues(parsed.error.issues)}`);
+    throw new ChainSignatureError(
+      `the call has the wrong shape: ${describeIssues(parsed.error.issues)}`,
+    );
   }
   const signed = parsed.data;
   if (!isHex(signed.signature)) throw new ChainSignatureError('the signature is not hex');

@@ -31,10 +31,19 @@ export function loadPolkadotApi(): Promise<PolkadotApi> {
  * @throws ChainUnreachableError when the node does not answer in time, or the URL is not ws(s).
  * @throws MissingPeerError when `@polkadot/api` is not installed.
  */
-export async function connectSubtensor(url: string, options: ConnectOptions = {}): Promise<ApiPromise> {
-  if (!/^wss?:\/\/[^\s]+$/.test(url)) throw new ChainUnreachableError(url, 'the URL must start ws:// or wss://');
+export async function connectSubtensor(
+  url: string,
+  options: ConnectOptions = {},
+): Promise<ApiPromise> {
+  if (!/^wss?:\/\/[^\s]+$/.test(url))
+    throw new ChainUnreachableError(url, 'the URL must start ws:// or wss://');
   const { ApiPromise, WsProvider } = await loadPolkadotApi();
-  const provider = new WsProvider(url, options.retryMs ?? 1_000, {}, options.connectTimeoutMs ?? 30_000);
+  const provider = new WsProvider(
+    url,
+    options.retryMs ?? 1_000,
+    {},
+    options.connectTimeoutMs ?? 30_000,
+  );
   // The provider reports each failed attempt as an 'error' event; without a
   // listener it logs every one. The caller gets one typed error instead.
   provider.on('error', () => undefined);

@@ -15,7 +15,10 @@ type EventRecord = SubmittableResult['events'][number];
 export type DispatchError = NonNullable<SubmittableResult['dispatchError']>;
 
 /** The chain's error name for a failed dispatch: `TooManyRegistrationsThisInterval`, `BadOrigin`, ... */
-export function dispatchErrorName(api: ApiPromise, error: DispatchError): { name: string; detail: string } {
+export function dispatchErrorName(
+  api: ApiPromise,
+  error: DispatchError,
+): { name: string; detail: string } {
   if (error.isModule) {
     const meta = api.registry.findMetaError(error.asModule);
     return { name: meta.name, detail: `${meta.section}: ${meta.docs.join(' ').trim()}` };
@@ -43,13 +46,19 @@ export class TransactionSubmitter {
   }
 
   /** Submits `tx` signed by `key`; resolves with the block's events of this transaction once included. */
-  submit(key: ChainKeypair, tx: SubmittableExtrinsic<'promise'>, label: string): Promise<EventRecord[]> {
+  submit(
+    key: ChainKeypair,
+    tx: SubmittableExtrinsic<'promise'>,
+    label: string,
+  ): Promise<EventRecord[]> {
     const previous = this.#queues.get(key.address) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.#send(key, tx, label));
     this.#queues.set(key.address, run);
-    void run.finally(() => {
-      if (this.#queues.get(key.address) === run) this.#queues.delete(key.address);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.#queues.get(key.address) === run) this.#queues.delete(key.address);
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -58,13 +67,23 @@ export class TransactionSubmitter {
     return Math.max(pool, this.#nextNonce.get(address) ?? 0);
   }
 
-  async #send(key: ChainKeypair, tx: SubmittableExtrinsic<'promise'>, label: string): Promise<EventRecord[]> {
+  async #send(
+    key: ChainKeypair,
+    tx: SubmittableExtrinsic<'promise'>,
+    label: string,
+  ): Promise<EventRecord[]> {
     const nonce = await this.#nonce(key.address);
     const events = await new Promise<EventRecord[]>((resolve, reject) => {
       let unsubscribe: (() => void) | undefined;
       const timer = setTimeout(() => {
         unsubscribe?.();
-        reject(new ChainCallFailedError(label, 'NotIncluded', `not in a block within ${this.#timeoutMs} ms`));
+        reject(
+          new ChainCallFailedError(
+            label,
+            'NotIncluded',
+            `not in a block within ${this.#timeoutMs} ms`,
+          ),
+        );
       }, this.#timeoutMs);
       const settle = (outcome: () => void) => {
         clearTimeout(timer);
@@ -74,7 +93,9 @@ export class TransactionSubmitter {
       tx.signAndSend(key, { nonce }, (result) => {
         const { status } = result;
         if (status.isInvalid || status.isDropped || status.isUsurped) {
-          settle(() => reject(new ChainCallFailedError(label, `Transaction${status.type}`, `nonce ${nonce}`)));
+          settle(() =>
+            reject(new ChainCallFailedError(label, `Transaction${status.type}`, `nonce ${nonce}`)),
+          );
           return;
         }
         if (!status.isInBlock && !status.isFinalized) return;
@@ -104,7 +125,9 @@ export class TransactionSubmitter {
         .catch((error: unknown) => {
           settle(() =>
             reject(
-              new ChainCallFailedError(label, poolRefusalName(error), describe(error), { cause: error }),
+              new ChainCallFailedError(label, poolRefusalName(error), describe(error), {
+                cause: error,
+              }),
             ),
           );
         });
@@ -123,12 +146,22 @@ export function poolRefusalName(error: unknown): string {
   const match = /^(1010|1011|1012): (\{.*\})/.exec(describe(error));
   if (!match) return 'TransactionRefused';
   try {
-    const validity = JSON.parse(match[2] as string) as Record<string, Record<string, unknown> | string>;
+    const validity = JSON.parse(match[2] as string) as Record<
+      string,
+      Record<string, unknown> | string
+    >;
     const [kind, detail] = Object.entries(validity)[0] ?? [];
-    const outer = kind === 'invalid' ? 'InvalidTransaction' : kind === 'unknown' ? 'UnknownTransaction' : 'TransactionRefused';
+    const outer =
+      kind === 'invalid'
+        ? 'InvalidTransaction'
+        : kind === 'unknown'
+          ? 'UnknownTransaction'
+          : 'TransactionRefused';
     if (detail && typeof detail === 'object') {
       const [reason, value] = Object.entries(detail)[0] ?? [];
-      return value === null || value === undefined ? `${outer}.${reason}` : `${outer}.${reason}(${JSON.stringify(value)})`;
+      return value === null || value === undefined
+        ? `${outer}.${reason}`
+        : `${outer}.${reason}(${JSON.stringify(value)})`;
     }
     return `${outer}.${String(detail)}`;
   } catch {

@@ -26,7 +26,12 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
       devnet.setStorage(
         runtime === 'spec202'
           ? { SubtensorModule: { EmissionValues: [[[netuid], '1000000000']] } }
-          : { SubtensorModule: { SubnetTAO: [[[netuid], '1000000000000000']], SubnetAlphaIn: [[[netuid], '1000000000000000']] } },
+          : {
+              SubtensorModule: {
+                SubnetTAO: [[[netuid], '1000000000000000']],
+                SubnetAlphaIn: [[[netuid], '1000000000000000']],
+              },
+            },
       ),
     fund: (address, rao) => devnet.setBalance(address, rao),
     newBlocks: async (count) => {
@@ -39,5 +44,13 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
   };
 }
 
-describeChainClient('SubtensorChain on spec 202 (real Yuma epochs)', () => subtensorTestbed('spec202'), 180_000);
-describeChainClient('SubtensorChain on spec 218 (modern calls, mocked epochs)', () => subtensorTestbed('spec218'), 180_000);
+describeChainClient(
+  'SubtensorChain on spec 202 (real Yuma epochs)',
+  () => subtensorTestbed('spec202'),
+  180_000,
+);
+describeChainClient(
+  'SubtensorChain on spec 218 (modern calls, mocked epochs)',
+  () => subtensorTestbed('spec218'),
+  180_000,
+);

@@ -100,7 +100,9 @@ export class SubtensorChain implements ChainClient {
     const api = await connectSubtensor(url, options);
     if (!api.tx.subtensorModule || !api.query.subtensorModule) {
       await api.disconnect();
-      throw new ChainRuntimeError(`the node at ${url} has no subtensorModule pallet; is it a subtensor node?`);
+      throw new ChainRuntimeError(
+        `the node at ${url} has no subtensorModule pallet; is it a subtensor node?`,
+      );
     }
     return new SubtensorChain(api, url, options);
   }
@@ -140,9 +142,15 @@ export class SubtensorChain implements ChainClient {
   }
 
   /** The runtime's builder of `section.method`. */
-  #builder(section: string, method: string): (...args: unknown[]) => SubmittableExtrinsic<'promise'> {
-    const builder = (this.#api.tx as Record<string, Record<string, unknown> | undefined>)[section]?.[method];
-    if (typeof builder !== 'function') throw new ChainRuntimeError(`the runtime has no call ${section}.${method}`);
+  #builder(
+    section: string,
+    method: string,
+  ): (...args: unknown[]) => SubmittableExtrinsic<'promise'> {
+    const builder = (this.#api.tx as Record<string, Record<string, unknown> | undefined>)[
+      section
+    ]?.[method];
+    if (typeof builder !== 'function')
+      throw new ChainRuntimeError(`the runtime has no call ${section}.${method}`);
     return builder as (...args: unknown[]) => SubmittableExtrinsic<'promise'>;
   }
 
@@ -155,19 +163,28 @@ export class SubtensorChain implements ChainClient {
   #firstStorage(names: string | string[]): string {
     const query = this.#api.query.subtensorModule as Record<string, unknown>;
     const found = [names].flat().find((name) => name in query);
-    if (!found) throw new ChainRuntimeError(`subtensorModule stores none of ${[names].flat().join(', ')}`);
+    if (!found)
+      throw new ChainRuntimeError(`subtensorModule stores none of ${[names].flat().join(', ')}`);
     return found;
   }
 
   /** Builds `section.method` with arguments picked by name from `named`, in the runtime's order. */
-  #tx(section: string, method: string, named: Record<string, unknown>): SubmittableExtrinsic<'promise'> {
-    const builder = this.#builder(section, method) as ((...args: unknown[]) => SubmittableExtrinsic<'promise'>) & {
+  #tx(
+    section: string,
+    method: string,
+    named: Record<string, unknown>,
+  ): SubmittableExtrinsic<'promise'> {
+    const builder = this.#builder(section, method) as ((
+      ...args: unknown[]
+    ) => SubmittableExtrinsic<'promise'>) & {
       meta: { args: { name: Codec }[] };
     };
     const args = builder.meta.args.map(({ name }) => {
       const key = name.toString().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
       if (!(key in named)) {
-        throw new ChainRuntimeError(`${section}.${method} takes ${key}, which this client does not know`);
+        throw new ChainRuntimeError(
+          `${section}.${method} takes ${key}, which this client does not know`,
+        );
       }
       return named[key];
     });
@@ -176,12 +193,19 @@ export class SubtensorChain implements ChainClient {
 
   /** The first of `methods` the runtime has whose arguments include all of `needs`. */
   #pick(section: string, methods: string[], needs: string[]): string {
-    const calls = (this.#api.tx as Record<string, Record<string, { meta: { args: { name: Codec }[] } }>>)[section];
+    const calls = (
+      this.#api.tx as Record<string, Record<string, { meta: { args: { name: Codec }[] } }>>
+    )[section];
     const found = methods.find((m) => {
-      const names = calls?.[m]?.meta.args.map((a) => a.name.toString().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+      const names = calls?.[m]?.meta.args.map((a) =>
+        a.name.toString().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      );
       return names !== undefined && needs.every((n) => names.includes(n));
     });
-    if (!found) throw new ChainRuntimeError(`no ${section} call among ${methods.join(', ')} takes ${needs.join(', ')}`);
+    if (!found)
+      throw new ChainRuntimeError(
+        `no ${section} call among ${methods.join(', ')} takes ${needs.join(', ')}`,
+      );
     return found;
   }
 
@@ -200,7 +224,9 @@ export class SubtensorChain implements ChainClient {
   }
 
   async head(): Promise<number> {
-    return this.#read('the head', async () => (await this.#api.rpc.chain.getHeader()).number.toNumber());
+    return this.#read('the head', async () =>
+      (await this.#api.rpc.chain.getHeader()).number.toNumber(),
+    );
   }
 
   async *blocks(options: BlockStreamOptions = {}): AsyncIterable<number> {
@@ -231,14 +257,20 @@ export class SubtensorChain implements ChainClient {
   }
 
   async nextEpochBlock(netuid: number, fromBlock: number): Promise<number> {
-    const tempo = Number((await this.#read('tempo', () => this.#storage('tempo')(netuid))).toString());
+    const tempo = Number(
+      (await this.#read('tempo', () => this.#storage('tempo')(netuid))).toString(),
+    );
     return nextEpochBlock(fromBlock, netuid, tempo);
   }
 
   async balance(address: string): Promise<bigint> {
-    const account = (await this.#read('a balance', () =>
-      (this.#api.query.system as unknown as Record<string, (a: string) => Promise<Codec>>).account?.(canonicalAddress(address)) ??
-      Promise.reject(new ChainRuntimeError('the runtime has no system.account')),
+    const account = (await this.#read(
+      'a balance',
+      () =>
+        (
+          this.#api.query.system as unknown as Record<string, (a: string) => Promise<Codec>>
+        ).account?.(canonicalAddress(address)) ??
+        Promise.reject(new ChainRuntimeError('the runtime has no system.account')),
     )) as unknown as { data: { free: Codec } };
     return BigInt(account.data.free.toString());
   }
@@ -253,10 +285,15 @@ export class SubtensorChain implements ChainClient {
 
   async subnet(netuid: number): Promise<SubnetInfo> {
     const added = await this.#read('a subnet', () => this.#storage('networksAdded')(netuid));
-    if (added.toPrimitive() !== true) throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
+    if (added.toPrimitive() !== true)
+      throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
     const names = Object.keys(HYPERPARAMETER_STORAGE) as (keyof SubnetHyperparameters)[];
     const values = await this.#read('hyperparameters', () =>
-      Promise.all(names.map((name) => this.#storage(this.#firstStorage(HYPERPARAMETER_STORAGE[name]))(netuid))),
+      Promise.all(
+        names.map((name) =>
+          this.#storage(this.#firstStorage(HYPERPARAMETER_STORAGE[name]))(netuid),
+        ),
+      ),
     );
     const [owner, size] = await this.#read('the subnet owner', () =>
       Promise.all([this.#storage('subnetOwner')(netuid), this.#storage('subnetworkN')(netuid)]),
@@ -275,11 +312,15 @@ export class SubtensorChain implements ChainClient {
   async createSubnet(owner: ChainKeypair, hotkey: string): Promise<number> {
     const events = await this.#submit(
       owner,
-      this.#tx('subtensorModule', 'registerNetwork', { hotkey: canonicalAddress(hotkey, 'hotkey'), mechid: 1 }),
+      this.#tx('subtensorModule', 'registerNetwork', {
+        hotkey: canonicalAddress(hotkey, 'hotkey'),
+        mechid: 1,
+      }),
       'subtensorModule.registerNetwork',
     );
     for (const { event } of events) {
-      if (this.#api.events.subtensorModule?.NetworkAdded?.is(event)) return Number(event.data[0]?.toString());
+      if (this.#api.events.subtensorModule?.NetworkAdded?.is(event))
+        return Number(event.data[0]?.toString());
     }
     throw new ChainRuntimeError('registerNetwork succeeded but emitted no NetworkAdded event');
   }
@@ -290,15 +331,23 @@ export class SubtensorChain implements ChainClient {
     params: Partial<SubnetHyperparameters>,
   ): Promise<void> {
     const sudoKey = (
-      await this.#read('the sudo key', async () =>
-        (this.#api.query.sudo as unknown as Record<string, () => Promise<Codec>> | undefined)?.key?.() ?? null,
+      await this.#read(
+        'the sudo key',
+        async () =>
+          (
+            this.#api.query.sudo as unknown as Record<string, () => Promise<Codec>> | undefined
+          )?.key?.() ?? null,
       )
     )?.toString();
     const asRoot = sudoKey === canonicalAddress(key.address);
-    for (const [name, value] of Object.entries(params) as [keyof SubnetHyperparameters, unknown][]) {
+    for (const [name, value] of Object.entries(params) as [
+      keyof SubnetHyperparameters,
+      unknown,
+    ][]) {
       if (value === undefined) continue;
       const method = HYPERPARAMETER_CALLS[name];
-      if (!method) throw new ChainRejectedError('params', `has ${name}, which is no hyperparameter`);
+      if (!method)
+        throw new ChainRejectedError('params', `has ${name}, which is no hyperparameter`);
       const arg = typeof value === 'bigint' ? checkAmount(value, name) : value;
       const call = this.#builder('adminUtils', method)(netuid, arg);
       await this.#submit(key, asRoot ? this.#asSudo(call) : call, `adminUtils.${method}`);
@@ -314,7 +363,11 @@ export class SubtensorChain implements ChainClient {
     );
     const uid = await this.#read('a UID', () => this.#storage('uids')(netuid, address));
     const value = uid.toPrimitive();
-    if (value === null) throw new ChainCallFailedError('subtensorModule.burnedRegister', 'HotKeyNotRegisteredInSubNet');
+    if (value === null)
+      throw new ChainCallFailedError(
+        'subtensorModule.burnedRegister',
+        'HotKeyNotRegisteredInSubNet',
+      );
     return Number(value);
   }
 
@@ -336,8 +389,17 @@ export class SubtensorChain implements ChainClient {
     );
   }
 
-  async addStake(coldkey: ChainKeypair, netuid: number, hotkey: string, rao: bigint): Promise<void> {
-    const method = this.#pick('subtensorModule', ['addStake', 'addSubnetStake'], ['hotkey', 'netuid']);
+  async addStake(
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
+    const method = this.#pick(
+      'subtensorModule',
+      ['addStake', 'addSubnetStake'],
+      ['hotkey', 'netuid'],
+    );
     await this.#submit(
       coldkey,
       this.#tx('subtensorModule', method, {
@@ -349,7 +411,12 @@ export class SubtensorChain implements ChainClient {
     );
   }
 
-  async setWeights(hotkey: ChainKeypair, netuid: number, weights: U16Weights, versionKey = 0n): Promise<void> {
+  async setWeights(
+    hotkey: ChainKeypair,
+    netuid: number,
+    weights: U16Weights,
+    versionKey = 0n,
+  ): Promise<void> {
     checkU16Weights(weights);
     await this.#submit(
       hotkey,
@@ -364,7 +431,8 @@ export class SubtensorChain implements ChainClient {
   }
 
   async commitWeights(hotkey: ChainKeypair, netuid: number, hash: `0x${string}`): Promise<void> {
-    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new ChainRejectedError('hash', 'must be 0x and 64 lower-case hex digits');
+    if (!/^0x[0-9a-f]{64}$/.test(hash))
+      throw new ChainRejectedError('hash', 'must be 0x and 64 lower-case hex digits');
     await this.#submit(
       hotkey,
       this.#tx('subtensorModule', 'commitWeights', { netuid, commitHash: hash }),
@@ -389,29 +457,46 @@ export class SubtensorChain implements ChainClient {
 
   async pendingCommits(netuid: number, hotkey: string): Promise<PendingCommit[]> {
     const address = canonicalAddress(hotkey, 'hotkey');
-    const stored = (await this.#read('weight commits', () => this.#storage('weightCommits')(netuid, address))).toJSON();
+    const stored = (
+      await this.#read('weight commits', () => this.#storage('weightCommits')(netuid, address))
+    ).toJSON();
     if (stored === null) return [];
     // spec 218 and later: a queue of (hash, commit block, first reveal block, last reveal block).
     if (Array.isArray(stored) && Array.isArray(stored[0])) {
-      return (stored as [string, number, number, number][]).map(([hash, commitBlock, revealFrom, revealUntil]) => ({
-        hash: hash as `0x${string}`,
-        commitBlock: Number(commitBlock),
-        revealFrom: Number(revealFrom),
-        revealUntil: Number(revealUntil),
-      }));
+      return (stored as [string, number, number, number][]).map(
+        ([hash, commitBlock, revealFrom, revealUntil]) => ({
+          hash: hash as `0x${string}`,
+          commitBlock: Number(commitBlock),
+          revealFrom: Number(revealFrom),
+          revealUntil: Number(revealUntil),
+        }),
+      );
     }
     // spec 202: one (hash, commit block); the reveal window is the next interval of WeightCommitRevealInterval blocks.
     if (Array.isArray(stored) && stored.length === 2) {
       const [hash, block] = stored as [string, number];
-      const interval = Number((await this.#storage('weightCommitRevealInterval')(netuid)).toString());
+      const interval = Number(
+        (await this.#storage('weightCommitRevealInterval')(netuid)).toString(),
+      );
       const start = block - (block % interval) + interval;
-      return [{ hash: hash as `0x${string}`, commitBlock: Number(block), revealFrom: start, revealUntil: start + interval - 1 }];
+      return [
+        {
+          hash: hash as `0x${string}`,
+          commitBlock: Number(block),
+          revealFrom: start,
+          revealUntil: start + interval - 1,
+        },
+      ];
     }
-    throw new ChainRuntimeError(`weightCommits has a shape this client does not read: ${JSON.stringify(stored).slice(0, 120)}`);
+    throw new ChainRuntimeError(
+      `weightCommits has a shape this client does not read: ${JSON.stringify(stored).slice(0, 120)}`,
+    );
   }
 
   async weightsOf(netuid: number, uid: number): Promise<Map<number, number>> {
-    const row = (await this.#read('weights', () => this.#storage('weights')(netuid, uid))).toJSON() as [number, number][];
+    const row = (
+      await this.#read('weights', () => this.#storage('weights')(netuid, uid))
+    ).toJSON() as [number, number][];
     return new Map(row.map(([target, value]) => [Number(target), Number(value)]));
   }
 
@@ -422,7 +507,9 @@ export class SubtensorChain implements ChainClient {
       const at = await api.at(hash);
       const query = at.query.subtensorModule as unknown as Record<
         string,
-        ((...a: unknown[]) => Promise<Codec>) & { entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]> }
+        ((...a: unknown[]) => Promise<Codec>) & {
+          entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]>;
+        }
       >;
       const need = (name: string) => {
         const item = query[name];
@@ -431,11 +518,23 @@ export class SubtensorChain implements ChainClient {
       };
       const block = (await api.rpc.chain.getHeader(hash)).number.toNumber();
       const keys = await need('keys').entries(netuid);
-      const hotkeys = new Map(keys.map(([key, value]) => [Number(key.args[1]?.toString()), value.toString()]));
-      const vector = async (name: string) => ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
-      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] = await Promise.all(
-        ['consensus', 'incentive', 'dividends', 'validatorTrust', 'emission', 'lastUpdate', 'validatorPermit'].map(vector),
+      const hotkeys = new Map(
+        keys.map(([key, value]) => [Number(key.args[1]?.toString()), value.toString()]),
       );
+      const vector = async (name: string) =>
+        ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
+      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] =
+        await Promise.all(
+          [
+            'consensus',
+            'incentive',
+            'dividends',
+            'validatorTrust',
+            'emission',
+            'lastUpdate',
+            'validatorPermit',
+          ].map(vector),
+        );
       // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
       const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
       const uids = [...hotkeys.keys()].sort((a, b) => a - b);
@@ -448,7 +547,11 @@ export class SubtensorChain implements ChainClient {
             need('axons')(netuid, hotkey),
             need('blockAtRegistration')(netuid, uid),
           ]);
-          const axonJson = axon.toJSON() as { ip?: number | string; ipType?: number; port?: number } | null;
+          const axonJson = axon.toJSON() as {
+            ip?: number | string;
+            ipType?: number;
+            port?: number;
+          } | null;
           const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
           return {
             uid,
@@ -456,7 +559,11 @@ export class SubtensorChain implements ChainClient {
             coldkey: coldkey.toString(),
             stake: BigInt(stake.toString()),
             endpoint: axonJson
-              ? urlOfAxon({ ip: BigInt(axonJson.ip ?? 0), ipType: Number(axonJson.ipType), port: Number(axonJson.port) })
+              ? urlOfAxon({
+                  ip: BigInt(axonJson.ip ?? 0),
+                  ipType: Number(axonJson.ipType),
+                  port: Number(axonJson.port),
+                })
               : '',
             registeredAtBlock: Number(registered.toString()),
             lastUpdate: Number(lastUpdate?.[uid] ?? 0),

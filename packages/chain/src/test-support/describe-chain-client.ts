@@ -58,7 +58,11 @@ async function expectChainError(promise: Promise<unknown>, names: RegExp): Promi
  * Each case uses its own keys and subnet state, in order; the epoch cases run
  * where the runtime has real epochs.
  */
-export function describeChainClient(name: string, setup: () => Promise<ChainTestbed>, timeoutMs = 60_000): void {
+export function describeChainClient(
+  name: string,
+  setup: () => Promise<ChainTestbed>,
+  timeoutMs = 60_000,
+): void {
   describe(`ChainClient conformance: ${name}`, { timeout: timeoutMs }, () => {
     let bed: ChainTestbed;
     let owner: ChainKeypair;
@@ -109,26 +113,44 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
         activityCutoff: 5000,
       });
       const info = await bed.chain.subnet(netuid);
-      expect(info).toMatchObject({ netuid, tempo: 9, weightsRateLimit: 0, maxRegistrationsPerBlock: 10 });
+      expect(info).toMatchObject({
+        netuid,
+        tempo: 9,
+        weightsRateLimit: 0,
+        maxRegistrationsPerBlock: 10,
+      });
       await bed.prepareSubnet?.(netuid);
     });
 
     it("refuses a stranger's hyperparameters", async () => {
       const stranger = (await generateKeypair()).pair;
       await bed.fund(stranger.address, TAO);
-      await expectChainError(bed.chain.setHyperparameters(stranger, netuid, { tempo: 3 }), /BadOrigin|NotSubnetOwner/);
+      await expectChainError(
+        bed.chain.setHyperparameters(stranger, netuid, { tempo: 3 }),
+        /BadOrigin|NotSubnetOwner/,
+      );
       expect((await bed.chain.subnet(netuid)).tempo).toBe(9);
     });
 
     it('registers hotkeys under their coldkeys, each once, within the interval limit', async () => {
-      const keys = async () => ({ cold: (await generateKeypair('sr25519')).pair, hot: (await generateKeypair('ed25519')).pair });
+      const keys = async () => ({
+        cold: (await generateKeypair('sr25519')).pair,
+        hot: (await generateKeypair('ed25519')).pair,
+      });
       const wanted = [await keys(), await keys(), await keys()];
       for (const k of wanted) await bed.fund(k.cold.address, 2_000n * TAO);
       const uids: number[] = [];
-      const [first, second, third] = wanted as [(typeof wanted)[0], (typeof wanted)[0], (typeof wanted)[0]];
+      const [first, second, third] = wanted as [
+        (typeof wanted)[0],
+        (typeof wanted)[0],
+        (typeof wanted)[0],
+      ];
       uids.push(await bed.chain.register(first.cold, netuid, first.hot.address));
       uids.push(await bed.chain.register(second.cold, netuid, second.hot.address));
-      await expectChainError(bed.chain.register(first.cold, netuid, first.hot.address), /HotKeyAlreadyRegisteredInSubNet/);
+      await expectChainError(
+        bed.chain.register(first.cold, netuid, first.hot.address),
+        /HotKeyAlreadyRegisteredInSubNet/,
+      );
       uids.push(await bed.chain.register(third.cold, netuid, third.hot.address));
       expect(new Set(uids).size).toBe(3);
       const graph = await bed.chain.metagraph(netuid);
@@ -166,9 +188,9 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
         bed.chain.addStake(small.cold, netuid, small.hot.address, 1_000_000n * TAO),
         /NotEnoughBalance/,
       );
-      await expect(bed.chain.addStake(small.cold, netuid, small.hot.address, 2n ** 2000n)).rejects.toSatisfy(
-        ChainRejectedError.isInstance,
-      );
+      await expect(
+        bed.chain.addStake(small.cold, netuid, small.hot.address, 2n ** 2000n),
+      ).rejects.toSatisfy(ChainRejectedError.isInstance);
       const graph = await bed.chain.metagraph(netuid);
       const stakeOf = (uid: number) => graph.neurons.find((n) => n.uid === uid)?.stake ?? 0n;
       expect(stakeOf(big.uid)).toBeGreaterThan(stakeOf(small.uid));
@@ -180,8 +202,15 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
       await bed.chain.publishEndpoint(miner.hot, netuid, 'http://10.1.2.3:8091');
       const graph = await bed.chain.metagraph(netuid);
       expect(graph.neurons.find((n) => n.uid === miner.uid)?.endpoint).toBe('http://10.1.2.3:8091');
-      for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://10.1.2.3:8091/x?y', 'http://u:p@10.1.2.3:1']) {
-        await expect(bed.chain.publishEndpoint(miner.hot, netuid, url)).rejects.toSatisfy(ChainRejectedError.isInstance);
+      for (const url of [
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        'http://10.1.2.3:8091/x?y',
+        'http://u:p@10.1.2.3:1',
+      ]) {
+        await expect(bed.chain.publishEndpoint(miner.hot, netuid, url)).rejects.toSatisfy(
+          ChainRejectedError.isInstance,
+        );
       }
       const stranger = (await generateKeypair('ed25519')).pair;
       await bed.fund(stranger.address, TAO);
@@ -204,7 +233,10 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
         );
         return;
       }
-      await bed.chain.setWeights(validator.hot, netuid, { uids: targets, values: [65535, 1000, 1000] });
+      await bed.chain.setWeights(validator.hot, netuid, {
+        uids: targets,
+        values: [65535, 1000, 1000],
+      });
       const stored = await bed.chain.weightsOf(netuid, validator.uid);
       expect(stored.get(targets[0] as number)).toBe(65535);
       expect(stored.get(targets[1] as number)).toBe(1000);
@@ -217,7 +249,12 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
       });
       expect((await bed.chain.subnet(netuid)).commitRevealPeriod).toBe(bed.revealPeriod);
       const validator = validators[1] as (typeof validators)[0];
-      const reveal = { uids: miners.map((m) => m.uid), values: [65535, 2000, 2000], salt: randomSalt(), versionKey: 0n };
+      const reveal = {
+        uids: miners.map((m) => m.uid),
+        values: [65535, 2000, 2000],
+        salt: randomSalt(),
+        versionKey: 0n,
+      };
       const hash = weightCommitHash(validator.hot.address, netuid, reveal);
       await expectChainError(
         bed.chain.setWeights(validator.hot, netuid, { uids: reveal.uids, values: reveal.values }),
@@ -228,20 +265,33 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
       expect(pending?.hash).toBe(hash);
       expect(pending?.revealFrom).toBeGreaterThan(pending?.commitBlock ?? Number.POSITIVE_INFINITY);
       if ((await bed.chain.head()) + bed.callLandsAfterHead < (pending?.revealFrom ?? 0)) {
-        await expectChainError(bed.chain.revealWeights(validator.hot, netuid, reveal), /RevealTooEarly|InvalidRevealCommitTempo/);
+        await expectChainError(
+          bed.chain.revealWeights(validator.hot, netuid, reveal),
+          /RevealTooEarly|InvalidRevealCommitTempo/,
+        );
       }
       await untilBlock(bed, (pending?.revealFrom ?? 0) - bed.callLandsAfterHead);
-      const permit = (await bed.chain.metagraph(netuid)).neurons.find((n) => n.uid === validator.uid)?.validatorPermit;
+      const permit = (await bed.chain.metagraph(netuid)).neurons.find(
+        (n) => n.uid === validator.uid,
+      )?.validatorPermit;
       await expectChainError(
-        bed.chain.revealWeights(validator.hot, netuid, { ...reveal, salt: reveal.salt.map((s) => (s + 1) % 65536) }),
+        bed.chain.revealWeights(validator.hot, netuid, {
+          ...reveal,
+          salt: reveal.salt.map((s) => (s + 1) % 65536),
+        }),
         /InvalidRevealCommitHashNotMatch|NoWeightsCommitFound|InvalidRevealCommitTempo/,
       );
       if (!permit) {
-        await expectChainError(bed.chain.revealWeights(validator.hot, netuid, reveal), /NeuronNoValidatorPermit/);
+        await expectChainError(
+          bed.chain.revealWeights(validator.hot, netuid, reveal),
+          /NeuronNoValidatorPermit/,
+        );
         return;
       }
       await bed.chain.revealWeights(validator.hot, netuid, reveal);
-      expect((await bed.chain.weightsOf(netuid, validator.uid)).get(reveal.uids[1] as number)).toBe(2000);
+      expect((await bed.chain.weightsOf(netuid, validator.uid)).get(reveal.uids[1] as number)).toBe(
+        2000,
+      );
     });
 
     it('runs the epoch: the miner weighted most earns the most, and the validators earn dividends', async (context) => {
@@ -252,15 +302,24 @@ export function describeChainClient(name: string, setup: () => Promise<ChainTest
       await bed.chain.setHyperparameters(bed.sudo, netuid, { commitRevealEnabled: false });
       // The owner's hotkey is UID 0 on every implementation and may hold stake (spec 202
       // stakes the lock on it), so it weights the miners too: Yuma pays what stake agrees on.
-      const owner = (await bed.chain.metagraph(netuid)).neurons.find((n) => n.hotkey === ownerHotkey.address);
+      const owner = (await bed.chain.metagraph(netuid)).neurons.find(
+        (n) => n.hotkey === ownerHotkey.address,
+      );
       expect(owner?.uid).toBe(0);
       const ownerValidates = owner?.validatorPermit === true && owner.stake > 0n;
-      for (const hot of [...(ownerValidates ? [ownerHotkey] : []), ...validators.map((v) => v.hot)]) {
-        await bed.chain.setWeights(hot, netuid, { uids: miners.map((m) => m.uid), values: [65535, 6000, 3000] });
+      for (const hot of [
+        ...(ownerValidates ? [ownerHotkey] : []),
+        ...validators.map((v) => v.hot),
+      ]) {
+        await bed.chain.setWeights(hot, netuid, {
+          uids: miners.map((m) => m.uid),
+          values: [65535, 6000, 3000],
+        });
       }
       await untilEpoch(bed, netuid);
       const graph = await bed.chain.metagraph(netuid);
-      const of = (uid: number) => graph.neurons.find((n) => n.uid === uid) as NonNullable<(typeof graph.neurons)[0]>;
+      const of = (uid: number) =>
+        graph.neurons.find((n) => n.uid === uid) as NonNullable<(typeof graph.neurons)[0]>;
       const [best, second, third] = miners.map((m) => of(m.uid));
       expect(best?.incentive).toBeGreaterThan(second?.incentive ?? 1);
       expect(second?.incentive).toBeGreaterThan(third?.incentive ?? 1);

@@ -13,7 +13,10 @@ export interface WeightReveal extends U16Weights {
 }
 
 function u16Vec(values: readonly number[]): Uint8Array {
-  return u8aConcat(compactToU8a(values.length), ...values.map((v) => bnToU8a(v, { bitLength: 16 })));
+  return u8aConcat(
+    compactToU8a(values.length),
+    ...values.map((v) => bnToU8a(v, { bitLength: 16 })),
+  );
 }
 
 /**
@@ -23,13 +26,18 @@ function u16Vec(values: readonly number[]): Uint8Array {
  * against the runtime itself by the conformance suite (a reveal of it is
  * accepted on spec 202 and spec 218).
  */
-export function weightCommitHash(hotkey: string, netuid: number, reveal: WeightReveal): `0x${string}` {
+export function weightCommitHash(
+  hotkey: string,
+  netuid: number,
+  reveal: WeightReveal,
+): `0x${string}` {
   checkU16Weights(reveal, 'reveal');
   if (!Number.isInteger(netuid) || netuid < 0 || netuid > 65_535) {
     throw new ChainRejectedError('netuid', `is ${netuid}, not a u16`);
   }
   reveal.salt.forEach((s, i) => {
-    if (!Number.isInteger(s) || s < 0 || s > 65_535) throw new ChainRejectedError(`salt[${i}]`, `is ${s}, not a u16`);
+    if (!Number.isInteger(s) || s < 0 || s > 65_535)
+      throw new ChainRejectedError(`salt[${i}]`, `is ${s}, not a u16`);
   });
   if (reveal.versionKey < 0n || reveal.versionKey >= 2n ** 64n) {
     throw new ChainRejectedError('versionKey', 'is not a u64');

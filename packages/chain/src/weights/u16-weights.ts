@@ -46,7 +46,10 @@ export function toU16Weights(scores: ReadonlyMap<number, number>): U16Weights {
 export function checkU16Weights(weights: U16Weights, field = 'weights'): void {
   const { uids, values } = weights;
   if (!Array.isArray(uids) || !Array.isArray(values) || uids.length !== values.length) {
-    throw new ChainRejectedError(field, `need as many values as UIDs (${uids?.length} UIDs, ${values?.length} values)`);
+    throw new ChainRejectedError(
+      field,
+      `need as many values as UIDs (${uids?.length} UIDs, ${values?.length} values)`,
+    );
   }
   if (uids.length > U16_MAX) throw new ChainRejectedError(field, `have ${uids.length} entries`);
   const seen = new Set<number>();

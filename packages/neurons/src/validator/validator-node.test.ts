@@ -1,30 +1,35 @@
-import { LocalChain } from '@mt/app-chain';
-import { createMinerNodeHandler } from '@mt/app-miner';
 import type { SubnetMiner } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
 import { Hotkey, signEnvelope, taskPath } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidatorNode } from './validator-node.js';
+import { wireAddressOf } from '../chain-hotkey.js';
+import { createMinerNodeHandler } from '../miner/miner-node.js';
+import { type LocalTestNetwork, localTestNetwork } from '../test-support/local-network.js';
+import { type MinerRound, ValidatorNode } from './validator-node.js';
 
 // The validator node with everything in memory: a LocalChain in SQLite's
 // memory, the echo subnet, and miners that are web-standard handlers reached
 // through the client's injected fetch. Some miners attack it.
 
-const NETUID = 1;
 type Respond = (request: Request) => Response | Promise<Response>;
 
-const chains: LocalChain[] = [];
-afterEach(() => {
-  for (const chain of chains.splice(0)) chain.close();
+const networks: LocalTestNetwork[] = [];
+afterEach(async () => {
+  for (const net of networks.splice(0)) await net.chain.close();
 });
 
+/** The round entry of the miner whose wire key is `key`. */
+const entryOf = (round: MinerRound[], key: Hotkey) =>
+  round.find((r) => wireAddressOf(r.hotkey) === key.address);
+
 async function network() {
-  const chain = LocalChain.open(':memory:');
-  chains.push(chain);
-  chain.createSubnet({ netuid: NETUID, name: 'echo', tempo: 4, emissionPerEpoch: 1_000n });
+  const local = await localTestNetwork({ commitRevealEnabled: true });
+  networks.push(local);
+  const { chain } = local;
   const validator = Hotkey.generate();
-  await chain.register(NETUID, validator.address);
-  await chain.addStake(NETUID, validator.address, 1_000n);
+  await local.join(validator, { stake: 1_000_000n });
+  // An epoch gives the staked validator its permit.
+  chain.advanceBlocks(5);
   const routes = new Map<string, Respond>();
   const fetch = async (request: Request) => {
     const respond = routes.get(new URL(request.url).host);
@@ -34,8 +39,8 @@ async function network() {
   /** Registers a miner whose answers `respond` writes; returns its hotkey. */
   const join = async (name: string, respond: (key: Hotkey) => Respond) => {
     const key = Hotkey.generate();
-    routes.set(`${name}.test`, respond(key));
-    await chain.register(NETUID, key.address, `http://${name}.test`);
+    routes.set(`${name}.test:8080`, respond(key));
+    await local.join(key, { url: `http://${name}.test:8080` });
     return key;
   };
   const honestMiner = (miner: SubnetMiner) => (key: Hotkey) => {
@@ -66,11 +71,11 @@ async function network() {
     new ValidatorNode({
       hotkey: validator,
       chain,
-      netuid: NETUID,
+      netuid: local.netuid,
       subnet: echoValidator({ timeoutMs }),
       client: { fetch, marginMs: 100 },
     });
-  return { chain, join, honestMiner, signing, node };
+  return { chain, netuid: local.netuid, join, honestMiner, signing, node };
 }
 
 describe('ValidatorNode', () => {
@@ -120,7 +125,7 @@ describe('ValidatorNode', () => {
     const started = performance.now();
     const round = await net.node(1_000).round(0);
     expect(performance.now() - started).toBeLessThan(5_000);
-    const byKey = new Map(round.map((r) => [r.hotkey, r]));
+    const byKey = new Map(round.map((r) => [wireAddressOf(r.hotkey), r]));
     expect(byKey.get(honest.address)).toMatchObject({ status: 'ok' });
     expect(byKey.get(honest.address)?.score).toBeGreaterThan(0.8);
     const hostileRounds = Object.fromEntries(
@@ -163,9 +168,9 @@ describe('ValidatorNode', () => {
     });
     const fast = await net.join('fast', net.honestMiner(echoMiner()));
     const round = await net.node(1_000).round(0);
-    const score = (key: Hotkey) => round.find((r) => r.hotkey === key.address)?.score ?? -1;
+    const score = (key: Hotkey) => entryOf(round, key)?.score ?? -1;
     expect(score(fast)).toBeGreaterThan(score(liar));
-    expect(round.find((r) => r.hotkey === liar.address)?.latencyMs).toBeGreaterThanOrEqual(350);
+    expect(entryOf(round, liar)?.latencyMs).toBeGreaterThanOrEqual(350);
   });
 
   it('keeps a moving average per miner and commits weights proportional to it', async () => {
@@ -181,14 +186,18 @@ describe('ValidatorNode', () => {
     const node = net.node();
     await node.round(0);
     await node.round(1);
-    const neurons = await net.chain.neurons(NETUID);
-    const uid = (key: Hotkey) => neurons.find((n) => n.hotkey === key.address)?.uid ?? -1;
+    const { neurons } = await net.chain.metagraph(net.netuid);
+    const uid = (key: Hotkey) =>
+      neurons.find((n) => wireAddressOf(n.hotkey) === key.address)?.uid ?? -1;
     expect(node.averages.get(uid(good))).toBeGreaterThan(0.4);
     expect(node.averages.get(uid(bad))).toBe(0);
-    await node.setWeights();
-    net.chain.advanceBlocks(1);
+    expect(await node.setWeights()).toBeUndefined(); // committed, hidden
+    expect(await node.setWeights()).toBeUndefined(); // too early: still pending
+    net.chain.advanceBlocks(5); // into the next epoch: the reveal window
     const revealed = await node.setWeights();
     expect(revealed?.uids).toEqual([uid(good)]);
-    expect(revealed?.weights).toEqual([65535]);
+    expect(revealed?.values).toEqual([65535]);
+    const me = neurons.find((n) => n.stake > 0n)?.uid ?? -1;
+    expect((await net.chain.weightsOf(net.netuid, me)).get(uid(good))).toBe(65535);
   });
 });

@@ -1,11 +1,11 @@
+import type { ChainClient } from '@mt/chain';
 import { counterIn, histogramIn, type Registry } from '@mt/telemetry';
-import type { ChainClient } from './chain-client.js';
 
 /**
- * `chain` with every call of the {@link ChainClient} contract measured in
+ * `chain` with every call of the `ChainClient` contract measured in
  * `registry`: `mt_chain_calls_total{method,outcome}` (ok or error) and
  * `mt_chain_call_duration_seconds{method}`. Its other methods (a `LocalChain`'s
- * `advanceBlocks`, `close`, ...) pass through unmeasured; the label values are the contract's method names, never
+ * `advanceBlocks`, `close`, `blocks`, ...) pass through unmeasured; the label values are the contract's method names, never
  * arguments.
  */
 export function instrumentChain<C extends ChainClient>(chain: C, registry: Registry): C {
@@ -44,15 +44,20 @@ export function instrumentChain<C extends ChainClient>(chain: C, registry: Regis
 }
 
 const CONTRACT = new Set<string>([
-  'currentBlock',
+  'head',
+  'nextEpochBlock',
+  'balance',
+  'subnets',
   'subnet',
+  'createSubnet',
+  'setHyperparameters',
   'register',
+  'publishEndpoint',
   'addStake',
-  'neurons',
   'setWeights',
-  'weightsOf',
   'commitWeights',
   'revealWeights',
-  'epochs',
-  'earnings',
+  'pendingCommits',
+  'weightsOf',
+  'metagraph',
 ] satisfies (keyof ChainClient)[]);

@@ -1,4 +1,5 @@
-import type { ChainClient } from '@mt/app-chain';
+import type { ChainClient } from '@mt/chain';
+import { wireAddressOf } from '../chain-hotkey.js';
 
 /** Options of {@link validatorsOnChain}. */
 export interface ChainBlacklistOptions {
@@ -14,6 +15,7 @@ export interface ChainBlacklist {
   blacklist(sender: string): string | undefined;
   /** Reads the chain now (the first read happens before this resolves from {@link validatorsOnChain}). */
   refresh(): Promise<void>;
+  /** Stops the refresh timer. */
   close(): void;
 }
 
@@ -21,7 +23,8 @@ export interface ChainBlacklist {
  * Serves only keys registered with stake on the given subnets: everyone else
  * is refused (403) before the rate limiter, the replay memory or any work,
  * so strangers with fresh keys cannot take their room. The set is read from
- * the chain every `refreshMs`; a read that fails keeps the last set (and
+ * the chain's metagraph every `refreshMs` (chain hotkeys, as the wire
+ * addresses that sign requests); a read that fails keeps the last set (and
  * the error is reported through `onError`), so a chain hiccup neither opens
  * the miner to everyone nor closes it to its validators.
  */
@@ -35,8 +38,8 @@ export async function validatorsOnChain(
   const refresh = async () => {
     const next = new Set<string>();
     for (const netuid of netuids) {
-      for (const neuron of await chain.neurons(netuid)) {
-        if (neuron.stake >= minStake) next.add(neuron.hotkey);
+      for (const neuron of (await chain.metagraph(netuid)).neurons) {
+        if (neuron.stake >= minStake) next.add(wireAddressOf(neuron.hotkey));
       }
     }
     allowed = next;

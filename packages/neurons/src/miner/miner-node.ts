@@ -25,7 +25,7 @@ import {
   type MinerServerOptions,
   type TaskHandler,
 } from '@mt/wire';
-import { APP_VERSION } from './version.js';
+import { NEURONS_VERSION } from '../version.js';
 
 /**
  * How a miner answers a task: `solve` runs the subnet honestly. The demo's
@@ -156,7 +156,7 @@ function minerServerOptions(options: MinerNodeOptions): MinerServerOptions {
     };
   }
   const registry =
-    options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: APP_VERSION });
+    options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: NEURONS_VERSION });
   const {
     subnets: _subnets,
     host: _host,

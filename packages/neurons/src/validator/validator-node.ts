@@ -1,6 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { ChainClient, WeightReveal } from '@mt/app-chain';
-import { weightCommitHash } from '@mt/app-chain';
+import {
+  ChainCallFailedError,
+  type ChainClient,
+  type ChainKeypair,
+  randomSalt,
+  toU16Weights,
+  type WeightReveal,
+  weightCommitHash,
+} from '@mt/chain';
 import {
   describeCause,
   type JsonObject,
@@ -21,6 +27,7 @@ import {
   ValidatorClient,
   type ValidatorClientOptions,
 } from '@mt/wire';
+import { chainHotkeyOf, wireAddressOf } from '../chain-hotkey.js';
 import { ValidatorMetrics } from './validator-metrics.js';
 
 /** Characters of a miner's answer kept as its sample (for dashboards and logs). */
@@ -51,7 +58,9 @@ export interface MinerRound {
 
 /** Options of {@link ValidatorNode}. */
 export interface ValidatorNodeOptions {
+  /** The validator's hotkey: it signs requests on the wire and, as the same ed25519 key, its chain calls. */
   hotkey: Hotkey;
+  /** Any chain: `LocalChain`, or Bittensor's through `SubtensorChain`. */
   chain: ChainClient;
   netuid: number;
   /** The subnet's validator role: it creates the tasks and scores the answers. */
@@ -113,7 +122,9 @@ export class ValidatorNode {
   readonly #options: ValidatorNodeOptions;
   readonly #client: ValidatorClient;
   readonly #averages = new Map<number, number>();
-  #pending: { reveal: WeightReveal; block: number } | undefined;
+  /** The weights committed and not yet revealed, and their hash. */
+  #pending: { reveal: WeightReveal; hash: `0x${string}` } | undefined;
+  #chainKey: ChainKeypair | undefined;
   #resumed = false;
   readonly #metrics: ValidatorMetrics | undefined;
   readonly #logger: MtLogger;
@@ -135,11 +146,19 @@ export class ValidatorNode {
     return this.#averages;
   }
 
+  async #key(): Promise<ChainKeypair> {
+    this.#chainKey ??= await chainHotkeyOf(this.#options.hotkey);
+    return this.#chainKey;
+  }
+
   async #resume(): Promise<void> {
     if (this.#resumed) return;
+    const { chain, netuid } = this.#options;
+    const me = (await this.#key()).address;
+    const own = (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === me);
     this.#resumed = true;
-    const { chain, netuid, hotkey } = this.#options;
-    const stored = await chain.weightsOf(netuid, hotkey.address);
+    if (!own) return;
+    const stored = await chain.weightsOf(netuid, own.uid);
     const sharpness = this.#options.sharpness ?? 1;
     for (const [uid, weight] of stored)
       this.#averages.set(uid, (weight / 65535) ** (1 / sharpness));
@@ -156,8 +175,9 @@ export class ValidatorNode {
     const { chain, netuid, subnet } = this.#options;
     const alpha = this.#options.alpha ?? 0.3;
     const difficulty = this.#options.difficulty?.(cycle) ?? [0.2, 0.5, 0.8][cycle % 3] ?? 0.5;
-    const miners = (await chain.neurons(netuid)).filter(
-      (n) => n.url !== '' && n.hotkey !== this.#options.hotkey.address,
+    const me = (await this.#key()).address;
+    const miners = (await chain.metagraph(netuid)).neurons.filter(
+      (n) => n.endpoint !== '' && n.hotkey !== me,
     );
     const outcomes = await Promise.all(
       miners.map(async (miner): Promise<MinerRound> => {
@@ -168,7 +188,7 @@ export class ValidatorNode {
           cycle,
         });
         const [outcome] = await this.#client.query(
-          [{ address: miner.hotkey, url: miner.url }],
+          [{ address: wireAddressOf(miner.hotkey), url: miner.endpoint }],
           subnet.name,
           task,
           { responseSchema: resultSchema, timeoutMs: task.timeoutMs ?? 30_000 },
@@ -274,49 +294,82 @@ export class ValidatorNode {
     for (const [i, uid] of reveal.uids.entries())
       this.#metrics?.weight.set(
         { ...this.#netuidLabel, uid: String(uid) },
-        (reveal.weights[i] ?? 0) / 65535,
+        (reveal.values[i] ?? 0) / 65535,
       );
-    this.#logger.info({ kind, uids: reveal.uids, weights: reveal.weights }, 'weights');
+    this.#logger.info({ kind, uids: reveal.uids, weights: reveal.values }, 'weights');
   }
 
   /**
-   * Reveals weights committed earlier (once the delay has passed) and commits
-   * the current averages. Returns what was revealed, if anything.
+   * Reveals weights committed earlier once the chain's reveal window has
+   * come (a reveal the chain calls too early stays pending for the next
+   * call), then sets the current averages, or commits them where the subnet
+   * uses commit-reveal. Returns what was revealed or set in the clear.
    */
   async setWeights(): Promise<WeightReveal | undefined> {
-    const { chain, netuid, hotkey } = this.#options;
-    const block = await chain.currentBlock();
+    const { chain, netuid } = this.#options;
+    const key = await this.#key();
     const config = await chain.subnet(netuid);
     let revealed: WeightReveal | undefined;
-    if (this.#pending && block >= this.#pending.block + config.revealDelayBlocks) {
-      await chain.revealWeights(netuid, hotkey.address, this.#pending.reveal);
-      revealed = this.#pending.reveal;
-      this.#pending = undefined;
-      this.#recordWeights('reveal', revealed);
+    if (this.#pending) {
+      const pending = this.#pending;
+      const commit = (await chain.pendingCommits(netuid, key.address)).find(
+        (c) => c.hash === pending.hash,
+      );
+      // The call lands in the next block on a node, in the head on LocalChain: try from the block before.
+      if (!commit) {
+        this.#logger.warn(
+          { hash: pending.hash },
+          'the chain holds no such commit any more; committing afresh',
+        );
+        this.#pending = undefined;
+      } else if ((await chain.head()) + 1 >= commit.revealFrom) {
+        try {
+          await chain.revealWeights(key, netuid, pending.reveal);
+          revealed = pending.reveal;
+          this.#pending = undefined;
+          this.#recordWeights('reveal', revealed);
+        } catch (error) {
+          if (!(ChainCallFailedError.isInstance(error) && /TooEarly|Tempo/.test(error.chainError)))
+            throw error;
+        }
+      }
     }
+    if (this.#pending) return revealed;
     const sharpness = this.#options.sharpness ?? 1;
-    const entries = [...this.#averages]
-      .filter(([, v]) => v > 0)
-      .map(([uid, v]): [number, number] => [uid, v ** sharpness])
-      .sort((a, b) => a[0] - b[0]);
-    const max = Math.max(0, ...entries.map(([, v]) => v));
-    if (max === 0 || this.#pending) return revealed;
-    const reveal: WeightReveal = {
-      uids: entries.map(([uid]) => uid),
-      weights: entries.map(([, v]) => Math.round((65535 * v) / max)),
-      salt: randomBytes(16).toString('hex'),
-    };
-    if (!config.commitReveal) {
-      await chain.setWeights(netuid, hotkey.address, reveal.uids, reveal.weights);
-      this.#recordWeights('set', reveal);
-      return reveal;
-    }
-    await chain.commitWeights(
-      netuid,
-      hotkey.address,
-      weightCommitHash(netuid, hotkey.address, reveal),
+    const scores = new Map(
+      [...this.#averages].filter(([, v]) => v > 0).map(([uid, v]) => [uid, v ** sharpness]),
     );
-    this.#pending = { reveal, block };
+    const weights = toU16Weights(scores);
+    if (weights.uids.length === 0) return revealed;
+    const reveal: WeightReveal = {
+      ...weights,
+      salt: randomSalt(),
+      versionKey: config.weightsVersionKey,
+    };
+    try {
+      if (!config.commitRevealEnabled) {
+        await chain.setWeights(key, netuid, weights, config.weightsVersionKey);
+        this.#recordWeights('set', reveal);
+        return reveal;
+      }
+    } catch (error) {
+      // A validator newly staked has no permit until the next epoch grants one; it keeps
+      // its averages and sets them then. Any other refusal is the caller's to see.
+      if (
+        ChainCallFailedError.isInstance(error) &&
+        error.chainError === 'NeuronNoValidatorPermit'
+      ) {
+        this.#logger.warn(
+          { chainError: error.chainError },
+          'no validator permit yet; weights wait for the next epoch',
+        );
+        return revealed;
+      }
+      throw error;
+    }
+    const hash = weightCommitHash(key.address, netuid, reveal);
+    await chain.commitWeights(key, netuid, hash);
+    this.#pending = { reveal, hash };
     this.#recordWeights('commit', reveal);
     return revealed;
   }

@@ -1,0 +1,35 @@
+/**
+ * ModernTensor's neurons as a library: {@link startMinerNode} serves a
+ * subnet's miner role over the signed wire, {@link ValidatorNode} queries a
+ * subnet's miners, scores them and sets weights on any `@mt/chain`
+ * `ChainClient` (`LocalChain`, or Bittensor's subtensor through
+ * `SubtensorChain`). One ed25519 hotkey signs both the wire and the chain.
+ *
+ * @packageDocumentation
+ */
+
+export { chainHotkeyOf, wireAddressOf } from './chain-hotkey.js';
+export { type JoinSubnetOptions, joinSubnet, openChain } from './join-subnet.js';
+export {
+  type ChainBlacklist,
+  type ChainBlacklistOptions,
+  validatorsOnChain,
+} from './miner/chain-blacklist.js';
+export {
+  type AnswerStrategy,
+  createMinerNodeHandler,
+  type MinerJob,
+  type MinerNodeOptions,
+  type ServedSubnet,
+  serveMinerJobs,
+  startMinerNode,
+} from './miner/miner-node.js';
+export { cheatingStrategy, lazyStrategy } from './miner/strategies.js';
+export { instrumentChain } from './validator/instrument-chain.js';
+export { ValidatorMetrics } from './validator/validator-metrics.js';
+export {
+  type MinerRound,
+  ValidatorNode,
+  type ValidatorNodeOptions,
+} from './validator/validator-node.js';
+export { NEURONS_VERSION } from './version.js';
