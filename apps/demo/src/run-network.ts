@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChainKeypair, generateKeypair, LocalChain } from '@mt/chain';
+import { type ChainClient, generateKeypair } from '@mt/chain';
 import {
   type AnswerStrategy,
   chainHotkeyOf,
@@ -23,6 +23,7 @@ import {
 import { makeModels } from '@mt/testing';
 import { Hotkey, type MinerServer } from '@mt/wire';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
+import { type DemoChain, localDemoChain } from './demo-chain.js';
 import { trainDigits } from './digits.js';
 
 /** The demo's subnets on the local chain. */
@@ -60,7 +61,7 @@ export interface EpochRecord {
 
 /** Reads the epoch the chain just ran on `netuid`, and adds what it paid to `earnings`. */
 async function readEpoch(
-  chain: LocalChain,
+  chain: ChainClient,
   netuid: number,
   earnings: Map<string, bigint>,
 ): Promise<EpochRecord> {
@@ -118,6 +119,8 @@ export interface DemoOptions {
   onProgress?: (message: string) => void;
   /** Called after every cycle with the run so far (the live dashboard listens). */
   onCycle?: (run: DemoRun) => void;
+  /** The chain; default a fresh `LocalChain` in `workDir`. */
+  chain?: (tempo: number) => Promise<DemoChain>;
 }
 
 /**
@@ -167,30 +170,29 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   const subnets: Record<number, SubnetValidator> = { 1: textValidator, 2: proofValidator };
   const roles = [textMiner, textValidator, proofMiner, proofValidator];
 
-  // A fresh chain each run; models and the circuit are reused.
-  const chainFile = join(options.workDir, 'chain.sqlite');
-  await Promise.all(
-    ['', '-wal', '-shm'].map((suffix) => rm(`${chainFile}${suffix}`, { force: true })),
-  );
-  // Every call is signed: the owner's coldkey pays registrations and stake, each hotkey signs its own.
-  const sudo = (await generateKeypair()).pair;
-  const owner: ChainKeypair = (await generateKeypair()).pair;
-  const chain = LocalChain.create(chainFile, {
-    sudo: sudo.address,
-    balances: [[owner.address, 10n ** 15n]],
-  });
+  // A fresh chain each run; models and the circuit are reused. Every call is signed:
+  // the owner's coldkey pays registrations and stake, each hotkey signs its own.
+  const demoChain = await (
+    options.chain ?? (() => localDemoChain(join(options.workDir, 'chain.sqlite')))
+  )(TEMPO);
+  const { client: chain, owner } = demoChain;
   const validatorKeys = [Hotkey.generate(), Hotkey.generate()];
-  const stakes = [3_000_000_000n, 1_000_000_000n];
+  // Large beside what the owner's hotkey (UID 0, a validator with no weights) holds on subtensor: its lock, and the
+  // emission it collects before the validators weight anyone. Yuma pays only what a majority of stake agrees on.
+  const stakes = [3_000n * 10n ** 9n, 1_000n * 10n ** 9n];
+  const netuids: number[] = [];
   for (const _ of DEMO_SUBNETS) {
     const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
-    await chain.setHyperparameters(owner, netuid, {
+    netuids.push(netuid);
+    await chain.setHyperparameters(demoChain.admin, netuid, {
       tempo: TEMPO,
       commitRevealEnabled: true,
-      commitRevealPeriod: 1,
+      commitRevealPeriod: demoChain.revealPeriod,
       weightsRateLimit: 0,
       targetRegistrationsPerInterval: 100,
       maxRegistrationsPerBlock: 100,
     });
+    await demoChain.prepareSubnet(netuid);
     for (const [i, key] of validatorKeys.entries()) {
       await joinSubnet(chain, {
         netuid,
@@ -200,13 +202,16 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       });
     }
   }
+  /** Builds blocks until every demo subnet has run its next epoch. */
+  const nextEpochs = async () => {
+    const head = await chain.head();
+    const due = await Promise.all(netuids.map((netuid) => chain.nextEpochBlock(netuid, head + 1)));
+    await demoChain.newBlocks(Math.max(...due) - head);
+  };
   // The first epoch gives the staked validators their permits.
-  chain.advanceBlocks(TEMPO + 1);
+  await nextEpochs();
   // Miners serve only the validators staked on the chain; everyone else is refused first.
-  const validators = await validatorsOnChain(
-    chain,
-    DEMO_SUBNETS.map(({ netuid }) => netuid),
-  );
+  const validators = await validatorsOnChain(chain, netuids);
   const servers: MinerServer[] = [];
   const minerKeys = DEMO_MINERS.map(() => Hotkey.generate());
   try {
@@ -220,9 +225,10 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         hotkey,
         subnets: served,
         blacklist: validators.blacklist,
+        host: demoChain.minerHost,
       });
       servers.push(server);
-      for (const { netuid } of DEMO_SUBNETS)
+      for (const netuid of netuids)
         await joinSubnet(chain, {
           netuid,
           hotkey: await chainHotkeyOf(hotkey),
@@ -232,14 +238,14 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       say(`      miner ${miner.name.padEnd(8)} ${server.url}  ${hotkey.address}`);
     }
     const nodes = validatorKeys.flatMap((hotkey) =>
-      DEMO_SUBNETS.map(({ netuid }) => ({
-        netuid,
+      DEMO_SUBNETS.map(({ netuid: demoNetuid }, i) => ({
+        netuid: netuids[i] as number,
         hotkey,
         node: new ValidatorNode({
           hotkey,
           chain,
-          netuid,
-          subnet: subnets[netuid] as SubnetValidator,
+          netuid: netuids[i] as number,
+          subnet: subnets[demoNetuid] as SubnetValidator,
           sharpness: SHARPNESS,
         }),
       })),
@@ -259,11 +265,11 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       meta: {
         startedAt,
         node: process.versions.node,
-        chain: 'LocalChain (SQLite, signed calls)',
+        chain: demoChain.label,
         cycles,
         tempo: TEMPO,
         sharpness: SHARPNESS,
-        subnets: DEMO_SUBNETS.map((s) => ({ ...s })),
+        subnets: DEMO_SUBNETS.map((s, i) => ({ ...s, netuid: netuids[i] as number })),
       },
       status: 'running',
     };
@@ -284,8 +290,8 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       // Each validator reveals what it committed last epoch (its reveal window is this
       // epoch) and commits this round's weights; then the chain runs the next epoch.
       for (const { node } of nodes) await node.setWeights();
-      chain.advanceBlocks(TEMPO + 1);
-      for (const { netuid } of DEMO_SUBNETS) {
+      await nextEpochs();
+      for (const netuid of netuids) {
         const earnings = run.earnings[netuid] ?? new Map<string, bigint>();
         run.earnings[netuid] = earnings;
         run.epochs[netuid] = [
@@ -303,12 +309,15 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           run.weights.push({ cycle, netuid, validator: key.address, byMiner });
         }
       }
-      const summary = DEMO_SUBNETS.map(({ netuid, name }) => {
+      const summary = DEMO_SUBNETS.map(({ name }, s) => {
+        const netuid = netuids[s] as number;
         const scores = DEMO_MINERS.map((m, i) => {
           const mine = rounds
             .filter((r) => r.netuid === netuid)
             .flatMap((r) =>
-              r.outcomes.filter((o) => o.hotkey === minerKeys[i]?.address).map((o) => o.score),
+              r.outcomes
+                .filter((o) => wireAddressOf(o.hotkey) === minerKeys[i]?.address)
+                .map((o) => o.score),
             );
           return `${m.name} ${(mine.reduce((a, b) => a + b, 0) / Math.max(mine.length, 1)).toFixed(2)}`;
         });
@@ -325,6 +334,6 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     validators.close();
     await Promise.all(servers.map((s) => s.close()));
     await Promise.all(roles.map((role) => role.close()));
-    await chain.close();
+    await demoChain.close();
   }
 }

@@ -48,6 +48,7 @@ export {
   keypairFromUri,
   SS58_PREFIX,
   verifyChainSignature,
+  verifyChainSignatureNow,
 } from './keys/keypair.js';
 export { loadColdkey, saveColdkey } from './keys/keystore.js';
 export {
@@ -63,6 +64,7 @@ export {
   SIGNED_CALL_MAX_BYTES,
   type SignedLocalCall,
   signedLocalCallSchema,
+  verifySignedLocalCall,
 } from './local/signed-call.js';
 export { randomSalt, type WeightReveal, weightCommitHash } from './weights/commit-hash.js';
 export { checkU16Weights, toU16Weights, type U16Weights } from './weights/u16-weights.js';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { requirePeer } from '@mt/protocol';
 import type { WsProvider } from '@polkadot/api';
@@ -44,6 +45,8 @@ export interface SubtensorDevnet {
   readonly runtime: string;
   /** Builds `count` blocks and resolves at the new head. */
   newBlocks(count?: number): Promise<number>;
+  /** How many transactions wait in the node's pool for a block. */
+  pendingTransactions(): Promise<number>;
   /** Sets an account's free balance (development only: writes storage). */
   setBalance(address: string, rao: bigint): Promise<void>;
   /** Overrides storage as chopsticks' `dev_setStorage` takes it: `{ Pallet: { Item: value | [[keys, value]] } }`. */
@@ -167,6 +170,9 @@ export async function startSubtensorDevnet(
           );
         return after;
       },
+      async pendingTransactions() {
+        return ((await send('author_pendingExtrinsics', [])) as unknown[]).length;
+      },
       async setBalance(address, rao) {
         await send('dev_setStorage', [
           {
@@ -195,8 +201,28 @@ export async function startSubtensorDevnet(
   }
 }
 
+/** Resolves once something accepts TCP connections on `port`: no WebSocket is opened before (each failed one is logged). */
+async function portOpen(port: number, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 async function connectProvider(url: string, timeoutMs: number): Promise<WsProvider> {
   const { WsProvider } = await loadPolkadotApi();
+  if (!(await portOpen(Number(new URL(url).port), Date.now() + timeoutMs))) {
+    throw new ChainUnreachableError(url, `chopsticks did not start within ${timeoutMs} ms`);
+  }
   const provider = new WsProvider(url, 500, {}, timeoutMs);
   provider.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;

@@ -117,6 +117,19 @@ export async function verifyChainSignature(
   address: string,
 ): Promise<boolean> {
   await cryptoWaitReady();
+  return verifyChainSignatureNow(message, signature, address);
+}
+
+/**
+ * {@link verifyChainSignature} without waiting: for code that awaited
+ * {@link chainCryptoReady} already and must verify inside a synchronous
+ * transaction.
+ */
+export function verifyChainSignatureNow(
+  message: Uint8Array,
+  signature: Uint8Array,
+  address: string,
+): boolean {
   try {
     return signatureVerify(message, signature, address).isValid;
   } catch {

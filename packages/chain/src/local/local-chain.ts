@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseJson } from '@mt/protocol';
 import type { U16Entry } from '@mt/scoring';
 import Database from 'better-sqlite3';
-import pRetry from 'p-retry';
 import { checkAmount } from '../amount.js';
 import type {
   BlockStreamOptions,
@@ -16,7 +15,7 @@ import type {
 import { checkEndpointUrl } from '../endpoint.js';
 import { epochIndex, nextEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
-import { type ChainKeypair, canonicalAddress } from '../keys/keypair.js';
+import { type ChainKeypair, canonicalAddress, chainCryptoReady } from '../keys/keypair.js';
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
 import { LocalRuntime, paramsOf } from './local-runtime.js';
@@ -26,6 +25,7 @@ import {
   readSignedLocalCall,
   type SignedLocalCall,
   signLocalCall,
+  verifySignedLocalCall,
 } from './signed-call.js';
 
 /** What a new chain file starts with. */
@@ -67,8 +67,6 @@ export class LocalChain implements ChainClient {
   readonly #runtime: LocalRuntime;
   readonly #genesis: string;
   readonly #options: Required<LocalChainOptions>;
-  /** One call at a time per signer in this process, so nonces follow each other. */
-  readonly #signerQueues = new Map<string, Promise<unknown>>();
 
   private constructor(db: Database.Database, options: LocalChainOptions) {
     this.#db = db;
@@ -157,29 +155,32 @@ export class LocalChain implements ChainClient {
    */
   async submit(signed: unknown): Promise<void> {
     const call = await readSignedLocalCall(signed);
+    this.#write(() => this.#apply(call));
+  }
+
+  /** Checks a verified call's chain and nonce, spends the nonce and runs the call; inside a write transaction. */
+  #apply(call: SignedLocalCall): void {
     if (call.chain !== this.#genesis) {
       throw new ChainSignatureError(
         `the call is signed for chain ${call.chain}, not ${this.#genesis}`,
       );
     }
-    this.#write(() => {
-      const signer = canonicalAddress(call.signer, 'signer');
-      const expected = this.#nonce(signer);
-      if (call.nonce !== expected) {
-        throw new ChainSignatureError(
-          call.nonce < expected
-            ? `nonce ${call.nonce} of ${signer} was used already (a replay); the next is ${expected}`
-            : `nonce ${call.nonce} of ${signer} is ahead of the next, ${expected}`,
-        );
-      }
-      this.#db
-        .prepare(
-          `INSERT INTO accounts (address, free, nonce) VALUES (?, '0', 1)
-           ON CONFLICT (address) DO UPDATE SET nonce = nonce + 1`,
-        )
-        .run(signer);
-      this.#runtime.apply(signer, call.call);
-    });
+    const signer = canonicalAddress(call.signer, 'signer');
+    const expected = this.#nonce(signer);
+    if (call.nonce !== expected) {
+      throw new ChainSignatureError(
+        call.nonce < expected
+          ? `nonce ${call.nonce} of ${signer} was used already (a replay); the next is ${expected}`
+          : `nonce ${call.nonce} of ${signer} is ahead of the next, ${expected}`,
+      );
+    }
+    this.#db
+      .prepare(
+        `INSERT INTO accounts (address, free, nonce) VALUES (?, '0', 1)
+         ON CONFLICT (address) DO UPDATE SET nonce = nonce + 1`,
+      )
+      .run(signer);
+    this.#runtime.apply(signer, call.call);
   }
 
   /** Signs `call` with `key` at the account's next nonce, ready for {@link LocalChain.submit} here or elsewhere. */
@@ -188,27 +189,17 @@ export class LocalChain implements ChainClient {
   }
 
   /**
-   * Signs and submits, one call at a time per signer; a nonce taken by
-   * another process in between is re-read and the call signed again.
+   * Signs at the nonce read in the same write transaction, verifies and runs:
+   * no other process can take the nonce in between, so one key used by
+   * several processes at once never races.
    */
   async #call(key: ChainKeypair, call: LocalCall): Promise<void> {
-    const previous = this.#signerQueues.get(key.address) ?? Promise.resolve();
-    const run = previous
-      .catch(() => undefined)
-      .then(() =>
-        pRetry(() => this.submit(this.sign(key, call)), {
-          retries: 5,
-          minTimeout: 5,
-          shouldRetry: ({ error }) =>
-            ChainSignatureError.isInstance(error) && /was used already/.test(error.message),
-        }),
-      );
-    this.#signerQueues.set(key.address, run);
-    try {
-      await run;
-    } finally {
-      if (this.#signerQueues.get(key.address) === run) this.#signerQueues.delete(key.address);
-    }
+    await chainCryptoReady();
+    this.#write(() => {
+      const signed = this.sign(key, call);
+      verifySignedLocalCall(signed);
+      this.#apply(signed);
+    });
   }
 
   #nonce(address: string): number {

@@ -3,7 +3,7 @@ import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
 import { z } from 'zod';
 import { ChainRejectedError, ChainSignatureError } from '../errors.js';
 import type { ChainKeypair } from '../keys/keypair.js';
-import { verifyChainSignature } from '../keys/keypair.js';
+import { chainCryptoReady, verifyChainSignatureNow } from '../keys/keypair.js';
 
 /** A signed call is a few hundred bytes; 64 KiB leaves room for 65,535-UID weights and nothing silly. */
 export const SIGNED_CALL_MAX_BYTES = 64 * 1024;
@@ -153,6 +153,27 @@ export function signLocalCall(
  * @throws ChainSignatureError when it is too large, malformed, or not signed by its signer.
  */
 export async function readSignedLocalCall(input: unknown): Promise<SignedLocalCall> {
+  await chainCryptoReady();
+  const signed = parseSignedLocalCall(input);
+  verifySignedLocalCall(signed);
+  return signed;
+}
+
+/**
+ * Checks that `signed` is its signer's signature over its call. The crypto
+ * must be ready ({@link chainCryptoReady}): this runs inside a transaction.
+ *
+ * @throws ChainSignatureError when it is not.
+ */
+export function verifySignedLocalCall(signed: SignedLocalCall): void {
+  if (!isHex(signed.signature)) throw new ChainSignatureError('the signature is not hex');
+  const { signature, ...unsigned } = signed;
+  if (!verifyChainSignatureNow(signingPayload(unsigned), hexToU8a(signature), signed.signer)) {
+    throw new ChainSignatureError(`the signature is not ${signed.signer}'s over this call`);
+  }
+}
+
+function parseSignedLocalCall(input: unknown): SignedLocalCall {
   let value = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
@@ -171,11 +192,5 @@ export async function readSignedLocalCall(input: unknown): Promise<SignedLocalCa
       `the call has the wrong shape: ${describeIssues(parsed.error.issues)}`,
     );
   }
-  const signed = parsed.data;
-  if (!isHex(signed.signature)) throw new ChainSignatureError('the signature is not hex');
-  const { signature, ...unsigned } = signed;
-  if (!(await verifyChainSignature(signingPayload(unsigned), hexToU8a(signature), signed.signer))) {
-    throw new ChainSignatureError(`the signature is not ${signed.signer}'s over this call`);
-  }
-  return signed;
+  return parsed.data;
 }

@@ -322,6 +322,14 @@ export class ValidatorNode {
           'the chain holds no such commit any more; committing afresh',
         );
         this.#pending = undefined;
+      } else if ((await chain.head()) > commit.revealUntil) {
+        // The window passed (a validator that was down, or slow rounds): the chain drops
+        // such a commit when it next reads it; this one commits afresh.
+        this.#logger.warn(
+          { hash: pending.hash, revealUntil: commit.revealUntil },
+          'reveal window missed; committing afresh',
+        );
+        this.#pending = undefined;
       } else if ((await chain.head()) + 1 >= commit.revealFrom) {
         try {
           await chain.revealWeights(key, netuid, pending.reveal);
