@@ -152,7 +152,9 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
       expect(await emission('honest')).toBeGreaterThan(0);
       expect(await emission('honest')).toBeGreaterThan(await emission('cheater'));
     }
-    await expect(page.locator('#meta').textContent()).resolves.toContain('LocalChain (SQLite)');
+    await expect(page.locator('#meta').textContent()).resolves.toContain(
+      'LocalChain (SQLite, signed calls)',
+    );
   });
 
   it('drills down into a miner: scores per validator, latency, samples and each proof’s verdict', async () => {

@@ -76,6 +76,54 @@ describe('mt-miner', () => {
     expect(code).toBe(0);
   }, 120_000);
 
+  it('publishes its axon on a subtensor node (spec 202 in chopsticks) by --chain ws://, registered by its coldkey', async () => {
+    const { startSubtensorDevnet } = await import('@mt/chain/devnet');
+    const { SubtensorChain } = await import('@mt/chain/subtensor');
+    const dir = await mkdtemp(join(tmpdir(), 'mt-miner-subtensor-'));
+    const models = await makeModels(join(dir, 'models'));
+    const devnet = await startSubtensorDevnet({ runtime: 'spec202' });
+    const chain = await SubtensorChain.connect(devnet.url);
+    try {
+      const sudo = (await generateKeypair()).pair;
+      const coldkey = (await generateKeypair()).pair;
+      await devnet.setSudo(sudo.address);
+      for (const key of [sudo, coldkey]) await devnet.setBalance(key.address, 10n ** 15n);
+      await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
+      await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
+      await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
+      const netuid = await chain.createSubnet(
+        coldkey,
+        (await generateKeypair('ed25519')).pair.address,
+      );
+      // serve_axon refuses 127.0.0.1; 127.0.0.2 is loopback too.
+      const { child, firstLine } = start(
+        [
+          ...[
+            '--key',
+            join(dir, 'miner.key'),
+            '--chain',
+            devnet.url,
+            '--coldkey',
+            join(dir, 'coldkey.json'),
+          ],
+          ...['--host', '127.0.0.2', '--text-netuid', String(netuid)],
+        ],
+        { MT_MINER_TEXT_MODEL: models.generator, MT_COLDKEY_PASSPHRASE: 'miner passphrase' },
+      );
+      const started = JSON.parse(await firstLine);
+      expect(started.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      const published = (await chain.metagraph(netuid)).neurons.find((n) => n.endpoint !== '');
+      expect(published && wireAddressOf(published.hotkey)).toBe(started.address);
+      expect(published).toMatchObject({ endpoint: started.url, coldkey: coldkey.address });
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      await chain.close();
+      await devnet.stop();
+    }
+  }, 180_000);
+
   it('refuses to start with nothing to serve', async () => {
     const child = spawn(
       process.execPath,

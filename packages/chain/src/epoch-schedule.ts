@@ -21,3 +21,34 @@ export function nextEpochBlock(fromBlock: number, netuid: number, tempo: number)
 export function epochIndex(block: number, netuid: number, tempo: number): number {
   return Math.floor((block + netuid + 1) / (tempo + 1));
 }
+
+/** What {@link epochBlocks} needs of a chain: its block stream and its tempo. */
+export interface EpochSource {
+  blocks(options?: { signal?: AbortSignal }): AsyncIterable<number>;
+  subnet(netuid: number): Promise<{ tempo: number }>;
+}
+
+/**
+ * The blocks in which subnet `netuid` runs its epoch, as they arrive: an
+ * async iterator over any `ChainClient`'s block stream, reading the tempo
+ * again at each epoch (a subnet owner may change it).
+ *
+ * @example
+ * ```ts
+ * for await (const block of epochBlocks(chain, netuid, { signal })) {
+ *   console.log((await chain.metagraph(netuid)).neurons.map((n) => n.incentive));
+ * }
+ * ```
+ */
+export async function* epochBlocks(
+  chain: EpochSource,
+  netuid: number,
+  options: { signal?: AbortSignal } = {},
+): AsyncIterable<number> {
+  let { tempo } = await chain.subnet(netuid);
+  for await (const block of chain.blocks(options)) {
+    if (!isEpochBlock(block, netuid, tempo)) continue;
+    yield block;
+    ({ tempo } = await chain.subnet(netuid));
+  }
+}

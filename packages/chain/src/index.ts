@@ -25,7 +25,13 @@ export {
   ENDPOINT_MAX_LENGTH,
   urlOfAxon,
 } from './endpoint.js';
-export { epochIndex, isEpochBlock, nextEpochBlock } from './epoch-schedule.js';
+export {
+  type EpochSource,
+  epochBlocks,
+  epochIndex,
+  isEpochBlock,
+  nextEpochBlock,
+} from './epoch-schedule.js';
 export {
   CHAIN_ERROR_PREFIX,
   ChainCallFailedError,

@@ -229,11 +229,17 @@ export class SubtensorChain implements ChainClient {
     );
   }
 
+  /** New block numbers in order, each once, from the node's new-head subscription. */
   async *blocks(options: BlockStreamOptions = {}): AsyncIterable<number> {
     const waiting: number[] = [];
     let wake: (() => void) | undefined;
+    let last: number | undefined;
+    // A node announces its new heads, not necessarily every block (several built at once
+    // arrive as the last one): the blocks in between are filled in, so none is skipped.
     const unsubscribe = await this.#api.rpc.chain.subscribeNewHeads((header) => {
-      waiting.push(header.number.toNumber());
+      const number = header.number.toNumber();
+      for (let b = last === undefined ? number : last + 1; b <= number; b += 1) waiting.push(b);
+      last = Math.max(last ?? number, number);
       wake?.();
     });
     const onAbort = () => wake?.();
