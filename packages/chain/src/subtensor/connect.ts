@@ -1,14 +1,7 @@
 import { loadPeer } from '@mt/protocol';
 import type { ApiPromise } from '@polkadot/api';
 import { ChainUnreachableError } from '../errors.js';
-
-/** Options of a connection to a subtensor node. */
-export interface ConnectOptions {
-  /** How long to keep trying to reach the node before {@link ChainUnreachableError}. Default 30 s. */
-  connectTimeoutMs?: number;
-  /** Pause between reconnection attempts. Default 1 s. */
-  retryMs?: number;
-}
+import type { ConnectOptions } from './options.js';
 
 type PolkadotApi = typeof import('@polkadot/api');
 

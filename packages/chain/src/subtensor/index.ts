@@ -1,11 +1,12 @@
 /**
  * `SubtensorChain`: the {@link ChainClient} contract on Bittensor's subtensor,
- * through `@polkadot/api` (an optional peer: `npm install @polkadot/api`).
+ * through `@polkadot/api` (an optional peer: `npm install @polkadot/api`,
+ * loaded when you connect). No type here names `@polkadot/api`, so this entry
+ * type-checks without it.
  *
  * @packageDocumentation
  */
 
 export type { ChainClient } from '../contract/chain-client.js';
-export { type ConnectOptions, connectSubtensor, loadPolkadotApi } from './connect.js';
-export { dispatchErrorName, type SubmitOptions, TransactionSubmitter } from './submit.js';
-export { SubtensorChain, type SubtensorChainOptions } from './subtensor-chain.js';
+export type { ConnectOptions, SubmitOptions, SubtensorChainOptions } from './options.js';
+export { SubtensorChain } from './subtensor-chain.js';

@@ -2,12 +2,7 @@ import type { ApiPromise, SubmittableResult } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { ChainCallFailedError } from '../errors.js';
 import type { ChainKeypair } from '../keys/keypair.js';
-
-/** Options of {@link TransactionSubmitter}. */
-export interface SubmitOptions {
-  /** How long a transaction may wait to be included in a block. Default 120 s (ten of Bittensor's 12 s blocks). */
-  inclusionTimeoutMs?: number;
-}
+import type { SubmitOptions } from './options.js';
 
 type EventRecord = SubmittableResult['events'][number];
 

@@ -22,14 +22,9 @@ import {
 import { type ChainKeypair, canonicalAddress } from '../keys/keypair.js';
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
-import { type ConnectOptions, connectSubtensor } from './connect.js';
-import { type SubmitOptions, TransactionSubmitter } from './submit.js';
-
-/** Options of {@link SubtensorChain.connect}. */
-export interface SubtensorChainOptions extends ConnectOptions, SubmitOptions {
-  /** Retries of a read that failed because the node dropped. Default 5. */
-  readRetries?: number;
-}
+import { connectSubtensor } from './connect.js';
+import type { SubtensorChainOptions } from './options.js';
+import { TransactionSubmitter } from './submit.js';
 
 /** Each hyperparameter's AdminUtils setter; the value is its second argument, after the netuid. */
 const HYPERPARAMETER_CALLS: Record<keyof SubnetHyperparameters, string> = {
