@@ -24,7 +24,9 @@ export function epochIndex(block: number, netuid: number, tempo: number): number
 
 /** What {@link epochBlocks} needs of a chain: its block stream and its tempo. */
 export interface EpochSource {
+  /** New block numbers in order, until `signal` aborts. */
   blocks(options?: { signal?: AbortSignal }): AsyncIterable<number>;
+  /** The subnet's tempo (blocks between epochs). */
   subnet(netuid: number): Promise<{ tempo: number }>;
 }
 
