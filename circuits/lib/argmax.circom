@@ -4,10 +4,12 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 
-// The prover picks a one-hot selector; the circuit checks it is one-hot and
-// that the selected value is at least every input (the gap is range-checked
-// to K+1 bits, so it cannot wrap around the field). With ties, any largest
-// index verifies. Cost: n(K+4) constraints.
+// The prover picks a one-hot selector; the circuit checks it is one-hot,
+// that the selected value is at least every input, and strictly above every
+// input before it (each gap, less one before the selected index, is
+// range-checked to K+1 bits, so it cannot wrap around the field). So only the
+// first largest index verifies: on a tie there is one valid answer, as in
+// onnxruntime's ArgMax. Cost: n(K+4) constraints.
 template Argmax(n, K) {
     assert(n >= 1);
     assert(K < 250);
@@ -42,9 +44,12 @@ template Argmax(n, K) {
     index <== position;
     max <== maxSum;
 
+    // after = 1 while i is before the selected index (the sum of select[j], j > i).
     component gap[n];
-    for (var i = 0; i < n; i++) {
+    var after = 0;
+    for (var i = n - 1; i >= 0; i--) {
         gap[i] = Num2Bits(K + 1);
-        gap[i].in <== max - in[i];
+        gap[i].in <== max - in[i] - after;
+        after += select[i];
     }
 }

@@ -17,8 +17,6 @@ template PackedPoseidon(n, B) {
     assert(n >= 1);
     var perElement = 253 \ B;
     var elements = (n + perElement - 1) \ perElement;
-    var width = elements < 15 ? elements : 15;
-    var chunks = (elements + width - 1) \ width;
 
     signal input in[n];
     signal output hash;
@@ -40,21 +38,36 @@ template PackedPoseidon(n, B) {
         packed[e] <== acc;
     }
 
-    component sponge[chunks];
+    component absorb = Sponge(n, elements);
+    absorb.in <== packed;
+    hash <== absorb.hash;
+}
+
+// A commitment to m field elements: h_0 = count, h_c = Poseidon(h_{c-1},
+// chunk_c) over chunks of up to 15 (the last zero-padded). @mt/zkml's
+// TypeScript `sponge` computes the same hash.
+template Sponge(count, m) {
+    assert(m >= 1);
+    var width = m < 15 ? m : 15;
+    var chunks = (m + width - 1) \ width;
+    signal input in[m];
+    signal output hash;
+
+    component round[chunks];
     for (var c = 0; c < chunks; c++) {
-        sponge[c] = Poseidon(width + 1);
+        round[c] = Poseidon(width + 1);
         if (c == 0) {
-            sponge[c].inputs[0] <== n;
+            round[c].inputs[0] <== count;
         } else {
-            sponge[c].inputs[0] <== sponge[c - 1].out;
+            round[c].inputs[0] <== round[c - 1].out;
         }
         for (var j = 0; j < width; j++) {
-            if (c * width + j < elements) {
-                sponge[c].inputs[j + 1] <== packed[c * width + j];
+            if (c * width + j < m) {
+                round[c].inputs[j + 1] <== in[c * width + j];
             } else {
-                sponge[c].inputs[j + 1] <== 0;
+                round[c].inputs[j + 1] <== 0;
             }
         }
     }
-    hash <== sponge[chunks - 1].out;
+    hash <== round[chunks - 1].out;
 }

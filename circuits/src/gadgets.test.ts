@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIELD_PRIME, floorShift, packedPoseidon } from '@mt/zkml';
+import { FIELD_PRIME, floorShift, packedPoseidon, sponge } from '@mt/zkml';
 import fc from 'fast-check';
 import * as snarkjs from 'snarkjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -112,20 +112,10 @@ describe('PackedPoseidon(40, 10)', () => {
   });
 });
 
-describe('DensePrivate(3, 2)', () => {
-  it('accumulates b + W·x with private weights', async () => {
-    const acc = await outputs(
-      'dense_private',
-      {
-        x: ['3', '-2', '5'],
-        weights: [
-          ['1', '2', '3'],
-          ['-4', '0', '7'],
-        ],
-        bias: ['10', '-1'],
-      },
-      2,
-    );
-    expect(acc).toEqual([10n + 3n - 4n + 15n, -1n - 12n + 35n]);
+describe('Sponge(20, 20)', () => {
+  it('equals the TypeScript sponge of @mt/zkml', async () => {
+    const values = Array.from({ length: 20 }, (_, i) => BigInt(i) * 1_000_003n + 7n);
+    const [hash] = await outputs('sponge', { in: values.map(String) }, 1);
+    expect((hash ?? 0n) < 0n ? (hash ?? 0n) + FIELD_PRIME : hash).toBe(sponge(values));
   });
 });

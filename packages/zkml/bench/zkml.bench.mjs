@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { exportMlpToOnnx } from '@mt/testing';
 import {
   CircuitCompiler,
+  decodeOnnxGraph,
   ProofGenerator,
   ProofVerifier,
-  parseOnnxMlp,
   setupCircuit,
 } from '../dist/index.js';
 
@@ -36,11 +36,12 @@ execFileSync(
     stdio: 'inherit',
   },
 );
-const mlp = parseOnnxMlp(await readFile(onnxPath));
-const macs = mlp.layers.reduce(
-  (n, l) => n + (l.kind === 'dense' ? l.weights.length * (l.weights[0]?.length ?? 0) : 0),
-  0,
-);
+const graph = decodeOnnxGraph(await readFile(onnxPath));
+const denseWeights = graph.nodes
+  .filter((n) => n.op === 'Gemm' || n.op === 'MatMul')
+  .map((n) => graph.constants.get(n.inputs[1]).dims);
+// Gemm stores [out, in] (transB), MatMul [in, out]: either way a MAC per weight.
+const macs = denseWeights.reduce((n, [a, b]) => n + a * b, 0);
 const digits = createRequire(import.meta.url)('mnist');
 const samples = Array.from({ length: 10 }, (_, d) => digits[d].get(digits[d].length - 1));
 
@@ -64,7 +65,10 @@ const compileOurs = await time(() =>
 const digitsCircuit = compileOurs.value;
 const ours = constraints(digitsCircuit.build('O2').r1cs);
 
-const [hidden, out] = [mlp.layers[0].weights.length, mlp.outputSize];
+const [hidden, out] = [Math.min(...denseWeights[0]), Math.min(...denseWeights[1])];
+const reluBits = /ShiftReLU\((\d+), 8\)/.exec(
+  await readFile(digitsCircuit.file('circuit.circom'), 'utf8'),
+)[1];
 const naive = `pragma circom 2.1.0;
 include "fixed_point.circom";
 template Naive() {
@@ -76,7 +80,7 @@ template Naive() {
   for (var o = 0; o < ${hidden}; o++) {
     var acc = b1[o];
     for (var i = 0; i < 784; i++) { p1[o][i] <== w1[o][i] * x[i]; acc += p1[o][i]; }
-    relu[o] = ShiftReLU(${digitsCircuit.metadata.layers[0].accBits}, 8); relu[o].in <== acc;
+    relu[o] = ShiftReLU(${reluBits}, 8); relu[o].in <== acc;
   }
   for (var o = 0; o < ${out}; o++) {
     var acc = b2[o];

@@ -21,21 +21,34 @@ export class ZkmlError extends MtError {
   }
 }
 
-/** The ONNX graph uses an operator the circuit generator does not support; `op` names it. */
+/** One node a circuit cannot compute, and why. */
+export interface UnsupportedNode {
+  /** The node's name (or `#k`, its position, when it has none). */
+  node: string;
+  op: string;
+  reason: string;
+}
+
+/**
+ * The ONNX graph has nodes a circuit cannot compute. `nodes` lists every one
+ * of them (not only the first), each with its name, operator and reason.
+ */
 export class UnsupportedOnnxOpError extends ZkmlError {
   static readonly code = 'MT_ZKML_UNSUPPORTED_OP';
   static override readonly isInstance = isMtErrorWithCode<UnsupportedOnnxOpError>(
     UnsupportedOnnxOpError.code,
   );
 
-  readonly op: string;
+  readonly nodes: readonly UnsupportedNode[];
 
-  constructor(op: string, node: string, detail = '') {
+  constructor(nodes: readonly UnsupportedNode[], supported: readonly string[]) {
+    const shown = nodes.slice(0, 50).map((n) => `  - node '${n.node}' (${n.op}): ${n.reason}`);
+    if (nodes.length > shown.length) shown.push(`  - … and ${nodes.length - shown.length} more`);
     super(
       UnsupportedOnnxOpError.code,
-      `ONNX node '${node}' uses operator ${op}${detail ? ` (${detail})` : ''}, which is not supported; supported: Gemm, MatMul, Add, Relu, Flatten, Reshape.`,
+      `The model has ${nodes.length} node(s) a circuit cannot compute:\n${shown.join('\n')}\nSupported operators: ${supported.join(', ')}.`,
     );
-    this.op = op;
+    this.nodes = nodes;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * `@mt/zkml`: zero-knowledge proofs of ML inference.
  *
- * ONNX MLPs become fixed-point Circom circuits (weights as constants, or as
- * private inputs bound by a Poseidon commitment), compiled with circom2 and
+ * ONNX models (convolutions, pooling, dense layers, activations, DAGs, the
+ * comparisons of decision trees) are lowered to fixed-point Circom circuits
+ * (weights as constants, or as private inputs bound by a salted Poseidon
+ * commitment), compiled with circom2 and
  * set up with snarkjs (Groth16 or PLONK); proofs are made and checked in
  * worker threads and verify with the snarkjs CLI and the exported Solidity
  * verifier too.
@@ -17,28 +19,29 @@ export {
   circuitFiles,
   type DecodedOutputs,
   type Optimization,
+  type PrivateWeights,
 } from './circuit/circuit.js';
 export {
   type CircuitMetadata,
-  type LayerShape,
+  type PrivateTensorShape,
   publicSignalCount,
+  type TensorShape,
 } from './circuit/circuit-metadata.js';
 export {
-  type CircuitMode,
-  type CircuitPlan,
-  modelCommitment,
-  type PlannedLayer,
-  type PlanOptions,
-  planCircuit,
-} from './circuit/circuit-plan.js';
-export { generateCircom } from './circuit/generate-circom.js';
-export { FIELD_PRIME, packedPoseidon, poseidon, signedBitsFor } from './circuit/packed-poseidon.js';
+  type GeneratedCircuit,
+  generateCircom,
+  privateModelHash,
+  publicModelHash,
+} from './circuit/generate-circom.js';
+export { FIELD_PRIME, packedPoseidon, signedBitsFor } from './circuit/packed-poseidon.js';
+export { poseidon, sponge } from './circuit/poseidon.js';
 export {
   CircuitCompiler,
   type CompiledBuild,
   type CompileModelOptions,
   type ProgressListener,
   templatesDir,
+  writeCircuitFolder,
 } from './compile/circuit-compiler.js';
 export {
   CircuitArtifactMissingError,
@@ -48,10 +51,35 @@ export {
   ProofGenerationError,
   PtauHashMismatchError,
   TrustedSetupError,
+  type UnsupportedNode,
   UnsupportedOnnxOpError,
   ZKML_ERROR_PREFIX,
   ZkmlError,
 } from './errors.js';
+export type { Algebra } from './graph/algebra.js';
+export { floatAlgebra } from './graph/float-algebra.js';
+export { type Kernel, type KernelContext, NodeRefusal } from './graph/kernel.js';
+export { kernels, runGraph, supportedOps } from './graph/run-graph.js';
+export {
+  approximationBound,
+  type SmoothApproximation,
+  type SmoothFunction,
+  smoothApproximations,
+} from './graph/smooth-functions.js';
+export type { Tensor } from './graph/tensor.js';
+export type { Affine, Value } from './lower/affine.js';
+export { evaluateProgram, floorShift, type ProgramResult } from './lower/evaluate-program.js';
+export { type CircuitMode, type LowerOptions, lowerGraph } from './lower/lower-graph.js';
+export { LoweringAlgebra, MAX_NUMERATOR_BITS, quantize } from './lower/lowering-algebra.js';
+export type {
+  FixedPointProgram,
+  PrivateTensor,
+  ProgramInput,
+  ProgramOutput,
+  SignalInfo,
+  Step,
+} from './lower/program.js';
+export { type InputEncoding, quantizeInput } from './lower/quantize-input.js';
 export {
   argmax,
   type DenseLayer,
@@ -60,8 +88,27 @@ export {
   type MlpLayer,
   type ReluLayer,
 } from './onnx/mlp.js';
-export { parseOnnxMlp } from './onnx/parse-onnx.js';
-export { proofFromBytes, proofFromJson, proofToBytes, proofToJson } from './prove/proof-codec.js';
+export {
+  type ConstantTensor,
+  decodeOnnxGraph,
+  decodeTensor,
+  type ElementKind,
+  type OnnxAttribute,
+  type OnnxGraph,
+  type OnnxLimits,
+  type OnnxNode,
+  type OnnxValue,
+} from './onnx/onnx-graph.js';
+export {
+  BASE_FIELD_PRIME,
+  canonicalProof,
+  nonCanonicalField,
+  proofElements,
+  proofFromBytes,
+  proofFromJson,
+  proofToBytes,
+  proofToJson,
+} from './prove/proof-codec.js';
 export { type InferenceProof, type ProofConfig, ProofGenerator } from './prove/proof-generator.js';
 export {
   ProofVerifier,
@@ -70,17 +117,12 @@ export {
   type VerificationExpectations,
 } from './prove/proof-verifier.js';
 export {
-  evaluateFixedPoint,
-  type FixedDenseLayer,
-  type FixedPointMlp,
-  floorShift,
-  measureQuantizationError,
-  type QuantizationReport,
-  quantizationErrorBound,
-  quantizeMlp,
-  toFixed,
-} from './quantize/fixed-point-mlp.js';
-export { exportSolidityVerifier } from './setup/export-verifier.js';
+  type AuditCheck,
+  type AuditOptions,
+  type AuditReport,
+  auditCircuit,
+} from './setup/audit-circuit.js';
+export { exportInferenceVerifier, exportSolidityVerifier } from './setup/export-verifier.js';
 export { HERMEZ_PTAU_BLAKE2B } from './setup/hermez-ptau-hashes.js';
 export {
   blake2bOfFile,

@@ -1,7 +1,7 @@
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
-type Attribute = number | number[] | { float: number };
+type Attribute = number | number[] | { float: number } | { floats: number[] } | { string: string };
 
 /** ONNX element types used by the generated models. */
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -126,11 +126,23 @@ export class GraphBuilder {
                   i: value,
                   type: onnx.AttributeProto.AttributeType.INT,
                 })
-              : onnx.AttributeProto.create({
-                  name,
-                  f: value.float,
-                  type: onnx.AttributeProto.AttributeType.FLOAT,
-                }),
+              : 'float' in value
+                ? onnx.AttributeProto.create({
+                    name,
+                    f: value.float,
+                    type: onnx.AttributeProto.AttributeType.FLOAT,
+                  })
+                : 'floats' in value
+                  ? onnx.AttributeProto.create({
+                      name,
+                      floats: value.floats,
+                      type: onnx.AttributeProto.AttributeType.FLOATS,
+                    })
+                  : onnx.AttributeProto.create({
+                      name,
+                      s: new TextEncoder().encode(value.string),
+                      type: onnx.AttributeProto.AttributeType.STRING,
+                    }),
         ),
       }),
     );

@@ -18,3 +18,37 @@ export async function runOnnx(bytes: Uint8Array, inputs: number[][]): Promise<nu
     await session.release();
   }
 }
+
+/** A float tensor fed to or read from onnxruntime. */
+export interface FloatTensor {
+  dims: number[];
+  data: number[];
+}
+
+/** Runs any ONNX model in onnxruntime on named float inputs; returns every output by name. */
+export async function runOnnxModel(
+  bytes: Uint8Array,
+  feeds: Record<string, FloatTensor>,
+): Promise<Record<string, FloatTensor>> {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const inputs = Object.fromEntries(
+      Object.entries(feeds).map(([name, t]) => [
+        name,
+        new ort.Tensor('float32', Float32Array.from(t.data), t.dims),
+      ]),
+    );
+    const out = await session.run(inputs);
+    return Object.fromEntries(
+      Object.entries(out).map(([name, t]) => [
+        name,
+        {
+          dims: [...t.dims],
+          data: Array.from(t.data as ArrayLike<number | bigint | boolean>, (v) => Number(v)),
+        },
+      ]),
+    );
+  } finally {
+    await session.release();
+  }
+}

@@ -1,59 +1,49 @@
-import type { QuantizationReport } from '../quantize/fixed-point-mlp.js';
-import type { CircuitMode, CircuitPlan } from './circuit-plan.js';
+import type { CircuitMode } from '../lower/lower-graph.js';
 
-/** The shape and bounds of one dense layer, without its weights. */
-export interface LayerShape {
-  inputSize: number;
-  outputSize: number;
-  relu: boolean;
-  accBits: number;
-  weightBits: number;
-  biasBits: number;
+/** A named tensor of the model, by shape. */
+export interface TensorShape {
+  name: string;
+  dims: number[];
+}
+
+/** A private tensor of a private-mode circuit, without its values. */
+export interface PrivateTensorShape {
+  name: string;
+  size: number;
+  /** Signed bit width its values are committed at. */
+  bits: number;
 }
 
 /**
  * What `circuit.json` in a circuit folder holds: everything a prover or a
  * verifier needs to encode inputs and decode public signals, and nothing
- * secret (private-mode weights live in `weights.json`).
+ * secret (private-mode weights and the salt live in `weights.json`).
  */
 export interface CircuitMetadata {
-  format: 'mt-zkml-circuit/1';
+  format: 'mt-zkml-circuit/2';
   mode: CircuitMode;
   scaleBits: number;
-  inputSize: number;
-  outputSize: number;
   inputBits: number;
+  /** Values the circuit takes: every graph input flattened, in order. */
+  inputSize: number;
+  inputs: TensorShape[];
+  /** Values the circuit outputs: every graph output flattened, in order. */
+  outputSize: number;
+  outputs: TensorShape[];
+  /** The logits `predicted` is the argmax of (the first output) lie in [−2^argmaxBits, 2^argmaxBits). */
   argmaxBits: number;
-  layers: LayerShape[];
-  /** The Poseidon commitment to the quantised weights, as a decimal string. */
+  /** The model commitment (the `modelHash` public signal), as a decimal string. */
   modelHash: string;
+  /** SHA-256 of the circuit source before its digest was filled in: architecture, scale, bounds and, in public mode, the weights. */
+  digest: string;
   /** SHA-256 of the ONNX file the circuit was made from. */
   onnxSha256: string;
-  quantization: QuantizationReport;
+  /** Constrained steps (shifts, ReLUs, comparisons, products, argmaxes) of the circuit. */
+  steps: number;
+  privateTensors: PrivateTensorShape[];
 }
 
-/** The public signals in order: logits, predicted class, model hash, input hash. */
+/** The public signals in order: outputs, predicted class, model hash, input hash. */
 export function publicSignalCount(metadata: Pick<CircuitMetadata, 'outputSize'>): number {
   return metadata.outputSize + 3;
-}
-
-/** Builds the metadata of a plan. */
-export function metadataOf(
-  plan: CircuitPlan,
-  onnxSha256: string,
-  quantization: QuantizationReport,
-): CircuitMetadata {
-  return {
-    format: 'mt-zkml-circuit/1',
-    mode: plan.mode,
-    scaleBits: plan.scaleBits,
-    inputSize: plan.inputSize,
-    outputSize: plan.outputSize,
-    inputBits: plan.inputBits,
-    argmaxBits: plan.argmaxBits,
-    layers: plan.layers.map(({ weights: _w, bias: _b, ...shape }) => shape),
-    modelHash: plan.modelHash.toString(),
-    onnxSha256,
-    quantization,
-  };
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseJson } from '@mt/protocol';
 import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
-import { toFixed } from '../quantize/fixed-point-mlp.js';
+import { quantizeInput } from '../lower/quantize-input.js';
 import { type CircuitMetadata, publicSignalCount } from './circuit-metadata.js';
 import { FIELD_PRIME, packedPoseidon } from './packed-poseidon.js';
 
@@ -11,9 +11,9 @@ export type Optimization = 'O1' | 'O2';
 
 /** The model outputs a proof attests to, decoded from its public signals. */
 export interface DecodedOutputs {
-  /** The logits in float units (the fixed-point values divided by 2^S). */
+  /** Every output in float units (the fixed-point values divided by 2^S), flattened in order. */
   outputs: number[];
-  /** The predicted class (an index of a largest logit). */
+  /** The predicted class: the first largest element of the first output. */
   predicted: number;
   /** The model commitment the proof is bound to. */
   modelHash: string;
@@ -21,9 +21,10 @@ export interface DecodedOutputs {
   inputHash: string;
 }
 
-/** What `weights.json` holds: the quantised private weights, as decimal strings. */
-interface PrivateWeights {
-  layers: { weights: string[][]; bias: string[] }[];
+/** What `weights.json` holds: the commitment's salt and the quantised private tensors, as decimal strings. */
+export interface PrivateWeights {
+  salt: string;
+  tensors: string[][];
 }
 
 /** File names inside a circuit folder. */
@@ -72,10 +73,10 @@ export class Circuit {
       join(dir, circuitFiles.metadata),
       'compile the model first (mt-zkml compile MODEL.onnx --out DIR)',
     );
-    if (metadata.format !== 'mt-zkml-circuit/1') {
+    if (metadata.format !== 'mt-zkml-circuit/2') {
       throw new CircuitArtifactMissingError(
         join(dir, circuitFiles.metadata),
-        `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/1; recompile the model`,
+        `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/2; recompile the model`,
       );
     }
     return new Circuit(dir, metadata);
@@ -103,27 +104,7 @@ export class Circuit {
    *   not finite or outside the circuit's input range.
    */
   quantizeInput(input: readonly number[]): bigint[] {
-    const { inputSize, inputBits, scaleBits } = this.metadata;
-    if (!Array.isArray(input) || input.length !== inputSize) {
-      throw new InvalidZkmlInputError(
-        'input',
-        `must be an array of ${inputSize} numbers, got ${Array.isArray(input) ? input.length : typeof input}`,
-      );
-    }
-    const limit = 1n << BigInt(inputBits - 1);
-    return input.map((value, i) => {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new InvalidZkmlInputError(`input[${i}]`, `must be a finite number, got ${value}`);
-      }
-      const fixed = toFixed(value, scaleBits);
-      if (fixed < -limit || fixed >= limit) {
-        throw new InvalidZkmlInputError(
-          `input[${i}]`,
-          `${value} is outside the circuit's input range [${-Number(limit) / 2 ** scaleBits}, ${Number(limit) / 2 ** scaleBits}); compile with a larger inputBits`,
-        );
-      }
-      return fixed;
-    });
+    return quantizeInput(this.metadata, input);
   }
 
   /** The `inputHash` public signal a proof on `input` carries. */
@@ -131,7 +112,7 @@ export class Circuit {
     return packedPoseidon(this.quantizeInput(input), this.metadata.inputBits).toString();
   }
 
-  /** The witness input for `input`: the quantised values, plus the weights in private mode. */
+  /** The witness input for `input`: the quantised values, plus the weights and the salt in private mode. */
   async witnessInput(input: readonly number[]): Promise<Record<string, unknown>> {
     const witness: Record<string, unknown> = {
       x: this.quantizeInput(input).map(String),
@@ -145,10 +126,11 @@ export class Circuit {
       this.#weights.catch(() => {
         this.#weights = undefined;
       });
-      (await this.#weights).layers.forEach((layer, l) => {
-        witness[`w${l}`] = layer.weights;
-        witness[`b${l}`] = layer.bias;
+      const weights = await this.#weights;
+      weights.tensors.forEach((values, k) => {
+        witness[`p${k}`] = values;
       });
+      witness.salt = weights.salt;
     }
     return witness;
   }

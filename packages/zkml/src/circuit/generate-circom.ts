@@ -1,146 +1,237 @@
-import type { CircuitPlan, PlannedLayer } from './circuit-plan.js';
+import { createHash } from 'node:crypto';
+import { type Affine, raised } from '../lower/affine.js';
+import type { FixedPointProgram, Step } from '../lower/program.js';
+import { sponge } from './poseidon.js';
 
 /** Terms per statement: circom2 crashes on one very long linear expression. */
 const TERMS_PER_STATEMENT = 16;
 
-function field(value: bigint): string {
+/** Placeholders replaced once the source's digest is known (the digest cannot contain itself). */
+const DIGEST_HI = '__MT_DIGEST_HI__';
+const DIGEST_LO = '__MT_DIGEST_LO__';
+const MODEL_HASH = '__MT_MODEL_HASH__';
+
+/** The commitment's domain tags: which mode a model hash belongs to. */
+const PUBLIC_TAG = 1n;
+const PRIVATE_TAG = 2n;
+
+function bitLength(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
+function literal(value: bigint): string {
   return value < 0n ? `-${-value}` : `${value}`;
 }
 
-function shiftTemplate(layer: PlannedLayer, scaleBits: number): string {
-  return layer.relu
-    ? `ShiftReLU(${layer.accBits}, ${scaleBits})`
-    : `SignedShift(${layer.accBits}, ${scaleBits})`;
+/** The generated circuit, its model commitment, and what a prover needs to know about its signals. */
+export interface GeneratedCircuit {
+  source: string;
+  /** SHA-256 of the source before the digest was filled in: covers architecture, scale, bounds and public weights. */
+  digest: string;
+  /** The model commitment in public mode; in private mode the salt is needed, see {@link privateModelHash}. */
+  publicModelHash: bigint | undefined;
+  /** Argmax width of the `predicted` signal: the logits lie in [−2^argmaxBits, 2^argmaxBits). */
+  argmaxBits: number;
 }
 
-/** `acc = b + Σ W·x` written out with the weights as constants: linear, so no constraints. */
-function constantDense(layer: PlannedLayer, l: number, input: string): string[] {
-  const lines: string[] = [];
-  layer.weights.forEach((row, o) => {
-    lines.push(`    acc = ${field(layer.bias[o] ?? 0n)};`);
-    const terms = row.flatMap((w, i) => (w === 0n ? [] : [`${field(w)} * ${input}[${i}]`]));
-    for (let start = 0; start < terms.length; start += TERMS_PER_STATEMENT) {
-      lines.push(`    acc += ${terms.slice(start, start + TERMS_PER_STATEMENT).join(' + ')};`);
-    }
-    lines.push(`    shift${l}[${o}].in <== acc;`);
-  });
-  return lines;
-}
-
-function privateDense(layer: PlannedLayer, l: number, input: string): string[] {
-  return [
-    `    component dense${l} = DensePrivate(${layer.inputSize}, ${layer.outputSize});`,
-    `    dense${l}.x <== ${input};`,
-    `    dense${l}.weights <== w${l};`,
-    `    dense${l}.bias <== b${l};`,
-    `    for (var o = 0; o < ${layer.outputSize}; o++) shift${l}[o].in <== dense${l}.acc[o];`,
-  ];
-}
-
-function commitment(plan: CircuitPlan): string[] {
-  if (plan.mode === 'public') {
-    return [
-      '    // The weights are constants of this circuit; this is their commitment.',
-      `    modelHash <== ${plan.modelHash};`,
-    ];
-  }
-  const lines: string[] = [];
-  plan.layers.forEach((layer, l) => {
-    const count = layer.inputSize * layer.outputSize;
-    lines.push(
-      `    component weightHash${l} = PackedPoseidon(${count}, ${layer.weightBits});`,
-      `    for (var o = 0; o < ${layer.outputSize}; o++) for (var i = 0; i < ${layer.inputSize}; i++) weightHash${l}.in[o * ${layer.inputSize} + i] <== w${l}[o][i];`,
-      `    component biasHash${l} = PackedPoseidon(${layer.outputSize}, ${layer.biasBits});`,
-      `    biasHash${l}.in <== b${l};`,
-    );
-  });
-  lines.push(`    component model = Poseidon(${plan.layers.length * 2});`);
-  plan.layers.forEach((_, l) => {
-    lines.push(
-      `    model.inputs[${2 * l}] <== weightHash${l}.hash;`,
-      `    model.inputs[${2 * l + 1}] <== biasHash${l}.hash;`,
-    );
-  });
-  lines.push('    modelHash <== model.out;');
-  return lines;
+function digestHalves(digest: string): [bigint, bigint] {
+  return [BigInt(`0x${digest.slice(0, 32)}`), BigInt(`0x${digest.slice(32)}`)];
 }
 
 /**
- * Writes the Circom source of a planned model. It includes the templates in
- * `circuits/lib` (`fixed_point`, `argmax`, `packed_poseidon`, `dense`) and
- * circomlib, so compile it with both folders on the include path.
- *
- * Signals: private input `x` (and, in private mode, `w<l>`, `b<l>`); public
- * outputs, in this order, `logits[outputSize]`, `predicted`, `modelHash`
- * (the weights' commitment) and `inputHash` (a packed Poseidon hash of `x`,
- * so the input stays one public signal however large it is).
+ * The private-mode model commitment: a sponge over the tag, the circuit's
+ * digest (architecture, scale and bounds), the salt and one packed Poseidon
+ * hash per private tensor, exactly as the circuit computes it.
  */
-export function generateCircom(plan: CircuitPlan): string {
-  const s = plan.scaleBits;
-  const last = plan.layers.length - 1;
-  const body: string[] = [];
-  body.push(`    signal input x[${plan.inputSize}];`);
-  if (plan.mode === 'private') {
-    plan.layers.forEach((layer, l) => {
-      body.push(
-        `    signal input w${l}[${layer.outputSize}][${layer.inputSize}];`,
-        `    signal input b${l}[${layer.outputSize}];`,
-      );
-    });
+export function privateModelHash(
+  digest: string,
+  salt: bigint,
+  tensorHashes: readonly bigint[],
+): bigint {
+  return sponge([PRIVATE_TAG, ...digestHalves(digest), salt, ...tensorHashes]);
+}
+
+/** The public-mode model commitment: the tag and the digest of the circuit, weights included. */
+export function publicModelHash(digest: string): bigint {
+  return sponge([PUBLIC_TAG, ...digestHalves(digest)]);
+}
+
+class Writer {
+  readonly lines: string[] = [];
+  readonly #names: string[];
+
+  constructor(names: string[]) {
+    this.#names = names;
   }
-  body.push(
-    `    signal output logits[${plan.outputSize}];`,
+
+  name(id: number): string {
+    return this.#names[id] ?? `t[${id}]`;
+  }
+
+  /** Writes `variable = <affine numerator>` in statements of at most 16 terms. */
+  expression(variable: string, a: Affine, offset = 0n): void {
+    const terms: string[] = [];
+    for (let i = 0; i < a.sig.length; i += 1) {
+      const q = a.q[i] as bigint;
+      if (q !== 0n) terms.push(`${literal(q)} * ${this.name(a.sig[i] as number)}`);
+    }
+    this.lines.push(`    ${variable} = ${literal(a.c + offset)};`);
+    for (let start = 0; start < terms.length; start += TERMS_PER_STATEMENT)
+      this.lines.push(
+        `    ${variable} += ${terms.slice(start, start + TERMS_PER_STATEMENT).join(' + ')};`,
+      );
+  }
+}
+
+function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) => bigint): void {
+  const target = out.name(step.out);
+  const c = `c${index}`;
+  if (step.kind === 'shift') {
+    const K = Math.max(bitLength(bound(step.input)), step.k, 1);
+    out.lines.push(
+      `    component ${c} = ${step.relu ? 'ShiftReLU' : 'SignedShift'}(${K}, ${step.k});`,
+    );
+    out.expression('acc', step.input);
+    out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.out;`);
+  } else if (step.kind === 'sign') {
+    const K = Math.max(bitLength(bound(step.input) + 1n), 1);
+    out.lines.push(`    component ${c} = SignedShift(${K}, 0);`);
+    out.expression('acc', step.input, step.strict ? -1n : 0n);
+    out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.nonneg;`);
+  } else if (step.kind === 'mul') {
+    out.expression('acc', step.a);
+    out.expression('other', step.b);
+    out.lines.push(`    ${target} <== acc * other;`);
+  } else {
+    const K = step.inputs.reduce((bits, a) => Math.max(bits, bitLength(bound(a))), 1);
+    out.lines.push(`    component ${c} = Argmax(${step.inputs.length}, ${K});`);
+    step.inputs.forEach((a, i) => {
+      out.expression('acc', a);
+      out.lines.push(`    ${c}.in[${i}] <== acc;`);
+    });
+    out.lines.push(`    ${target} <== ${c}.index;`);
+  }
+}
+
+/**
+ * Writes the Circom source of a lowered program. It includes the templates
+ * in `circuits/lib` and circomlib, so compile it with both on the include
+ * path.
+ *
+ * Signals: private input `x` (and in private mode `p<k>` per private tensor
+ * and `salt`); public outputs, in order, `out` (every graph output
+ * flattened, at scale 2^S), `predicted` (the first largest element of the
+ * first output), `modelHash` and `inputHash` (a packed Poseidon hash of `x`).
+ */
+export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
+  const S = program.scaleBits;
+  const names: string[] = [];
+  for (let i = 0; i < program.inputSize; i += 1) names[i] = `x[${i}]`;
+  program.privateTensors.forEach((tensor, k) => {
+    tensor.signals.forEach((id, j) => {
+      names[id] = `p${k}[${j}]`;
+    });
+  });
+  const internal = program.steps.length;
+  program.steps.forEach((step, j) => {
+    names[step.out] = `t[${j}]`;
+  });
+  const out = new Writer(names);
+  const bound = (a: Affine) => {
+    let b = a.c < 0n ? -a.c : a.c;
+    for (let i = 0; i < a.sig.length; i += 1) {
+      const q = a.q[i] as bigint;
+      b += (q < 0n ? -q : q) * (program.signals[a.sig[i] as number]?.bound ?? 0n);
+    }
+    return b;
+  };
+  const outputs = program.outputs.flatMap((o) => o.elements.map((e) => raised(e, S)));
+  const firstCount = program.outputs[0]?.elements.length ?? 1;
+  const argmaxBits = outputs
+    .slice(0, firstCount)
+    .reduce((bits, e) => Math.max(bits, bitLength(bound(e))), 1);
+  const L = out.lines;
+  L.push(
+    '// Generated by @mt/zkml: a fixed-point model circuit.',
+    `// mode ${program.mode}, scale 2^${S}, inputs of ${program.inputBits} signed bits`,
+    ...program.inputs.map((i) => `// input '${i.name}' ${JSON.stringify(i.dims)}`),
+    ...program.outputs.map((o) => `// output '${o.name}' ${JSON.stringify(o.dims)}`),
+    '',
+    'pragma circom 2.1.0;',
+    '',
+    'include "fixed_point.circom";',
+    'include "argmax.circom";',
+    'include "packed_poseidon.circom";',
+    '',
+    'template Model() {',
+    `    signal input x[${program.inputSize}];`,
+  );
+  program.privateTensors.forEach((t, k) => {
+    L.push(`    signal input p${k}[${t.signals.length}];`);
+  });
+  if (program.mode === 'private') L.push('    signal input salt;');
+  L.push(
+    `    signal output out[${outputs.length}];`,
     '    signal output predicted;',
     '    signal output modelHash;',
     '    signal output inputHash;',
+    ...(internal > 0 ? [`    signal t[${internal}];`] : []),
+    '    var acc;',
+    '    var other;',
     '',
     '    // Range-checks every input value and hashes them all into one public signal.',
-    `    component inputCommitment = PackedPoseidon(${plan.inputSize}, ${plan.inputBits});`,
+    `    component inputCommitment = PackedPoseidon(${program.inputSize}, ${program.inputBits});`,
     '    inputCommitment.in <== x;',
     '    inputHash <== inputCommitment.hash;',
     '',
-    '    var acc;',
   );
-  let input = 'x';
-  plan.layers.forEach((layer, l) => {
-    body.push(
-      '',
-      `    // Layer ${l}: ${layer.inputSize} -> ${layer.outputSize}${layer.relu ? ', ReLU' : ''}; accumulator within ${layer.accBits} bits.`,
-      `    component shift${l}[${layer.outputSize}];`,
-      `    for (var o = 0; o < ${layer.outputSize}; o++) shift${l}[o] = ${shiftTemplate(layer, s)};`,
-      ...(plan.mode === 'public' ? constantDense(layer, l, input) : privateDense(layer, l, input)),
-      `    signal h${l}[${layer.outputSize}];`,
-      `    for (var o = 0; o < ${layer.outputSize}; o++) h${l}[o] <== shift${l}[o].out;`,
-    );
-    input = `h${l}`;
+  program.steps.forEach((step, j) => {
+    writeStep(out, step, j, bound);
   });
-  body.push(
+  L.push('');
+  outputs.forEach((e, i) => {
+    out.expression('acc', e);
+    L.push(`    out[${i}] <== acc;`);
+  });
+  L.push(
     '',
-    `    logits <== h${last};`,
-    `    component best = Argmax(${plan.outputSize}, ${plan.argmaxBits});`,
-    '    best.in <== logits;',
+    `    component best = Argmax(${firstCount}, ${argmaxBits});`,
+    `    for (var i = 0; i < ${firstCount}; i++) best.in[i] <== out[i];`,
     '    predicted <== best.index;',
     '',
-    ...commitment(plan),
   );
-  const includes = [
-    'fixed_point',
-    'argmax',
-    'packed_poseidon',
-    ...(plan.mode === 'private' ? ['dense'] : []),
-  ];
-  return [
-    'pragma circom 2.1.0;',
-    '',
-    `// Generated by @mt/zkml: a ${plan.mode}-weight fixed-point MLP at scale 2^${s}.`,
-    '',
-    ...includes.map((name) => `include "${name}.circom";`),
-    '',
-    'template Model() {',
-    ...body,
-    '}',
-    '',
-    'component main = Model();',
-    '',
-  ].join('\n');
+  if (program.mode === 'public') {
+    L.push(
+      '    // The weights are constants of this circuit: the verification key pins them,',
+      '    // and this is the commitment to the whole circuit (see mt-zkml audit).',
+      `    modelHash <== ${MODEL_HASH};`,
+    );
+  } else {
+    program.privateTensors.forEach((t, k) => {
+      L.push(
+        `    component h${k} = PackedPoseidon(${t.signals.length}, ${t.bits});`,
+        `    h${k}.in <== p${k};`,
+      );
+    });
+    const n = 4 + program.privateTensors.length;
+    L.push(
+      `    component model = Sponge(${n}, ${n});`,
+      `    model.in[0] <== ${PRIVATE_TAG};`,
+      `    model.in[1] <== ${DIGEST_HI};`,
+      `    model.in[2] <== ${DIGEST_LO};`,
+      '    model.in[3] <== salt;',
+      ...program.privateTensors.map((_, k) => `    model.in[${4 + k}] <== h${k}.hash;`),
+      '    modelHash <== model.hash;',
+    );
+  }
+  L.push('}', '', 'component main = Model();', '');
+  const template = L.join('\n');
+  const digest = createHash('sha256').update(template).digest('hex');
+  const [hi, lo] = digestHalves(digest);
+  const publicHash = program.mode === 'public' ? publicModelHash(digest) : undefined;
+  const source = template
+    .replace(DIGEST_HI, `${hi}`)
+    .replace(DIGEST_LO, `${lo}`)
+    .replace(MODEL_HASH, `${publicHash ?? 0n}`);
+  return { source, digest, publicModelHash: publicHash, argmaxBits };
 }

@@ -1,44 +1,10 @@
-import * as poseidonLite from 'poseidon-lite';
 import { InvalidZkmlInputError } from '../errors.js';
 import { check } from '../option-checks.js';
+import { sponge } from './poseidon.js';
 
 /** The BN254 scalar field order: every circuit value lives modulo this prime. */
 export const FIELD_PRIME =
   21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-type PoseidonFn = (inputs: bigint[]) => bigint;
-
-const poseidonByArity: readonly (PoseidonFn | undefined)[] = [
-  undefined,
-  poseidonLite.poseidon1,
-  poseidonLite.poseidon2,
-  poseidonLite.poseidon3,
-  poseidonLite.poseidon4,
-  poseidonLite.poseidon5,
-  poseidonLite.poseidon6,
-  poseidonLite.poseidon7,
-  poseidonLite.poseidon8,
-  poseidonLite.poseidon9,
-  poseidonLite.poseidon10,
-  poseidonLite.poseidon11,
-  poseidonLite.poseidon12,
-  poseidonLite.poseidon13,
-  poseidonLite.poseidon14,
-  poseidonLite.poseidon15,
-  poseidonLite.poseidon16,
-];
-
-/** circomlib's Poseidon over 1 to 16 field elements. */
-export function poseidon(inputs: readonly bigint[]): bigint {
-  const hash = poseidonByArity[inputs.length];
-  if (!hash) {
-    throw new InvalidZkmlInputError(
-      'poseidon inputs',
-      `Poseidon takes 1 to 16 inputs, got ${inputs.length}`,
-    );
-  }
-  return hash([...inputs]);
-}
 
 /** The number of bits that holds every value of `values` as a signed integer: −2^(B−1) ≤ v < 2^(B−1). */
 export function signedBitsFor(values: Iterable<bigint>): number {
@@ -78,12 +44,5 @@ export function packedPoseidon(values: readonly bigint[], bits: number): bigint 
     });
     packed.push(acc);
   }
-  const width = Math.min(packed.length, 15);
-  let state = BigInt(values.length);
-  for (let start = 0; start < packed.length; start += width) {
-    const chunk = packed.slice(start, start + width);
-    while (chunk.length < width) chunk.push(0n);
-    state = poseidon([state, ...chunk]);
-  }
-  return state;
+  return sponge(packed, values.length);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,9 +89,43 @@ describe('mt-zkml', () => {
 
     const exported = await cli(['export-verifier', dir, '--out', join(work, 'Verifier.sol')]);
     expect(exported.code).toBe(0);
-    expect(await readFile(join(work, 'Verifier.sol'), 'utf8')).toContain(
-      'contract Groth16Verifier',
+    const solidity = await readFile(join(work, 'Verifier.sol'), 'utf8');
+    expect(solidity).toContain('contract Groth16Verifier');
+    expect(solidity).toContain('contract MtInferenceVerifier');
+  });
+
+  it('audits a circuit folder against its model, and catches a swapped model or an edited circuit', async () => {
+    const audited = await cli(['audit', dir, join(work, 'model.onnx'), '--json']);
+    expect(audited.code).toBe(0);
+    const report = JSON.parse(audited.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c: { check: string }) => c.check)).toEqual([
+      'onnx',
+      'source',
+      'modelHash',
+      'r1cs',
+      'provingKey',
+      'verificationKey',
+    ]);
+
+    await writeFile(join(work, 'other.onnx'), exportMlpToOnnx(smallMlp([8, 5, 4], 22)));
+    const swapped = await cli(['audit', dir, join(work, 'other.onnx'), '--json']);
+    expect(swapped.code).toBe(1);
+    const failed = JSON.parse(swapped.stdout).checks.filter((c: { ok: boolean }) => !c.ok);
+    expect(failed.map((c: { check: string }) => c.check)).toEqual(['onnx', 'source', 'modelHash']);
+
+    // An edited circuit (one weight changed) with its build and keys left alone.
+    const edited = join(work, 'edited');
+    await cp(dir, edited, { recursive: true });
+    const source = await readFile(join(edited, 'circuit.circom'), 'utf8');
+    await writeFile(
+      join(edited, 'circuit.circom'),
+      source.replace(/acc \+= (-?\d+) \*/, (_, w) => `acc += ${BigInt(w) + 1n} *`),
     );
+    const caught = await cli(['audit', edited, join(work, 'model.onnx'), '--json']);
+    expect(caught.code).toBe(1);
+    const broken = JSON.parse(caught.stdout).checks.filter((c: { ok: boolean }) => !c.ok);
+    expect(broken.map((c: { check: string }) => c.check)).toEqual(['source', 'r1cs', 'provingKey']);
   });
 
   it('prints readable results by default', async () => {

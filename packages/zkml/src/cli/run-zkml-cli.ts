@@ -2,11 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, integer, jsonOption, Option, printResult } from '@mt/cli';
 import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
-import type { CircuitMode } from '../circuit/circuit-plan.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
+import type { CircuitMode } from '../lower/lower-graph.js';
 import { ProofGenerator } from '../prove/proof-generator.js';
 import { ProofVerifier } from '../prove/proof-verifier.js';
-import { exportSolidityVerifier } from '../setup/export-verifier.js';
+import { auditCircuit } from '../setup/audit-circuit.js';
+import { exportInferenceVerifier } from '../setup/export-verifier.js';
 import { setupCircuit } from '../setup/trusted-setup.js';
 
 async function readInput(path: string): Promise<number[]> {
@@ -171,15 +172,38 @@ export const runZkmlCli: CliRunner = defineCli(
       },
     );
 
+    jsonOption(
+      program
+        .command('audit')
+        .description(
+          'check that DIR proves MODEL: the source regenerates, the constraints recompile, the keys derive from them; exit 1 if not',
+        )
+        .argument('<dir>', 'the circuit folder')
+        .argument('<model>', 'the ONNX file it claims to prove')
+        .option(
+          '--ptau <file>',
+          'the powers-of-tau file the keys were made from (default: the development one)',
+        ),
+    ).action(async (dir: string, model: string, options: { ptau?: string; json?: boolean }) => {
+      const report = await auditCircuit(dir, model, {
+        onProgress: progress,
+        ...(options.ptau === undefined ? {} : { ptau: { path: options.ptau } }),
+      });
+      cli.io.stdout(printResult(report, { json: options.json === true }));
+      if (!report.ok) cli.fail();
+    });
+
     program
       .command('export-verifier')
-      .description("the Solidity verifier of DIR's verification key")
+      .description(
+        "the Solidity verifier of DIR's key, wrapped in MtInferenceVerifier, which pins the model commitment",
+      )
       .argument('<dir>', 'the circuit folder')
       .requiredOption('--out <file>', 'Verifier.sol')
       .action(async (dir: string, options: { out: string }) => {
-        const source = await exportSolidityVerifier(await Circuit.load(dir));
+        const source = await exportInferenceVerifier(await Circuit.load(dir));
         await writeFile(options.out, source);
-        progress(`Wrote ${options.out} (${source.length} bytes)`);
+        progress(`Wrote ${options.out} (${source.length} bytes); deploy MtInferenceVerifier`);
       });
   },
 );

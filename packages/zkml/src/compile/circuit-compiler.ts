@@ -1,13 +1,19 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Circuit, circuitFiles, type Optimization } from '../circuit/circuit.js';
-import { metadataOf } from '../circuit/circuit-metadata.js';
-import { type CircuitMode, planCircuit } from '../circuit/circuit-plan.js';
-import { generateCircom } from '../circuit/generate-circom.js';
-import { parseOnnxMlp } from '../onnx/parse-onnx.js';
-import { quantizeMlp } from '../quantize/fixed-point-mlp.js';
+import {
+  Circuit,
+  circuitFiles,
+  type Optimization,
+  type PrivateWeights,
+} from '../circuit/circuit.js';
+import type { CircuitMetadata } from '../circuit/circuit-metadata.js';
+import { generateCircom, privateModelHash } from '../circuit/generate-circom.js';
+import { FIELD_PRIME, packedPoseidon } from '../circuit/packed-poseidon.js';
+import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
+import type { FixedPointProgram } from '../lower/program.js';
+import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
 import { runCircom, toolPaths } from './run-circom.js';
 
 /** A progress line from a long step, for a CLI or a log. */
@@ -21,6 +27,8 @@ export interface CompileModelOptions {
   scaleBits?: number;
   /** Signed bit width of the quantised input (default `scaleBits + 8`, i.e. inputs in [−128, 128)). */
   inputBits?: number;
+  /** Private mode's commitment salt (default: 31 random bytes). Fix it only to reproduce a circuit. */
+  salt?: bigint;
   /** Builds to compile now (default `['O2']`, what Groth16 uses; PLONK setup adds `O1` on demand). */
   optimizations?: readonly Optimization[];
   signal?: AbortSignal;
@@ -79,12 +87,13 @@ export class CircuitCompiler {
   }
 
   /**
-   * Reads an ONNX MLP, quantises it, writes the circuit folder `outDir`
-   * (`circuit.circom`, `circuit.json`, and in private mode `weights.json`,
-   * which holds the secret weights) and compiles it.
+   * Reads an ONNX model, lowers it to fixed point, writes the circuit folder
+   * `outDir` (`circuit.circom`, `circuit.json`, and in private mode
+   * `weights.json`, which holds the secret weights and salt) and compiles it.
    *
-   * @throws UnsupportedOnnxOpError | MalformedOnnxError for models it cannot read,
-   *   InvalidZkmlInputError for bad options, CircuitCompilationError when circom2 fails.
+   * @throws UnsupportedOnnxOpError listing every node it cannot compute,
+   *   MalformedOnnxError for files it cannot read, InvalidZkmlInputError for
+   *   bad options, CircuitCompilationError when circom2 fails.
    */
   async compileModel(
     onnx: string | Uint8Array,
@@ -92,30 +101,17 @@ export class CircuitCompiler {
     options: CompileModelOptions = {},
   ): Promise<Circuit> {
     const bytes = typeof onnx === 'string' ? await readFile(onnx) : onnx;
-    const mlp = parseOnnxMlp(bytes);
-    const { model, report } = quantizeMlp(mlp, options.scaleBits ?? 8);
-    const plan = planCircuit(model, {
-      mode: options.mode,
+    const program = lowerGraph(decodeOnnxGraph(bytes), {
+      ...(options.mode === undefined ? {} : { mode: options.mode }),
+      ...(options.scaleBits === undefined ? {} : { scaleBits: options.scaleBits }),
       ...(options.inputBits === undefined ? {} : { inputBits: options.inputBits }),
     });
+    const onnxSha256 = createHash('sha256').update(bytes).digest('hex');
     const dir = resolve(outDir);
     await mkdir(dir, { recursive: true });
-    const onnxSha256 = createHash('sha256').update(bytes).digest('hex');
-    await writeFile(join(dir, circuitFiles.source), generateCircom(plan));
-    await writeFile(
-      join(dir, circuitFiles.metadata),
-      `${JSON.stringify(metadataOf(plan, onnxSha256, report), null, 2)}\n`,
-    );
-    const weightsFile = join(dir, circuitFiles.weights);
-    if (plan.mode === 'private') {
-      const layers = plan.layers.map((layer) => ({
-        weights: layer.weights.map((row) => row.map(String)),
-        bias: layer.bias.map(String),
-      }));
-      await writeFile(weightsFile, JSON.stringify({ layers }), { mode: 0o600 });
-    } else await rm(weightsFile, { force: true });
+    await writeCircuitFolder(dir, program, onnxSha256, options.salt);
     this.#onProgress(
-      `Quantised at 2^${report.scaleBits}: max weight error ${report.maxWeightError.toExponential(2)}, max bias error ${report.maxBiasError.toExponential(2)}`,
+      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits})`,
     );
     const circuit = await Circuit.load(dir);
     for (const optimization of options.optimizations ?? ['O2']) {
@@ -185,4 +181,53 @@ export class CircuitCompiler {
     await writeFile(stampFile, key);
     return { r1cs, wasm, cached: false };
   }
+}
+
+/** 31 random bytes: a field element, uniformly far below the prime. */
+function randomSalt(): bigint {
+  return BigInt(`0x${randomBytes(31).toString('hex')}`) % FIELD_PRIME;
+}
+
+/** Writes `circuit.circom`, `circuit.json` and, in private mode, `weights.json` (mode 0600). */
+export async function writeCircuitFolder(
+  dir: string,
+  program: FixedPointProgram,
+  onnxSha256: string,
+  salt: bigint = randomSalt(),
+): Promise<CircuitMetadata> {
+  const generated = generateCircom(program);
+  const weightsFile = join(dir, circuitFiles.weights);
+  let modelHash = generated.publicModelHash;
+  if (program.mode === 'private') {
+    const hashes = program.privateTensors.map((t) => packedPoseidon(t.values, t.bits));
+    modelHash = privateModelHash(generated.digest, salt, hashes);
+    const weights: PrivateWeights = {
+      salt: salt.toString(),
+      tensors: program.privateTensors.map((t) => t.values.map(String)),
+    };
+    await writeFile(weightsFile, JSON.stringify(weights), { mode: 0o600 });
+  } else await rm(weightsFile, { force: true });
+  const metadata: CircuitMetadata = {
+    format: 'mt-zkml-circuit/2',
+    mode: program.mode,
+    scaleBits: program.scaleBits,
+    inputBits: program.inputBits,
+    inputSize: program.inputSize,
+    inputs: program.inputs.map(({ name, dims }) => ({ name, dims })),
+    outputSize: program.outputs.reduce((n, o) => n + o.elements.length, 0),
+    outputs: program.outputs.map(({ name, dims }) => ({ name, dims })),
+    argmaxBits: generated.argmaxBits,
+    modelHash: String(modelHash ?? 0n),
+    digest: generated.digest,
+    onnxSha256,
+    steps: program.steps.length,
+    privateTensors: program.privateTensors.map((t) => ({
+      name: t.name,
+      size: t.values.length,
+      bits: t.bits,
+    })),
+  };
+  await writeFile(join(dir, circuitFiles.source), generated.source);
+  await writeFile(join(dir, circuitFiles.metadata), `${JSON.stringify(metadata, null, 2)}\n`);
+  return metadata;
 }

@@ -1,4 +1,5 @@
 import { type Proof, type ProofSystem, parseJson, parseProof, proofSchema } from '@mt/protocol';
+import { FIELD_PRIME } from '../circuit/packed-poseidon.js';
 import { InvalidZkmlInputError } from '../errors.js';
 
 const MAGIC = 'MTZP';
@@ -24,6 +25,15 @@ const layouts: Record<ProofSystem, { group: 'g1' | 'g2' | 'scalar'; key: string 
   ],
 };
 const systems: ProofSystem[] = ['groth16', 'plonk'];
+
+/** BN254's base field: every curve point coordinate of a canonical proof lies below it. */
+export const BASE_FIELD_PRIME =
+  21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
+/** The modulus each field element of a proof is canonical below: q for coordinates, r for scalars. */
+function modulusOf(group: 'g1' | 'g2' | 'scalar'): bigint {
+  return group === 'scalar' ? FIELD_PRIME : BASE_FIELD_PRIME;
+}
 
 function fail(field: string, problem: string): never {
   throw new InvalidZkmlInputError(field, problem);
@@ -66,6 +76,63 @@ function writeElement(bytes: Buffer, offset: number, value: bigint): number {
   return offset + 32;
 }
 
+/**
+ * The field elements of a proof, each with the name of its field and its
+ * modulus, in wire order; checks the proof has the shape of its system.
+ *
+ * @throws InvalidZkmlInputError naming the first field that is missing or malformed.
+ */
+export function proofElements(proof: Proof): { field: string; value: bigint; modulus: bigint }[] {
+  const out: { field: string; value: bigint; modulus: bigint }[] = [];
+  proof.publicSignals.forEach((signal, i) => {
+    out.push({
+      field: `publicSignals[${i}]`,
+      value: element(signal, `publicSignals[${i}]`),
+      modulus: FIELD_PRIME,
+    });
+  });
+  for (const { group, key } of layouts[proof.system]) {
+    elementsOf(proof.proof, group, key).forEach((value, i) => {
+      out.push({ field: `proof.${key}[${i}]`, value, modulus: modulusOf(group) });
+    });
+  }
+  return out;
+}
+
+/**
+ * The first field of `proof` that holds a non-canonical encoding (a value at
+ * or above its modulus, such as `pi_a.x + q`), or undefined. snarkjs reduces
+ * such values and accepts them; an EVM verifier rejects them, so a proof
+ * means one thing everywhere only when every element is canonical.
+ */
+export function nonCanonicalField(proof: Proof): string | undefined {
+  return proofElements(proof).find((e) => e.value >= e.modulus)?.field;
+}
+
+/** `proof` with every element reduced to its canonical value (the same proof to snarkjs). */
+export function canonicalProof(proof: Proof): Proof {
+  const checked = parseProof(proof);
+  const reduce = (value: unknown, modulus: bigint) =>
+    typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)
+      ? String(BigInt(value) % modulus)
+      : value;
+  const inner: Record<string, unknown> = { ...checked.proof };
+  for (const { group, key } of layouts[checked.system]) {
+    const m = modulusOf(group);
+    const v = inner[key];
+    if (group === 'scalar') inner[key] = reduce(v, m);
+    else if (Array.isArray(v))
+      inner[key] = v.map((c: unknown) =>
+        Array.isArray(c) ? c.map((x) => reduce(x, m)) : reduce(c, m),
+      );
+  }
+  return {
+    ...checked,
+    proof: inner,
+    publicSignals: checked.publicSignals.map((s) => String(reduce(s, FIELD_PRIME))),
+  };
+}
+
 /** The proof as JSON text (the {@link Proof} envelope: snarkjs's proof and public signals, key hash, outputs). */
 export function proofToJson(proof: Proof): string {
   return JSON.stringify(parseProof(proof));
@@ -84,10 +151,11 @@ export function proofFromJson(text: string): Proof {
  * The proof in a compact binary form: `MTZP`, version, system, key hash,
  * creation time, public signals and the proof's field elements, 32 bytes
  * each (a Groth16 proof is 256 bytes of it), then the decoded outputs as
- * float64. {@link proofFromBytes} restores the same snarkjs JSON.
+ * float64. Every element is written canonically (reduced below its
+ * modulus). {@link proofFromBytes} restores the same snarkjs JSON.
  */
 export function proofToBytes(proof: Proof): Uint8Array {
-  const checked = parseProof(proof);
+  const checked = canonicalProof(proof);
   const layout = layouts[checked.system];
   const elements = layout.flatMap(({ group, key }) => elementsOf(checked.proof, group, key));
   const outputs = checked.outputs ?? [];
@@ -119,7 +187,8 @@ export function proofToBytes(proof: Proof): Uint8Array {
 /**
  * Reads a proof written by {@link proofToBytes}.
  *
- * @throws InvalidZkmlInputError when the bytes are truncated or not a proof.
+ * @throws InvalidZkmlInputError when the bytes are truncated, not a proof,
+ *   or hold a non-canonical element.
  */
 export function proofFromBytes(input: Uint8Array): Proof {
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
@@ -164,7 +233,7 @@ export function proofFromBytes(input: Uint8Array): Proof {
     at += 8;
     return value;
   });
-  return parseProof({
+  const decoded = parseProof({
     system,
     proof,
     publicSignals,
@@ -172,4 +241,7 @@ export function proofFromBytes(input: Uint8Array): Proof {
     ...(outputCount > 0 ? { outputs } : {}),
     createdAt,
   });
+  const field = nonCanonicalField(decoded);
+  if (field) fail(field, 'is not canonical (at or above its field modulus)');
+  return decoded;
 }

@@ -3,6 +3,7 @@ import { describeCause, type Proof, parseJson, parseProof } from '@mt/protocol';
 import { Circuit, circuitFiles } from '../circuit/circuit.js';
 import { CircuitArtifactMissingError } from '../errors.js';
 import { verificationKeyHash } from '../setup/trusted-setup.js';
+import { nonCanonicalField, proofElements } from './proof-codec.js';
 import { ProofPool } from './proof-pool.js';
 
 /**
@@ -11,6 +12,7 @@ import { ProofPool } from './proof-pool.js';
  */
 export type RejectionCode =
   | 'malformed'
+  | 'non_canonical'
   | 'wrong_system'
   | 'wrong_key'
   | 'wrong_model'
@@ -102,6 +104,17 @@ export class ProofVerifier {
         valid: false,
         code: 'wrong_system',
         reason: `a ${proof.system} proof for a ${String(this.verificationKey.protocol)} key`,
+      };
+    }
+    // The shape of the proof for its system, checked here so that snarkjs
+    // never sees (and never throws on) a proof of another system's form.
+    proofElements(proof);
+    const field = nonCanonicalField(proof);
+    if (field) {
+      return {
+        valid: false,
+        code: 'non_canonical',
+        reason: `${field} is not canonical (at or above its field modulus); an EVM verifier would reject it`,
       };
     }
     if (proof.verificationKeyHash !== this.verificationKeyHash) {

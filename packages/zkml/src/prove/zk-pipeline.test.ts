@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,20 +9,25 @@ import type { Proof } from '@mt/protocol';
 import { exportMlpToOnnx, runOnnx, sampleInputs, smallMlp } from '@mt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Circuit } from '../circuit/circuit.js';
-import type { CircuitMode } from '../circuit/circuit-plan.js';
+import { FIELD_PRIME } from '../circuit/packed-poseidon.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
 import { InvalidZkmlInputError } from '../errors.js';
+import { evaluateProgram, type ProgramResult } from '../lower/evaluate-program.js';
+import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
+import { quantizeInput } from '../lower/quantize-input.js';
 import { argmax, type Mlp } from '../onnx/mlp.js';
-import {
-  evaluateFixedPoint,
-  quantizationErrorBound,
-  quantizeMlp,
-} from '../quantize/fixed-point-mlp.js';
-import { exportSolidityVerifier } from '../setup/export-verifier.js';
+import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
+import { exportInferenceVerifier, exportSolidityVerifier } from '../setup/export-verifier.js';
 import { withSnarkjs } from '../setup/snarkjs-session.js';
 import { setupCircuit, verificationKeyHash } from '../setup/trusted-setup.js';
-import { deployVerifier } from '../test-support/evm-verifier.js';
-import { proofFromBytes, proofFromJson, proofToBytes, proofToJson } from './proof-codec.js';
+import { deployContract, deployVerifier, splitCalldata } from '../test-support/evm-verifier.js';
+import {
+  BASE_FIELD_PRIME,
+  proofFromBytes,
+  proofFromJson,
+  proofToBytes,
+  proofToJson,
+} from './proof-codec.js';
 import { type InferenceProof, ProofGenerator } from './proof-generator.js';
 import { ProofVerifier } from './proof-verifier.js';
 
@@ -63,6 +69,34 @@ function bare(proof: Proof): Proof {
   return rest;
 }
 
+/** The fixed-point outputs the circuit must give, and their stated bound, computed in TypeScript. */
+function reference(model: Mlp, x: readonly number[], mode: CircuitMode = 'public'): ProgramResult {
+  const program = lowerGraph(decodeOnnxGraph(exportMlpToOnnx(model)), { mode });
+  const encoding = { inputSize: program.inputSize, scaleBits: 8, inputBits: 16 };
+  return evaluateProgram(program, quantizeInput(encoding, x), 2 ** -9);
+}
+
+/** The bytes proofToBytes would write without normalising: what a hostile peer can send. */
+function proofToBytesUnchecked(proof: Proof): Uint8Array {
+  const bytes = Buffer.from(proofToBytes(proof));
+  const system = proof.system;
+  const key = system === 'groth16' ? 'pi_a' : 'eval_a';
+  const value =
+    system === 'groth16' ? (proof.proof[key] as string[])[0] : (proof.proof[key] as string);
+  // Public signals come first, then the elements: pi_a.x is Groth16's
+  // first, eval_a PLONK's nineteenth (after nine points).
+  const at = 50 + 32 * (proof.publicSignals.length + (system === 'groth16' ? 0 : 18));
+  bytes.write(
+    BigInt(value ?? '0')
+      .toString(16)
+      .padStart(64, '0'),
+    at,
+    32,
+    'hex',
+  );
+  return bytes;
+}
+
 afterAll(async () => {
   await Promise.all(open.map((o) => o.close()));
 });
@@ -77,12 +111,13 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
   });
 
   it('proves the fixed-point inference, which stays within the stated bound of onnxruntime', async () => {
-    const { model: fixed } = quantizeMlp(modelA, 8);
-    expect(proof.outputs).toEqual(evaluateFixedPoint(fixed, input).outputs);
+    const expected = reference(modelA, input);
+    expect(proof.outputs).toEqual(expected.outputs);
     const [ort = []] = await runOnnx(exportMlpToOnnx(modelA), [input]);
-    const bound = quantizationErrorBound(modelA, fixed, input);
     proof.outputs.forEach((value, c) => {
-      expect(Math.abs(value - (ort[c] ?? Number.NaN))).toBeLessThanOrEqual((bound[c] ?? 0) + 1e-4);
+      const bound = expected.errorBound[c] ?? 0;
+      expect(bound).toBeLessThan(0.1);
+      expect(Math.abs(value - (ort[c] ?? Number.NaN))).toBeLessThanOrEqual(bound + 1e-4);
     });
     expect(proof.predicted).toBe(argmax(ort));
     expect(proof.system).toBe(system);
@@ -127,6 +162,48 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
     });
   });
 
+  it('refuses a non-canonical encoding that snarkjs itself accepts, and proofToBytes normalises it', async () => {
+    const mutated = bare(proof);
+    let field: string;
+    if (system === 'groth16') {
+      const point = mutated.proof.pi_a as string[];
+      mutated.proof.pi_a = [String(BigInt(point[0] ?? '0') + BASE_FIELD_PRIME), ...point.slice(1)];
+      field = 'proof.pi_a[0]';
+    } else {
+      mutated.proof.eval_a = String(BigInt(mutated.proof.eval_a as string) + FIELD_PRIME);
+      field = 'proof.eval_a[0]';
+    }
+    const snarkjsAccepts = await withSnarkjs((snarkjs) =>
+      snarkjs[system].verify(
+        JSON.parse(readFileSync(join(a.dir, 'verification_key.json'), 'utf8')),
+        mutated.publicSignals,
+        mutated.proof,
+      ),
+    );
+    expect(snarkjsAccepts).toBe(true);
+    expect(await a.verifier.check(mutated, { input })).toMatchObject({
+      valid: false,
+      code: 'non_canonical',
+      reason: expect.stringContaining(field),
+    });
+    const normalised = proofFromBytes(proofToBytes(mutated));
+    expect(normalised.proof).toEqual(bare(proof).proof);
+    expect(await a.verifier.verify(normalised, { input })).toBe(true);
+    expect(() => proofFromBytes(proofToBytesUnchecked(mutated))).toThrow(/not canonical/);
+  });
+
+  it('refuses a proof shaped for the other system with a typed reason, never a TypeError', async () => {
+    const other = bare(proof);
+    other.proof =
+      system === 'groth16'
+        ? { protocol: 'plonk', A: other.proof.pi_a, B: other.proof.pi_c }
+        : { protocol: 'groth16', pi_a: other.proof.A, pi_c: other.proof.B };
+    const verdict = await a.verifier.check(other, { input });
+    expect(verdict).toMatchObject({ valid: false, code: 'malformed' });
+    expect(verdict.valid === false && verdict.reason).toMatch(/^Invalid proof\./);
+    expect(verdict.valid === false && verdict.reason).not.toMatch(/TypeError|undefined/);
+  });
+
   it('fails closed on garbage, never throwing', async () => {
     for (const garbage of [
       null,
@@ -167,7 +244,37 @@ describe.each(['groth16', 'plonk'] as const)('%s, public model', (system) => {
     mutated[0] = bump(mutated[0] ?? '0');
     expect(await verifyOnChain(await calldata(mutated))).toBe(false);
   });
+
+  it('wraps the verifier in MtInferenceVerifier, which pins the model and takes the input hash, on an EVM', async () => {
+    const source = await exportInferenceVerifier(a.circuit);
+    expect(source).toContain(`MODEL_HASH = ${a.circuit.metadata.modelHash}`);
+    expect(await verifyInference(source, system, proof, a.circuit.inputHash(input))).toBe(true);
+    expect(await verifyInference(source, system, proof, a.circuit.inputHash(inputs[1] ?? []))).toBe(
+      false,
+    );
+    const claimed = {
+      ...proof,
+      publicSignals: [bump(proof.publicSignals[0] ?? '0'), ...proof.publicSignals.slice(1)],
+    };
+    expect(await verifyInference(source, system, claimed, a.circuit.inputHash(input))).toBe(false);
+  });
 });
+
+/** Calls MtInferenceVerifier.verifyInference with a proof and the signals it claims, its modelHash left out (the contract pins it). */
+async function verifyInference(
+  source: string,
+  system: 'groth16' | 'plonk',
+  proof: Proof,
+  inputHash: string,
+): Promise<boolean> {
+  const call = await deployContract(source, 'MtInferenceVerifier');
+  const calldata = await withSnarkjs((snarkjs) =>
+    snarkjs[system].exportSolidityCallData(proof.proof, proof.publicSignals),
+  );
+  const { proof: words, signals } = splitCalldata(calldata, proof.publicSignals.length);
+  const word = (v: string) => BigInt(v).toString(16).padStart(64, '0');
+  return call('verifyInference', [...words, ...signals.slice(0, -2), word(inputHash)]);
+}
 
 describe('soundness across keys and models (groth16)', () => {
   let a: Prepared;
@@ -223,21 +330,29 @@ describe('soundness across keys and models (groth16)', () => {
 });
 
 describe('private model (groth16)', () => {
-  it('proves with secret weights bound to the same commitment as the public circuit; other weights are rejected', async () => {
+  it('proves with secret weights bound to a salted commitment; other weights are rejected', async () => {
     const priv = await prepare(modelA, 'private', 'groth16');
-    const pub = await new CircuitCompiler().compileModel(
-      exportMlpToOnnx(modelA),
-      await mkdtemp(join(tmpdir(), 'mt-zk-pub-')),
-    );
-    expect(priv.circuit.metadata.modelHash).toBe(pub.metadata.modelHash);
+    // The salt makes the commitment hide the weights: the same model compiled
+    // twice commits differently, and only a fixed salt reproduces it.
+    const compile = (salt?: bigint) =>
+      mkdtemp(join(tmpdir(), 'mt-zk-salt-')).then((dir) =>
+        new CircuitCompiler().compileModel(exportMlpToOnnx(modelA), dir, {
+          mode: 'private',
+          optimizations: [],
+          ...(salt === undefined ? {} : { salt }),
+        }),
+      );
+    const [again, fixedA, fixedB] = await Promise.all([compile(), compile(7n), compile(7n)]);
+    expect(again.metadata.modelHash).not.toBe(priv.circuit.metadata.modelHash);
+    expect(fixedA.metadata.modelHash).toBe(fixedB.metadata.modelHash);
     const proof = await priv.generator.generateProof(input);
-    expect(proof.outputs).toEqual(evaluateFixedPoint(quantizeMlp(modelA, 8).model, input).outputs);
+    expect(proof.outputs).toEqual(reference(modelA, input, 'private').outputs);
     expect(await priv.verifier.verify(proof, { input })).toBe(true);
 
     // A prover who swaps in other weights of the same shape proves another commitment.
     const weightsFile = join(priv.dir, 'weights.json');
     const weights = JSON.parse(await readFile(weightsFile, 'utf8'));
-    weights.layers[0].weights[0][0] = String(BigInt(weights.layers[0].weights[0][0]) + 1n);
+    weights.tensors[0][0] = String(BigInt(weights.tensors[0][0]) + 1n);
     await writeFile(weightsFile, JSON.stringify(weights));
     const forger = await ProofGenerator.load(priv.dir);
     open.push(forger);
@@ -247,5 +362,20 @@ describe('private model (groth16)', () => {
       code: 'wrong_model',
       reason: 'bound to another model commitment',
     });
+
+    // The bare Solidity verifier checks only the pairing, so it accepts the
+    // forgery; the wrapper pins the commitment and refuses it.
+    const bare = await deployVerifier(await exportSolidityVerifier(priv.circuit));
+    const calldata = await withSnarkjs((snarkjs) =>
+      snarkjs.groth16.exportSolidityCallData(forged.proof, forged.publicSignals),
+    );
+    expect(await bare(calldata)).toBe(true);
+    const wrapped = await exportInferenceVerifier(priv.circuit);
+    expect(await verifyInference(wrapped, 'groth16', proof, priv.circuit.inputHash(input))).toBe(
+      true,
+    );
+    expect(await verifyInference(wrapped, 'groth16', forged, priv.circuit.inputHash(input))).toBe(
+      false,
+    );
   });
 });

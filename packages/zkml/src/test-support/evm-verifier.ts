@@ -13,14 +13,21 @@ interface SolcOutput {
   >;
 }
 
+function calldataWords(calldata: string): string[] {
+  // PLONK's calldata is two arrays with no comma between them.
+  const args = JSON.parse(`[${calldata.replace(/\]\s*\[/g, '],[')}]`) as unknown[];
+  return (args.flat(3) as string[]).map((hex) => BigInt(hex).toString(16).padStart(64, '0'));
+}
+
 /**
- * Compiles an exported verifier with solc-js, deploys it into an in-memory
- * EVM, and returns a function that calls `verifyProof` with snarkjs's
- * Solidity calldata (the string `exportSolidityCallData` returns).
+ * Compiles Solidity with solc-js, deploys `contractName` (the first contract
+ * when omitted) into an in-memory EVM, and returns a function that calls the
+ * method whose signature starts with `method` on 32-byte words.
  */
-export async function deployVerifier(
+export async function deployContract(
   source: string,
-): Promise<(calldata: string) => Promise<boolean>> {
+  contractName?: string,
+): Promise<(method: string, words: string[]) => Promise<boolean>> {
   const output = JSON.parse(
     solc.compile(
       JSON.stringify({
@@ -35,13 +42,9 @@ export async function deployVerifier(
   ) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
-  const [contract] = Object.values(output.contracts['Verifier.sol'] ?? {});
-  if (!contract) throw new Error('solc produced no contract');
-  const [signature, selector] = Object.entries(contract.evm.methodIdentifiers).find(([name]) =>
-    name.startsWith('verifyProof('),
-  ) ?? ['', ''];
-  if (!signature) throw new Error('the contract has no verifyProof');
-
+  const contracts = output.contracts['Verifier.sol'] ?? {};
+  const contract = contractName ? contracts[contractName] : Object.values(contracts)[0];
+  if (!contract) throw new Error(`solc produced no contract ${contractName ?? ''}`);
   const evm = await createEVM();
   const deployed = await evm.runCall({
     data: hexToBytes(`0x${contract.evm.bytecode.object}`),
@@ -49,13 +52,11 @@ export async function deployVerifier(
   });
   const to = deployed.createdAddress;
   if (!to || deployed.execResult.exceptionError) throw new Error('deployment failed');
-
-  return async (calldata) => {
-    // PLONK's calldata is two arrays with no comma between them.
-    const args = JSON.parse(`[${calldata.replace(/\]\s*\[/g, '],[')}]`) as unknown[];
-    const words = (args.flat(3) as string[]).map((hex) =>
-      BigInt(hex).toString(16).padStart(64, '0'),
-    );
+  return async (method, words) => {
+    const [, selector] = Object.entries(contract.evm.methodIdentifiers).find(([name]) =>
+      name.startsWith(`${method}(`),
+    ) ?? ['', ''];
+    if (!selector) throw new Error(`the contract has no ${method}`);
     const result = await evm.runCall({
       to,
       data: hexToBytes(`0x${selector}${words.join('')}`),
@@ -63,5 +64,29 @@ export async function deployVerifier(
     });
     if (result.execResult.exceptionError) return false;
     return BigInt(`0x${Buffer.from(result.execResult.returnValue).toString('hex') || '0'}`) === 1n;
+  };
+}
+
+/**
+ * Deploys an exported verifier and returns a function that calls
+ * `verifyProof` with snarkjs's Solidity calldata (the string
+ * `exportSolidityCallData` returns).
+ */
+export async function deployVerifier(
+  source: string,
+): Promise<(calldata: string) => Promise<boolean>> {
+  const call = await deployContract(source);
+  return (calldata) => call('verifyProof', calldataWords(calldata));
+}
+
+/** Splits snarkjs's calldata into the proof's words and the public signals' words. */
+export function splitCalldata(
+  calldata: string,
+  signals: number,
+): { proof: string[]; signals: string[] } {
+  const words = calldataWords(calldata);
+  return {
+    proof: words.slice(0, words.length - signals),
+    signals: words.slice(words.length - signals),
   };
 }

@@ -41,6 +41,12 @@ declare module 'snarkjs' {
       logger?: SnarkjsLogger,
     ): Promise<unknown>;
     exportVerificationKey(zkey: string, logger?: SnarkjsLogger): Promise<VerificationKey>;
+    verifyFromR1cs(
+      r1cs: string,
+      ptau: string,
+      zkey: string,
+      logger?: SnarkjsLogger,
+    ): Promise<boolean>;
     exportSolidityVerifier(
       zkey: string,
       templates: Record<string, string>,
@@ -73,6 +79,8 @@ declare module 'snarkjs' {
     truncate(ptau: string, template: string, logger?: SnarkjsLogger): Promise<unknown>;
   };
   export const r1cs: {
+    /** The constraints as JSON: `{ nVars, nOutputs, nPubInputs, nPrvInputs, constraints: [A, B, C][] }`. */
+    exportJson(file: string, logger?: SnarkjsLogger): Promise<unknown>;
     info(
       file: string,
       logger?: SnarkjsLogger,

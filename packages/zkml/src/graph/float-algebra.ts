@@ -1,0 +1,28 @@
+import type { Algebra } from './algebra.js';
+import { smoothApproximations } from './smooth-functions.js';
+
+/** Float64 arithmetic: the reference a circuit is checked against, and constant folding. */
+export const floatAlgebra: Algebra<number> = {
+  constant: (value) => value,
+  valueOf: (e) => e,
+  isInteger: (e) => Number.isInteger(e),
+  add: (a, b) => a + b,
+  scale: (a, k) => a * k,
+  mul: (a, b) => a * b,
+  dot(xs, ws, bias) {
+    let acc = bias;
+    for (let i = 0; i < xs.length; i += 1) acc += (xs[i] ?? 0) * (ws[i] ?? 0);
+    return acc;
+  },
+  relu: (a) => Math.max(a, 0),
+  max: (a, b) => Math.max(a, b),
+  atLeastZero: (a) => (a >= 0 ? 1 : 0),
+  aboveZero: (a) => (a > 0 ? 1 : 0),
+  argmax(values) {
+    let best = 0;
+    for (let i = 1; i < values.length; i += 1)
+      if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+    return best;
+  },
+  smooth: (a, fn) => smoothApproximations[fn].exact(a),
+};

@@ -1,0 +1,153 @@
+import type { Algebra } from '../algebra.js';
+import { mapBroadcast } from '../broadcast.js';
+import { type Kernel, type KernelContext, refuse } from '../kernel.js';
+import type { SmoothFunction } from '../smooth-functions.js';
+import type { Tensor } from '../tensor.js';
+
+/** `a − b`. */
+export function sub<E>(A: Algebra<E>, a: E, b: E): E {
+  return A.add(a, A.scale(b, -1));
+}
+
+/** `min(a, b)`. */
+export function min<E>(A: Algebra<E>, a: E, b: E): E {
+  return A.scale(A.max(A.scale(a, -1), A.scale(b, -1)), -1);
+}
+
+function unary(f: <E>(A: Algebra<E>, x: E, ctx: KernelContext<E>) => E): Kernel {
+  return (ctx) => {
+    const x = ctx.input(0);
+    return [{ dims: x.dims, data: x.data.map((v) => f(ctx.algebra, v, ctx)) }];
+  };
+}
+
+function binary(f: <E>(A: Algebra<E>, a: E, b: E, ctx: KernelContext<E>) => E): Kernel {
+  return (ctx) => [
+    mapBroadcast([ctx.input(0), ctx.input(1)], ([a, b]) =>
+      f(ctx.algebra, a as never, b as never, ctx),
+    ),
+  ];
+}
+
+function variadic(f: <E>(A: Algebra<E>, a: E, b: E) => E): Kernel {
+  return (ctx) => {
+    const inputs = ctx.node.inputs.map((_, k) => ctx.input(k));
+    return [mapBroadcast(inputs, (values) => values.reduce((a, b) => f(ctx.algebra, a, b)))];
+  };
+}
+
+function divide<E>(A: Algebra<E>, a: E, b: E, ctx: KernelContext<E>): E {
+  const divisor = A.valueOf(b);
+  if (divisor === undefined)
+    refuse('the divisor is computed from the input; only division by a constant is supported');
+  if (divisor === 0) refuse('divides by a constant zero');
+  const dividend = A.valueOf(a);
+  if (dividend !== undefined && ctx.kind(0) !== 'float')
+    return A.constant(Math.trunc(dividend / divisor));
+  return A.scale(a, 1 / divisor);
+}
+
+/** `lo ≤ x ≤ hi` clamped, either bound optional. */
+export function clip<E>(A: Algebra<E>, x: E, lo: number | undefined, hi: number | undefined): E {
+  let y = x;
+  if (lo !== undefined) y = A.max(y, A.constant(lo));
+  if (hi !== undefined) y = min(A, y, A.constant(hi));
+  return y;
+}
+
+function smooth(fn: SmoothFunction): Kernel {
+  return unary((A, x) => A.smooth(x, fn));
+}
+
+function scalarInput<E>(ctx: KernelContext<E>, k: number): number | undefined {
+  const values = ctx.numbers(k);
+  if (values === undefined) return undefined;
+  if (values.length !== 1) refuse(`input ${k} must be a scalar`);
+  return values[0];
+}
+
+const clipKernel: Kernel = (ctx) => {
+  const lo = ctx.opset >= 11 ? scalarInput(ctx, 1) : ctx.float('min', Number.NEGATIVE_INFINITY);
+  const hi = ctx.opset >= 11 ? scalarInput(ctx, 2) : ctx.float('max', Number.POSITIVE_INFINITY);
+  const finite = (v: number | undefined) =>
+    v === undefined || !Number.isFinite(v) ? undefined : v;
+  const x = ctx.input(0);
+  return [{ dims: x.dims, data: x.data.map((v) => clip(ctx.algebra, v, finite(lo), finite(hi))) }];
+};
+
+function hardSigmoid<E>(A: Algebra<E>, x: E, alpha: number, beta: number): E {
+  return clip(A, A.add(A.scale(x, alpha), A.constant(beta)), 0, 1);
+}
+
+const castKernel: Kernel = (ctx) => {
+  const x = ctx.input(0);
+  const A = ctx.algebra;
+  const to = ctx.int('to', 1);
+  // ONNX TensorProto types: 1 float, 10 float16, 11 double, 9 bool, the rest integers.
+  if (to === 1 || to === 10 || to === 11) return [x];
+  return [
+    {
+      dims: x.dims,
+      data: x.data.map((v) => {
+        const value = A.valueOf(v);
+        if (value !== undefined)
+          return A.constant(to === 9 ? (value !== 0 ? 1 : 0) : Math.trunc(value));
+        if (to !== 9 && A.isInteger(v)) return v;
+        return refuse(
+          `casts a computed value to type ${to}; only float-to-float casts, and casts of integers, are supported`,
+        );
+      }),
+    },
+  ];
+};
+
+/** Element-wise arithmetic, activations, comparisons and logic. */
+export const elementwiseKernels: Record<string, Kernel> = {
+  Identity: (ctx) => [ctx.input(0)],
+  Dropout: (ctx) => [ctx.input(0)],
+  Cast: castKernel,
+  Add: binary((A, a, b) => A.add(a, b)),
+  Sub: binary((A, a, b) => sub(A, a, b)),
+  Mul: binary((A, a, b) => A.mul(a, b)),
+  Div: binary(divide),
+  Neg: unary((A, x) => A.scale(x, -1)),
+  Sum: variadic((A, a, b) => A.add(a, b)),
+  Max: variadic((A, a, b) => A.max(a, b)),
+  Min: variadic(min),
+  Relu: unary((A, x) => A.relu(x)),
+  LeakyRelu: unary((A, x, ctx) => {
+    const alpha = ctx.float('alpha', 0.01);
+    // alpha·x + (1 − alpha)·relu(x): one ReLU, the rest linear.
+    return A.add(A.scale(x, alpha), A.scale(A.relu(x), 1 - alpha));
+  }),
+  PRelu: binary((A, x, slope) => A.add(A.relu(x), A.mul(sub(A, x, A.relu(x)), slope))),
+  Abs: unary((A, x) => sub(A, A.scale(A.relu(x), 2), x)),
+  Sign: unary((A, x) => sub(A, A.aboveZero(x), A.aboveZero(A.scale(x, -1)))),
+  Clip: clipKernel,
+  HardSigmoid: unary((A, x, ctx) =>
+    hardSigmoid(A, x, ctx.float('alpha', 0.2), ctx.float('beta', 0.5)),
+  ),
+  HardSwish: unary((A, x) => A.mul(x, hardSigmoid(A, x, 1 / 6, 0.5))),
+  Sigmoid: smooth('sigmoid'),
+  Tanh: smooth('tanh'),
+  Erf: smooth('erf'),
+  Greater: binary((A, a, b) => A.aboveZero(sub(A, a, b))),
+  Less: binary((A, a, b) => A.aboveZero(sub(A, b, a))),
+  GreaterOrEqual: binary((A, a, b) => A.atLeastZero(sub(A, a, b))),
+  LessOrEqual: binary((A, a, b) => A.atLeastZero(sub(A, b, a))),
+  Not: unary((A, x) => sub(A, A.constant(1), x)),
+  And: binary((A, a, b) => A.mul(a, b)),
+  Or: binary((A, a, b) => sub(A, A.add(a, b), A.mul(a, b))),
+  Xor: binary((A, a, b) => sub(A, A.add(a, b), A.scale(A.mul(a, b), 2))),
+  Where: (ctx) => [
+    mapBroadcast([ctx.input(0), ctx.input(1), ctx.input(2)], ([c, a, b]) => {
+      const A = ctx.algebra;
+      return A.add(b as never, A.mul(c as never, sub(A, a as never, b as never)));
+    }),
+  ],
+};
+
+/** The tensor of a kernel's only output (for kernels built from others). */
+export function only<E>(outputs: Tensor<E>[]): Tensor<E> {
+  return outputs[0] ?? refuse('produced no output');
+}

@@ -1,0 +1,143 @@
+import type { Algebra } from '../algebra.js';
+import { axisOf, type Kernel, refuse } from '../kernel.js';
+import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
+import { forEachTap, windowOf } from './window.js';
+
+/** The largest of `values` as a balanced tree of pairwise maxima (depth log₂ n). */
+function maxOf<E>(A: Algebra<E>, values: E[]): E {
+  let level = values;
+  if (level.length === 0) refuse('a window holds no input');
+  while (level.length > 1) {
+    const next: E[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const b = level[i + 1];
+      next.push(b === undefined ? (level[i] as E) : A.max(level[i] as E, b));
+    }
+    level = next;
+  }
+  return level[0] as E;
+}
+
+function sumOf<E>(A: Algebra<E>, values: E[]): E {
+  return values.reduce((a, b) => A.add(a, b), A.constant(0));
+}
+
+function pool(kind: 'max' | 'average'): Kernel {
+  return (ctx) => {
+    const A = ctx.algebra;
+    const x = ctx.input(0);
+    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1])
+      refuse('the Indices output is not supported');
+    const [n = 1, channels = 1, ...spatial] = x.dims;
+    const kernel = ctx.ints('kernel_shape') ?? refuse('needs kernel_shape');
+    const win = windowOf(ctx, spatial, kernel);
+    const includePad = ctx.int('count_include_pad', 0) === 1;
+    const inSpatial = sizeOf(spatial);
+    const full = sizeOf(kernel);
+    return [
+      build([n, channels, ...win.out], ([b = 0, c = 0, ...pos]) => {
+        const base = (b * channels + c) * inSpatial;
+        const taps: (typeof x.data)[number][] = [];
+        forEachTap(win, spatial, pos, (input) => taps.push(x.data[base + input] as never));
+        if (kind === 'max') return maxOf(A, taps);
+        return A.scale(sumOf(A, taps), 1 / (includePad ? full : taps.length));
+      }),
+    ];
+  };
+}
+
+function globalPool(kind: 'max' | 'average'): Kernel {
+  return (ctx) => {
+    const A = ctx.algebra;
+    const x = ctx.input(0);
+    const [n = 1, channels = 1, ...spatial] = x.dims;
+    const inner = sizeOf(spatial);
+    return [
+      build([n, channels, ...spatial.map(() => 1)], ([b = 0, c = 0]) => {
+        const values = x.data.slice((b * channels + c) * inner, (b * channels + c + 1) * inner);
+        return kind === 'max' ? maxOf(A, values) : A.scale(sumOf(A, values), 1 / inner);
+      }),
+    ];
+  };
+}
+
+function reduce(kind: 'sum' | 'mean' | 'max' | 'min'): Kernel {
+  return (ctx) => {
+    const A = ctx.algebra;
+    const x = ctx.input(0);
+    const rank = x.dims.length;
+    const fromInput = kind === 'sum' ? ctx.opset >= 13 : ctx.opset >= 18;
+    const listed = fromInput ? ctx.numbers(1) : ctx.ints('axes');
+    if (listed !== undefined && listed.length === 0 && ctx.int('noop_with_empty_axes', 0) === 1)
+      return [x];
+    const axes = new Set(
+      (listed?.length ? listed : x.dims.map((_, i) => i)).map((a) => axisOf(a, rank)),
+    );
+    const keep = ctx.int('keepdims', 1) === 1;
+    const reducedDims = x.dims.map((d, i) => (axes.has(i) ? 1 : d));
+    const groups = new Map<number, (typeof x.data)[number][]>();
+    const outStrides = stridesOf(reducedDims);
+    x.data.forEach((v, flat) => {
+      const index = unravel(flat, x.dims);
+      let key = 0;
+      index.forEach((p, i) => {
+        key += (axes.has(i) ? 0 : p) * (outStrides[i] ?? 0);
+      });
+      const group = groups.get(key);
+      if (group) group.push(v);
+      else groups.set(key, [v]);
+    });
+    const data = Array.from({ length: sizeOf(reducedDims) }, (_, k) => {
+      const values = groups.get(k) ?? [];
+      if (kind === 'max') return maxOf(A, values);
+      if (kind === 'min')
+        return A.scale(
+          maxOf(
+            A,
+            values.map((v) => A.scale(v, -1)),
+          ),
+          -1,
+        );
+      const sum = sumOf(A, values);
+      return kind === 'mean' ? A.scale(sum, 1 / Math.max(values.length, 1)) : sum;
+    });
+    return [{ dims: keep ? reducedDims : x.dims.filter((_, i) => !axes.has(i)), data }];
+  };
+}
+
+const argMax: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  const x = ctx.input(0);
+  const a = axisOf(ctx.int('axis', 0), x.dims.length);
+  const keep = ctx.int('keepdims', 1) === 1;
+  const last = ctx.int('select_last_index', 0) === 1;
+  const d = x.dims[a] ?? 1;
+  const outer = sizeOf(x.dims.slice(0, a));
+  const inner = sizeOf(x.dims.slice(a + 1));
+  const data: (typeof x.data)[number][] = [];
+  for (let o = 0; o < outer; o += 1)
+    for (let i = 0; i < inner; i += 1) {
+      const values = Array.from({ length: d }, (_, j) => x.data[(o * d + j) * inner + i] as never);
+      // The last largest is the first largest of the reversed list.
+      data.push(
+        last
+          ? A.add(A.constant(d - 1), A.scale(A.argmax([...values].reverse()), -1))
+          : A.argmax(values),
+      );
+    }
+  const dims = keep ? x.dims.map((v, i) => (i === a ? 1 : v)) : x.dims.filter((_, i) => i !== a);
+  return [{ dims, data } as Tensor<(typeof x.data)[number]>];
+};
+
+/** Pooling, reductions and ArgMax. */
+export const poolKernels: Record<string, Kernel> = {
+  MaxPool: pool('max'),
+  AveragePool: pool('average'),
+  GlobalMaxPool: globalPool('max'),
+  GlobalAveragePool: globalPool('average'),
+  ReduceSum: reduce('sum'),
+  ReduceMean: reduce('mean'),
+  ReduceMax: reduce('max'),
+  ReduceMin: reduce('min'),
+  ArgMax: argMax,
+};

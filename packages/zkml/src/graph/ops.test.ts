@@ -1,0 +1,286 @@
+import { FLOAT, GraphBuilder, INT64, runOnnxModel, seededNormal } from '@mt/testing';
+import { describe, expect, it } from 'vitest';
+import { UnsupportedOnnxOpError } from '../errors.js';
+import { evaluateProgram } from '../lower/evaluate-program.js';
+import { lowerGraph } from '../lower/lower-graph.js';
+import { quantizeInput } from '../lower/quantize-input.js';
+import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
+import { floatAlgebra } from './float-algebra.js';
+import { runGraph } from './run-graph.js';
+import { sizeOf } from './tensor.js';
+
+type Build = (
+  g: GraphBuilder,
+  x: string,
+  w: (dims: number[], std?: number) => string,
+) => string | string[];
+
+interface Case {
+  name: string;
+  input: number[];
+  build: Build;
+  /** Input values are drawn from [−range, range]. */
+  range?: number;
+  /** Largest error bound the case may state (so a bound cannot be vacuous). */
+  maxBound?: number;
+  opset?: number;
+}
+
+function model(c: Case, seed: number): Uint8Array {
+  const g = new GraphBuilder();
+  const normal = seededNormal(seed);
+  const x = g.input('x', FLOAT, c.input);
+  const w = (dims: number[], std = 0.5) =>
+    g.f32(
+      dims,
+      Float32Array.from({ length: sizeOf(dims) }, () => normal(std)),
+    );
+  const outs = c.build(g, x, w);
+  (Array.isArray(outs) ? outs : [outs]).forEach((o, k) => {
+    g.output(`y${k}`, o, FLOAT, []);
+  });
+  return g.encode(c.name);
+}
+
+const cases: Case[] = [
+  {
+    name: 'Conv stride 2, pads 1, bias',
+    input: [1, 2, 7, 7],
+    build: (g, x, w) =>
+      g.op('Conv', [x, w([3, 2, 3, 3]), w([3])], { strides: [2, 2], pads: [1, 1, 1, 1] }),
+  },
+  {
+    name: 'Conv depthwise (group 2), dilation 2',
+    input: [1, 2, 8, 8],
+    build: (g, x, w) => g.op('Conv', [x, w([2, 1, 3, 3])], { group: 2, dilations: [2, 2] }),
+  },
+  {
+    name: 'Conv 1-D, auto_pad SAME_UPPER',
+    input: [1, 3, 9],
+    build: (g, x, w) =>
+      g.op('Conv', [x, w([2, 3, 4])], { auto_pad: { string: 'SAME_UPPER' }, strides: [2] }),
+  },
+  {
+    name: 'ConvTranspose stride 2, pads, output_padding',
+    input: [1, 2, 4, 4],
+    build: (g, x, w) =>
+      g.op('ConvTranspose', [x, w([2, 3, 3, 3]), w([3])], {
+        strides: [2, 2],
+        pads: [1, 1, 1, 1],
+        output_padding: [1, 1],
+      }),
+  },
+  {
+    name: 'MaxPool 2×2 and 3×3 padded, ceil_mode',
+    input: [1, 2, 7, 7],
+    build: (g, x) => [
+      g.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 }),
+      g.op('MaxPool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }),
+    ],
+  },
+  {
+    name: 'AveragePool with and without padding counted',
+    input: [1, 2, 6, 6],
+    build: (g, x) => [
+      g.op('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }),
+      g.op('AveragePool', [x], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], count_include_pad: 1 }),
+      g.op('AveragePool', [x], { kernel_shape: [2, 2], strides: [2, 2] }),
+    ],
+  },
+  {
+    name: 'GlobalAveragePool, GlobalMaxPool',
+    input: [1, 3, 5, 5],
+    build: (g, x) => [g.op('GlobalAveragePool', [x]), g.op('GlobalMaxPool', [x])],
+  },
+  {
+    name: 'Conv then BatchNormalization then Relu',
+    input: [1, 2, 6, 6],
+    build: (g, x, w) => {
+      const c = g.op('Conv', [x, w([4, 2, 3, 3])]);
+      const bn = g.op(
+        'BatchNormalization',
+        [c, w([4], 1), w([4]), w([4]), g.f32([4], Float32Array.of(0.5, 1.5, 2, 0.25))],
+        { epsilon: { float: 1e-5 } },
+      );
+      return g.op('Relu', [bn]);
+    },
+  },
+  {
+    name: 'Gemm transB, alpha, beta; MatMul with a [N,1] bias broadcast',
+    input: [1, 6],
+    build: (g, x, w) => [
+      g.op('Gemm', [x, w([4, 6]), w([4])], {
+        transB: 1,
+        alpha: { float: 0.5 },
+        beta: { float: 2 },
+      }),
+      g.op('Add', [g.op('MatMul', [x, w([6, 3])]), w([3, 1])]),
+    ],
+  },
+  {
+    name: 'Relu, LeakyRelu, PRelu, Abs, Sign, Neg, Clip, HardSigmoid, HardSwish',
+    input: [1, 3, 2, 2],
+    range: 4,
+    build: (g, x, w) => [
+      g.op('Relu', [x]),
+      g.op('LeakyRelu', [x], { alpha: { float: 0.1 } }),
+      g.op('PRelu', [x, w([3, 1, 1])]),
+      g.op('Abs', [x]),
+      g.op('Sign', [x]),
+      g.op('Neg', [x]),
+      g.op('Clip', [x, g.scalar(-1), g.scalar(1.5)]),
+      g.op('HardSigmoid', [x], { alpha: { float: 0.3 }, beta: { float: 0.4 } }),
+      g.op('HardSwish', [x]),
+    ],
+  },
+  {
+    name: 'Sigmoid, Tanh, Erf (piecewise-linear approximations)',
+    input: [1, 16],
+    range: 6,
+    maxBound: 0.03,
+    build: (g, x) => [g.op('Sigmoid', [x]), g.op('Tanh', [x]), g.op('Erf', [x])],
+  },
+  {
+    name: 'Pad constant, reflect, edge',
+    input: [1, 2, 3, 3],
+    build: (g, x) => [
+      g.op('Pad', [x, g.i64([0, 0, 1, 2, 0, 0, 2, 1]), g.scalar(0.75)]),
+      g.op('Pad', [x, g.i64([0, 0, 2, 1, 0, 0, 1, 2])], { mode: { string: 'reflect' } }),
+      g.op('Pad', [x, g.i64([0, 0, 1, 1, 0, 0, 1, 1])], { mode: { string: 'edge' } }),
+    ],
+  },
+  {
+    name: 'ReduceSum (axes input), ReduceMean, ReduceMax',
+    input: [1, 3, 4],
+    build: (g, x) => [
+      g.op('ReduceSum', [x, g.i64([2])], { keepdims: 0 }),
+      g.op('ReduceMean', [x], { axes: [1] }),
+      g.op('ReduceMax', [x], { axes: [1, 2], keepdims: 1 }),
+    ],
+  },
+  {
+    name: 'shape arithmetic: Shape, Gather, Unsqueeze, Concat, Reshape; Flatten, Transpose, Squeeze',
+    input: [1, 2, 3, 4],
+    build: (g, x) => {
+      const shape = g.op('Shape', [x]);
+      const batch = g.op('Unsqueeze', [
+        g.op('Gather', [shape, g.i64([0], [])], { axis: 0 }),
+        g.i64([0]),
+      ]);
+      const target = g.op('Concat', [batch, g.i64([-1])], { axis: 0 });
+      const flat = g.op('Reshape', [x, target]);
+      const t = g.op('Transpose', [x], { perm: [0, 3, 1, 2] });
+      const s = g.op('Squeeze', [g.op('Flatten', [t], { axis: 1 }), g.i64([0])]);
+      return [flat, s];
+    },
+  },
+  {
+    name: 'Constant, ConstantOfShape, Identity, Cast, Expand, Tile, Slice, Split, two-tensor Mul/Sub/Div',
+    input: [1, 4],
+    build: (g, x) => {
+      const c = g.op('Constant', [], { value_floats: { floats: [0.5, -1, 2, 0.25] } });
+      const ones = g.op('ConstantOfShape', [g.i64([1, 4])]);
+      const id = g.op('Identity', [g.op('Cast', [x], { to: 1 })]);
+      const e = g.op('Expand', [id, g.i64([3, 4])]);
+      const tiled = g.op('Tile', [x, g.i64([2, 1])]);
+      const sliced = g.op('Slice', [x, g.i64([1]), g.i64([4]), g.i64([1]), g.i64([2])]);
+      const [a = '', b = ''] = g.opMulti('Split', [x, g.i64([1, 3])], 2, { axis: 1 });
+      const mixed = g.op('Sub', [g.op('Mul', [x, c]), g.op('Div', [ones, g.scalar(4)])]);
+      return [e, tiled, sliced, a, b, mixed, g.op('Mul', [x, x])];
+    },
+  },
+  {
+    name: 'a DAG: branches joined by Add and Concat, several outputs',
+    input: [1, 1, 6, 6],
+    build: (g, x, w) => {
+      const left = g.op('Relu', [g.op('Conv', [x, w([2, 1, 3, 3])], { pads: [1, 1, 1, 1] })]);
+      const right = g.op('Conv', [x, w([2, 1, 1, 1])]);
+      const joined = g.op('Add', [left, right]);
+      const both = g.op('Concat', [joined, left], { axis: 1 });
+      const pooled = g.op('GlobalAveragePool', [both]);
+      return [g.op('Flatten', [pooled]), joined];
+    },
+  },
+  {
+    name: 'a decision stump: comparisons, Not, And, Where, constant Gather, ArgMax',
+    input: [1, 3],
+    build: (g, x) => {
+      const f0 = g.op('Gather', [x, g.i64([0], [])], { axis: 1 });
+      const f2 = g.op('Gather', [x, g.i64([2], [])], { axis: 1 });
+      const left = g.op('Less', [f0, g.scalar(0.25)]);
+      const deep = g.op('And', [g.op('Not', [left]), g.op('GreaterOrEqual', [f2, g.scalar(-0.5)])]);
+      const leafA = g.op('Where', [left, g.scalar(1.5), g.scalar(-0.5)]);
+      const score = g.op('Where', [deep, g.scalar(2), leafA]);
+      const label = g.op('Cast', [g.op('ArgMax', [x], { axis: 1, keepdims: 0 })], { to: 1 });
+      return [score, label, g.op('Cast', [g.op('Greater', [x, g.scalar(0)])], { to: 1 })];
+    },
+  },
+];
+
+function inputsFor(c: Case, seed: number): number[] {
+  const normal = seededNormal(seed);
+  const range = c.range ?? 2;
+  return Array.from({ length: sizeOf(c.input) }, () =>
+    Math.max(-range, Math.min(range, normal(range / 2))),
+  );
+}
+
+describe.each(cases)('$name', (c) => {
+  it('runs as onnxruntime does: the float reference to 1e-4, the fixed-point program within its stated bound', async () => {
+    for (const seed of [1, 2, 3]) {
+      const bytes = model(c, 100 + seed);
+      const graph = decodeOnnxGraph(bytes);
+      const program = lowerGraph(graph, { scaleBits: 10, inputBits: 14 });
+      for (const trial of [0, 1]) {
+        const input = inputsFor(c, seed * 10 + trial);
+        const ort = await runOnnxModel(bytes, { x: { dims: c.input, data: input } });
+        const expected = graph.outputs.flatMap((o) => ort[o.name]?.data ?? []);
+        const float = runGraph(graph, floatAlgebra, [{ dims: c.input, data: input }]).flatMap(
+          (t) => t.data,
+        );
+        expect(float.length).toBe(expected.length);
+        float.forEach((v, i) => {
+          expect(Math.abs(v - (expected[i] ?? Number.NaN))).toBeLessThan(1e-4);
+        });
+        const encoding = { inputSize: program.inputSize, scaleBits: 10, inputBits: 14 };
+        const result = evaluateProgram(program, quantizeInput(encoding, input), 2 ** -11);
+        expect(result.outputs.length).toBe(expected.length);
+        result.outputs.forEach((v, i) => {
+          const bound = result.errorBound[i] ?? 0;
+          expect(bound).toBeLessThan(c.maxBound ?? 0.05);
+          expect(Math.abs(v - (expected[i] ?? Number.NaN))).toBeLessThanOrEqual(bound + 1e-4);
+        });
+      }
+    }
+  });
+});
+
+describe('what a circuit cannot compute', () => {
+  it('is listed in one typed error: every unsupported node, with its name, operator and reason', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 4]);
+    const a = g.op('Softmax', [x], { axis: 1 });
+    const b = g.op('Relu', [a]);
+    const c = g.op('Div', [x, x]);
+    const d = g.op('Gather', [x, g.op('Cast', [g.op('ArgMax', [x], { axis: 1 })], { to: INT64 })], {
+      axis: 1,
+    });
+    g.output('y0', b, FLOAT, []);
+    g.output('y1', c, FLOAT, []);
+    g.output('y2', d, FLOAT, []);
+    let error: unknown;
+    try {
+      lowerGraph(decodeOnnxGraph(g.encode('unsupported')));
+    } catch (e) {
+      error = e;
+    }
+    expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
+    const nodes = (error as UnsupportedOnnxOpError).nodes;
+    // The Relu after the Softmax is not listed again: it only reads a refused node.
+    expect(nodes.map((n) => n.op)).toEqual(['Softmax', 'Div', 'Gather']);
+    expect(nodes[1]?.reason).toMatch(/only division by a constant/);
+    expect(nodes[2]?.reason).toMatch(/must be a constant/);
+    expect((error as Error).message).toMatch(/3 node\(s\)/);
+    expect((error as Error).message).toMatch(/node '#0' \(Softmax\)/);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * A fixed-point value a circuit computes for free: `(c + Σ q_i · s_i) / 2^D`
+ * over circuit signals `s_i` (integers). Beside each quantised coefficient it
+ * keeps the exact one, so the error against the float model can be bounded.
+ */
+export interface Affine {
+  /** Signal ids of the terms. */
+  sig: number[];
+  /** Quantised coefficients, one per term. */
+  q: bigint[];
+  /** Exact coefficients on each signal's float value. */
+  w: number[];
+  /** The constant numerator. */
+  c: bigint;
+  /** The exact constant. */
+  cw: number;
+  /** The denominator's exponent. */
+  D: number;
+  /** Error added by approximations (e.g. a piecewise-linear sigmoid), beyond what the terms explain. */
+  slack: number;
+  /**
+   * Set on `max(x, y)`: its error is at most the larger of theirs (the
+   * affine form `y + relu(x − y)` alone would add them).
+   */
+  errorAsMaxOf?: [Affine, Affine];
+}
+
+/** A value while lowering: a compile-time constant, or an affine form over signals. */
+export type Value = number | Affine;
+
+/** Whether `v` depends on signals. */
+export function isAffine(v: Value): v is Affine {
+  return typeof v !== 'number';
+}
+
+/** The affine form of one signal at its own scale. */
+export function signalValue(id: number, scale: number): Affine {
+  return { sig: [id], q: [1n], w: [1], c: 0n, cw: 0, D: scale, slack: 0 };
+}
+
+/** `a` with its denominator raised to 2^D (exact: every numerator term is multiplied by 2^(D − a.D)). */
+export function raised(a: Affine, D: number): Affine {
+  if (D === a.D) return a;
+  const f = 1n << BigInt(D - a.D);
+  return { ...a, q: a.q.map((q) => q * f), c: a.c * f, D };
+}
+
+/** `Σ parts` as one affine form at the largest denominator, terms on the same signal merged. */
+export function sumAffine(parts: readonly Affine[], constant = 0): Affine {
+  let D = 0;
+  for (const p of parts) if (p.D > D) D = p.D;
+  const index = new Map<number, number>();
+  const sig: number[] = [];
+  const q: bigint[] = [];
+  const w: number[] = [];
+  let c = 0n;
+  let cw = constant;
+  let slack = 0;
+  for (const p of parts) {
+    const f = 1n << BigInt(D - p.D);
+    c += p.c * f;
+    cw += p.cw;
+    slack += p.slack;
+    for (let i = 0; i < p.sig.length; i += 1) {
+      const s = p.sig[i] as number;
+      const at = index.get(s);
+      if (at === undefined) {
+        index.set(s, sig.length);
+        sig.push(s);
+        q.push((p.q[i] as bigint) * f);
+        w.push(p.w[i] as number);
+      } else {
+        q[at] = (q[at] as bigint) + (p.q[i] as bigint) * f;
+        w[at] = (w[at] as number) + (p.w[i] as number);
+      }
+    }
+  }
+  return { sig, q, w, c, cw, D, slack };
+}
+
+/** `a · k` for an integer `k`: exact. */
+export function timesInteger(a: Affine, k: bigint, exact: number): Affine {
+  return {
+    ...a,
+    errorAsMaxOf: undefined,
+    q: a.q.map((q) => q * k),
+    w: a.w.map((w) => w * exact),
+    c: a.c * k,
+    cw: a.cw * exact,
+    slack: a.slack * Math.abs(exact),
+  };
+}

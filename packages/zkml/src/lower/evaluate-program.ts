@@ -1,0 +1,122 @@
+import type { Affine } from './affine.js';
+import type { FixedPointProgram } from './program.js';
+
+/** `floor(a / 2^bits)` for any sign, as the circuit's shift computes it. */
+export function floorShift(a: bigint, bits: number): bigint {
+  if (bits === 0) return a;
+  const divisor = 1n << BigInt(bits);
+  const q = a / divisor;
+  return a < 0n && q * divisor !== a ? q - 1n : q;
+}
+
+/** What running a program gives: each output element in float units, and a bound on its error. */
+export interface ProgramResult {
+  /** Every output, flattened in order. */
+  outputs: number[];
+  /** The raw output numerators at scale 2^S (the circuit's public output signals). */
+  raw: bigint[];
+  /** Per output element: |this output − the float model's output| is at most this (rounding, quantisation and approximations). */
+  errorBound: number[];
+  /** Every signal's value, as the witness holds it. */
+  signals: bigint[];
+}
+
+/**
+ * Runs a lowered program on quantised input signals (and, in private mode,
+ * the weights it holds), exactly as the circuit's witness does, and bounds
+ * each output's distance from the exact float model: every term carries its
+ * exact coefficient, and each step adds only what it rounds away.
+ */
+export function evaluateProgram(
+  program: FixedPointProgram,
+  input: readonly bigint[],
+  inputError: number,
+): ProgramResult {
+  const S = program.scaleBits;
+  const value: bigint[] = new Array<bigint>(program.signals.length).fill(0n);
+  const error: number[] = new Array<number>(program.signals.length).fill(0);
+  const floatOf = (id: number) => Number(value[id] ?? 0n) / 2 ** (program.signals[id]?.scale ?? S);
+  input.forEach((v, i) => {
+    value[i] = v;
+    error[i] = inputError;
+  });
+  for (const tensor of program.privateTensors)
+    tensor.signals.forEach((id, i) => {
+      value[id] = tensor.values[i] ?? 0n;
+      error[id] = Math.abs(floatOf(id) - (program.privateExact.get(id) ?? 0));
+    });
+  const numerator = (a: Affine) => {
+    let acc = a.c;
+    for (let i = 0; i < a.sig.length; i += 1)
+      acc += (a.q[i] as bigint) * (value[a.sig[i] as number] ?? 0n);
+    return acc;
+  };
+  const errorOf = (a: Affine): number => {
+    if (a.errorAsMaxOf)
+      return Math.max(errorOf(a.errorAsMaxOf[0]), errorOf(a.errorAsMaxOf[1])) + a.slack;
+    let e = Math.abs(Number(a.c) / 2 ** a.D - a.cw) + a.slack;
+    for (let i = 0; i < a.sig.length; i += 1) {
+      const s = a.sig[i] as number;
+      const effective = Number(a.q[i] as bigint) * 2 ** ((program.signals[s]?.scale ?? S) - a.D);
+      const w = a.w[i] as number;
+      e += Math.abs(effective - w) * Math.abs(floatOf(s)) + Math.abs(w) * (error[s] ?? 0);
+    }
+    return e;
+  };
+  for (const step of program.steps) {
+    if (step.kind === 'shift') {
+      const n = numerator(step.input);
+      let out = floorShift(n, step.k);
+      if (step.relu && out < 0n) out = 0n;
+      value[step.out] = out;
+      const before = Number(n) / 2 ** step.input.D;
+      const after = Number(out) / 2 ** (program.signals[step.out]?.scale ?? S);
+      const exact = step.relu ? Math.max(0, before) : before;
+      error[step.out] = errorOf(step.input) + Math.abs(exact - after);
+    } else if (step.kind === 'sign') {
+      const n = numerator(step.input);
+      value[step.out] = (step.strict ? n > 0n : n >= 0n) ? 1n : 0n;
+      const e = errorOf(step.input);
+      error[step.out] = Math.abs(Number(n) / 2 ** step.input.D) > e ? 0 : 1;
+    } else if (step.kind === 'mul') {
+      const a = numerator(step.a);
+      const b = numerator(step.b);
+      value[step.out] = a * b;
+      const fa = Math.abs(Number(a) / 2 ** step.a.D);
+      const fb = Math.abs(Number(b) / 2 ** step.b.D);
+      const ea = errorOf(step.a);
+      const eb = errorOf(step.b);
+      error[step.out] = fa * eb + fb * ea + ea * eb;
+    } else {
+      const ns = step.inputs.map(numerator);
+      let best = 0;
+      ns.forEach((n, i) => {
+        if (n > (ns[best] ?? n)) best = i;
+      });
+      value[step.out] = BigInt(best);
+      const D = step.inputs[0]?.D ?? S;
+      const errors = step.inputs.map(errorOf);
+      const top = Number(ns[best] ?? 0n) / 2 ** D;
+      const clear = ns.every(
+        (n, i) => i === best || top - Number(n) / 2 ** D > (errors[i] ?? 0) + (errors[best] ?? 0),
+      );
+      error[step.out] = clear ? 0 : ns.length - 1;
+    }
+  }
+  const raw: bigint[] = [];
+  const outputs: number[] = [];
+  const errorBound: number[] = [];
+  for (const output of program.outputs)
+    for (const element of output.elements) {
+      const n = numerator(element);
+      // Outputs are written at scale 2^S: a finer numerator was rescaled by
+      // the lowering, a coarser one is multiplied up exactly.
+      const atScale = element.D <= S ? n << BigInt(S - element.D) : floorShift(n, element.D - S);
+      raw.push(atScale);
+      outputs.push(Number(atScale) / 2 ** S);
+      errorBound.push(
+        errorOf(element) + Math.abs(Number(n) / 2 ** element.D - Number(atScale) / 2 ** S),
+      );
+    }
+  return { outputs, raw, errorBound, signals: value };
+}

@@ -1,0 +1,73 @@
+import type { Affine } from './affine.js';
+
+/** What each signal of a program is. */
+export interface SignalInfo {
+  /** The signal holds `value · 2^scale` (0 for booleans and indices). */
+  scale: number;
+  /** |signal| ≤ bound in every valid witness. */
+  bound: bigint;
+}
+
+/**
+ * One constrained step: the only places a circuit spends constraints. All
+ * other arithmetic is folded into the affine forms the steps read.
+ */
+export type Step =
+  /** `out = floor(num / 2^k)` (and with `relu`, `max(0, …)`): one bit decomposition of the numerator. */
+  | { kind: 'shift'; input: Affine; k: number; relu: boolean; out: number }
+  /** `out = [num ≥ 0]`, or `[num > 0]` when `strict`. */
+  | { kind: 'sign'; input: Affine; strict: boolean; out: number }
+  /** `out = numA · numB`: one constraint. */
+  | { kind: 'mul'; a: Affine; b: Affine; out: number }
+  /** `out` = the index of the first largest numerator; all inputs share one denominator. */
+  | { kind: 'argmax'; inputs: Affine[]; out: number };
+
+/** A private tensor of the model (a layer's weights or bias in private mode). */
+export interface PrivateTensor {
+  /** The initializer it comes from. */
+  name: string;
+  /** Its signals, in order. */
+  signals: number[];
+  /** Its quantised values. */
+  values: bigint[];
+  /** Signed bit width the commitment packs them at. */
+  bits: number;
+}
+
+/** A graph output of the program. */
+export interface ProgramOutput {
+  name: string;
+  dims: number[];
+  /** Each element, as an affine form (constants are affine forms without terms). */
+  elements: Affine[];
+}
+
+/** A graph input of the program. */
+export interface ProgramInput {
+  name: string;
+  dims: number[];
+  /** The first signal of this input (inputs are consecutive signals from 0). */
+  offset: number;
+}
+
+/**
+ * A model lowered to fixed point: signals, the steps that constrain them,
+ * and the outputs as affine forms. The circuit generator writes it as
+ * Circom and {@link evaluateProgram} runs it in TypeScript, step for step as
+ * the witness does.
+ */
+export interface FixedPointProgram {
+  mode: 'public' | 'private';
+  scaleBits: number;
+  inputBits: number;
+  inputs: ProgramInput[];
+  /** Number of input signals (the flattened inputs, in order). */
+  inputSize: number;
+  signals: SignalInfo[];
+  steps: Step[];
+  outputs: ProgramOutput[];
+  /** Private-mode weights; empty in public mode. */
+  privateTensors: PrivateTensor[];
+  /** Exact float values of the private weights, by signal (to bound the error). */
+  privateExact: Map<number, number>;
+}
