@@ -16,16 +16,11 @@ import {
   ProofVerifier,
   setupCircuit,
 } from '../dist/index.js';
+import { median, time } from './bench-helpers.mjs';
 
 const FUZZ = Number(process.env.BENCH_FUZZ ?? 1000);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-bench-'));
 const quiet = () => {};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = async (fn) => {
-  const t = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t, value };
-};
 
 // 1. The model.
 const onnxPath = join(work, 'digits.onnx');

@@ -75,6 +75,20 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A float64 initializer (exporters write them for double-precision models). */
+  f64(dims: number[], values: Float64Array): string {
+    const name = this.#fresh('d');
+    this.#initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dims,
+        dataType: onnx.TensorProto.DataType.DOUBLE,
+        rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      }),
+    );
+    return name;
+  }
+
   /** An int64 initializer (a constant such as a shape or an axis list). */
   i64(values: number[], dims: number[] = [values.length]): string {
     const name = this.#fresh('c');

@@ -190,6 +190,16 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'float64 and int64 initialisers, cast to float',
+    input: [1, 3],
+    build: (g, x) => {
+      const w = g.f64([3, 2], Float64Array.of(0.125, -1.5, 2.25, 0.5, -0.75, 1));
+      const k = g.i64([2, -3]);
+      const y = g.op('MatMul', [x, g.op('Cast', [w], { to: 1 })]);
+      return g.op('Add', [y, g.op('Cast', [k], { to: 1 })]);
+    },
+  },
+  {
     name: 'a DAG: branches joined by Add and Concat, several outputs',
     input: [1, 1, 6, 6],
     build: (g, x, w) => {

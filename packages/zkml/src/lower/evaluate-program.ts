@@ -108,15 +108,12 @@ export function evaluateProgram(
   const errorBound: number[] = [];
   for (const output of program.outputs)
     for (const element of output.elements) {
-      const n = numerator(element);
-      // Outputs are written at scale 2^S: a finer numerator was rescaled by
-      // the lowering, a coarser one is multiplied up exactly.
-      const atScale = element.D <= S ? n << BigInt(S - element.D) : floorShift(n, element.D - S);
+      // The lowering leaves outputs at 2^S or coarser; they are written at
+      // 2^S, multiplied up exactly.
+      const atScale = numerator(element) << BigInt(S - element.D);
       raw.push(atScale);
       outputs.push(Number(atScale) / 2 ** S);
-      errorBound.push(
-        errorOf(element) + Math.abs(Number(n) / 2 ** element.D - Number(atScale) / 2 ** S),
-      );
+      errorBound.push(errorOf(element));
     }
   return { outputs, raw, errorBound, signals: value };
 }
