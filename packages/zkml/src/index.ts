@@ -91,7 +91,6 @@ export {
 export {
   type ConstantTensor,
   decodeOnnxGraph,
-  decodeTensor,
   type ElementKind,
   type OnnxAttribute,
   type OnnxGraph,

@@ -133,12 +133,14 @@ function rawValues(raw: Uint8Array, type: number, count: number, field: string):
 }
 
 /**
- * Decodes one TensorProto into float64 values.
+ * Decodes one TensorProto into float64 values. Not exported: onnx-proto's
+ * declarations name a global `Long` that a user's type-check cannot resolve,
+ * so no public declaration may mention an onnx-proto type.
  *
  * @throws MalformedOnnxError for external data, unsupported types, or a
  *   value count that does not match the dims.
  */
-export function decodeTensor(
+function decodeTensor(
   tensor: TensorProto,
   field: string,
   maxElements = 2 ** 26,
