@@ -52,3 +52,55 @@ template SignedRange(B) {
     bits.in <== in + (1 << (B - 1));
     offset <== in + (1 << (B - 1));
 }
+
+// out = floor(num / den) for 1 <= den < 2^KD and -2^KN <= num < 2^KN: what a
+// softmax's normalisation needs. The prover supplies the quotient and the
+// remainder; the circuit checks num = out * den + remainder with
+// 0 <= remainder < den (so den >= 1: a divisor that is not positive has no
+// witness) and |out| <= 2^KN. Every term is then below 2^(KN+KD+1) < p/2, so
+// the equation holds over the integers and (out, remainder) is unique.
+// Cost: 2 KD + KN + 2 constraints.
+template PositiveDivide(KN, KD) {
+    assert(KN >= 1);
+    assert(KD >= 1);
+    assert(KN + KD < 250);
+    signal input num;
+    signal input den;
+    signal output out;
+    signal remainder;
+
+    // Witness only: relational operators read values above p/2 as negative,
+    // and \ divides the representatives in [0, p), so divide magnitudes.
+    assert(den >= 1);
+    var q;
+    if (num >= 0) {
+        q = num \ den;
+    } else {
+        q = -((-num + den - 1) \ den);
+    }
+    out <-- q;
+    remainder <-- num - q * den;
+    num === out * den + remainder;
+
+    component low = Num2Bits(KD);
+    low.in <== remainder;
+    component below = Num2Bits(KD);
+    below.in <== den - 1 - remainder;
+    component range = Num2Bits(KN + 1);
+    range.in <== out + (1 << KN);
+}
+
+// out = in, for -2^K < in <= 0: the domain of an approximation that holds
+// only there (exp on x <= 0). An input outside it has no witness, and the
+// prover's error names this template. Cost: K + 1 constraints.
+template RequireNonPositive(K) {
+    assert(K >= 1);
+    assert(K < 250);
+    signal input in;
+    signal output out;
+
+    assert(in <= 0);
+    component bits = Num2Bits(K);
+    bits.in <== -in;
+    out <== in;
+}

@@ -73,6 +73,57 @@ describe('SignedRange(10)', () => {
   });
 });
 
+describe('PositiveDivide(20, 12)', () => {
+  it('floor-divides any value in [-2^20, 2^20) by any divisor in [1, 2^12)', async () => {
+    const check = async (num: number, den: number) => {
+      const [out] = await outputs('positive_divide', { num: big(num), den: big(den) }, 1);
+      expect(out).toBe(BigInt(Math.floor(num / den)));
+    };
+    for (const [num, den] of [
+      [0, 1],
+      [-1, 1],
+      [7, 2],
+      [-7, 2],
+      [-8, 2],
+      [2 ** 20 - 1, 1],
+      [-(2 ** 20), 4095],
+      [255, 256],
+      [-255, 256],
+    ] as const)
+      await check(num, den);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -(2 ** 20), max: 2 ** 20 - 1 }),
+        fc.integer({ min: 1, max: 4095 }),
+        check,
+      ),
+      runs,
+    );
+  });
+
+  it('has no witness for a divisor that is not positive', async () => {
+    for (const den of [0, -1, -300]) {
+      await expect(outputs('positive_divide', { num: '100', den: big(den) }, 1)).rejects.toThrow(
+        /PositiveDivide/,
+      );
+    }
+  });
+});
+
+describe('RequireNonPositive(16)', () => {
+  it('passes values in (-2^16, 0] through and has no witness for a positive one', async () => {
+    for (const value of [0, -1, -(2 ** 16) + 1]) {
+      expect(await outputs('require_non_positive', { in: big(value) }, 1)).toEqual([BigInt(value)]);
+    }
+    for (const value of [1, 2 ** 10]) {
+      await expect(outputs('require_non_positive', { in: big(value) }, 1)).rejects.toThrow(
+        /RequireNonPositive/,
+      );
+    }
+    await expect(outputs('require_non_positive', { in: big(-(2 ** 16)) }, 1)).rejects.toThrow();
+  });
+});
+
 describe('Argmax(5, 20)', () => {
   it('finds the first largest of signed values', async () => {
     await fc.assert(

@@ -8,6 +8,7 @@ import {
   decodeOnnxGraph,
   evaluateProgram,
   type FixedPointProgram,
+  InvalidZkmlInputError,
   lowerGraph,
 } from '@mt/zkml';
 import * as snarkjs from 'snarkjs';
@@ -16,7 +17,8 @@ import { readR1cs, unconstrainedSignals, violated } from './r1cs.js';
 
 // One small model that uses every kind of constrained step the lowering
 // makes: rescales, ReLUs (Conv+BatchNorm+Relu, MaxPool, Sigmoid's hinges),
-// signs (Greater, Where), products (a two-tensor Mul), and an ArgMax.
+// signs (Greater, Where), products (a two-tensor Mul), an ArgMax, divisions
+// (Softmax) and a required domain (an Exp of the dense output minus 2).
 function compositeModel(): Uint8Array {
   const g = new GraphBuilder();
   const normal = seededNormal(5);
@@ -41,8 +43,12 @@ function compositeModel(): Uint8Array {
   const mixed = g.op('Mul', [gate, dense]);
   const chosen = g.op('Where', [g.op('Greater', [dense, g.scalar(0)]), mixed, g.scalar(-0.25)]);
   const label = g.op('Cast', [g.op('ArgMax', [chosen], { axis: 1, keepdims: 0 })], { to: 1 });
+  const probabilities = g.op('Softmax', [dense]);
+  const decay = g.op('Exp', [g.op('Sub', [dense, g.scalar(2)])]);
   g.output('scores', chosen, FLOAT, [1, 4]);
   g.output('label', label, FLOAT, [1]);
+  g.output('probabilities', probabilities, FLOAT, [1, 4]);
+  g.output('decay', decay, FLOAT, [1, 4]);
   return g.encode('composite');
 }
 
@@ -70,7 +76,7 @@ const inputOf = (seed: number) => {
 describe('a model circuit with every kind of step', () => {
   it('computes what the TypeScript program computes, within the stated bound of onnxruntime', async () => {
     expect(new Set(program.steps.map((s) => s.kind))).toEqual(
-      new Set(['shift', 'sign', 'mul', 'argmax']),
+      new Set(['shift', 'sign', 'mul', 'argmax', 'div', 'require']),
     );
     for (const seed of [1, 2, 3, 4]) {
       const input = inputOf(seed);
@@ -80,13 +86,35 @@ describe('a model circuit with every kind of step', () => {
       expect(decoded.outputs).toEqual(expected.outputs);
       expect(decoded.modelHash).toBe(circuit.metadata.modelHash);
       const ort = await runOnnxModel(bytes, { x: { dims: [1, 1, 6, 6], data: input } });
-      const reference = [...(ort.scores?.data ?? []), ...(ort.label?.data ?? [])];
+      const reference = ['scores', 'label', 'probabilities', 'decay'].flatMap(
+        (name) => ort[name]?.data ?? [],
+      );
+      expect(reference.length).toBe(decoded.outputs.length);
       decoded.outputs.forEach((v, i) => {
         expect(Math.abs(v - (reference[i] ?? Number.NaN))).toBeLessThanOrEqual(
           (expected.errorBound[i] ?? 0) + 1e-4,
         );
       });
     }
+  });
+
+  it('has no witness for an input that takes the Exp outside x ≤ 0, and the TypeScript program says why', async () => {
+    // Large inputs (in range: inputs are 16-bit at 2^8) push a dense output above 2.
+    const scaled = inputOf(1).map((v) => v * 50);
+    const alternating = Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? 100 : -100));
+    const candidates = [scaled, alternating, ...[scaled, alternating].map((x) => x.map((v) => -v))];
+    const outside = candidates.find((input) => {
+      try {
+        evaluateProgram(program, circuit.quantizeInput(input), 0);
+        return false;
+      } catch (error) {
+        expect(InvalidZkmlInputError.isInstance(error)).toBe(true);
+        expect((error as Error).message).toMatch(/Exp .* is proved for inputs ≤ 0/);
+        return true;
+      }
+    });
+    expect(outside).toBeDefined();
+    await expect(witness(outside ?? [])).rejects.toThrow(/RequireNonPositive/);
   });
 
   it('has no output or internal signal a malicious prover can change without breaking a constraint', async () => {

@@ -34,6 +34,8 @@ const harnesses: [string, Record<string, unknown>][] = [
   ['shift_relu', { in: '98765' }],
   ['signed_range', { in: '-300' }],
   ['argmax', { in: ['3', '-7', '9', '9', '2'] }],
+  ['positive_divide', { num: '-12345', den: '678' }],
+  ['require_non_positive', { in: '-4321' }],
   ['packed_poseidon', { in: zeros(40) }],
   ['sponge', { in: zeros(20) }],
 ];

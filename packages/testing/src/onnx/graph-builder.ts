@@ -168,12 +168,12 @@ export class GraphBuilder {
     return `${prefix}_${this.#counter}`;
   }
 
-  /** Serialises the model (IR 8, opset 17). */
-  encode(name: string): Uint8Array {
+  /** Serialises the model (IR 8, default-domain opset 17 unless `opset` says otherwise). */
+  encode(name: string, opset = 17): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: '@mt/testing',
-      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
+      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: opset })],
       graph: onnx.GraphProto.create({
         name,
         node: this.#nodes,

@@ -102,6 +102,22 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
     out.expression('acc', step.a);
     out.expression('other', step.b);
     out.lines.push(`    ${target} <== acc * other;`);
+  } else if (step.kind === 'div') {
+    const KN = Math.max(bitLength(bound(step.num)), 1);
+    const KD = Math.max(bitLength(bound(step.den)), 1);
+    out.lines.push(`    component ${c} = PositiveDivide(${KN}, ${KD});`);
+    out.expression('acc', step.num);
+    out.expression('other', step.den);
+    out.lines.push(
+      `    ${c}.num <== acc;`,
+      `    ${c}.den <== other;`,
+      `    ${target} <== ${c}.out;`,
+    );
+  } else if (step.kind === 'require') {
+    const K = Math.max(bitLength(bound(step.input)), 1);
+    out.lines.push(`    component ${c} = RequireNonPositive(${K});`);
+    out.expression('acc', step.input);
+    out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.out;`);
   } else {
     const K = step.inputs.reduce((bits, a) => Math.max(bits, bitLength(bound(a))), 1);
     out.lines.push(`    component ${c} = Argmax(${step.inputs.length}, ${K});`);

@@ -31,6 +31,22 @@ export interface Algebra<E> {
   aboveZero(a: E): E;
   /** The index of the first largest value. */
   argmax(values: readonly E[]): E;
-  /** A smooth function: exact in the float reference, a stated approximation in a circuit. */
+  /**
+   * A smooth function: exact in the float reference, a stated approximation
+   * in a circuit. For a function whose domain is x ≤ 0 (`exp`) the caller
+   * guarantees it (a value minus its maximum) or asks for it with
+   * {@link Algebra.requireNonPositive}.
+   */
   smooth(a: E, fn: SmoothFunction): E;
+  /**
+   * `a / b` for a divisor that is positive (a sum of exponentials): a
+   * circuit requires it, so a non-positive divisor has no proof.
+   */
+  dividePositive(a: E, b: E): E;
+  /**
+   * `a`, required to be ≤ 0: a circuit has no witness otherwise, and `what`
+   * says which operator needed it. The float reference computes the model
+   * for any input, so there it is `a` unchanged.
+   */
+  requireNonPositive(a: E, what: string): E;
 }

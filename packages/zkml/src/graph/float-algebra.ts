@@ -25,4 +25,6 @@ export const floatAlgebra: Algebra<number> = {
     return best;
   },
   smooth: (a, fn) => smoothApproximations[fn].exact(a),
+  dividePositive: (a, b) => a / b,
+  requireNonPositive: (a) => a,
 };

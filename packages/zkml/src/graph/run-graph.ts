@@ -6,6 +6,7 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { linearKernels } from './kernels/linear.js';
 import { poolKernels } from './kernels/pool.js';
 import { shapeKernels } from './kernels/shape.js';
+import { softmaxKernels } from './kernels/softmax.js';
 import type { Tensor } from './tensor.js';
 
 /** Every operator a circuit can compute, by ONNX name (default domain). */
@@ -14,6 +15,7 @@ export const kernels: Readonly<Record<string, Kernel>> = {
   ...elementwiseKernels,
   ...linearKernels,
   ...poolKernels,
+  ...softmaxKernels,
 };
 
 /** The operators {@link kernels} covers, sorted: what an error lists as supported. */

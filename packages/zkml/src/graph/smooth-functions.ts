@@ -1,5 +1,8 @@
-/** The smooth functions a circuit approximates piecewise linearly. */
-export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf';
+/**
+ * The smooth functions a circuit approximates piecewise linearly. `exp` is
+ * exp on x ≤ 0, as Softmax and a subtracted maximum give it.
+ */
+export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf' | 'exp';
 
 /** erf to within 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), well below float32's own error. */
 function erf(x: number): number {
@@ -28,68 +31,106 @@ function erf(x: number): number {
 }
 
 /**
- * How a circuit approximates a smooth function: linear interpolation on
- * breakpoints `from, from + step, …, to`, constant outside. The error bound
- * is the interpolation bound `step² / 8 · max |f''|` plus the largest gap to
- * the asymptote outside `[from, to]`.
+ * How a circuit approximates a smooth function: linear interpolation between
+ * breakpoints, constant outside them. The error bound is, per segment
+ * `[lo, hi]`, the interpolation bound `(hi − lo)² / 8 · max |f''|` on it,
+ * and the largest gap to the function outside the breakpoints.
  */
 export interface SmoothApproximation {
   /** The function itself, in float64. */
   exact: (x: number) => number;
-  from: number;
-  to: number;
-  step: number;
-  /** Largest |f''| on the real line. */
-  maxSecondDerivative: number;
-  /** Largest |f(x) − f(to)| for x > to (and the same below `from`). */
+  /** Breakpoints, ascending. */
+  points: readonly number[];
+  /** Largest |f''| on `[lo, hi]`. */
+  curvature: (lo: number, hi: number) => number;
+  /** Largest |f(x) − f(last point)| above the last point, and the same below the first. */
   tailError: number;
+  /**
+   * The inputs the bound holds for. `exp` is approximated on x ≤ 0 only
+   * (there it lies in (0, 1]); a circuit asserts its input is in range.
+   */
+  domain: 'all' | 'nonPositive';
 }
+
+function uniform(from: number, to: number, step: number): number[] {
+  const count = Math.round((to - from) / step);
+  return Array.from({ length: count + 1 }, (_, j) => from + j * step);
+}
+
+/**
+ * Breakpoints for exp on (−∞, 0] with every segment's interpolation error at
+ * most `target`: exp'' = exp grows to the right, so segments narrow towards 0
+ * (`hi − lo = √(8 · target / e^hi)`), and the approximation stops where e^x
+ * itself is below `target`. 17 segments for 2^−9.
+ */
+function expPoints(target: number): number[] {
+  const points = [0];
+  const from = Math.log(target);
+  let hi = 0;
+  while (hi > from) {
+    hi -= Math.sqrt((8 * target) / Math.exp(hi));
+    points.unshift(hi);
+  }
+  return points;
+}
+
+const EXP_TARGET = 2 ** -9;
+const expBreakpoints = expPoints(EXP_TARGET);
 
 /** The approximation each smooth function gets. */
 export const smoothApproximations: Record<SmoothFunction, SmoothApproximation> = {
   sigmoid: {
     exact: (x) => 1 / (1 + Math.exp(-x)),
-    from: -8,
-    to: 8,
-    step: 0.5,
-    maxSecondDerivative: 0.0963,
+    points: uniform(-8, 8, 0.5),
+    curvature: () => 0.0963,
     tailError: 1 / (1 + Math.exp(8)),
+    domain: 'all',
   },
   tanh: {
     exact: Math.tanh,
-    from: -4,
-    to: 4,
-    step: 0.25,
-    maxSecondDerivative: 0.7699,
+    points: uniform(-4, 4, 0.25),
+    curvature: () => 0.7699,
     tailError: 1 - Math.tanh(4),
+    domain: 'all',
   },
   erf: {
     exact: erf,
-    from: -3,
-    to: 3,
-    step: 0.25,
-    maxSecondDerivative: 0.968,
+    points: uniform(-3, 3, 0.25),
+    curvature: () => 0.968,
     tailError: 1 - erf(3),
+    domain: 'all',
+  },
+  exp: {
+    exact: Math.exp,
+    points: expBreakpoints,
+    curvature: (_lo, hi) => Math.exp(hi),
+    tailError: Math.exp(expBreakpoints[0] ?? 0),
+    domain: 'nonPositive',
   },
 };
 
-/** The stated bound on |f(x) − approximation(x)| for every real x. */
+/** The stated bound on |f(x) − approximation(x)| for every x in the function's domain. */
 export function approximationBound(fn: SmoothFunction): number {
   const a = smoothApproximations[fn];
-  return Math.max((a.step ** 2 / 8) * a.maxSecondDerivative, a.tailError) + 1e-9;
+  let bound = a.tailError;
+  for (let j = 1; j < a.points.length; j += 1) {
+    const lo = a.points[j - 1] as number;
+    const hi = a.points[j] as number;
+    bound = Math.max(bound, ((hi - lo) ** 2 / 8) * a.curvature(lo, hi));
+  }
+  return bound + 1e-9;
 }
 
-/** Breakpoints and the slope change at each: `f(x) ≈ f(from) + Σ change_j · relu(x − point_j)`. */
+/** Breakpoints and the slope change at each: `f(x) ≈ f(first) + Σ change_j · relu(x − point_j)`. */
 export function hingeForm(fn: SmoothFunction): { base: number; hinges: [number, number][] } {
   const a = smoothApproximations[fn];
-  const count = Math.round((a.to - a.from) / a.step);
-  const points = Array.from({ length: count + 1 }, (_, j) => a.from + j * a.step);
+  const points = a.points;
   const slopes = points.map((p, j) => {
     const next = points[j + 1];
     return next === undefined ? 0 : (a.exact(next) - a.exact(p)) / (next - p);
   });
   return {
-    base: a.exact(a.from),
+    base: a.exact(points[0] ?? 0),
     hinges: points.map((p, j) => [p, (slopes[j] ?? 0) - (slopes[j - 1] ?? 0)]),
   };
 }

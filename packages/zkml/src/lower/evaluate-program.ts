@@ -1,3 +1,4 @@
+import { InvalidZkmlInputError } from '../errors.js';
 import type { Affine } from './affine.js';
 import type { FixedPointProgram } from './program.js';
 
@@ -26,6 +27,10 @@ export interface ProgramResult {
  * the weights it holds), exactly as the circuit's witness does, and bounds
  * each output's distance from the exact float model: every term carries its
  * exact coefficient, and each step adds only what it rounds away.
+ *
+ * @throws InvalidZkmlInputError when the input leaves a step's domain (an
+ *   Exp's input above 0, a divisor that is not positive): the circuit has no
+ *   witness for it either.
  */
 export function evaluateProgram(
   program: FixedPointProgram,
@@ -87,6 +92,33 @@ export function evaluateProgram(
       const ea = errorOf(step.a);
       const eb = errorOf(step.b);
       error[step.out] = fa * eb + fb * ea + ea * eb;
+    } else if (step.kind === 'div') {
+      const n = numerator(step.num);
+      const d = numerator(step.den);
+      if (d < 1n)
+        throw new InvalidZkmlInputError(
+          'input',
+          `makes a divisor ${Number(d) / 2 ** step.den.D}, but the circuit divides only by a positive value`,
+        );
+      const q = n >= 0n ? n / d : -((-n + d - 1n) / d);
+      value[step.out] = q;
+      const a = Number(n) / 2 ** step.num.D;
+      const b = Number(d) / 2 ** step.den.D;
+      const ea = errorOf(step.num);
+      const eb = errorOf(step.den);
+      // |a/b − a'/b'| ≤ (|a − a'| + |a/b| · |b − b'|) / b', with b' ≥ b − eb; plus the floor.
+      const rounding = Math.abs(a / b - Number(q) / 2 ** S);
+      error[step.out] =
+        b > eb ? (ea + Math.abs(a / b) * eb) / (b - eb) + rounding : Number.POSITIVE_INFINITY;
+    } else if (step.kind === 'require') {
+      const n = numerator(step.input);
+      if (n > 0n)
+        throw new InvalidZkmlInputError(
+          'input',
+          `${step.what}, but this input makes it ${Number(n) / 2 ** step.input.D}`,
+        );
+      value[step.out] = n;
+      error[step.out] = errorOf(step.input);
     } else {
       const ns = step.inputs.map(numerator);
       let best = 0;

@@ -1,7 +1,13 @@
 import { InvalidZkmlInputError } from '../errors.js';
 import type { Algebra } from '../graph/algebra.js';
 import { floatAlgebra } from '../graph/float-algebra.js';
-import { approximationBound, hingeForm, type SmoothFunction } from '../graph/smooth-functions.js';
+import { refuse } from '../graph/kernel.js';
+import {
+  approximationBound,
+  hingeForm,
+  type SmoothFunction,
+  smoothApproximations,
+} from '../graph/smooth-functions.js';
 import {
   type Affine,
   isAffine,
@@ -286,10 +292,12 @@ export class LoweringAlgebra implements Algebra<Value> {
     if (!isAffine(a)) return floatAlgebra.smooth(a, fn);
     const x = this.materialize(a);
     const limit = Number(this.numeratorBound(x)) / 2 ** x.D;
+    // On a domain of x ≤ 0, a hinge at or above 0 never bends.
+    const top = smoothApproximations[fn].domain === 'nonPositive' ? Math.min(limit, 0) : limit;
     const { base, hinges } = hingeForm(fn);
     let result: Value = base;
     for (const [point, change] of hinges) {
-      if (change === 0 || point >= limit) continue;
+      if (change === 0 || point >= top) continue;
       // Below every value the input can take, the hinge is linear: no ReLU.
       const shifted = this.add(x, -point);
       const active = point <= -limit ? shifted : this.relu(shifted);
@@ -297,5 +305,36 @@ export class LoweringAlgebra implements Algebra<Value> {
     }
     const form = this.affine(result);
     return { ...form, slack: form.slack + approximationBound(fn) };
+  }
+
+  /**
+   * `a / b` at scale 2^S: both are brought to at most 2^S, the dividend is
+   * raised so the quotient lands at 2^S, and one `div` step divides, with
+   * `b ≥ 2^−D` (positive) required.
+   */
+  dividePositive(a: Value, b: Value): Value {
+    if (!isAffine(b)) return b === 0 ? refuse('divides by a constant zero') : this.scale(a, 1 / b);
+    const S = this.scaleBits;
+    const x = this.materialize(this.affine(a));
+    const den = this.materialize(b);
+    const num = raised(x, S + den.D);
+    const numBits = this.#bitsOf(num, 'a division');
+    const denBits = this.#bitsOf(den, 'a division');
+    if (numBits + denBits + 1 > MAX_NUMERATOR_BITS)
+      throw new InvalidZkmlInputError(
+        'model',
+        `a division needs ${numBits + denBits + 1}-bit products, more than the ${MAX_NUMERATOR_BITS} the field allows; lower scaleBits or inputBits`,
+      );
+    // den ≥ 1, so |quotient| ≤ |num|.
+    const out = this.newSignal(S, this.numeratorBound(num));
+    return this.#step({ kind: 'div', num, den, out }, S);
+  }
+
+  requireNonPositive(a: Value, what: string): Value {
+    // A constant is folded exactly, on any value.
+    if (!isAffine(a)) return a;
+    this.#bitsOf(a, what);
+    const out = this.newSignal(a.D, this.numeratorBound(a));
+    return this.#step({ kind: 'require', input: a, what, out }, a.D);
   }
 }

@@ -20,7 +20,18 @@ export type Step =
   /** `out = numA · numB`: one constraint. */
   | { kind: 'mul'; a: Affine; b: Affine; out: number }
   /** `out` = the index of the first largest numerator; all inputs share one denominator. */
-  | { kind: 'argmax'; inputs: Affine[]; out: number };
+  | { kind: 'argmax'; inputs: Affine[]; out: number }
+  /**
+   * `out = floor(num / den)`, with `den ≥ 1` required: a quotient and a
+   * range-checked remainder. The caller scales `num` so `out` is at 2^S.
+   */
+  | { kind: 'div'; num: Affine; den: Affine; out: number }
+  /**
+   * `out = num`, with `num ≤ 0` required (an input outside an approximation's
+   * domain has no witness). `what` says which operator needs it, for the
+   * error a prover gets.
+   */
+  | { kind: 'require'; input: Affine; what: string; out: number };
 
 /** A private tensor of the model (a layer's weights or bias in private mode). */
 export interface PrivateTensor {

@@ -140,11 +140,7 @@ function rawValues(raw: Uint8Array, type: number, count: number, field: string):
  * @throws MalformedOnnxError for external data, unsupported types, or a
  *   value count that does not match the dims.
  */
-function decodeTensor(
-  tensor: TensorProto,
-  field: string,
-  maxElements = 2 ** 26,
-): ConstantTensor {
+function decodeTensor(tensor: TensorProto, field: string, maxElements = 2 ** 26): ConstantTensor {
   const dims = (tensor.dims ?? []).map(long);
   if (dims.some((d) => !Number.isInteger(d) || d < 0))
     throw new MalformedOnnxError(`${field}.dims`, `must be non-negative integers, got ${dims}`);

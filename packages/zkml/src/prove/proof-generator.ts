@@ -22,6 +22,15 @@ export type InferenceProof = Proof & {
   predicted: number;
 };
 
+/** What a failed witness means, when it failed on a domain the circuit requires. */
+function domainHint(message: string): string {
+  if (message.includes('RequireNonPositive'))
+    return ' (the input takes an Exp above 0; the circuit proves Exp for inputs ≤ 0 only)';
+  if (message.includes('PositiveDivide'))
+    return ' (the input makes a divisor that is not positive; the circuit divides only by a positive value)';
+  return '';
+}
+
 /**
  * Proves inferences of a set-up circuit. The outputs come from running the
  * circuit on the input (the witness), never from the caller; witness and
@@ -92,7 +101,7 @@ export class ProofGenerator {
         signals.length > 0 ? AbortSignal.any(signals) : undefined,
       );
     } catch (error) {
-      throw new ProofGenerationError(describeCause(error), {
+      throw new ProofGenerationError(`${describeCause(error)}${domainHint(describeCause(error))}`, {
         cause: error,
       });
     }

@@ -6,12 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Proof } from '@mt/protocol';
-import { exportMlpToOnnx, runOnnx, sampleInputs, smallMlp } from '@mt/testing';
+import {
+  exportMlpToOnnx,
+  FLOAT,
+  GraphBuilder,
+  runOnnx,
+  runOnnxModel,
+  sampleInputs,
+  seededNormal,
+  smallMlp,
+} from '@mt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Circuit } from '../circuit/circuit.js';
 import { FIELD_PRIME } from '../circuit/packed-poseidon.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
-import { InvalidZkmlInputError } from '../errors.js';
+import { InvalidZkmlInputError, ProofGenerationError } from '../errors.js';
 import { evaluateProgram, type ProgramResult } from '../lower/evaluate-program.js';
 import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
 import { quantizeInput } from '../lower/quantize-input.js';
@@ -376,6 +385,66 @@ describe('private model (groth16)', () => {
     );
     expect(await verifyInference(wrapped, 'groth16', forged, priv.circuit.inputHash(input))).toBe(
       false,
+    );
+  });
+});
+
+describe('a softmax classifier (groth16)', () => {
+  // Gemm 4→3 → Softmax as the first output (its argmax is `predicted`), and
+  // Exp(logits − 3), which the circuit proves only while the logits are ≤ 3.
+  function softmaxModel(): Uint8Array {
+    const g = new GraphBuilder();
+    const normal = seededNormal(21);
+    const x = g.input('x', FLOAT, [1, 4]);
+    const w = g.f32(
+      [4, 3],
+      Float32Array.from({ length: 12 }, () => normal(0.8)),
+    );
+    const logits = g.op('MatMul', [x, w]);
+    g.output('probabilities', g.op('Softmax', [logits]), FLOAT, [1, 3]);
+    g.output('decay', g.op('Exp', [g.op('Sub', [logits, g.scalar(3)])]), FLOAT, [1, 3]);
+    return g.encode('softmax');
+  }
+
+  it('proves probabilities within the stated bound of onnxruntime; an Exp input above 0 gets a ProofGenerationError that says so', async () => {
+    const bytes = softmaxModel();
+    const dir = await mkdtemp(join(tmpdir(), 'mt-zk-softmax-'));
+    const circuit = await new CircuitCompiler().compileModel(bytes, dir, { inputBits: 12 });
+    await setupCircuit(circuit, { system: 'groth16' });
+    const generator = await ProofGenerator.load(dir);
+    const verifier = await ProofVerifier.load(dir);
+    open.push(generator, verifier);
+    const x = [0.5, -1, 1.5, 0.25];
+    const proof = await generator.generateProof(x);
+    expect(await verifier.check(proof, { input: x })).toMatchObject({ valid: true });
+    const program = lowerGraph(decodeOnnxGraph(bytes), { inputBits: 12 });
+    const expected = evaluateProgram(program, circuit.quantizeInput(x), 2 ** -9);
+    expect(proof.outputs).toEqual(expected.outputs);
+    const ort = await runOnnxModel(bytes, { x: { dims: [1, 4], data: x } });
+    const reference = [...(ort.probabilities?.data ?? []), ...(ort.decay?.data ?? [])];
+    proof.outputs.forEach((v, i) => {
+      expect(Math.abs(v - (reference[i] ?? Number.NaN))).toBeLessThanOrEqual(
+        (expected.errorBound[i] ?? 0) + 1e-4,
+      );
+    });
+    expect(proof.predicted).toBe(argmax(reference.slice(0, 3)));
+
+    // Inputs at the edge of the 12-bit range drive some logit above 3.
+    const hot = [7.9, -7.9, 7.9, -7.9];
+    const flipped = hot.map((v) => -v);
+    const outside = [hot, flipped].find((candidate) => {
+      try {
+        evaluateProgram(program, circuit.quantizeInput(candidate), 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(outside).toBeDefined();
+    const refused: unknown = await generator.generateProof(outside ?? []).catch((e) => e);
+    expect(ProofGenerationError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(
+      /takes an Exp above 0; the circuit proves Exp for inputs ≤ 0 only/,
     );
   });
 });

@@ -38,8 +38,8 @@ function variadic(f: <E>(A: Algebra<E>, a: E, b: E) => E): Kernel {
 
 function divide<E>(A: Algebra<E>, a: E, b: E, ctx: KernelContext<E>): E {
   const divisor = A.valueOf(b);
-  if (divisor === undefined)
-    refuse('the divisor is computed from the input; only division by a constant is supported');
+  // A computed divisor (a hand-written softmax's sum) must be positive: the circuit requires it.
+  if (divisor === undefined) return A.dividePositive(a, b);
   if (divisor === 0) refuse('divides by a constant zero');
   const dividend = A.valueOf(a);
   if (dividend !== undefined && ctx.kind(0) !== 'float')
@@ -131,6 +131,15 @@ export const elementwiseKernels: Record<string, Kernel> = {
   Sigmoid: smooth('sigmoid'),
   Tanh: smooth('tanh'),
   Erf: smooth('erf'),
+  Exp: unary((A, x, ctx) =>
+    A.smooth(
+      A.requireNonPositive(
+        x,
+        `Exp '${ctx.node.name}' is proved for inputs ≤ 0 (subtract the maximum first, as Softmax does)`,
+      ),
+      'exp',
+    ),
+  ),
   Greater: binary((A, a, b) => A.aboveZero(sub(A, a, b))),
   Less: binary((A, a, b) => A.aboveZero(sub(A, b, a))),
   GreaterOrEqual: binary((A, a, b) => A.atLeastZero(sub(A, a, b))),

@@ -4,7 +4,7 @@ import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
 import { forEachTap, windowOf } from './window.js';
 
 /** The largest of `values` as a balanced tree of pairwise maxima (depth log₂ n). */
-function maxOf<E>(A: Algebra<E>, values: E[]): E {
+export function maxOf<E>(A: Algebra<E>, values: E[]): E {
   let level = values;
   if (level.length === 0) refuse('a window holds no input');
   while (level.length > 1) {

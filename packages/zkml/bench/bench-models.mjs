@@ -1,0 +1,104 @@
+// The generated models the @mt/zkml benchmarks share, each the shape a
+// PyTorch or sklearn-onnx export of that kind has. Weights are seeded and
+// He-initialised: a circuit's cost does not depend on their values.
+import { FLOAT, GraphBuilder, seededNormal } from '@mt/testing';
+
+const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
+
+function builder(seed) {
+  const g = new GraphBuilder();
+  const normal = seededNormal(seed);
+  const w = (dims, fanIn) =>
+    g.f32(
+      dims,
+      Float32Array.from({ length: sizeOf(dims) }, () => normal(Math.sqrt(2 / fanIn))),
+    );
+  return { g, w };
+}
+
+/** Multiply-accumulates of {@link mnistCnn}. */
+export const CNN_MACS = 12 * 12 * 4 * 25 + 4 * 4 * 8 * 100 + 128 * 32 + 32 * 10;
+
+/** Conv 4@5×5/2 → ReLU → Conv 8@5×5/2 → ReLU → Flatten → Gemm 128→32 → ReLU → Gemm 32→10, on 1×28×28. */
+export function mnistCnn() {
+  const { g, w } = builder(28);
+  const x = g.input('x', FLOAT, ['N', 1, 28, 28]);
+  const c1 = g.op('Relu', [
+    g.op('Conv', [x, w([4, 1, 5, 5], 25), w([4], 25)], { strides: [2, 2] }),
+  ]);
+  const c2 = g.op('Relu', [
+    g.op('Conv', [c1, w([8, 4, 5, 5], 100), w([8], 100)], { strides: [2, 2] }),
+  ]);
+  const d1 = g.op('Relu', [
+    g.op('Gemm', [g.op('Flatten', [c2]), w([32, 128], 128), w([32], 128)], { transB: 1 }),
+  ]);
+  const logits = g.op('Gemm', [d1, w([10, 32], 32), w([10], 32)], { transB: 1 });
+  g.output('logits', logits, FLOAT, ['N', 10]);
+  return g.encode('mnist-cnn');
+}
+
+/** A MobileNet-style block: Conv+BatchNorm+HardSwish, a depthwise Conv+BatchNorm+ReLU, global pooling, a classifier with Softmax, on 1×3×12×12. */
+export function mobileBlock() {
+  const { g, w } = builder(31);
+  const bn = (x, c) =>
+    g.op('BatchNormalization', [
+      x,
+      w([c], 2),
+      w([c], 1),
+      w([c], 1),
+      g.f32([c], new Float32Array(c).fill(1.5)),
+    ]);
+  const x = g.input('x', FLOAT, [1, 3, 12, 12]);
+  const expand = g.op('HardSwish', [
+    bn(g.op('Conv', [x, w([8, 3, 3, 3], 27)], { pads: [1, 1, 1, 1] }), 8),
+  ]);
+  const depthwise = g.op('Relu', [
+    bn(
+      g.op('Conv', [expand, w([8, 1, 3, 3], 9)], { group: 8, strides: [2, 2], pads: [1, 1, 1, 1] }),
+      8,
+    ),
+  ]);
+  const pooled = g.op('Flatten', [g.op('GlobalAveragePool', [depthwise])]);
+  const logits = g.op('Gemm', [pooled, w([5, 8], 8), w([5], 8)], { transB: 1 });
+  g.output('probabilities', g.op('Softmax', [logits]), FLOAT, [1, 5]);
+  return g.encode('mobile-block');
+}
+
+/** A transformer-style MLP as PyTorch exports GELU (x · ½ · (1 + erf(x / √2))), then Softmax: 16 → 24 → 4. */
+export function geluMlp() {
+  const { g, w } = builder(33);
+  const x = g.input('x', FLOAT, [1, 16]);
+  const h = g.op('Add', [g.op('MatMul', [x, w([16, 24], 16)]), w([24], 16)]);
+  const erf = g.op('Erf', [g.op('Div', [h, g.scalar(Math.SQRT2)])]);
+  const gelu = g.op('Mul', [g.op('Mul', [h, g.op('Add', [erf, g.scalar(1)])]), g.scalar(0.5)]);
+  const logits = g.op('Add', [g.op('MatMul', [gelu, w([24, 4], 24)]), w([4], 24)]);
+  g.output('probabilities', g.op('Softmax', [logits]), FLOAT, [1, 4]);
+  return g.encode('gelu-mlp');
+}
+
+/** A 1-D convolution over a sequence, max pooling, a Tanh, a mean and a Sigmoid score (a time-series detector), on 1×2×32. */
+export function sequenceDetector() {
+  const { g, w } = builder(35);
+  const x = g.input('x', FLOAT, [1, 2, 32]);
+  const conv = g.op('Conv', [x, w([4, 2, 5], 10), w([4], 10)], { pads: [2, 2] });
+  const pooled = g.op('MaxPool', [g.op('Tanh', [conv])], { kernel_shape: [4], strides: [4] });
+  const mean = g.op('ReduceMean', [pooled], { axes: [2], keepdims: 0 });
+  const score = g.op('Gemm', [mean, w([1, 4], 4), w([1], 4)], { transB: 1 });
+  g.output('score', g.op('Sigmoid', [score]), FLOAT, [1, 1]);
+  return g.encode('sequence-detector');
+}
+
+/** A depth-2 decision tree as comparisons and Where (how a tree exported as plain ONNX reads), on 3 features. */
+export function decisionTree() {
+  const g = new GraphBuilder();
+  const x = g.input('x', FLOAT, [1, 3]);
+  const feature = (k) => g.op('Gather', [x, g.i64([k], [])], { axis: 1 });
+  const left = g.op('Less', [feature(0), g.scalar(0.25)]);
+  const deep = g.op('And', [
+    g.op('Not', [left]),
+    g.op('GreaterOrEqual', [feature(2), g.scalar(-0.5)]),
+  ]);
+  const leaf = g.op('Where', [left, g.scalar(1.5), g.scalar(-0.5)]);
+  g.output('score', g.op('Where', [deep, g.scalar(2), leaf]), FLOAT, [1]);
+  return g.encode('decision-tree');
+}

@@ -1,0 +1,117 @@
+// @mt/zkml benchmark: which op families each generated model needs, what its
+// circuit costs, and how far the proved outputs may and do lie from
+// onnxruntime's on seeded inputs.
+//   pnpm --filter @mt/zkml bench:ops     (compiles only: no ptau, no setup)
+// Every figure comes from this run; the run stops before printing any if a
+// model fails to compile or an output leaves its stated bound.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runOnnxModel, seededNormal } from '@mt/testing';
+import { CircuitCompiler, decodeOnnxGraph, evaluateProgram, lowerGraph } from '../dist/index.js';
+import { constraints } from './bench-helpers.mjs';
+import { decisionTree, geluMlp, mnistCnn, mobileBlock, sequenceDetector } from './bench-models.mjs';
+
+const fail = (message) => {
+  console.error(`benchmark failed, no figures printed: ${message}`);
+  process.exit(1);
+};
+
+const families = {
+  dense: ['Gemm', 'MatMul'],
+  convolution: ['Conv', 'ConvTranspose'],
+  pooling: ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'],
+  normalisation: ['BatchNormalization'],
+  'piecewise-linear': ['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'HardSigmoid', 'HardSwish', 'Abs'],
+  'smooth (approximated)': ['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Softmax'],
+  arithmetic: ['Add', 'Sub', 'Mul', 'Div', 'Neg', 'Sum', 'Max', 'Min'],
+  'comparison / logic': [
+    'Greater',
+    'Less',
+    'GreaterOrEqual',
+    'LessOrEqual',
+    'And',
+    'Or',
+    'Not',
+    'Where',
+    'ArgMax',
+  ],
+  'shape / constants': [
+    'Reshape',
+    'Flatten',
+    'Transpose',
+    'Squeeze',
+    'Unsqueeze',
+    'Concat',
+    'Slice',
+    'Gather',
+    'Shape',
+    'Constant',
+    'Cast',
+    'Identity',
+    'Pad',
+    'Expand',
+    'Tile',
+    'Split',
+  ],
+  reduction: ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin'],
+};
+
+const models = {
+  'MNIST CNN': mnistCnn(),
+  'MobileNet-style block + Softmax': mobileBlock(),
+  'GELU MLP + Softmax': geluMlp(),
+  '1-D conv sequence detector': sequenceDetector(),
+  'decision tree (comparisons, Where)': decisionTree(),
+};
+
+const inputBits = 10;
+const scaleBits = 8;
+const work = await mkdtemp(join(tmpdir(), 'mt-zkml-ops-'));
+const compiler = new CircuitCompiler({ onProgress: () => {} });
+const rows = [];
+for (const [name, bytes] of Object.entries(models)) {
+  const graph = decodeOnnxGraph(bytes);
+  const ops = new Set(graph.nodes.map((n) => n.op));
+  const used = Object.entries(families)
+    .filter(([, list]) => list.some((op) => ops.has(op)))
+    .map(([family]) => family);
+  const circuit = await compiler.compileModel(bytes, join(work, name.replace(/\W+/g, '-')), {
+    inputBits,
+    scaleBits,
+  });
+  const program = lowerGraph(graph, { inputBits, scaleBits });
+  const [input] = graph.inputs;
+  const dims = input.dims;
+  const size = dims.reduce((a, b) => a * b, 1);
+  let stated = 0;
+  let measured = 0;
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const normal = seededNormal(seed);
+    // Inside the 10-bit input range at 2^8: [−2, 2).
+    const data = Array.from({ length: size }, () => Math.max(-1.9, Math.min(1.9, normal(0.8))));
+    const result = evaluateProgram(program, circuit.quantizeInput(data), 2 ** -(scaleBits + 1));
+    const ort = await runOnnxModel(bytes, { [input.name]: { dims, data } });
+    const reference = graph.outputs.flatMap((o) => ort[o.name]?.data ?? []);
+    if (reference.length !== result.outputs.length) fail(`${name}: output count differs`);
+    result.outputs.forEach((v, i) => {
+      const error = Math.abs(v - (reference[i] ?? Number.NaN));
+      const bound = result.errorBound[i] ?? 0;
+      if (!(error <= bound + 1e-4))
+        fail(`${name}: output ${i} is ${error} from onnxruntime, beyond its bound ${bound}`);
+      stated = Math.max(stated, bound);
+      measured = Math.max(measured, error);
+    });
+  }
+  rows.push(
+    `| ${name} | ${used.join(', ')} | ${circuit.metadata.steps} | ${constraints(circuit.build('O2').r1cs)} | ${stated.toFixed(4)} | ${measured.toFixed(4)} |`,
+  );
+}
+
+console.log(
+  `Op families, cost and error per model (public mode, scale 2^${scaleBits}, ${inputBits}-bit inputs; error against onnxruntime on 5 seeded inputs):\n`,
+);
+console.log(
+  '| model | op families | constrained steps | R1CS constraints | largest stated bound | largest measured error |\n|---|---|---|---|---|---|',
+);
+for (const row of rows) console.log(row);
