@@ -165,6 +165,28 @@ const cases: Case[] = [
     build: (g, x) => g.op('Softmax', [x], { axis: 1 }),
   },
   {
+    name: 'Max, Min, Sum (variadic, broadcast), ReduceMin, Or, Xor, LessOrEqual, Dropout, Size, Range',
+    input: [1, 4],
+    build: (g, x, w) => {
+      const b = w([1, 4]);
+      const positive = g.op('Greater', [x, g.scalar(0)]);
+      const low = g.op('LessOrEqual', [x, g.scalar(-0.5)]);
+      const flags = [g.op('Or', [positive, low]), g.op('Xor', [positive, low])].map((f) =>
+        g.op('Cast', [f], { to: FLOAT }),
+      );
+      const count = g.op('Cast', [g.op('Size', [x])], { to: FLOAT });
+      const ramp = g.op('Range', [g.scalar(0), g.scalar(2), g.scalar(0.5)]);
+      return [
+        g.op('Max', [x, b, g.scalar(0.1)]),
+        g.op('Min', [x, b]),
+        g.op('Sum', [x, b, ramp]),
+        g.op('ReduceMin', [x], { axes: [1], keepdims: 0 }),
+        ...flags,
+        g.op('Mul', [g.op('Dropout', [x]), count]),
+      ];
+    },
+  },
+  {
     name: 'Pad constant, reflect, edge',
     input: [1, 2, 3, 3],
     build: (g, x) => [
