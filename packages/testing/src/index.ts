@@ -18,8 +18,16 @@ export { loadMnist } from './mlp/mnist.js';
 export { sampleInputs, smallMlp } from './mlp/small-mlp.js';
 export { accuracy, type TrainOptions, trainMlp } from './mlp/train-mlp.js';
 export { exportMlpToOnnx } from './onnx/export-mlp.js';
-export { FLOAT, GraphBuilder, INT64, seededNormal } from './onnx/graph-builder.js';
+export {
+  type Attribute,
+  FLOAT,
+  GraphBuilder,
+  INT64,
+  ML_DOMAIN,
+  seededNormal,
+} from './onnx/graph-builder.js';
 export { type FloatTensor, runOnnx, runOnnxModel } from './onnx/run-onnx.js';
+export { treeEnsemble } from './onnx/tree-ensemble.js';
 export { writeLinearOnnx } from './onnx/write-linear-onnx.js';
 export { generatedModelNames, makeModels } from './text/make-models.js';
 export {

@@ -1,7 +1,7 @@
 // The generated models the @mt/zkml benchmarks share, each the shape a
 // PyTorch or sklearn-onnx export of that kind has. Weights are seeded and
 // He-initialised: a circuit's cost does not depend on their values.
-import { FLOAT, GraphBuilder, seededNormal } from '@mt/testing';
+import { FLOAT, GraphBuilder, INT64, seededNormal, treeEnsemble } from '@mt/testing';
 
 const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
 
@@ -86,6 +86,46 @@ export function sequenceDetector() {
   const score = g.op('Gemm', [mean, w([1, 4], 4), w([1], 4)], { transB: 1 });
   g.output('score', g.op('Sigmoid', [score]), FLOAT, [1, 1]);
   return g.encode('sequence-detector');
+}
+
+/**
+ * A random forest as sklearn-onnx writes one (ai.onnx.ml): a StandardScaler
+ * (`Scaler`), then 10 trees of depth 4 voting over 3 classes, on 8 features.
+ */
+export function randomForest() {
+  const g = new GraphBuilder();
+  const x = g.input('x', FLOAT, [1, 8]);
+  const [scaled = ''] = g.mlOp('Scaler', [x], 1, {
+    offset: { floats: [0.1, -0.2, 0.3, 0, 0.5, -0.1, 0.2, 0] },
+    scale: { floats: [1.2, 0.8, 1, 1.5, 0.9, 1.1, 0.7, 1] },
+  });
+  const votes = (normal) => {
+    const raw = [0, 1, 2].map(() => Math.abs(normal(1)) + 0.05);
+    const total = raw.reduce((a, b) => a + b, 0);
+    return raw.map((v, k) => [k, v / total / 10]);
+  };
+  const [label = '', probabilities = ''] = g.mlOp('TreeEnsembleClassifier', [scaled], 2, {
+    ...treeEnsemble(10, 4, 8, 'class', votes, 37),
+    classlabels_int64s: [0, 1, 2],
+  });
+  g.output('label', label, INT64, [1]);
+  g.output('probabilities', probabilities, FLOAT, [1, 3]);
+  return g.encode('random-forest');
+}
+
+/** Binary gradient boosting as sklearn-onnx writes it: 20 trees of depth 3, mixed leaf weights, a base value, LOGISTIC, on 6 features. */
+export function gradientBoosting() {
+  const g = new GraphBuilder();
+  const x = g.input('x', FLOAT, [1, 6]);
+  const [label = '', probabilities = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, {
+    ...treeEnsemble(20, 3, 6, 'class', (normal) => [[0, normal(0.3)]], 39),
+    classlabels_int64s: [0, 1],
+    post_transform: { string: 'LOGISTIC' },
+    base_values: { floats: [0.2] },
+  });
+  g.output('label', label, INT64, [1]);
+  g.output('probabilities', probabilities, FLOAT, [1, 2]);
+  return g.encode('gradient-boosting');
 }
 
 /** A depth-2 decision tree as comparisons and Where (how a tree exported as plain ONNX reads), on 3 features. */

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { runOnnxModel, seededNormal } from '@mt/testing';
 import { CircuitCompiler, decodeOnnxGraph, evaluateProgram, lowerGraph } from '../dist/index.js';
 import { constraints } from './bench-helpers.mjs';
-import { decisionTree, geluMlp, mnistCnn, mobileBlock, sequenceDetector } from './bench-models.mjs';
+import {
+  decisionTree,
+  geluMlp,
+  gradientBoosting,
+  mnistCnn,
+  mobileBlock,
+  randomForest,
+  sequenceDetector,
+} from './bench-models.mjs';
 
 const fail = (message) => {
   console.error(`benchmark failed, no figures printed: ${message}`);
@@ -55,6 +63,12 @@ const families = {
     'Split',
   ],
   reduction: ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin'],
+  'traditional ML (ai.onnx.ml)': [
+    'Scaler',
+    'LinearRegressor',
+    'TreeEnsembleRegressor',
+    'TreeEnsembleClassifier',
+  ],
 };
 
 const models = {
@@ -63,6 +77,9 @@ const models = {
   'GELU MLP + Softmax': geluMlp(),
   '1-D conv sequence detector': sequenceDetector(),
   'decision tree (comparisons, Where)': decisionTree(),
+  'random forest, sklearn-onnx (Scaler, TreeEnsembleClassifier: 10 trees, depth 4, 3 classes)':
+    randomForest(),
+  'gradient boosting, sklearn-onnx (20 trees, depth 3, binary, LOGISTIC)': gradientBoosting(),
 };
 
 const inputBits = 10;

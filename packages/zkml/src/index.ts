@@ -77,6 +77,7 @@ export type {
   ProgramInput,
   ProgramOutput,
   SignalInfo,
+  SoftmaxShare,
   Step,
 } from './lower/program.js';
 export { type InputEncoding, quantizeInput } from './lower/quantize-input.js';

@@ -199,7 +199,9 @@ describe.each(queues)('a miner spreading work through a %s job queue', (_name, m
       await front.close();
       if (worker !== front) await worker.close();
     }
-  });
+    // BullMQ's connections and its worker's first poll take seconds on a loaded
+    // 2-core machine: a correctness test, so a limit no run should reach.
+  }, 30_000);
 });
 
 describe('the demo strategies', () => {

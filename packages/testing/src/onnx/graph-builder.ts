@@ -1,7 +1,17 @@
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
-type Attribute = number | number[] | { float: number } | { floats: number[] } | { string: string };
+/** A node attribute as the builder takes it: an INT, INTS, FLOAT, FLOATS, STRING or STRINGS. */
+export type Attribute =
+  | number
+  | number[]
+  | { float: number }
+  | { floats: number[] }
+  | { string: string }
+  | { strings: string[] };
+
+/** The operator set domain of sklearn-onnx's traditional-ML operators. */
+export const ML_DOMAIN = 'ai.onnx.ml';
 
 /** ONNX element types used by the generated models. */
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -28,6 +38,7 @@ export class GraphBuilder {
   readonly #inputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   readonly #outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   #counter = 0;
+  #usesMl = false;
 
   #valueInfo(name: string, elemType: number, dims: (number | string)[]) {
     return onnx.ValueInfoProto.create({
@@ -113,6 +124,24 @@ export class GraphBuilder {
     return this.opMulti(opType, inputs, 1, attributes, output ? [output] : undefined)[0] ?? '';
   }
 
+  /**
+   * Adds a node of the `ai.onnx.ml` domain (opset 3, as sklearn-onnx
+   * writes them: TreeEnsembleClassifier, LinearRegressor, Scaler, …) with
+   * `outputs` outputs, and returns their names.
+   */
+  mlOp(
+    opType: string,
+    inputs: string[],
+    outputs: number,
+    attributes: Record<string, Attribute> = {},
+  ): string[] {
+    const names = this.opMulti(opType, inputs, outputs, attributes);
+    const node = this.#nodes.at(-1);
+    if (node) node.domain = ML_DOMAIN;
+    this.#usesMl = true;
+    return names;
+  }
+
   /** Adds a node with `outputs` outputs and returns their names. */
   opMulti(
     opType: string,
@@ -152,11 +181,17 @@ export class GraphBuilder {
                       floats: value.floats,
                       type: onnx.AttributeProto.AttributeType.FLOATS,
                     })
-                  : onnx.AttributeProto.create({
-                      name,
-                      s: new TextEncoder().encode(value.string),
-                      type: onnx.AttributeProto.AttributeType.STRING,
-                    }),
+                  : 'strings' in value
+                    ? onnx.AttributeProto.create({
+                        name,
+                        strings: value.strings.map((v) => new TextEncoder().encode(v)),
+                        type: onnx.AttributeProto.AttributeType.STRINGS,
+                      })
+                    : onnx.AttributeProto.create({
+                        name,
+                        s: new TextEncoder().encode(value.string),
+                        type: onnx.AttributeProto.AttributeType.STRING,
+                      }),
         ),
       }),
     );
@@ -173,7 +208,12 @@ export class GraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: '@mt/testing',
-      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: opset })],
+      opsetImport: [
+        onnx.OperatorSetIdProto.create({ domain: '', version: opset }),
+        ...(this.#usesMl
+          ? [onnx.OperatorSetIdProto.create({ domain: ML_DOMAIN, version: 3 })]
+          : []),
+      ],
       graph: onnx.GraphProto.create({
         name,
         node: this.#nodes,

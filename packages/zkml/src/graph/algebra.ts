@@ -44,6 +44,12 @@ export interface Algebra<E> {
    */
   dividePositive(a: E, b: E): E;
   /**
+   * `exp(v_i − max v) / Σ_j exp(v_j − max v)` over one group. A primitive,
+   * not built from the others, because its error has a rule of its own: a
+   * softmax ignores the maximum it subtracts, and its outputs lie in [0, 1].
+   */
+  softmax(values: readonly E[]): E[];
+  /**
    * `a`, required to be ≤ 0: a circuit has no witness otherwise, and `what`
    * says which operator needed it. The float reference computes the model
    * for any input, so there it is `a` unchanged.

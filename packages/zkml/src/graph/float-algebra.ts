@@ -26,5 +26,11 @@ export const floatAlgebra: Algebra<number> = {
   },
   smooth: (a, fn) => smoothApproximations[fn].exact(a),
   dividePositive: (a, b) => a / b,
+  softmax(values) {
+    const top = Math.max(...values);
+    const exps = values.map((v) => Math.exp(v - top));
+    const total = exps.reduce((a, b) => a + b, 0);
+    return exps.map((e) => e / total);
+  },
   requireNonPositive: (a) => a,
 };

@@ -29,6 +29,10 @@ export interface KernelContext<E> {
   ints(name: string): number[] | undefined;
   /** A STRING attribute, or `fallback`. */
   string(name: string, fallback: string): string;
+  /** A FLOATS attribute, or undefined. */
+  floats(name: string): number[] | undefined;
+  /** A STRINGS attribute, or undefined. */
+  strings(name: string): string[] | undefined;
 }
 
 /** One ONNX operator, written once over any {@link Algebra}. */

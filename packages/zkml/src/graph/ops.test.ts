@@ -1,4 +1,12 @@
-import { FLOAT, GraphBuilder, INT64, runOnnxModel, seededNormal } from '@mt/testing';
+import {
+  type Attribute,
+  FLOAT,
+  GraphBuilder,
+  INT64,
+  runOnnxModel,
+  seededNormal,
+  treeEnsemble,
+} from '@mt/testing';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedOnnxOpError } from '../errors.js';
 import { evaluateProgram } from '../lower/evaluate-program.js';
@@ -24,6 +32,12 @@ interface Case {
   /** Largest error bound the case may state (so a bound cannot be vacuous). */
   maxBound?: number;
   opset?: number;
+}
+
+/** A tree classifier's label (cast to float, so every case's outputs are float) and scores. */
+function classify(g: GraphBuilder, x: string, attributes: Record<string, Attribute>): string[] {
+  const [label = '', scores = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, attributes);
+  return [g.op('Cast', [label], { to: FLOAT }), scores];
 }
 
 function model(c: Case, seed: number): Uint8Array {
@@ -141,26 +155,33 @@ const cases: Case[] = [
     build: (g, x) => [g.op('Sigmoid', [x]), g.op('Tanh', [x]), g.op('Erf', [x])],
   },
   {
-    name: 'Softmax on the last axis; Exp of a value minus its maximum; a hand-written softmax (ReduceMax, Sub, Exp, ReduceSum, Div)',
+    name: 'Softmax on the last axis',
     input: [1, 2, 6],
     range: 6,
-    // The stated bound adds up each exponential's error over the group and
-    // through the tree of maxima (a softmax does not depend on the maximum it
-    // subtracts, but the bound does not know that); the measured error is
-    // about 10× smaller.
+    maxBound: 0.01,
+    build: (g, x) => g.op('Softmax', [x]),
+  },
+  {
+    name: 'Exp of a value minus its maximum; a hand-written softmax (ReduceMax, Sub, Exp, ReduceSum, Div)',
+    input: [1, 2, 6],
+    range: 6,
+    // A division's bound adds up each exponential's error over the group and
+    // through the tree of maxima (unlike Softmax's, it cannot use that the
+    // subtracted maximum does not matter); the measured error is about 10×
+    // smaller.
     maxBound: 0.08,
     build: (g, x) => {
       const shifted = g.op('Sub', [x, g.op('ReduceMax', [x], { axes: [2], keepdims: 1 })]);
       const exps = g.op('Exp', [shifted]);
       const byHand = g.op('Div', [exps, g.op('ReduceSum', [exps, g.i64([2])], { keepdims: 1 })]);
-      return [g.op('Softmax', [x]), exps, byHand];
+      return [exps, byHand];
     },
   },
   {
     name: 'Softmax before opset 13: the input read as a matrix split at axis 1',
     input: [1, 2, 3],
     range: 4,
-    maxBound: 0.06,
+    maxBound: 0.01,
     opset: 11,
     build: (g, x) => g.op('Softmax', [x], { axis: 1 }),
   },
@@ -185,6 +206,85 @@ const cases: Case[] = [
         g.op('Mul', [g.op('Dropout', [x]), count]),
       ];
     },
+  },
+  {
+    name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
+    input: [1, 4],
+    build: (g, x) => {
+      const scaled = g.mlOp('Scaler', [x], 1, {
+        offset: { floats: [0.5, -0.25, 0, 1] },
+        scale: { floats: [2, 0.5, 1.5, 0.75] },
+      });
+      return g.mlOp('LinearRegressor', scaled, 1, {
+        targets: 2,
+        coefficients: { floats: [0.5, -1, 0.25, 2, -0.75, 0.125, 1.5, -0.5] },
+        intercepts: { floats: [0.1, -0.3] },
+      });
+    },
+  },
+  {
+    name: 'ai.onnx.ml TreeEnsembleRegressor: a forest averaged with a base value, and a MAX ensemble',
+    input: [1, 5],
+    build: (g, x) => [
+      ...g.mlOp('TreeEnsembleRegressor', [x], 1, {
+        ...treeEnsemble(4, 3, 5, 'target', (normal) => [[0, normal(1)]], 7),
+        n_targets: 1,
+        aggregate_function: { string: 'AVERAGE' },
+        base_values: { floats: [0.5] },
+      }),
+      ...g.mlOp('TreeEnsembleRegressor', [x], 1, {
+        ...treeEnsemble(
+          3,
+          2,
+          5,
+          'target',
+          (normal) => [
+            [0, normal(1)],
+            [1, normal(1)],
+          ],
+          8,
+        ),
+        n_targets: 2,
+        aggregate_function: { string: 'MAX' },
+      }),
+    ],
+  },
+  {
+    name: 'ai.onnx.ml TreeEnsembleClassifier: 3 classes (NONE with uneven labels, SOFTMAX with base values)',
+    input: [1, 4],
+    maxBound: 0.02,
+    build: (g, x) => {
+      const votes = (normal: (std: number) => number): [number, number][] =>
+        [0, 1, 2].map((k) => [k, Math.abs(normal(1))]);
+      return [
+        ...classify(g, x, {
+          ...treeEnsemble(3, 3, 4, 'class', votes, 9),
+          classlabels_int64s: [5, 2, 9],
+        }),
+        ...classify(g, x, {
+          ...treeEnsemble(2, 2, 4, 'class', votes, 10),
+          classlabels_int64s: [0, 1, 2],
+          post_transform: { string: 'SOFTMAX' },
+          base_values: { floats: [0.1, -0.2, 0.3] },
+        }),
+      ];
+    },
+  },
+  {
+    name: 'ai.onnx.ml TreeEnsembleClassifier, two classes as sklearn-onnx writes them: a random forest, and gradient boosting with LOGISTIC and a base value',
+    input: [1, 4],
+    build: (g, x) => [
+      ...classify(g, x, {
+        ...treeEnsemble(3, 3, 4, 'class', (normal) => [[0, Math.abs(normal(0.4)) / 3]], 11),
+        classlabels_int64s: [0, 1],
+      }),
+      ...classify(g, x, {
+        ...treeEnsemble(3, 2, 4, 'class', (normal) => [[0, normal(1)]], 12),
+        classlabels_int64s: [0, 1],
+        post_transform: { string: 'LOGISTIC' },
+        base_values: { floats: [0.3] },
+      }),
+    ],
   },
   {
     name: 'Pad constant, reflect, edge',
@@ -338,5 +438,56 @@ describe('what a circuit cannot compute', () => {
     expect(nodes[2]?.reason).toMatch(/must be a constant/);
     expect((error as Error).message).toMatch(/3 node\(s\)/);
     expect((error as Error).message).toMatch(/node '#0' \(Log\)/);
+  });
+});
+
+describe('ai.onnx.ml operators a circuit cannot compute', () => {
+  it('are listed with their reasons in the same typed error', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 4]);
+    const [svm = ''] = g.mlOp('SVMClassifier', [x], 2, { classlabels_ints: [0, 1] });
+    const trees = treeEnsemble(1, 1, 4, 'class', () => [[0, 1]], 3);
+    const [, named = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, {
+      ...trees,
+      classlabels_strings: { strings: ['cat', 'dog'] },
+    });
+    const [, both = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, {
+      ...treeEnsemble(
+        1,
+        1,
+        4,
+        'class',
+        () => [
+          [0, 0.5],
+          [1, 0.5],
+        ],
+        4,
+      ),
+      classlabels_int64s: [0, 1],
+    });
+    g.output('y0', g.op('Cast', [svm], { to: FLOAT }), FLOAT, []);
+    g.output('y1', named, FLOAT, []);
+    g.output('y2', both, FLOAT, []);
+    let error: unknown;
+    try {
+      lowerGraph(decodeOnnxGraph(g.encode('ml-unsupported')));
+    } catch (e) {
+      error = e;
+    }
+    expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
+    const nodes = (error as UnsupportedOnnxOpError).nodes;
+    expect(nodes.map((n) => n.op)).toEqual([
+      'SVMClassifier',
+      'TreeEnsembleClassifier',
+      'TreeEnsembleClassifier',
+    ]);
+    expect(nodes[0]?.reason).toMatch(/ai\.onnx\.ml operator is not supported/);
+    expect(nodes[1]?.reason).toMatch(/string class labels/);
+    expect(nodes[2]?.reason).toMatch(
+      /two-class ensemble is supported in the form sklearn-onnx writes/,
+    );
+    expect((error as UnsupportedOnnxOpError).message).toMatch(
+      /ai\.onnx\.ml\.TreeEnsembleClassifier/,
+    );
   });
 });

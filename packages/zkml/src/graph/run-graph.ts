@@ -4,6 +4,7 @@ import type { Algebra } from './algebra.js';
 import { type Kernel, type KernelContext, NodeRefusal, refuse } from './kernel.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { linearKernels } from './kernels/linear.js';
+import { mlKernels } from './kernels/ml.js';
 import { poolKernels } from './kernels/pool.js';
 import { shapeKernels } from './kernels/shape.js';
 import { softmaxKernels } from './kernels/softmax.js';
@@ -18,8 +19,27 @@ export const kernels: Readonly<Record<string, Kernel>> = {
   ...softmaxKernels,
 };
 
-/** The operators {@link kernels} covers, sorted: what an error lists as supported. */
-export const supportedOps: readonly string[] = Object.keys(kernels).sort();
+/** The `ai.onnx.ml` operator set domain, whose operators sklearn-onnx writes. */
+const ML_DOMAIN = 'ai.onnx.ml';
+
+/**
+ * The operators a circuit can compute, sorted: those of the default domain
+ * by name, those of `ai.onnx.ml` as `ai.onnx.ml.Name`. What an error lists
+ * as supported.
+ */
+export const supportedOps: readonly string[] = [
+  ...Object.keys(kernels),
+  ...Object.keys(mlKernels).map((op) => `${ML_DOMAIN}.${op}`),
+].sort();
+
+/** The kernel of a node, or a refusal saying why there is none. */
+function kernelOf(node: OnnxNode): Kernel {
+  if (node.domain === ML_DOMAIN)
+    return mlKernels[node.op] ?? refuse(`this ${ML_DOMAIN} operator is not supported`);
+  if (node.domain !== '' && node.domain !== 'ai.onnx')
+    refuse(`operators of domain '${node.domain}' are not supported`);
+  return kernels[node.op] ?? refuse('this operator is not supported');
+}
 
 const booleanOps = new Set([
   'Greater',
@@ -38,7 +58,8 @@ function castKind(to: number): ElementKind {
   return to === 9 ? 'bool' : 'int';
 }
 
-function outputKind(node: OnnxNode, kindOf: (name: string) => ElementKind): ElementKind {
+function outputKind(node: OnnxNode, k: number, kindOf: (name: string) => ElementKind): ElementKind {
+  if (node.domain === ML_DOMAIN) return node.op.endsWith('Classifier') && k === 0 ? 'int' : 'float';
   if (booleanOps.has(node.op)) return 'bool';
   if (integerOps.has(node.op)) return 'int';
   if (node.op === 'Cast') return castKind(node.attributes.get('to')?.i ?? 1);
@@ -84,6 +105,8 @@ function contextFor<E>(
     float: (name, fallback) => attribute(name)?.f ?? fallback,
     ints: (name) => attribute(name)?.ints,
     string: (name, fallback) => attribute(name)?.s ?? fallback,
+    floats: (name) => attribute(name)?.floats,
+    strings: (name) => attribute(name)?.strings,
   };
 }
 
@@ -128,19 +151,16 @@ export function runGraph<E>(
       continue;
     }
     try {
-      if (node.domain !== '' && node.domain !== 'ai.onnx')
-        refuse(`operators of domain '${node.domain}' are not supported`);
-      const kernel = kernels[node.op] ?? refuse('this operator is not supported');
+      const kernel = kernelOf(node);
       for (const name of node.inputs)
         if (name && !values.has(name)) refuse(`reads '${name}', which no earlier node produces`);
       const outputs = kernel(contextFor(node, algebra, graph.opset, (n) => values.get(n), kindOf));
-      const kind = outputKind(node, kindOf);
       node.outputs.forEach((name, k) => {
         const t = outputs[k];
         if (!name) return;
         if (!t) refuse(`produces no output ${k}`);
         values.set(name, t);
-        kinds.set(name, kind);
+        kinds.set(name, outputKind(node, k, kindOf));
       });
     } catch (error) {
       if (!(error instanceof NodeRefusal)) throw error;

@@ -1,6 +1,6 @@
 import { InvalidZkmlInputError } from '../errors.js';
 import type { Affine } from './affine.js';
-import type { FixedPointProgram } from './program.js';
+import type { FixedPointProgram, SoftmaxShare } from './program.js';
 
 /** `floor(a / 2^bits)` for any sign, as the circuit's shift computes it. */
 export function floorShift(a: bigint, bits: number): bigint {
@@ -20,6 +20,32 @@ export interface ProgramResult {
   errorBound: number[];
   /** Every signal's value, as the witness holds it. */
   signals: bigint[];
+}
+
+/**
+ * The error of one softmax output `q`, against the float model's softmax of
+ * the true inputs x. A softmax ignores the constant it subtracts, so with
+ * c the circuit's maximum, the exponents d the circuit read are x − c
+ * moved by at most ε = max_j (error of input j) + 2^−S (the rounding down);
+ * moving every input by at most ε scales each output by a factor in
+ * [e^−2ε, e^2ε], so it moves by at most min(1, e^2ε − 1). What the circuit
+ * adds on top (the exp approximation, the divisions' rounding) is measured
+ * exactly: |q − softmax(d)|, softmax(d) computed in float64.
+ */
+function softmaxError(
+  share: SoftmaxShare,
+  q: number,
+  scaleBits: number,
+  numerator: (a: Affine) => bigint,
+  errorOf: (a: Affine) => number,
+): number {
+  const d = share.shifted.map((a) => Number(numerator(a)) / 2 ** a.D);
+  const top = Math.max(...d);
+  const exps = d.map((v) => Math.exp(v - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  const circuit = Math.abs(q - (exps[share.index] ?? 0) / total);
+  const moved = Math.max(...share.inputs.map(errorOf)) + 2 ** -scaleBits;
+  return circuit + Math.min(1, Math.expm1(2 * moved)) + 1e-12;
 }
 
 /**
@@ -81,8 +107,18 @@ export function evaluateProgram(
     } else if (step.kind === 'sign') {
       const n = numerator(step.input);
       value[step.out] = (step.strict ? n > 0n : n >= 0n) ? 1n : 0n;
+      // The sign is certain when every value within the error has it (an
+      // exact 0 is certain too: an index compared with its own value).
+      const v = Number(n) / 2 ** step.input.D;
       const e = errorOf(step.input);
-      error[step.out] = Math.abs(Number(n) / 2 ** step.input.D) > e ? 0 : 1;
+      const certain = step.strict
+        ? v > 0
+          ? v - e > 0
+          : v + e <= 0
+        : v >= 0
+          ? v - e >= 0
+          : v + e < 0;
+      error[step.out] = certain ? 0 : 1;
     } else if (step.kind === 'mul') {
       const a = numerator(step.a);
       const b = numerator(step.b);
@@ -102,14 +138,18 @@ export function evaluateProgram(
         );
       const q = n >= 0n ? n / d : -((-n + d - 1n) / d);
       value[step.out] = q;
-      const a = Number(n) / 2 ** step.num.D;
-      const b = Number(d) / 2 ** step.den.D;
-      const ea = errorOf(step.num);
-      const eb = errorOf(step.den);
-      // |a/b − a'/b'| ≤ (|a − a'| + |a/b| · |b − b'|) / b', with b' ≥ b − eb; plus the floor.
-      const rounding = Math.abs(a / b - Number(q) / 2 ** S);
-      error[step.out] =
-        b > eb ? (ea + Math.abs(a / b) * eb) / (b - eb) + rounding : Number.POSITIVE_INFINITY;
+      if (step.softmax) {
+        error[step.out] = softmaxError(step.softmax, Number(q) / 2 ** S, S, numerator, errorOf);
+      } else {
+        const a = Number(n) / 2 ** step.num.D;
+        const b = Number(d) / 2 ** step.den.D;
+        const ea = errorOf(step.num);
+        const eb = errorOf(step.den);
+        // |a/b − a'/b'| ≤ (|a − a'| + |a/b| · |b − b'|) / b', with b' ≥ b − eb; plus the floor.
+        const rounding = Math.abs(a / b - Number(q) / 2 ** S);
+        error[step.out] =
+          b > eb ? (ea + Math.abs(a / b) * eb) / (b - eb) + rounding : Number.POSITIVE_INFINITY;
+      }
     } else if (step.kind === 'require') {
       const n = numerator(step.input);
       if (n > 0n)

@@ -2,6 +2,7 @@ import { InvalidZkmlInputError } from '../errors.js';
 import type { Algebra } from '../graph/algebra.js';
 import { floatAlgebra } from '../graph/float-algebra.js';
 import { refuse } from '../graph/kernel.js';
+import { maxOf, sumOf } from '../graph/kernels/pool.js';
 import {
   approximationBound,
   hingeForm,
@@ -17,7 +18,7 @@ import {
   timesInteger,
   type Value,
 } from './affine.js';
-import type { SignalInfo, Step } from './program.js';
+import type { SignalInfo, SoftmaxShare, Step } from './program.js';
 
 /** Numerators must stay below 2^MAX_BITS so no value wraps around the BN254 field. */
 export const MAX_NUMERATOR_BITS = 240;
@@ -312,7 +313,7 @@ export class LoweringAlgebra implements Algebra<Value> {
    * raised so the quotient lands at 2^S, and one `div` step divides, with
    * `b ≥ 2^−D` (positive) required.
    */
-  dividePositive(a: Value, b: Value): Value {
+  dividePositive(a: Value, b: Value, softmax?: SoftmaxShare): Value {
     if (!isAffine(b)) return b === 0 ? refuse('divides by a constant zero') : this.scale(a, 1 / b);
     const S = this.scaleBits;
     const x = this.materialize(this.affine(a));
@@ -327,7 +328,25 @@ export class LoweringAlgebra implements Algebra<Value> {
       );
     // den ≥ 1, so |quotient| ≤ |num|.
     const out = this.newSignal(S, this.numeratorBound(num));
-    return this.#step({ kind: 'div', num, den, out }, S);
+    return this.#step({ kind: 'div', num, den, out, ...(softmax ? { softmax } : {}) }, S);
+  }
+
+  /**
+   * Each input at most 2^S, minus their maximum (a tree of `max`, exact on
+   * those values) rounded down to 2^S, so every exponent is at or below 0
+   * and the largest is exactly 0; then `exp` on each, and one division per
+   * element by their sum, which is at least exp(0) = 1.
+   */
+  softmax(values: readonly Value[]): Value[] {
+    if (values.every((v) => !isAffine(v))) return floatAlgebra.softmax(values as number[]);
+    const inputs = values.map((v) => (isAffine(v) ? this.materialize(v) : this.affine(v)));
+    const top = maxOf<Value>(this, inputs);
+    const shifted = inputs.map((x) =>
+      this.materialize(this.affine(this.add(x, this.scale(top, -1)))),
+    );
+    const exps = shifted.map((d) => this.smooth(d, 'exp'));
+    const total = sumOf<Value>(this, exps);
+    return exps.map((e, index) => this.dividePositive(e, total, { inputs, shifted, index }));
   }
 
   requireNonPositive(a: Value, what: string): Value {

@@ -24,14 +24,25 @@ export type Step =
   /**
    * `out = floor(num / den)`, with `den ≥ 1` required: a quotient and a
    * range-checked remainder. The caller scales `num` so `out` is at 2^S.
+   * A softmax's division says which group it normalises, for its error rule.
    */
-  | { kind: 'div'; num: Affine; den: Affine; out: number }
+  | { kind: 'div'; num: Affine; den: Affine; out: number; softmax?: SoftmaxShare }
   /**
    * `out = num`, with `num ≤ 0` required (an input outside an approximation's
    * domain has no witness). `what` says which operator needs it, for the
    * error a prover gets.
    */
   | { kind: 'require'; input: Affine; what: string; out: number };
+
+/** Which softmax a division belongs to: what bounds its error (see {@link evaluateProgram}). */
+export interface SoftmaxShare {
+  /** The group's inputs, as the circuit holds them (at most 2^S). */
+  inputs: Affine[];
+  /** Each input minus the group's maximum, rounded down to 2^S: what the exponentials read. */
+  shifted: Affine[];
+  /** Which element this division gives. */
+  index: number;
+}
 
 /** A private tensor of the model (a layer's weights or bias in private mode). */
 export interface PrivateTensor {

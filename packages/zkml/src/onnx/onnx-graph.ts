@@ -22,6 +22,7 @@ export interface OnnxAttribute {
   s?: string;
   ints?: number[];
   floats?: number[];
+  strings?: string[];
   t?: ConstantTensor;
 }
 
@@ -188,6 +189,8 @@ function decodeAttribute(
   else if (type === T.STRING) out.s = new TextDecoder().decode(attribute.s ?? new Uint8Array());
   else if (type === T.INTS) out.ints = (attribute.ints ?? []).map(long);
   else if (type === T.FLOATS) out.floats = Array.from(attribute.floats ?? []);
+  else if (type === T.STRINGS)
+    out.strings = (attribute.strings ?? []).map((b) => new TextDecoder().decode(b));
   else if (type === T.TENSOR && attribute.t) out.t = decodeTensor(attribute.t, field, maxElements);
   else if (type === T.UNDEFINED) {
     // Old exporters leave the type out; take whichever field is set.
@@ -202,7 +205,10 @@ function decodeAttribute(
 function valueInfoOf(info: import('onnx-proto').onnx.IValueInfoProto, field: string): OnnxValue {
   const tensorType = info.type?.tensorType;
   if (!tensorType)
-    throw new MalformedOnnxError(field, 'is not a tensor (sequences and maps are not supported)');
+    throw new MalformedOnnxError(
+      field,
+      "is not a tensor (sequences and maps are not supported; sklearn-onnx writes its probabilities as a map unless converted with options={id(model): {'zipmap': False}})",
+    );
   const dims = (tensorType.shape?.dim ?? []).map((d) => {
     const value = d.dimValue === undefined || d.dimValue === null ? 0 : long(d.dimValue);
     return value > 0 ? value : 1;

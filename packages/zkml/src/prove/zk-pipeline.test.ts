@@ -10,11 +10,13 @@ import {
   exportMlpToOnnx,
   FLOAT,
   GraphBuilder,
+  INT64,
   runOnnx,
   runOnnxModel,
   sampleInputs,
   seededNormal,
   smallMlp,
+  treeEnsemble,
 } from '@mt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Circuit } from '../circuit/circuit.js';
@@ -446,5 +448,43 @@ describe('a softmax classifier (groth16)', () => {
     expect((refused as Error).message).toMatch(
       /takes an Exp above 0; the circuit proves Exp for inputs ≤ 0 only/,
     );
+  });
+});
+
+describe('a random forest as sklearn-onnx writes it (ai.onnx.ml, groth16)', () => {
+  it('proves the label and the class scores onnxruntime computes', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 4]);
+    const votes = (normal: (std: number) => number): [number, number][] => {
+      const raw = [0, 1, 2].map(() => Math.abs(normal(1)) + 0.05);
+      const total = raw.reduce((a, b) => a + b, 0);
+      // Each tree votes a class distribution; the forest sums them divided by its size.
+      return raw.map((v, k) => [k, v / total / 5]);
+    };
+    const [label = '', scores = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, {
+      ...treeEnsemble(5, 3, 4, 'class', votes, 31),
+      classlabels_int64s: [0, 1, 2],
+    });
+    g.output('label', label, INT64, [1]);
+    g.output('probabilities', scores, FLOAT, [1, 3]);
+    const bytes = g.encode('forest');
+    const dir = await mkdtemp(join(tmpdir(), 'mt-zk-forest-'));
+    const circuit = await new CircuitCompiler().compileModel(bytes, dir, { inputBits: 12 });
+    await setupCircuit(circuit, { system: 'groth16' });
+    const generator = await ProofGenerator.load(dir);
+    const verifier = await ProofVerifier.load(dir);
+    open.push(generator, verifier);
+    for (const sample of [
+      [0.5, -1, 1.5, 0.25],
+      [-1.25, 0.75, -0.5, 2],
+    ]) {
+      const proof = await generator.generateProof(sample);
+      expect(await verifier.check(proof, { input: sample })).toMatchObject({ valid: true });
+      const ort = await runOnnxModel(bytes, { x: { dims: [1, 4], data: sample } });
+      expect(proof.outputs[0]).toBe(ort.label?.data[0]);
+      proof.outputs.slice(1).forEach((p, k) => {
+        expect(Math.abs(p - (ort.probabilities?.data[k] ?? Number.NaN))).toBeLessThan(2 ** -7);
+      });
+    }
   });
 });

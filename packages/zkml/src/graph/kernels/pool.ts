@@ -18,7 +18,19 @@ export function maxOf<E>(A: Algebra<E>, values: E[]): E {
   return level[0] as E;
 }
 
-function sumOf<E>(A: Algebra<E>, values: E[]): E {
+/** The smallest of `values`: the largest of their negations, negated. */
+export function minOf<E>(A: Algebra<E>, values: E[]): E {
+  return A.scale(
+    maxOf(
+      A,
+      values.map((v) => A.scale(v, -1)),
+    ),
+    -1,
+  );
+}
+
+/** The sum of `values` (0 for none). */
+export function sumOf<E>(A: Algebra<E>, values: E[]): E {
   return values.reduce((a, b) => A.add(a, b), A.constant(0));
 }
 
@@ -90,14 +102,7 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min'): Kernel {
     const data = Array.from({ length: sizeOf(reducedDims) }, (_, k) => {
       const values = groups.get(k) ?? [];
       if (kind === 'max') return maxOf(A, values);
-      if (kind === 'min')
-        return A.scale(
-          maxOf(
-            A,
-            values.map((v) => A.scale(v, -1)),
-          ),
-          -1,
-        );
+      if (kind === 'min') return minOf(A, values);
       const sum = sumOf(A, values);
       return kind === 'mean' ? A.scale(sum, 1 / Math.max(values.length, 1)) : sum;
     });

@@ -1,19 +1,5 @@
-import type { Algebra } from '../algebra.js';
 import { axisOf, type Kernel, type KernelContext } from '../kernel.js';
 import { sizeOf, type Tensor } from '../tensor.js';
-import { maxOf } from './pool.js';
-
-/**
- * `exp(x_i − max x) / Σ_j exp(x_j − max x)` over one group. Subtracting the
- * maximum puts every exponent at or below 0, where the circuit's exp is
- * bounded (no assertion needed), and makes the divisor at least exp(0) = 1.
- */
-function softmaxOf<E>(A: Algebra<E>, values: E[]): E[] {
-  const top = maxOf(A, values);
-  const exps = values.map((v) => A.smooth(A.add(v, A.scale(top, -1)), 'exp'));
-  const total = exps.reduce((a, b) => A.add(a, b), A.constant(0));
-  return exps.map((e) => A.dividePositive(e, total));
-}
 
 /**
  * Softmax along an axis. Before opset 13 the input is read as a matrix split
@@ -34,7 +20,7 @@ function softmax<E>(ctx: KernelContext<E>): Tensor<E>[] {
     for (let i = 0; i < inner; i += 1) {
       const at = (j: number) => (o * d + j) * inner + i;
       const group = Array.from({ length: d }, (_, j) => x.data[at(j)] as E);
-      softmaxOf(A, group).forEach((v, j) => {
+      A.softmax(group).forEach((v, j) => {
         data[at(j)] = v;
       });
     }

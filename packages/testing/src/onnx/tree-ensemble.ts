@@ -1,0 +1,60 @@
+import { type Attribute, seededNormal } from './graph-builder.js';
+
+/**
+ * Attributes of a seeded random ensemble of full binary trees for
+ * `TreeEnsembleRegressor` (`prefix` `target`) or `TreeEnsembleClassifier`
+ * (`class`), laid out as sklearn-onnx writes them; `leaf(normal)` gives each
+ * leaf's [target or class, weight] pairs. Spread it into {@link GraphBuilder.mlOp}'s
+ * attributes beside the operator's own (`n_targets`, `classlabels_int64s`, …).
+ */
+export function treeEnsemble(
+  trees: number,
+  depth: number,
+  features: number,
+  prefix: 'target' | 'class',
+  leaf: (normal: (std: number) => number) => [number, number][],
+  seed: number,
+): Record<string, Attribute> {
+  const normal = seededNormal(seed);
+  const modes = ['BRANCH_LEQ', 'BRANCH_LT', 'BRANCH_GTE', 'BRANCH_GT'];
+  const n = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[] };
+  const values: number[] = [];
+  const nodeModes: string[] = [];
+  const whenTrue: number[] = [];
+  const whenFalse: number[] = [];
+  const leaves = { treeids: [] as number[], nodeids: [] as number[], ids: [] as number[] };
+  const weights: number[] = [];
+  for (let t = 0; t < trees; t += 1) {
+    const size = 2 ** (depth + 1) - 1;
+    for (let id = 0; id < size; id += 1) {
+      const isLeaf = id >= 2 ** depth - 1;
+      n.treeids.push(t);
+      n.nodeids.push(id);
+      n.featureids.push(isLeaf ? 0 : (id * 7 + t) % features);
+      values.push(isLeaf ? 0 : Math.fround(normal(0.8)));
+      nodeModes.push(isLeaf ? 'LEAF' : (modes[(id + t) % modes.length] as string));
+      whenTrue.push(isLeaf ? 0 : 2 * id + 1);
+      whenFalse.push(isLeaf ? 0 : 2 * id + 2);
+      if (isLeaf)
+        for (const [target, weight] of leaf(normal)) {
+          leaves.treeids.push(t);
+          leaves.nodeids.push(id);
+          leaves.ids.push(target);
+          weights.push(Math.fround(weight));
+        }
+    }
+  }
+  return {
+    nodes_treeids: n.treeids,
+    nodes_nodeids: n.nodeids,
+    nodes_featureids: n.featureids,
+    nodes_values: { floats: values },
+    nodes_modes: { strings: nodeModes },
+    nodes_truenodeids: whenTrue,
+    nodes_falsenodeids: whenFalse,
+    [`${prefix}_treeids`]: leaves.treeids,
+    [`${prefix}_nodeids`]: leaves.nodeids,
+    [`${prefix}_ids`]: leaves.ids,
+    [`${prefix}_weights`]: { floats: weights },
+  };
+}

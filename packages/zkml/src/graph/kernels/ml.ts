@@ -1,0 +1,329 @@
+import type { Algebra } from '../algebra.js';
+import { type Kernel, type KernelContext, refuse } from '../kernel.js';
+import type { Tensor } from '../tensor.js';
+import { sub } from './elementwise.js';
+import { maxOf, minOf, sumOf } from './pool.js';
+
+// The ai.onnx.ml operators sklearn-onnx writes for scalers, linear
+// regressors and tree ensembles (random forests, gradient boosting, single
+// trees), as onnxruntime computes them. A tree costs one comparison and one
+// product per branch node: a node's reach is its parent's times its
+// condition (the other child gets the rest, for free), and the leaves'
+// weights are a constant-weight sum of reaches.
+
+/** The rows of a [N, F] (or [F]) input, each a list of features. */
+function rowsOf<E>(x: Tensor<E>): E[][] {
+  const features = x.dims.at(-1) ?? 1;
+  const rows = x.dims.length > 1 ? x.data.length / features : 1;
+  return Array.from({ length: rows }, (_, r) => x.data.slice(r * features, (r + 1) * features));
+}
+
+function floatsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
+  return ctx.floats(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
+}
+
+function intsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
+  return ctx.ints(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
+}
+
+/** `(x − offset) · scale` per feature (a StandardScaler or MinMaxScaler). */
+const scaler: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  const x = ctx.input(0);
+  const offset = floatsOf(ctx, 'offset', [0]);
+  const scale = floatsOf(ctx, 'scale', [1]);
+  const features = x.dims.at(-1) ?? 1;
+  const pick = (list: number[], f: number) =>
+    list.length === 1
+      ? (list[0] ?? 0)
+      : (list[f] ?? refuse(`has ${list.length} values for ${features} features`));
+  return [
+    {
+      dims: x.dims,
+      data: x.data.map((v, i) =>
+        A.scale(A.add(v, A.constant(-pick(offset, i % features))), pick(scale, i % features)),
+      ),
+    },
+  ];
+};
+
+/** `X · coefficientsᵀ + intercepts`, `targets` outputs per row. */
+const linearRegressor: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  if (ctx.string('post_transform', 'NONE') !== 'NONE')
+    refuse('only post_transform NONE is supported');
+  const targets = ctx.int('targets', 1);
+  const coefficients = floatsOf(ctx, 'coefficients');
+  const intercepts = floatsOf(ctx, 'intercepts', new Array(targets).fill(0));
+  const rows = rowsOf(ctx.input(0));
+  const features = rows[0]?.length ?? 0;
+  if (coefficients.length !== targets * features)
+    refuse(
+      `has ${coefficients.length} coefficients for ${targets} targets of ${features} features`,
+    );
+  const data = rows.flatMap((row) =>
+    Array.from({ length: targets }, (_, t) =>
+      A.dot(
+        row,
+        coefficients.slice(t * features, (t + 1) * features).map((c) => A.constant(c)),
+        A.constant(intercepts[t] ?? 0),
+      ),
+    ),
+  );
+  return [{ dims: [rows.length, targets], data }];
+};
+
+interface TreeNode {
+  mode: string;
+  feature: number;
+  threshold: number;
+  whenTrue: number;
+  whenFalse: number;
+}
+
+/** One ensemble: every tree's nodes by id, and each leaf's weights by target. */
+interface Ensemble {
+  trees: Map<number, Map<number, TreeNode>>;
+  /** `tree:node` → [target, weight] pairs. */
+  leaves: Map<string, [number, number][]>;
+}
+
+function ensembleOf<E>(ctx: KernelContext<E>, prefix: 'target' | 'class'): Ensemble {
+  const treeIds = intsOf(ctx, 'nodes_treeids');
+  const nodeIds = intsOf(ctx, 'nodes_nodeids');
+  const features = intsOf(ctx, 'nodes_featureids');
+  const thresholds = floatsOf(ctx, 'nodes_values');
+  const modes = ctx.strings('nodes_modes') ?? refuse('needs the nodes_modes attribute');
+  const whenTrue = intsOf(ctx, 'nodes_truenodeids');
+  const whenFalse = intsOf(ctx, 'nodes_falsenodeids');
+  const count = treeIds.length;
+  for (const [name, list] of Object.entries({
+    nodeIds,
+    features,
+    thresholds,
+    modes,
+    whenTrue,
+    whenFalse,
+  }))
+    if (list.length !== count) refuse(`lists ${list.length} ${name} for ${count} nodes`);
+  const trees = new Map<number, Map<number, TreeNode>>();
+  for (let k = 0; k < count; k += 1) {
+    const tree = treeIds[k] as number;
+    const nodes = trees.get(tree) ?? new Map<number, TreeNode>();
+    trees.set(tree, nodes);
+    nodes.set(nodeIds[k] as number, {
+      mode: modes[k] as string,
+      feature: features[k] as number,
+      threshold: thresholds[k] as number,
+      whenTrue: whenTrue[k] as number,
+      whenFalse: whenFalse[k] as number,
+    });
+  }
+  const leafTrees = intsOf(ctx, `${prefix}_treeids`);
+  const leafNodes = intsOf(ctx, `${prefix}_nodeids`);
+  const leafTargets = intsOf(ctx, `${prefix}_ids`);
+  const leafWeights = floatsOf(ctx, `${prefix}_weights`);
+  const leaves = new Map<string, [number, number][]>();
+  leafTrees.forEach((tree, k) => {
+    const key = `${tree}:${leafNodes[k]}`;
+    const list = leaves.get(key) ?? [];
+    leaves.set(key, list);
+    list.push([
+      leafTargets[k] ?? refuse(`${prefix}_ids is shorter than ${prefix}_treeids`),
+      leafWeights[k] ?? refuse(`${prefix}_weights is shorter than ${prefix}_treeids`),
+    ]);
+  });
+  return { trees, leaves };
+}
+
+/** `[x (mode) threshold]` as 0 or 1. */
+function condition<E>(A: Algebra<E>, x: E, mode: string, threshold: number): E {
+  const above = sub(A, x, A.constant(threshold));
+  const below = A.scale(above, -1);
+  switch (mode) {
+    case 'BRANCH_LEQ':
+      return A.atLeastZero(below);
+    case 'BRANCH_LT':
+      return A.aboveZero(below);
+    case 'BRANCH_GTE':
+      return A.atLeastZero(above);
+    case 'BRANCH_GT':
+      return A.aboveZero(above);
+    case 'BRANCH_EQ':
+      return A.mul(A.atLeastZero(above), A.atLeastZero(below));
+    case 'BRANCH_NEQ':
+      return sub(A, A.constant(1), A.mul(A.atLeastZero(above), A.atLeastZero(below)));
+    default:
+      return refuse(`has a node of mode '${mode}'`);
+  }
+}
+
+/** Each tree's weighted leaves for one row: per tree, per target, a sum (exactly one leaf is reached). */
+function treeScores<E>(A: Algebra<E>, ensemble: Ensemble, row: E[], targets: number): E[][] {
+  const scores: E[][] = [];
+  for (const [treeId, nodes] of ensemble.trees) {
+    const children = new Set<number>();
+    for (const n of nodes.values())
+      if (n.mode !== 'LEAF') {
+        children.add(n.whenTrue);
+        children.add(n.whenFalse);
+      }
+    const roots = [...nodes.keys()].filter((id) => !children.has(id));
+    if (roots.length !== 1) refuse(`tree ${treeId} has ${roots.length} roots`);
+    const sums: E[] = Array.from({ length: targets }, () => A.constant(0));
+    const visit = (id: number, reach: E, depth: number) => {
+      if (depth > nodes.size) refuse(`tree ${treeId} has a cycle`);
+      const node =
+        nodes.get(id) ?? refuse(`tree ${treeId} names node ${id}, which it does not have`);
+      if (node.mode === 'LEAF') {
+        for (const [target, weight] of ensemble.leaves.get(`${treeId}:${id}`) ?? []) {
+          if (target < 0 || target >= targets)
+            refuse(`a leaf weighs target ${target} of ${targets}`);
+          sums[target] = A.add(sums[target] as E, A.scale(reach, weight));
+        }
+        return;
+      }
+      const x =
+        row[node.feature] ?? refuse(`a node reads feature ${node.feature} of ${row.length}`);
+      const taken = A.mul(reach, condition(A, x, node.mode, node.threshold));
+      visit(node.whenTrue, taken, depth + 1);
+      visit(node.whenFalse, sub(A, reach, taken), depth + 1);
+    };
+    visit(roots[0] as number, A.constant(1), 0);
+    scores.push(sums);
+  }
+  return scores;
+}
+
+function withBase<E>(A: Algebra<E>, scores: E[], base: number[]): E[] {
+  return scores.map((s, k) => A.add(s, A.constant(base[k] ?? 0)));
+}
+
+/** A regression ensemble: SUM, AVERAGE, MIN or MAX of the trees, plus base values. */
+const treeEnsembleRegressor: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  if (ctx.string('post_transform', 'NONE') !== 'NONE')
+    refuse('only post_transform NONE is supported');
+  const targets = ctx.int('n_targets', 1);
+  const ensemble = ensembleOf(ctx, 'target');
+  const aggregate = ctx.string('aggregate_function', 'SUM');
+  const base = ctx.floats('base_values') ?? [];
+  const rows = rowsOf(ctx.input(0));
+  const data = rows.flatMap((row) => {
+    const perTree = treeScores(A, ensemble, row, targets);
+    const combined = Array.from({ length: targets }, (_, t) => {
+      const values = perTree.map((s) => s[t] as (typeof s)[number]);
+      if (aggregate === 'SUM' || aggregate === 'AVERAGE') {
+        const sum = sumOf(A, values);
+        return aggregate === 'SUM' ? sum : A.scale(sum, 1 / Math.max(values.length, 1));
+      }
+      if (aggregate === 'MAX') return maxOf(A, values);
+      if (aggregate === 'MIN') return minOf(A, values);
+      return refuse(`has aggregate_function '${aggregate}'`);
+    });
+    // onnxruntime adds base values only when there is one per target.
+    return base.length === targets ? withBase(A, combined, base) : combined;
+  });
+  return [{ dims: [rows.length, targets], data }];
+};
+
+/**
+ * A classification ensemble, as onnxruntime scores it. More than two
+ * classes: base values added, the label of the first largest score, and
+ * the scores through NONE, SOFTMAX or LOGISTIC. Two classes: the binary
+ * form sklearn-onnx writes (every leaf weighs class 0 alone, with P(class 1)
+ * or a margin; at most one base value, added to the sum s): with all weights
+ * positive the label is class 1 above 0.5 and the scores are [1 − s, s];
+ * with mixed weights (gradient boosting) the label is class 1 above 0 and
+ * the scores are [−s, s], or their logistic.
+ */
+function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
+  const A = ctx.algebra;
+  if (ctx.strings('classlabels_strings'))
+    refuse('string class labels are not supported; use classlabels_int64s');
+  const labels = intsOf(ctx, 'classlabels_int64s');
+  const classes = labels.length;
+  const post = ctx.string('post_transform', 'NONE');
+  const ensemble = ensembleOf(ctx, 'class');
+  const base = ctx.floats('base_values') ?? [];
+  const classIds = new Set([...ensemble.leaves.values()].flatMap((list) => list.map(([c]) => c)));
+  const weights = [...ensemble.leaves.values()].flatMap((list) => list.map(([, w]) => w));
+  const rows = rowsOf(ctx.input(0));
+  const label = (index: E) => labelOf(A, labels, index);
+  const outLabels: E[] = [];
+  const outScores: E[] = [];
+  if (classes > 2) {
+    for (let k = 0; k < classes; k += 1)
+      if (!classIds.has(k) && base[k] === undefined)
+        refuse(`class ${k} has no weight and no base value`);
+    if (!['NONE', 'SOFTMAX', 'LOGISTIC'].includes(post)) refuse(`has post_transform '${post}'`);
+    for (const row of rows) {
+      const sums = sumTrees(A, treeScores(A, ensemble, row, classes), classes);
+      const scores = withBase(A, sums, base);
+      outLabels.push(label(A.argmax(scores)));
+      outScores.push(
+        ...(post === 'SOFTMAX'
+          ? A.softmax(scores)
+          : post === 'LOGISTIC'
+            ? scores.map((s) => A.smooth(s, 'sigmoid'))
+            : scores),
+      );
+    }
+  } else if (classes === 2 && classIds.size === 1 && classIds.has(0) && base.length <= 1) {
+    const positive = weights.every((w) => w >= 0);
+    if (positive ? post === 'PROBIT' : !['NONE', 'LOGISTIC'].includes(post))
+      refuse(`has post_transform '${post}' in the binary form`);
+    for (const row of rows) {
+      const [sum = A.constant(0)] = sumTrees(A, treeScores(A, ensemble, row, 1), 1);
+      const s = A.add(sum, A.constant(base[0] ?? 0));
+      const isPositive = A.aboveZero(A.add(s, A.constant(positive ? -0.5 : 0)));
+      outLabels.push(label(isPositive));
+      if (positive) outScores.push(sub(A, A.constant(1), s), s);
+      else if (post === 'LOGISTIC')
+        outScores.push(A.smooth(A.scale(s, -1), 'sigmoid'), A.smooth(s, 'sigmoid'));
+      else outScores.push(A.scale(s, -1), s);
+    }
+  } else {
+    refuse(
+      classes === 2
+        ? 'a two-class ensemble is supported in the form sklearn-onnx writes: every leaf weighing class 0 (with P(class 1) or a margin), at most one base value'
+        : `has ${classes} class labels`,
+    );
+  }
+  return [
+    { dims: [rows.length], data: outLabels },
+    { dims: [rows.length, classes], data: outScores },
+  ];
+}
+
+function sumTrees<E>(A: Algebra<E>, perTree: E[][], targets: number): E[] {
+  return Array.from({ length: targets }, (_, t) =>
+    sumOf(
+      A,
+      perTree.map((s) => s[t] as E),
+    ),
+  );
+}
+
+/** `labels[index]` for a computed index: free when the labels are evenly spaced, else one sign per step. */
+function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
+  const first = labels[0] ?? 0;
+  const step = (labels[1] ?? first) - first;
+  if (labels.every((l, k) => l === first + k * step))
+    return A.add(A.constant(first), A.scale(index, step));
+  let label = A.constant(first);
+  for (let k = 1; k < labels.length; k += 1)
+    label = A.add(
+      label,
+      A.scale(A.atLeastZero(A.add(index, A.constant(-k))), (labels[k] ?? 0) - (labels[k - 1] ?? 0)),
+    );
+  return label;
+}
+
+/** The ai.onnx.ml operators a circuit can compute, by name. */
+export const mlKernels: Record<string, Kernel> = {
+  Scaler: scaler,
+  LinearRegressor: linearRegressor,
+  TreeEnsembleRegressor: treeEnsembleRegressor,
+  TreeEnsembleClassifier: treeEnsembleClassifier,
+};
