@@ -18,7 +18,8 @@ import { readR1cs, unconstrainedSignals, violated } from './r1cs.js';
 // One small model that uses every kind of constrained step the lowering
 // makes: rescales, ReLUs (Conv+BatchNorm+Relu, MaxPool, Sigmoid's hinges),
 // signs (Greater, Where), products (a two-tensor Mul), an ArgMax, divisions
-// (Softmax) and a required domain (an Exp of the dense output minus 2).
+// (Softmax), a required domain (an Exp of the dense output minus 2), and the
+// log approximation (LogSoftmax).
 function compositeModel(): Uint8Array {
   const g = new GraphBuilder();
   const normal = seededNormal(5);
@@ -44,11 +45,13 @@ function compositeModel(): Uint8Array {
   const chosen = g.op('Where', [g.op('Greater', [dense, g.scalar(0)]), mixed, g.scalar(-0.25)]);
   const label = g.op('Cast', [g.op('ArgMax', [chosen], { axis: 1, keepdims: 0 })], { to: 1 });
   const probabilities = g.op('Softmax', [dense]);
+  const logProbabilities = g.op('LogSoftmax', [dense]);
   const decay = g.op('Exp', [g.op('Sub', [dense, g.scalar(2)])]);
   g.output('scores', chosen, FLOAT, [1, 4]);
   g.output('label', label, FLOAT, [1]);
   g.output('probabilities', probabilities, FLOAT, [1, 4]);
   g.output('decay', decay, FLOAT, [1, 4]);
+  g.output('logProbabilities', logProbabilities, FLOAT, [1, 4]);
   return g.encode('composite');
 }
 
@@ -86,7 +89,7 @@ describe('a model circuit with every kind of step', () => {
       expect(decoded.outputs).toEqual(expected.outputs);
       expect(decoded.modelHash).toBe(circuit.metadata.modelHash);
       const ort = await runOnnxModel(bytes, { x: { dims: [1, 1, 6, 6], data: input } });
-      const reference = ['scores', 'label', 'probabilities', 'decay'].flatMap(
+      const reference = ['scores', 'label', 'probabilities', 'decay', 'logProbabilities'].flatMap(
         (name) => ort[name]?.data ?? [],
       );
       expect(reference.length).toBe(decoded.outputs.length);

@@ -113,6 +113,27 @@ export function randomForest() {
   return g.encode('random-forest');
 }
 
+/** A StandardScaler and a multinomial LogisticRegression as sklearn-onnx writes them (Scaler, LinearClassifier with SOFTMAX), 10 features, 4 classes. */
+export function logisticRegression() {
+  const g = new GraphBuilder();
+  const normal = seededNormal(41);
+  const x = g.input('x', FLOAT, [1, 10]);
+  const [scaled = ''] = g.mlOp('Scaler', [x], 1, {
+    offset: { floats: Array.from({ length: 10 }, () => normal(0.3)) },
+    scale: { floats: Array.from({ length: 10 }, () => 0.5 + Math.abs(normal(0.5))) },
+  });
+  const [label = '', probabilities = ''] = g.mlOp('LinearClassifier', [scaled], 2, {
+    coefficients: { floats: Array.from({ length: 40 }, () => normal(0.7)) },
+    intercepts: { floats: Array.from({ length: 4 }, () => normal(0.2)) },
+    classlabels_ints: [0, 1, 2, 3],
+    post_transform: { string: 'SOFTMAX' },
+    multi_class: 1,
+  });
+  g.output('label', label, INT64, [1]);
+  g.output('probabilities', probabilities, FLOAT, [1, 4]);
+  return g.encode('logistic-regression');
+}
+
 /** Binary gradient boosting as sklearn-onnx writes it: 20 trees of depth 3, mixed leaf weights, a base value, LOGISTIC, on 6 features. */
 export function gradientBoosting() {
   const g = new GraphBuilder();

@@ -14,6 +14,7 @@ import {
   decisionTree,
   geluMlp,
   gradientBoosting,
+  logisticRegression,
   mnistCnn,
   mobileBlock,
   randomForest,
@@ -31,7 +32,7 @@ const families = {
   pooling: ['MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool'],
   normalisation: ['BatchNormalization'],
   'piecewise-linear': ['Relu', 'LeakyRelu', 'PRelu', 'Clip', 'HardSigmoid', 'HardSwish', 'Abs'],
-  'smooth (approximated)': ['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Softmax'],
+  'smooth (approximated)': ['Sigmoid', 'Tanh', 'Erf', 'Exp', 'Softmax', 'LogSoftmax'],
   arithmetic: ['Add', 'Sub', 'Mul', 'Div', 'Neg', 'Sum', 'Max', 'Min'],
   'comparison / logic': [
     'Greater',
@@ -66,6 +67,7 @@ const families = {
   'traditional ML (ai.onnx.ml)': [
     'Scaler',
     'LinearRegressor',
+    'LinearClassifier',
     'TreeEnsembleRegressor',
     'TreeEnsembleClassifier',
   ],
@@ -80,6 +82,8 @@ const models = {
   'random forest, sklearn-onnx (Scaler, TreeEnsembleClassifier: 10 trees, depth 4, 3 classes)':
     randomForest(),
   'gradient boosting, sklearn-onnx (20 trees, depth 3, binary, LOGISTIC)': gradientBoosting(),
+  'logistic regression, sklearn-onnx (Scaler, LinearClassifier, SOFTMAX, 4 classes)':
+    logisticRegression(),
 };
 
 const inputBits = 10;

@@ -32,6 +32,7 @@ export {
   generateCircom,
   privateModelHash,
   publicModelHash,
+  scoresOutput,
 } from './circuit/generate-circom.js';
 export { FIELD_PRIME, packedPoseidon, signedBitsFor } from './circuit/packed-poseidon.js';
 export { poseidon, sponge } from './circuit/poseidon.js';
@@ -67,7 +68,7 @@ export {
   smoothApproximations,
 } from './graph/smooth-functions.js';
 export type { Tensor } from './graph/tensor.js';
-export type { Affine, Value } from './lower/affine.js';
+export type { Affine, ErrorRule, Value } from './lower/affine.js';
 export { evaluateProgram, floorShift, type ProgramResult } from './lower/evaluate-program.js';
 export { type CircuitMode, type LowerOptions, lowerGraph } from './lower/lower-graph.js';
 export { LoweringAlgebra, MAX_NUMERATOR_BITS, quantize } from './lower/lowering-algebra.js';

@@ -30,7 +30,7 @@ export interface CircuitMetadata {
   /** Values the circuit outputs: every graph output flattened, in order. */
   outputSize: number;
   outputs: TensorShape[];
-  /** The logits `predicted` is the argmax of (the first output) lie in [−2^argmaxBits, 2^argmaxBits). */
+  /** The scores `predicted` is the argmax of (the first output with more than one element, else the first) lie in [−2^argmaxBits, 2^argmaxBits). */
   argmaxBits: number;
   /** The model commitment (the `modelHash` public signal), as a decimal string. */
   modelHash: string;

@@ -13,7 +13,7 @@ export type Optimization = 'O1' | 'O2';
 export interface DecodedOutputs {
   /** Every output in float units (the fixed-point values divided by 2^S), flattened in order. */
   outputs: number[];
-  /** The predicted class: the first largest element of the first output. */
+  /** The predicted class: the first largest element of the first output with more than one element (else of the first). */
   predicted: number;
   /** The model commitment the proof is bound to. */
   modelHash: string;

@@ -130,6 +130,21 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
 }
 
 /**
+ * The output `predicted` is the argmax of: the first with more than one
+ * element (a classifier exported by sklearn-onnx gives its label first, then
+ * its scores), else the first. `offset` is its first element among all the
+ * flattened outputs.
+ */
+export function scoresOutput(program: FixedPointProgram): { offset: number; count: number } {
+  const k = Math.max(
+    0,
+    program.outputs.findIndex((o) => o.elements.length > 1),
+  );
+  const offset = program.outputs.slice(0, k).reduce((n, o) => n + o.elements.length, 0);
+  return { offset, count: program.outputs[k]?.elements.length ?? 1 };
+}
+
+/**
  * Writes the Circom source of a lowered program. It includes the templates
  * in `circuits/lib` and circomlib, so compile it with both on the include
  * path.
@@ -137,7 +152,8 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
  * Signals: private input `x` (and in private mode `p<k>` per private tensor
  * and `salt`); public outputs, in order, `out` (every graph output
  * flattened, at scale 2^S), `predicted` (the first largest element of the
- * first output), `modelHash` and `inputHash` (a packed Poseidon hash of `x`).
+ * scores output, see {@link scoresOutput}), `modelHash` and `inputHash` (a
+ * packed Poseidon hash of `x`).
  */
 export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
   const S = program.scaleBits;
@@ -162,9 +178,9 @@ export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
     return b;
   };
   const outputs = program.outputs.flatMap((o) => o.elements.map((e) => raised(e, S)));
-  const firstCount = program.outputs[0]?.elements.length ?? 1;
+  const { offset: scoresAt, count: scoreCount } = scoresOutput(program);
   const argmaxBits = outputs
-    .slice(0, firstCount)
+    .slice(scoresAt, scoresAt + scoreCount)
     .reduce((bits, e) => Math.max(bits, bitLength(bound(e))), 1);
   const L = out.lines;
   L.push(
@@ -211,8 +227,8 @@ export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
   });
   L.push(
     '',
-    `    component best = Argmax(${firstCount}, ${argmaxBits});`,
-    `    for (var i = 0; i < ${firstCount}; i++) best.in[i] <== out[i];`,
+    `    component best = Argmax(${scoreCount}, ${argmaxBits});`,
+    `    for (var i = 0; i < ${scoreCount}; i++) best.in[i] <== out[${scoresAt} + i];`,
     '    predicted <== best.index;',
     '',
   );

@@ -49,6 +49,8 @@ export interface Algebra<E> {
    * softmax ignores the maximum it subtracts, and its outputs lie in [0, 1].
    */
   softmax(values: readonly E[]): E[];
+  /** `v_i − max v − log Σ_j exp(v_j − max v)` over one group, with the error rule of {@link Algebra.softmax}. */
+  logSoftmax(values: readonly E[]): E[];
   /**
    * `a`, required to be ≤ 0: a circuit has no witness otherwise, and `what`
    * says which operator needed it. The float reference computes the model

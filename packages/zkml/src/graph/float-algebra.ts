@@ -32,5 +32,10 @@ export const floatAlgebra: Algebra<number> = {
     const total = exps.reduce((a, b) => a + b, 0);
     return exps.map((e) => e / total);
   },
+  logSoftmax(values) {
+    const top = Math.max(...values);
+    const log = Math.log(values.reduce((acc, v) => acc + Math.exp(v - top), 0));
+    return values.map((v) => v - top - log);
+  },
   requireNonPositive: (a) => a,
 };

@@ -155,11 +155,19 @@ const cases: Case[] = [
     build: (g, x) => [g.op('Sigmoid', [x]), g.op('Tanh', [x]), g.op('Erf', [x])],
   },
   {
-    name: 'Softmax on the last axis',
+    name: 'Softmax and LogSoftmax on the last axis',
     input: [1, 2, 6],
     range: 6,
     maxBound: 0.01,
-    build: (g, x) => g.op('Softmax', [x]),
+    build: (g, x) => [g.op('Softmax', [x]), g.op('LogSoftmax', [x])],
+  },
+  {
+    name: 'LogSoftmax on the middle axis of a wide group',
+    input: [1, 40, 2],
+    range: 7,
+    // log Σ of 40 exponentials, each off by up to 2^−9: the sum's error grows with the group.
+    maxBound: 0.05,
+    build: (g, x) => g.op('LogSoftmax', [x], { axis: 1 }),
   },
   {
     name: 'Exp of a value minus its maximum; a hand-written softmax (ReduceMax, Sub, Exp, ReduceSum, Div)',
@@ -178,12 +186,12 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'Softmax before opset 13: the input read as a matrix split at axis 1',
+    name: 'Softmax and LogSoftmax before opset 13: the input read as a matrix split at axis 1',
     input: [1, 2, 3],
     range: 4,
     maxBound: 0.01,
     opset: 11,
-    build: (g, x) => g.op('Softmax', [x], { axis: 1 }),
+    build: (g, x) => [g.op('Softmax', [x], { axis: 1 }), g.op('LogSoftmax', [x], { axis: 1 })],
   },
   {
     name: 'Max, Min, Sum (variadic, broadcast), ReduceMin, Or, Xor, LessOrEqual, Dropout, Size, Range',
@@ -220,6 +228,28 @@ const cases: Case[] = [
         coefficients: { floats: [0.5, -1, 0.25, 2, -0.75, 0.125, 1.5, -0.5] },
         intercepts: { floats: [0.1, -0.3] },
       });
+    },
+  },
+  {
+    name: 'ai.onnx.ml LinearClassifier: 3 classes (SOFTMAX, uneven labels), binary with LOGISTIC and with NONE',
+    input: [1, 4],
+    maxBound: 0.02,
+    build: (g, x) => {
+      const linear = (classes: number, labels: number[], post: string): string[] => {
+        const normal = seededNormal(40 + classes + labels.length);
+        const [label = '', scores = ''] = g.mlOp('LinearClassifier', [x], 2, {
+          coefficients: { floats: Array.from({ length: classes * 4 }, () => normal(0.8)) },
+          intercepts: { floats: Array.from({ length: classes }, () => normal(0.3)) },
+          classlabels_ints: labels,
+          post_transform: { string: post },
+        });
+        return [g.op('Cast', [label], { to: FLOAT }), scores];
+      };
+      return [
+        ...linear(3, [4, 1, 6], 'SOFTMAX'),
+        ...linear(1, [3, 8], 'LOGISTIC'),
+        ...linear(1, [0, 1], 'NONE'),
+      ];
     },
   },
   {
@@ -411,6 +441,16 @@ describe.each(cases)('$name', (c) => {
   });
 });
 
+/** What lowering the model throws (undefined when it lowers). */
+function loweringError(bytes: Uint8Array): unknown {
+  try {
+    lowerGraph(decodeOnnxGraph(bytes));
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
 describe('what a circuit cannot compute', () => {
   it('is listed in one typed error: every unsupported node, with its name, operator and reason', () => {
     const g = new GraphBuilder();
@@ -424,12 +464,7 @@ describe('what a circuit cannot compute', () => {
     g.output('y0', b, FLOAT, []);
     g.output('y1', c, FLOAT, []);
     g.output('y2', d, FLOAT, []);
-    let error: unknown;
-    try {
-      lowerGraph(decodeOnnxGraph(g.encode('unsupported')));
-    } catch (e) {
-      error = e;
-    }
+    const error = loweringError(g.encode('unsupported'));
     expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
     const nodes = (error as UnsupportedOnnxOpError).nodes;
     // The Relu after the Log is not listed again: it only reads a refused node.
@@ -468,12 +503,7 @@ describe('ai.onnx.ml operators a circuit cannot compute', () => {
     g.output('y0', g.op('Cast', [svm], { to: FLOAT }), FLOAT, []);
     g.output('y1', named, FLOAT, []);
     g.output('y2', both, FLOAT, []);
-    let error: unknown;
-    try {
-      lowerGraph(decodeOnnxGraph(g.encode('ml-unsupported')));
-    } catch (e) {
-      error = e;
-    }
+    const error = loweringError(g.encode('ml-unsupported'));
     expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
     const nodes = (error as UnsupportedOnnxOpError).nodes;
     expect(nodes.map((n) => n.op)).toEqual([

@@ -4,7 +4,8 @@ import type { Algebra } from './algebra.js';
 import { type Kernel, type KernelContext, NodeRefusal, refuse } from './kernel.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { linearKernels } from './kernels/linear.js';
-import { mlKernels } from './kernels/ml.js';
+import { mlLinearKernels } from './kernels/ml-linear.js';
+import { mlTreeKernels } from './kernels/ml-trees.js';
 import { poolKernels } from './kernels/pool.js';
 import { shapeKernels } from './kernels/shape.js';
 import { softmaxKernels } from './kernels/softmax.js';
@@ -21,6 +22,9 @@ export const kernels: Readonly<Record<string, Kernel>> = {
 
 /** The `ai.onnx.ml` operator set domain, whose operators sklearn-onnx writes. */
 const ML_DOMAIN = 'ai.onnx.ml';
+
+/** The `ai.onnx.ml` operators a circuit can compute, by name. */
+const mlKernels: Readonly<Record<string, Kernel>> = { ...mlLinearKernels, ...mlTreeKernels };
 
 /**
  * The operators a circuit can compute, sorted: those of the default domain

@@ -1,8 +1,9 @@
 /**
  * The smooth functions a circuit approximates piecewise linearly. `exp` is
- * exp on x ≤ 0, as Softmax and a subtracted maximum give it.
+ * exp on x ≤ 0, as Softmax and a subtracted maximum give it; `log` is the
+ * natural log on [1, 2^16], as a log-softmax's sum of exponentials gives it.
  */
-export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf' | 'exp';
+export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf' | 'exp' | 'log';
 
 /** erf to within 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), well below float32's own error. */
 function erf(x: number): number {
@@ -47,9 +48,10 @@ export interface SmoothApproximation {
   tailError: number;
   /**
    * The inputs the bound holds for. `exp` is approximated on x ≤ 0 only
-   * (there it lies in (0, 1]); a circuit asserts its input is in range.
+   * (there it lies in (0, 1]), `log` on [1, 2^16]; the caller guarantees
+   * the domain or a circuit asserts it.
    */
-  domain: 'all' | 'nonPositive';
+  domain: 'all' | 'nonPositive' | 'oneTo65536';
 }
 
 function uniform(from: number, to: number, step: number): number[] {
@@ -70,6 +72,22 @@ function expPoints(target: number): number[] {
   while (hi > from) {
     hi -= Math.sqrt((8 * target) / Math.exp(hi));
     points.unshift(hi);
+  }
+  return points;
+}
+
+/**
+ * Breakpoints for log on [1, 2^16] with every segment's interpolation error
+ * at most `target`: log'' = −1/x², so segments widen geometrically
+ * (`hi − lo = lo · √(8 · target)`). 95 segments for 2^−9; a circuit keeps
+ * only those below its input's bound.
+ */
+function logPoints(target: number): number[] {
+  const points = [1];
+  let lo = 1;
+  while (lo < 2 ** 16) {
+    lo = Math.min(2 ** 16, lo * (1 + Math.sqrt(8 * target)));
+    points.push(lo);
   }
   return points;
 }
@@ -106,6 +124,14 @@ export const smoothApproximations: Record<SmoothFunction, SmoothApproximation> =
     curvature: (_lo, hi) => Math.exp(hi),
     tailError: Math.exp(expBreakpoints[0] ?? 0),
     domain: 'nonPositive',
+  },
+  log: {
+    exact: Math.log,
+    points: logPoints(EXP_TARGET),
+    curvature: (lo) => 1 / lo ** 2,
+    // Nothing lies outside the domain: below 1 and above 2^16 are not inputs.
+    tailError: 0,
+    domain: 'oneTo65536',
   },
 };
 

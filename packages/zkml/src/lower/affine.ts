@@ -1,3 +1,5 @@
+import type { SoftmaxShare } from './program.js';
+
 /**
  * A fixed-point value a circuit computes for free: `(c + Σ q_i · s_i) / 2^D`
  * over circuit signals `s_i` (integers). Beside each quantised coefficient it
@@ -19,11 +21,21 @@ export interface Affine {
   /** Error added by approximations (e.g. a piecewise-linear sigmoid), beyond what the terms explain. */
   slack: number;
   /**
-   * Set on `max(x, y)`: its error is at most the larger of theirs (the
-   * affine form `y + relu(x − y)` alone would add them).
+   * A tighter error than the terms explain, for a value whose meaning is
+   * known; dropped as soon as the value changes.
    */
-  errorAsMaxOf?: [Affine, Affine];
+  errorRule?: ErrorRule;
 }
+
+/**
+ * Why a value's error is smaller than its terms' sum of errors.
+ * `max`: `max(x, y)` is off by at most the larger of their errors (the
+ * affine form `y + relu(x − y)` alone would add them). `logSoftmax`: an
+ * output of a log-softmax (see {@link SoftmaxShare}).
+ */
+export type ErrorRule =
+  | { kind: 'max'; of: [Affine, Affine] }
+  | { kind: 'logSoftmax'; share: SoftmaxShare };
 
 /** A value while lowering: a compile-time constant, or an affine form over signals. */
 export type Value = number | Affine;
@@ -82,7 +94,7 @@ export function sumAffine(parts: readonly Affine[], constant = 0): Affine {
 export function timesInteger(a: Affine, k: bigint, exact: number): Affine {
   return {
     ...a,
-    errorAsMaxOf: undefined,
+    errorRule: undefined,
     q: a.q.map((q) => q * k),
     w: a.w.map((w) => w * exact),
     c: a.c * k,

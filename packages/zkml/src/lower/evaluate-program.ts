@@ -23,14 +23,15 @@ export interface ProgramResult {
 }
 
 /**
- * The error of one softmax output `q`, against the float model's softmax of
- * the true inputs x. A softmax ignores the constant it subtracts, so with
- * c the circuit's maximum, the exponents d the circuit read are x − c
- * moved by at most ε = max_j (error of input j) + 2^−S (the rounding down);
- * moving every input by at most ε scales each output by a factor in
- * [e^−2ε, e^2ε], so it moves by at most min(1, e^2ε − 1). What the circuit
- * adds on top (the exp approximation, the divisions' rounding) is measured
- * exactly: |q − softmax(d)|, softmax(d) computed in float64.
+ * The error of one softmax output `q` (or, with `log`, log-softmax output),
+ * against the float model's on the true inputs x. A softmax ignores the
+ * constant it subtracts, so with c the circuit's maximum, the exponents d
+ * the circuit read are x − c moved by at most ε = max_j (error of input j) +
+ * 2^−S (the rounding down). Moving every input by at most ε scales each
+ * softmax output by a factor in [e^−2ε, e^2ε], so it moves by at most
+ * min(1, e^2ε − 1), and a log-softmax output by at most 2ε. What the
+ * circuit adds on top (the exp and log approximations, the rounding) is
+ * measured exactly: |q − softmax(d)|, softmax(d) computed in float64.
  */
 function softmaxError(
   share: SoftmaxShare,
@@ -38,14 +39,16 @@ function softmaxError(
   scaleBits: number,
   numerator: (a: Affine) => bigint,
   errorOf: (a: Affine) => number,
+  log = false,
 ): number {
   const d = share.shifted.map((a) => Number(numerator(a)) / 2 ** a.D);
   const top = Math.max(...d);
-  const exps = d.map((v) => Math.exp(v - top));
-  const total = exps.reduce((a, b) => a + b, 0);
-  const circuit = Math.abs(q - (exps[share.index] ?? 0) / total);
+  const total = d.reduce((acc, v) => acc + Math.exp(v - top), 0);
+  const own = (d[share.index] ?? 0) - top;
+  const exact = log ? own - Math.log(total) : Math.exp(own) / total;
   const moved = Math.max(...share.inputs.map(errorOf)) + 2 ** -scaleBits;
-  return circuit + Math.min(1, Math.expm1(2 * moved)) + 1e-12;
+  const inputs = log ? 2 * moved : Math.min(1, Math.expm1(2 * moved));
+  return Math.abs(q - exact) + inputs + 1e-12;
 }
 
 /**
@@ -83,8 +86,17 @@ export function evaluateProgram(
     return acc;
   };
   const errorOf = (a: Affine): number => {
-    if (a.errorAsMaxOf)
-      return Math.max(errorOf(a.errorAsMaxOf[0]), errorOf(a.errorAsMaxOf[1])) + a.slack;
+    if (a.errorRule?.kind === 'max')
+      return Math.max(errorOf(a.errorRule.of[0]), errorOf(a.errorRule.of[1])) + a.slack;
+    if (a.errorRule?.kind === 'logSoftmax')
+      return softmaxError(
+        a.errorRule.share,
+        Number(numerator(a)) / 2 ** a.D,
+        S,
+        numerator,
+        errorOf,
+        true,
+      );
     let e = Math.abs(Number(a.c) / 2 ** a.D - a.cw) + a.slack;
     for (let i = 0; i < a.sig.length; i += 1) {
       const s = a.sig[i] as number;

@@ -137,7 +137,7 @@ export class LoweringAlgebra implements Algebra<Value> {
     let base = a;
     const scaled = n * 2 ** a.D;
     if (!Number.isInteger(scaled) && a.D < this.scaleBits) base = raised(a, this.scaleBits);
-    return { ...base, errorAsMaxOf: undefined, c: base.c + quantize(n, base.D), cw: base.cw + n };
+    return { ...base, errorRule: undefined, c: base.c + quantize(n, base.D), cw: base.cw + n };
   }
 
   /** `a + b`: constants fold, affine forms merge at the finer denominator. */
@@ -261,7 +261,7 @@ export class LoweringAlgebra implements Algebra<Value> {
     const x = isAffine(a) ? this.materialize(a) : a;
     const y = isAffine(b) ? this.materialize(b) : b;
     const result = this.affine(this.add(y, this.relu(this.add(x, this.scale(y, -1)))));
-    return { ...result, errorAsMaxOf: [this.affine(x), this.affine(y)] };
+    return { ...result, errorRule: { kind: 'max', of: [this.affine(x), this.affine(y)] } };
   }
 
   #sign(a: Value, strict: boolean): Value {
@@ -339,14 +339,45 @@ export class LoweringAlgebra implements Algebra<Value> {
    */
   softmax(values: readonly Value[]): Value[] {
     if (values.every((v) => !isAffine(v))) return floatAlgebra.softmax(values as number[]);
+    const { inputs, shifted, exps, total } = this.#exponentials(values);
+    return exps.map((e, index) => this.dividePositive(e, total, { inputs, shifted, index }));
+  }
+
+  /**
+   * The exponentials as {@link softmax} makes them, then `d_i − log(Σ)`:
+   * the sum is at least exp(0) = 1, and at most the group's size.
+   */
+  logSoftmax(values: readonly Value[]): Value[] {
+    if (values.every((v) => !isAffine(v))) return floatAlgebra.logSoftmax(values as number[]);
+    if (values.length > 2 ** 15)
+      refuse(`normalises ${values.length} values; a log-softmax circuit takes at most 2^15`);
+    const { inputs, shifted, total } = this.#exponentials(values);
+    const log = this.smooth(this.materialize(this.affine(total)), 'log');
+    return shifted.map((d, index) => {
+      const out = this.affine(this.add(d, this.scale(log, -1)));
+      return { ...out, errorRule: { kind: 'logSoftmax', share: { inputs, shifted, index } } };
+    });
+  }
+
+  /**
+   * Each input at most 2^S, minus their maximum (a tree of `max`, exact on
+   * those values) rounded down to 2^S, so every exponent is at or below 0
+   * and the largest is exactly 0; then the sum of their `exp`, which is at
+   * least exp(0) = 1.
+   */
+  #exponentials(values: readonly Value[]): {
+    inputs: Affine[];
+    shifted: Affine[];
+    exps: Value[];
+    total: Value;
+  } {
     const inputs = values.map((v) => (isAffine(v) ? this.materialize(v) : this.affine(v)));
     const top = maxOf<Value>(this, inputs);
     const shifted = inputs.map((x) =>
       this.materialize(this.affine(this.add(x, this.scale(top, -1)))),
     );
     const exps = shifted.map((d) => this.smooth(d, 'exp'));
-    const total = sumOf<Value>(this, exps);
-    return exps.map((e, index) => this.dividePositive(e, total, { inputs, shifted, index }));
+    return { inputs, shifted, exps, total: sumOf<Value>(this, exps) };
   }
 
   requireNonPositive(a: Value, what: string): Value {

@@ -61,8 +61,17 @@ async function prepare(
   mode: CircuitMode,
   system: 'groth16' | 'plonk',
 ): Promise<Prepared> {
-  const dir = await mkdtemp(join(tmpdir(), `mt-zk-${mode}-${system}-`));
-  const circuit = await new CircuitCompiler().compileModel(exportMlpToOnnx(model), dir, { mode });
+  return prepareOnnx(exportMlpToOnnx(model), { mode }, system);
+}
+
+/** Compiles, sets up and loads any ONNX model; its generator and verifier close after the tests. */
+async function prepareOnnx(
+  bytes: Uint8Array,
+  options: { mode?: CircuitMode; inputBits?: number },
+  system: 'groth16' | 'plonk' = 'groth16',
+): Promise<Prepared> {
+  const dir = await mkdtemp(join(tmpdir(), `mt-zk-${options.mode ?? 'public'}-${system}-`));
+  const circuit = await new CircuitCompiler().compileModel(bytes, dir, options);
   await setupCircuit(circuit, { system });
   const generator = await ProofGenerator.load(dir);
   const verifier = await ProofVerifier.load(dir);
@@ -410,12 +419,7 @@ describe('a softmax classifier (groth16)', () => {
 
   it('proves probabilities within the stated bound of onnxruntime; an Exp input above 0 gets a ProofGenerationError that says so', async () => {
     const bytes = softmaxModel();
-    const dir = await mkdtemp(join(tmpdir(), 'mt-zk-softmax-'));
-    const circuit = await new CircuitCompiler().compileModel(bytes, dir, { inputBits: 12 });
-    await setupCircuit(circuit, { system: 'groth16' });
-    const generator = await ProofGenerator.load(dir);
-    const verifier = await ProofVerifier.load(dir);
-    open.push(generator, verifier);
+    const { circuit, generator, verifier } = await prepareOnnx(bytes, { inputBits: 12 });
     const x = [0.5, -1, 1.5, 0.25];
     const proof = await generator.generateProof(x);
     expect(await verifier.check(proof, { input: x })).toMatchObject({ valid: true });
@@ -468,12 +472,7 @@ describe('a random forest as sklearn-onnx writes it (ai.onnx.ml, groth16)', () =
     g.output('label', label, INT64, [1]);
     g.output('probabilities', scores, FLOAT, [1, 3]);
     const bytes = g.encode('forest');
-    const dir = await mkdtemp(join(tmpdir(), 'mt-zk-forest-'));
-    const circuit = await new CircuitCompiler().compileModel(bytes, dir, { inputBits: 12 });
-    await setupCircuit(circuit, { system: 'groth16' });
-    const generator = await ProofGenerator.load(dir);
-    const verifier = await ProofVerifier.load(dir);
-    open.push(generator, verifier);
+    const { generator, verifier } = await prepareOnnx(bytes, { inputBits: 12 });
     for (const sample of [
       [0.5, -1, 1.5, 0.25],
       [-1.25, 0.75, -0.5, 2],
@@ -482,6 +481,8 @@ describe('a random forest as sklearn-onnx writes it (ai.onnx.ml, groth16)', () =
       expect(await verifier.check(proof, { input: sample })).toMatchObject({ valid: true });
       const ort = await runOnnxModel(bytes, { x: { dims: [1, 4], data: sample } });
       expect(proof.outputs[0]).toBe(ort.label?.data[0]);
+      // `predicted` is the argmax of the scores, which follow the label.
+      expect(proof.predicted).toBe(ort.label?.data[0]);
       proof.outputs.slice(1).forEach((p, k) => {
         expect(Math.abs(p - (ort.probabilities?.data[k] ?? Number.NaN))).toBeLessThan(2 ** -7);
       });

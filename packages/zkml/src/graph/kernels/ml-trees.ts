@@ -2,76 +2,14 @@ import type { Algebra } from '../algebra.js';
 import { type Kernel, type KernelContext, refuse } from '../kernel.js';
 import type { Tensor } from '../tensor.js';
 import { sub } from './elementwise.js';
+import { floatsOf, intsOf, labelOf, rowsOf } from './ml-common.js';
 import { maxOf, minOf, sumOf } from './pool.js';
 
-// The ai.onnx.ml operators sklearn-onnx writes for scalers, linear
-// regressors and tree ensembles (random forests, gradient boosting, single
-// trees), as onnxruntime computes them. A tree costs one comparison and one
-// product per branch node: a node's reach is its parent's times its
-// condition (the other child gets the rest, for free), and the leaves'
-// weights are a constant-weight sum of reaches.
-
-/** The rows of a [N, F] (or [F]) input, each a list of features. */
-function rowsOf<E>(x: Tensor<E>): E[][] {
-  const features = x.dims.at(-1) ?? 1;
-  const rows = x.dims.length > 1 ? x.data.length / features : 1;
-  return Array.from({ length: rows }, (_, r) => x.data.slice(r * features, (r + 1) * features));
-}
-
-function floatsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
-  return ctx.floats(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
-}
-
-function intsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
-  return ctx.ints(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
-}
-
-/** `(x − offset) · scale` per feature (a StandardScaler or MinMaxScaler). */
-const scaler: Kernel = (ctx) => {
-  const A = ctx.algebra;
-  const x = ctx.input(0);
-  const offset = floatsOf(ctx, 'offset', [0]);
-  const scale = floatsOf(ctx, 'scale', [1]);
-  const features = x.dims.at(-1) ?? 1;
-  const pick = (list: number[], f: number) =>
-    list.length === 1
-      ? (list[0] ?? 0)
-      : (list[f] ?? refuse(`has ${list.length} values for ${features} features`));
-  return [
-    {
-      dims: x.dims,
-      data: x.data.map((v, i) =>
-        A.scale(A.add(v, A.constant(-pick(offset, i % features))), pick(scale, i % features)),
-      ),
-    },
-  ];
-};
-
-/** `X · coefficientsᵀ + intercepts`, `targets` outputs per row. */
-const linearRegressor: Kernel = (ctx) => {
-  const A = ctx.algebra;
-  if (ctx.string('post_transform', 'NONE') !== 'NONE')
-    refuse('only post_transform NONE is supported');
-  const targets = ctx.int('targets', 1);
-  const coefficients = floatsOf(ctx, 'coefficients');
-  const intercepts = floatsOf(ctx, 'intercepts', new Array(targets).fill(0));
-  const rows = rowsOf(ctx.input(0));
-  const features = rows[0]?.length ?? 0;
-  if (coefficients.length !== targets * features)
-    refuse(
-      `has ${coefficients.length} coefficients for ${targets} targets of ${features} features`,
-    );
-  const data = rows.flatMap((row) =>
-    Array.from({ length: targets }, (_, t) =>
-      A.dot(
-        row,
-        coefficients.slice(t * features, (t + 1) * features).map((c) => A.constant(c)),
-        A.constant(intercepts[t] ?? 0),
-      ),
-    ),
-  );
-  return [{ dims: [rows.length, targets], data }];
-};
+// sklearn-onnx's tree ensembles (ai.onnx.ml: random forests, gradient
+// boosting, single trees), as onnxruntime computes them. A tree costs one
+// comparison and one product per branch node: a node's reach is its
+// parent's times its condition (the other child gets the rest, for free),
+// and the leaves' weights are a constant-weight sum of reaches.
 
 interface TreeNode {
   mode: string;
@@ -305,25 +243,8 @@ function sumTrees<E>(A: Algebra<E>, perTree: E[][], targets: number): E[] {
   );
 }
 
-/** `labels[index]` for a computed index: free when the labels are evenly spaced, else one sign per step. */
-function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
-  const first = labels[0] ?? 0;
-  const step = (labels[1] ?? first) - first;
-  if (labels.every((l, k) => l === first + k * step))
-    return A.add(A.constant(first), A.scale(index, step));
-  let label = A.constant(first);
-  for (let k = 1; k < labels.length; k += 1)
-    label = A.add(
-      label,
-      A.scale(A.atLeastZero(A.add(index, A.constant(-k))), (labels[k] ?? 0) - (labels[k - 1] ?? 0)),
-    );
-  return label;
-}
-
-/** The ai.onnx.ml operators a circuit can compute, by name. */
-export const mlKernels: Record<string, Kernel> = {
-  Scaler: scaler,
-  LinearRegressor: linearRegressor,
+/** TreeEnsembleRegressor and TreeEnsembleClassifier. */
+export const mlTreeKernels: Record<string, Kernel> = {
   TreeEnsembleRegressor: treeEnsembleRegressor,
   TreeEnsembleClassifier: treeEnsembleClassifier,
 };

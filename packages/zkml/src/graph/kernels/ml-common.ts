@@ -1,0 +1,38 @@
+import type { Algebra } from '../algebra.js';
+import { type KernelContext, refuse } from '../kernel.js';
+import type { Tensor } from '../tensor.js';
+
+// What the ai.onnx.ml kernels share: rows of features, attribute lists, and
+// a computed class index mapped to its label.
+
+/** The rows of a [N, F] (or [F]) input, each a list of features. */
+export function rowsOf<E>(x: Tensor<E>): E[][] {
+  const features = x.dims.at(-1) ?? 1;
+  const rows = x.dims.length > 1 ? x.data.length / features : 1;
+  return Array.from({ length: rows }, (_, r) => x.data.slice(r * features, (r + 1) * features));
+}
+
+/** The FLOATS attribute `name`, or `fallback`; refused when neither. */
+export function floatsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
+  return ctx.floats(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
+}
+
+/** The INTS attribute `name`, or `fallback`; refused when neither. */
+export function intsOf<E>(ctx: KernelContext<E>, name: string, fallback?: number[]): number[] {
+  return ctx.ints(name) ?? fallback ?? refuse(`needs the ${name} attribute`);
+}
+
+/** `labels[index]` for a computed index: free when the labels are evenly spaced, else one sign per step. */
+export function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
+  const first = labels[0] ?? 0;
+  const step = (labels[1] ?? first) - first;
+  if (labels.every((l, k) => l === first + k * step))
+    return A.add(A.constant(first), A.scale(index, step));
+  let label = A.constant(first);
+  for (let k = 1; k < labels.length; k += 1)
+    label = A.add(
+      label,
+      A.scale(A.atLeastZero(A.add(index, A.constant(-k))), (labels[k] ?? 0) - (labels[k - 1] ?? 0)),
+    );
+  return label;
+}
