@@ -331,22 +331,14 @@ export class LoweringAlgebra implements Algebra<Value> {
     return this.#step({ kind: 'div', num, den, out, ...(softmax ? { softmax } : {}) }, S);
   }
 
-  /**
-   * Each input at most 2^S, minus their maximum (a tree of `max`, exact on
-   * those values) rounded down to 2^S, so every exponent is at or below 0
-   * and the largest is exactly 0; then `exp` on each, and one division per
-   * element by their sum, which is at least exp(0) = 1.
-   */
+  /** The exponentials of the group, then one division per element by their sum (at least 1). */
   softmax(values: readonly Value[]): Value[] {
     if (values.every((v) => !isAffine(v))) return floatAlgebra.softmax(values as number[]);
     const { inputs, shifted, exps, total } = this.#exponentials(values);
     return exps.map((e, index) => this.dividePositive(e, total, { inputs, shifted, index }));
   }
 
-  /**
-   * The exponentials as {@link softmax} makes them, then `d_i − log(Σ)`:
-   * the sum is at least exp(0) = 1, and at most the group's size.
-   */
+  /** The exponentials of the group, then `d_i − log(Σ)`: the sum lies in [1, group size]. */
   logSoftmax(values: readonly Value[]): Value[] {
     if (values.every((v) => !isAffine(v))) return floatAlgebra.logSoftmax(values as number[]);
     if (values.length > 2 ** 15)
