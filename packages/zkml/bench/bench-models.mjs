@@ -1,7 +1,7 @@
 // The generated models the @mt/zkml benchmarks share, each the shape a
 // PyTorch or sklearn-onnx export of that kind has. Weights are seeded and
 // He-initialised: a circuit's cost does not depend on their values.
-import { FLOAT, GraphBuilder, INT64, seededNormal, treeEnsemble } from '@mt/testing';
+import { FLOAT, forestVotes, GraphBuilder, seededNormal, treeEnsemble } from '@mt/testing';
 
 const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
 
@@ -99,17 +99,11 @@ export function randomForest() {
     offset: { floats: [0.1, -0.2, 0.3, 0, 0.5, -0.1, 0.2, 0] },
     scale: { floats: [1.2, 0.8, 1, 1.5, 0.9, 1.1, 0.7, 1] },
   });
-  const votes = (normal) => {
-    const raw = [0, 1, 2].map(() => Math.abs(normal(1)) + 0.05);
-    const total = raw.reduce((a, b) => a + b, 0);
-    return raw.map((v, k) => [k, v / total / 10]);
-  };
   const [label = '', probabilities = ''] = g.mlOp('TreeEnsembleClassifier', [scaled], 2, {
-    ...treeEnsemble(10, 4, 8, 'class', votes, 37),
+    ...treeEnsemble(10, 4, 8, 'class', forestVotes(3, 10), 37),
     classlabels_int64s: [0, 1, 2],
   });
-  g.output('label', label, INT64, [1]);
-  g.output('probabilities', probabilities, FLOAT, [1, 3]);
+  g.classifierOutputs(label, probabilities, 3);
   return g.encode('random-forest');
 }
 
@@ -129,8 +123,7 @@ export function logisticRegression() {
     post_transform: { string: 'SOFTMAX' },
     multi_class: 1,
   });
-  g.output('label', label, INT64, [1]);
-  g.output('probabilities', probabilities, FLOAT, [1, 4]);
+  g.classifierOutputs(label, probabilities, 4);
   return g.encode('logistic-regression');
 }
 
@@ -144,8 +137,7 @@ export function gradientBoosting() {
     post_transform: { string: 'LOGISTIC' },
     base_values: { floats: [0.2] },
   });
-  g.output('label', label, INT64, [1]);
-  g.output('probabilities', probabilities, FLOAT, [1, 2]);
+  g.classifierOutputs(label, probabilities, 2);
   return g.encode('gradient-boosting');
 }
 

@@ -73,6 +73,15 @@ export class GraphBuilder {
     this.#outputs.push(this.#valueInfo(name, elemType, dims));
   }
 
+  /**
+   * Declares a classifier's two outputs as sklearn-onnx names them: `label`
+   * (int64 [1]) and `probabilities` (float [1, classes]).
+   */
+  classifierOutputs(label: string, scores: string, classes: number): void {
+    this.output('label', label, INT64, [1]);
+    this.output('probabilities', scores, FLOAT, [1, classes]);
+  }
+
   /** A float32 initializer. */
   f32(dims: number[], values: Float32Array, name = this.#fresh('w')): string {
     this.#initializers.push(

@@ -58,3 +58,20 @@ export function treeEnsemble(
     [`${prefix}_weights`]: { floats: weights },
   };
 }
+
+/**
+ * The leaves of a random forest's classifier: each votes a seeded class
+ * distribution over `classes`, divided by the forest's size `trees`, so the
+ * forest's scores are probabilities (what sklearn-onnx writes for more than
+ * two classes). Pass it as {@link treeEnsemble}'s `leaf`.
+ */
+export function forestVotes(
+  classes: number,
+  trees: number,
+): (normal: (std: number) => number) => [number, number][] {
+  return (normal) => {
+    const raw = Array.from({ length: classes }, () => Math.abs(normal(1)) + 0.05);
+    const total = raw.reduce((a, b) => a + b, 0);
+    return raw.map((v, k) => [k, v / total / trees]);
+  };
+}

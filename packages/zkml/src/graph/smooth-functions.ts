@@ -137,26 +137,45 @@ export const smoothApproximations: Record<SmoothFunction, SmoothApproximation> =
 
 /** The stated bound on |f(x) − approximation(x)| for every x in the function's domain. */
 export function approximationBound(fn: SmoothFunction): number {
-  const a = smoothApproximations[fn];
-  let bound = a.tailError;
-  for (let j = 1; j < a.points.length; j += 1) {
-    const lo = a.points[j - 1] as number;
-    const hi = a.points[j] as number;
-    bound = Math.max(bound, ((hi - lo) ** 2 / 8) * a.curvature(lo, hi));
-  }
-  return bound + 1e-9;
+  return derived(fn).bound;
 }
 
 /** Breakpoints and the slope change at each: `f(x) ≈ f(first) + Σ change_j · relu(x − point_j)`. */
 export function hingeForm(fn: SmoothFunction): { base: number; hinges: [number, number][] } {
+  return derived(fn).form;
+}
+
+interface Derived {
+  bound: number;
+  form: { base: number; hinges: [number, number][] };
+}
+
+// Both follow from the fixed tables above, and a circuit asks for them once
+// per element: work them out once per function.
+const cache = new Map<SmoothFunction, Derived>();
+
+function derived(fn: SmoothFunction): Derived {
+  const known = cache.get(fn);
+  if (known) return known;
   const a = smoothApproximations[fn];
   const points = a.points;
+  let bound = a.tailError;
+  for (let j = 1; j < points.length; j += 1) {
+    const lo = points[j - 1] as number;
+    const hi = points[j] as number;
+    bound = Math.max(bound, ((hi - lo) ** 2 / 8) * a.curvature(lo, hi));
+  }
   const slopes = points.map((p, j) => {
     const next = points[j + 1];
     return next === undefined ? 0 : (a.exact(next) - a.exact(p)) / (next - p);
   });
-  return {
-    base: a.exact(points[0] ?? 0),
-    hinges: points.map((p, j) => [p, (slopes[j] ?? 0) - (slopes[j - 1] ?? 0)]),
+  const result: Derived = {
+    bound: bound + 1e-9,
+    form: {
+      base: a.exact(points[0] ?? 0),
+      hinges: points.map((p, j) => [p, (slopes[j] ?? 0) - (slopes[j - 1] ?? 0)]),
+    },
   };
+  cache.set(fn, result);
+  return result;
 }

@@ -9,8 +9,8 @@ import type { Proof } from '@mt/protocol';
 import {
   exportMlpToOnnx,
   FLOAT,
+  forestVotes,
   GraphBuilder,
-  INT64,
   runOnnx,
   runOnnxModel,
   sampleInputs,
@@ -459,18 +459,11 @@ describe('a random forest as sklearn-onnx writes it (ai.onnx.ml, groth16)', () =
   it('proves the label and the class scores onnxruntime computes', async () => {
     const g = new GraphBuilder();
     const x = g.input('x', FLOAT, [1, 4]);
-    const votes = (normal: (std: number) => number): [number, number][] => {
-      const raw = [0, 1, 2].map(() => Math.abs(normal(1)) + 0.05);
-      const total = raw.reduce((a, b) => a + b, 0);
-      // Each tree votes a class distribution; the forest sums them divided by its size.
-      return raw.map((v, k) => [k, v / total / 5]);
-    };
     const [label = '', scores = ''] = g.mlOp('TreeEnsembleClassifier', [x], 2, {
-      ...treeEnsemble(5, 3, 4, 'class', votes, 31),
+      ...treeEnsemble(5, 3, 4, 'class', forestVotes(3, 5), 31),
       classlabels_int64s: [0, 1, 2],
     });
-    g.output('label', label, INT64, [1]);
-    g.output('probabilities', scores, FLOAT, [1, 3]);
+    g.classifierOutputs(label, scores, 3);
     const bytes = g.encode('forest');
     const { generator, verifier } = await prepareOnnx(bytes, { inputBits: 12 });
     for (const sample of [

@@ -36,3 +36,24 @@ export function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
     );
   return label;
 }
+
+/**
+ * A classifier's `post_transform` on its scores: NONE, SOFTMAX or LOGISTIC
+ * (a sigmoid per score); any other is refused.
+ */
+export function scoreTransform<E>(ctx: KernelContext<E>): (scores: E[]) => E[] {
+  const A = ctx.algebra;
+  const post = ctx.string('post_transform', 'NONE');
+  if (post === 'SOFTMAX') return (scores) => A.softmax(scores);
+  if (post === 'LOGISTIC') return (scores) => scores.map((s) => A.smooth(s, 'sigmoid'));
+  if (post === 'NONE') return (scores) => scores;
+  return refuse(`has post_transform '${post}'`);
+}
+
+/** A classifier's two outputs: a label per row, and `width` scores per row. */
+export function classifierOutputs<E>(labels: E[], scores: E[], width: number): Tensor<E>[] {
+  return [
+    { dims: [labels.length], data: labels },
+    { dims: [labels.length, width], data: scores },
+  ];
+}

@@ -1,7 +1,8 @@
+import type { Algebra } from '../algebra.js';
 import { type Kernel, type KernelContext, refuse } from '../kernel.js';
 import type { Tensor } from '../tensor.js';
 import { sub } from './elementwise.js';
-import { floatsOf, labelOf, rowsOf } from './ml-common.js';
+import { classifierOutputs, floatsOf, labelOf, rowsOf, scoreTransform } from './ml-common.js';
 
 // sklearn-onnx's scalers and linear models (ai.onnx.ml), as onnxruntime
 // computes them: a multiply-accumulate with constant weights costs nothing.
@@ -27,29 +28,41 @@ const scaler: Kernel = (ctx) => {
   ];
 };
 
+/**
+ * One row's `coefficients · row + intercept` per target, after checking
+ * there are as many coefficients as targets × features.
+ */
+function linearScores<E>(
+  A: Algebra<E>,
+  row: E[],
+  coefficients: number[],
+  intercepts: number[],
+): E[] {
+  const features = row.length;
+  if (coefficients.length !== intercepts.length * features)
+    refuse(
+      `has ${coefficients.length} coefficients for ${intercepts.length} targets of ${features} features`,
+    );
+  return intercepts.map((b, k) =>
+    A.dot(
+      row,
+      coefficients.slice(k * features, (k + 1) * features).map((c) => A.constant(c)),
+      A.constant(b),
+    ),
+  );
+}
+
 /** `X · coefficientsᵀ + intercepts`, `targets` outputs per row. */
 const linearRegressor: Kernel = (ctx) => {
-  const A = ctx.algebra;
   if (ctx.string('post_transform', 'NONE') !== 'NONE')
     refuse('only post_transform NONE is supported');
   const targets = ctx.int('targets', 1);
   const coefficients = floatsOf(ctx, 'coefficients');
   const intercepts = floatsOf(ctx, 'intercepts', new Array(targets).fill(0));
+  if (intercepts.length !== targets)
+    refuse(`has ${intercepts.length} intercepts for ${targets} targets`);
   const rows = rowsOf(ctx.input(0));
-  const features = rows[0]?.length ?? 0;
-  if (coefficients.length !== targets * features)
-    refuse(
-      `has ${coefficients.length} coefficients for ${targets} targets of ${features} features`,
-    );
-  const data = rows.flatMap((row) =>
-    Array.from({ length: targets }, (_, t) =>
-      A.dot(
-        row,
-        coefficients.slice(t * features, (t + 1) * features).map((c) => A.constant(c)),
-        A.constant(intercepts[t] ?? 0),
-      ),
-    ),
-  );
+  const data = rows.flatMap((row) => linearScores(ctx.algebra, row, coefficients, intercepts));
   return [{ dims: [rows.length, targets], data }];
 };
 
@@ -65,51 +78,28 @@ function linearClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
   if (ctx.strings('classlabels_strings'))
     refuse('string class labels are not supported; use classlabels_ints');
   const labels = ctx.ints('classlabels_ints') ?? [];
-  const post = ctx.string('post_transform', 'NONE');
-  if (!['NONE', 'SOFTMAX', 'LOGISTIC'].includes(post)) refuse(`has post_transform '${post}'`);
+  const transform = scoreTransform(ctx);
   const coefficients = floatsOf(ctx, 'coefficients');
   const intercepts = floatsOf(ctx, 'intercepts');
   const classes = intercepts.length;
-  const rows = rowsOf(ctx.input(0));
-  const features = rows[0]?.length ?? 0;
-  if (coefficients.length !== classes * features)
-    refuse(
-      `has ${coefficients.length} coefficients for ${classes} classes of ${features} features`,
-    );
   if (classes > 1 && labels.length !== classes)
     refuse(`has ${labels.length} labels for ${classes} classes`);
-  const transform = (scores: E[]) =>
-    post === 'SOFTMAX'
-      ? A.softmax(scores)
-      : post === 'LOGISTIC'
-        ? scores.map((v) => A.smooth(v, 'sigmoid'))
-        : scores;
+  const twoColumns = classes === 1 && labels.length === 2;
   const outLabels: E[] = [];
   const outScores: E[] = [];
-  for (const row of rows) {
-    const scores = intercepts.map((b, k) =>
-      A.dot(
-        row,
-        coefficients.slice(k * features, (k + 1) * features).map((c) => A.constant(c)),
-        A.constant(b),
-      ),
-    );
+  for (const row of rowsOf(ctx.input(0))) {
+    const scores = linearScores(A, row, coefficients, intercepts);
     if (classes > 1) {
       outLabels.push(labelOf(A, labels, A.argmax(scores)));
       outScores.push(...transform(scores));
       continue;
     }
     const [s = A.constant(0)] = scores;
-    const [negative, positive] = labels.length === 2 ? labels : [0, 1];
-    outLabels.push(labelOf(A, [negative ?? 0, positive ?? 1], A.aboveZero(s)));
+    outLabels.push(labelOf(A, twoColumns ? labels : [0, 1], A.aboveZero(s)));
     const [p = s] = transform([s]);
-    outScores.push(...(labels.length === 2 ? [sub(A, A.constant(1), p), p] : [p]));
+    outScores.push(...(twoColumns ? [sub(A, A.constant(1), p), p] : [p]));
   }
-  const width = classes === 1 && labels.length === 2 ? 2 : classes;
-  return [
-    { dims: [rows.length], data: outLabels },
-    { dims: [rows.length, width], data: outScores },
-  ];
+  return classifierOutputs(outLabels, outScores, twoColumns ? 2 : classes);
 }
 
 /** Scaler, LinearRegressor and LinearClassifier. */

@@ -2,14 +2,22 @@ import type { Algebra } from '../algebra.js';
 import { type Kernel, type KernelContext, refuse } from '../kernel.js';
 import type { Tensor } from '../tensor.js';
 import { sub } from './elementwise.js';
-import { floatsOf, intsOf, labelOf, rowsOf } from './ml-common.js';
+import {
+  classifierOutputs,
+  floatsOf,
+  intsOf,
+  labelOf,
+  rowsOf,
+  scoreTransform,
+} from './ml-common.js';
 import { maxOf, minOf, sumOf } from './pool.js';
 
 // sklearn-onnx's tree ensembles (ai.onnx.ml: random forests, gradient
 // boosting, single trees), as onnxruntime computes them. A tree costs one
 // comparison and one product per branch node: a node's reach is its
-// parent's times its condition (the other child gets the rest, for free),
-// and the leaves' weights are a constant-weight sum of reaches.
+// parent's times its condition, the other child gets the rest for free
+// (below 16 such levels in a row, see FREE_FALSE_BRANCHES), and the leaves'
+// weights are a constant-weight sum of reaches.
 
 interface TreeNode {
   mode: string;
@@ -19,14 +27,57 @@ interface TreeNode {
   whenFalse: number;
 }
 
-/** One ensemble: every tree's nodes by id, and each leaf's weights by target. */
+/** One tree, checked: its nodes in an order where a parent comes before its children. */
+interface Tree {
+  id: number;
+  /** [node id, node], the root first. */
+  order: [number, TreeNode][];
+  nodes: Map<number, TreeNode>;
+}
+
+/** One ensemble: its trees, and each leaf's [target, weight] pairs by `tree:node`. */
 interface Ensemble {
-  trees: Map<number, Map<number, TreeNode>>;
-  /** `tree:node` → [target, weight] pairs. */
+  trees: Tree[];
   leaves: Map<string, [number, number][]>;
 }
 
-function ensembleOf<E>(ctx: KernelContext<E>, prefix: 'target' | 'class'): Ensemble {
+/**
+ * Orders one tree from its only root, iteratively (a tree from a file can
+ * be deep). Every node must be reached exactly once: a node shared by two
+ * parents would make the circuit pay for it once per path (a chain of 60
+ * shared nodes is 2^60 paths), and a cycle never ends.
+ */
+function orderTree(id: number, nodes: Map<number, TreeNode>): Tree {
+  const children = new Set<number>();
+  for (const n of nodes.values())
+    if (n.mode !== 'LEAF') {
+      children.add(n.whenTrue);
+      children.add(n.whenFalse);
+    }
+  const roots = [...nodes.keys()].filter((k) => !children.has(k));
+  if (roots.length !== 1) refuse(`tree ${id} has ${roots.length} roots`);
+  const order: [number, TreeNode][] = [];
+  const reached = new Set<number>();
+  const pending = [roots[0] as number];
+  while (pending.length > 0) {
+    const at = pending.pop() as number;
+    if (reached.has(at)) refuse(`tree ${id} reaches node ${at} twice; it is not a tree`);
+    reached.add(at);
+    const node = nodes.get(at) ?? refuse(`tree ${id} names node ${at}, which it does not have`);
+    order.push([at, node]);
+    if (node.mode !== 'LEAF') pending.push(node.whenFalse, node.whenTrue);
+  }
+  if (reached.size !== nodes.size)
+    refuse(`tree ${id} has ${nodes.size - reached.size} nodes its root does not reach`);
+  return { id, order, nodes };
+}
+
+/** Reads and checks an ensemble's attributes once, before any row is computed. */
+function ensembleOf<E>(
+  ctx: KernelContext<E>,
+  prefix: 'target' | 'class',
+  targets: number,
+): Ensemble {
   const treeIds = intsOf(ctx, 'nodes_treeids');
   const nodeIds = intsOf(ctx, 'nodes_nodeids');
   const features = intsOf(ctx, 'nodes_featureids');
@@ -66,13 +117,25 @@ function ensembleOf<E>(ctx: KernelContext<E>, prefix: 'target' | 'class'): Ensem
     const key = `${tree}:${leafNodes[k]}`;
     const list = leaves.get(key) ?? [];
     leaves.set(key, list);
+    const target = leafTargets[k] ?? refuse(`${prefix}_ids is shorter than ${prefix}_treeids`);
+    if (target < 0 || target >= targets) refuse(`a leaf weighs target ${target} of ${targets}`);
     list.push([
-      leafTargets[k] ?? refuse(`${prefix}_ids is shorter than ${prefix}_treeids`),
+      target,
       leafWeights[k] ?? refuse(`${prefix}_weights is shorter than ${prefix}_treeids`),
     ]);
   });
-  return { trees, leaves };
+  return { trees: [...trees].map(([id, nodes]) => orderTree(id, nodes)), leaves };
 }
+
+/** The mode whose condition is the negation of `mode`'s. */
+const complement: Record<string, string> = {
+  BRANCH_LEQ: 'BRANCH_GT',
+  BRANCH_GT: 'BRANCH_LEQ',
+  BRANCH_LT: 'BRANCH_GTE',
+  BRANCH_GTE: 'BRANCH_LT',
+  BRANCH_EQ: 'BRANCH_NEQ',
+  BRANCH_NEQ: 'BRANCH_EQ',
+};
 
 /** `[x (mode) threshold]` as 0 or 1. */
 function condition<E>(A: Algebra<E>, x: E, mode: string, threshold: number): E {
@@ -96,41 +159,44 @@ function condition<E>(A: Algebra<E>, x: E, mode: string, threshold: number): E {
   }
 }
 
+/**
+ * How many free subtractions in a row a reach may come from. `here − taken`
+ * is free, but a circuit bounds it by twice `here`'s bound, and every level
+ * below doubles it again: past this many, a branch pays for its own product
+ * with the negated condition instead, so no bound passes 2^16 at any depth.
+ */
+const FREE_FALSE_BRANCHES = 16;
+
 /** Each tree's weighted leaves for one row: per tree, per target, a sum (exactly one leaf is reached). */
 function treeScores<E>(A: Algebra<E>, ensemble: Ensemble, row: E[], targets: number): E[][] {
-  const scores: E[][] = [];
-  for (const [treeId, nodes] of ensemble.trees) {
-    const children = new Set<number>();
-    for (const n of nodes.values())
-      if (n.mode !== 'LEAF') {
-        children.add(n.whenTrue);
-        children.add(n.whenFalse);
-      }
-    const roots = [...nodes.keys()].filter((id) => !children.has(id));
-    if (roots.length !== 1) refuse(`tree ${treeId} has ${roots.length} roots`);
+  return ensemble.trees.map(({ id, order, nodes }) => {
     const sums: E[] = Array.from({ length: targets }, () => A.constant(0));
-    const visit = (id: number, reach: E, depth: number) => {
-      if (depth > nodes.size) refuse(`tree ${treeId} has a cycle`);
-      const node =
-        nodes.get(id) ?? refuse(`tree ${treeId} names node ${id}, which it does not have`);
+    // Each node's reach (0 or 1), and how many free subtractions it came from.
+    const reach = new Map<number, [E, number]>([[order[0]?.[0] as number, [A.constant(1), 0]]]);
+    for (const [at, node] of order) {
+      const [here, loose] = reach.get(at) as [E, number];
       if (node.mode === 'LEAF') {
-        for (const [target, weight] of ensemble.leaves.get(`${treeId}:${id}`) ?? []) {
-          if (target < 0 || target >= targets)
-            refuse(`a leaf weighs target ${target} of ${targets}`);
-          sums[target] = A.add(sums[target] as E, A.scale(reach, weight));
-        }
-        return;
+        for (const [target, weight] of ensemble.leaves.get(`${id}:${at}`) ?? [])
+          sums[target] = A.add(sums[target] as E, A.scale(here, weight));
+        continue;
       }
       const x =
         row[node.feature] ?? refuse(`a node reads feature ${node.feature} of ${row.length}`);
-      const taken = A.mul(reach, condition(A, x, node.mode, node.threshold));
-      visit(node.whenTrue, taken, depth + 1);
-      visit(node.whenFalse, sub(A, reach, taken), depth + 1);
-    };
-    visit(roots[0] as number, A.constant(1), 0);
-    scores.push(sums);
-  }
-  return scores;
+      const taken = A.mul(here, condition(A, x, node.mode, node.threshold));
+      reach.set(node.whenTrue, [taken, loose]);
+      const pays = loose >= FREE_FALSE_BRANCHES && nodes.get(node.whenFalse)?.mode !== 'LEAF';
+      reach.set(
+        node.whenFalse,
+        pays
+          ? [
+              A.mul(here, condition(A, x, complement[node.mode] ?? node.mode, node.threshold)),
+              loose,
+            ]
+          : [sub(A, here, taken), loose + 1],
+      );
+    }
+    return sums;
+  });
 }
 
 function withBase<E>(A: Algebra<E>, scores: E[], base: number[]): E[] {
@@ -143,7 +209,7 @@ const treeEnsembleRegressor: Kernel = (ctx) => {
   if (ctx.string('post_transform', 'NONE') !== 'NONE')
     refuse('only post_transform NONE is supported');
   const targets = ctx.int('n_targets', 1);
-  const ensemble = ensembleOf(ctx, 'target');
+  const ensemble = ensembleOf(ctx, 'target', targets);
   const aggregate = ctx.string('aggregate_function', 'SUM');
   const base = ctx.floats('base_values') ?? [];
   const rows = rowsOf(ctx.input(0));
@@ -182,7 +248,7 @@ function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
   const labels = intsOf(ctx, 'classlabels_int64s');
   const classes = labels.length;
   const post = ctx.string('post_transform', 'NONE');
-  const ensemble = ensembleOf(ctx, 'class');
+  const ensemble = ensembleOf(ctx, 'class', classes);
   const base = ctx.floats('base_values') ?? [];
   const classIds = new Set([...ensemble.leaves.values()].flatMap((list) => list.map(([c]) => c)));
   const weights = [...ensemble.leaves.values()].flatMap((list) => list.map(([, w]) => w));
@@ -194,18 +260,12 @@ function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
     for (let k = 0; k < classes; k += 1)
       if (!classIds.has(k) && base[k] === undefined)
         refuse(`class ${k} has no weight and no base value`);
-    if (!['NONE', 'SOFTMAX', 'LOGISTIC'].includes(post)) refuse(`has post_transform '${post}'`);
+    const transform = scoreTransform(ctx);
     for (const row of rows) {
       const sums = sumTrees(A, treeScores(A, ensemble, row, classes), classes);
       const scores = withBase(A, sums, base);
       outLabels.push(label(A.argmax(scores)));
-      outScores.push(
-        ...(post === 'SOFTMAX'
-          ? A.softmax(scores)
-          : post === 'LOGISTIC'
-            ? scores.map((s) => A.smooth(s, 'sigmoid'))
-            : scores),
-      );
+      outScores.push(...transform(scores));
     }
   } else if (classes === 2 && classIds.size === 1 && classIds.has(0) && base.length <= 1) {
     const positive = weights.every((w) => w >= 0);
@@ -228,10 +288,7 @@ function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
         : `has ${classes} class labels`,
     );
   }
-  return [
-    { dims: [rows.length], data: outLabels },
-    { dims: [rows.length, classes], data: outScores },
-  ];
+  return classifierOutputs(outLabels, outScores, classes);
 }
 
 function sumTrees<E>(A: Algebra<E>, perTree: E[][], targets: number): E[] {
