@@ -27,7 +27,13 @@ export {
   seededNormal,
 } from './onnx/graph-builder.js';
 export { type FloatTensor, runOnnx, runOnnxModel } from './onnx/run-onnx.js';
-export { forestVotes, treeEnsemble } from './onnx/tree-ensemble.js';
+export {
+  branchChain,
+  forestVotes,
+  handWrittenTree,
+  type TreeNodeSpec,
+  treeEnsemble,
+} from './onnx/tree-ensemble.js';
 export { writeLinearOnnx } from './onnx/write-linear-onnx.js';
 export { generatedModelNames, makeModels } from './text/make-models.js';
 export {

@@ -90,9 +90,10 @@ export function sequenceDetector() {
 
 /**
  * A random forest as sklearn-onnx writes one (ai.onnx.ml): a StandardScaler
- * (`Scaler`), then 10 trees of depth 4 voting over 3 classes, on 8 features.
+ * (`Scaler`), then `trees` trees of depth `depth` (10 of depth 4 unless
+ * told) voting over 3 classes, on 8 features.
  */
-export function randomForest() {
+export function randomForest(trees = 10, depth = 4) {
   const g = new GraphBuilder();
   const x = g.input('x', FLOAT, [1, 8]);
   const [scaled = ''] = g.mlOp('Scaler', [x], 1, {
@@ -100,7 +101,7 @@ export function randomForest() {
     scale: { floats: [1.2, 0.8, 1, 1.5, 0.9, 1.1, 0.7, 1] },
   });
   const [label = '', probabilities = ''] = g.mlOp('TreeEnsembleClassifier', [scaled], 2, {
-    ...treeEnsemble(10, 4, 8, 'class', forestVotes(3, 10), 37),
+    ...treeEnsemble(trees, depth, 8, 'class', forestVotes(3, trees), 37),
     classlabels_int64s: [0, 1, 2],
   });
   g.classifierOutputs(label, probabilities, 3);

@@ -20,16 +20,12 @@ import {
   ProofVerifier,
   setupCircuit,
 } from '../dist/index.js';
-import { constraints, median, time } from './bench-helpers.mjs';
+import { constraints, fail, median, time } from './bench-helpers.mjs';
 import { CNN_MACS as macs, mnistCnn } from './bench-models.mjs';
 
 const require = createRequire(import.meta.url);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-cnn-'));
 const quiet = () => {};
-const fail = (message) => {
-  console.error(`benchmark failed, no figures printed: ${message}`);
-  process.exit(1);
-};
 const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
 
 // 1. The CNN.

@@ -7,9 +7,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOnnxModel, seededNormal } from '@mt/testing';
-import { CircuitCompiler, decodeOnnxGraph, evaluateProgram, lowerGraph } from '../dist/index.js';
-import { constraints } from './bench-helpers.mjs';
+import { CircuitCompiler, decodeOnnxGraph, lowerGraph } from '../dist/index.js';
+import { checkAgainstOnnxruntime, constraints } from './bench-helpers.mjs';
 import {
   decisionTree,
   geluMlp,
@@ -20,11 +19,6 @@ import {
   randomForest,
   sequenceDetector,
 } from './bench-models.mjs';
-
-const fail = (message) => {
-  console.error(`benchmark failed, no figures printed: ${message}`);
-  process.exit(1);
-};
 
 const families = {
   dense: ['Gemm', 'MatMul'],
@@ -102,28 +96,11 @@ for (const [name, bytes] of Object.entries(models)) {
     scaleBits,
   });
   const program = lowerGraph(graph, { inputBits, scaleBits });
-  const [input] = graph.inputs;
-  const dims = input.dims;
-  const size = dims.reduce((a, b) => a * b, 1);
-  let stated = 0;
-  let measured = 0;
-  for (const seed of [1, 2, 3, 4, 5]) {
-    const normal = seededNormal(seed);
-    // Inside the 10-bit input range at 2^8: [−2, 2).
-    const data = Array.from({ length: size }, () => Math.max(-1.9, Math.min(1.9, normal(0.8))));
-    const result = evaluateProgram(program, circuit.quantizeInput(data), 2 ** -(scaleBits + 1));
-    const ort = await runOnnxModel(bytes, { [input.name]: { dims, data } });
-    const reference = graph.outputs.flatMap((o) => ort[o.name]?.data ?? []);
-    if (reference.length !== result.outputs.length) fail(`${name}: output count differs`);
-    result.outputs.forEach((v, i) => {
-      const error = Math.abs(v - (reference[i] ?? Number.NaN));
-      const bound = result.errorBound[i] ?? 0;
-      if (!(error <= bound + 1e-4))
-        fail(`${name}: output ${i} is ${error} from onnxruntime, beyond its bound ${bound}`);
-      stated = Math.max(stated, bound);
-      measured = Math.max(measured, error);
-    });
-  }
+  const { stated, measured } = await checkAgainstOnnxruntime(name, bytes, graph, program, {
+    seeds: 5,
+    scaleBits,
+    inputBits,
+  });
   rows.push(
     `| ${name} | ${used.join(', ')} | ${circuit.metadata.steps} | ${constraints(circuit.build('O2').r1cs)} | ${stated.toFixed(4)} | ${measured.toFixed(4)} |`,
   );

@@ -1,4 +1,4 @@
-import { type Attribute, seededNormal } from './graph-builder.js';
+import { type Attribute, FLOAT, GraphBuilder, seededNormal } from './graph-builder.js';
 
 /**
  * Attributes of a seeded random ensemble of full binary trees for
@@ -74,4 +74,48 @@ export function forestVotes(
     const total = raw.reduce((a, b) => a + b, 0);
     return raw.map((v, k) => [k, v / total / trees]);
   };
+}
+
+/** One node of a hand-written tree: `[mode, true child, false child]` (a LEAF's children are ignored). */
+export type TreeNodeSpec = [mode: string, whenTrue: number, whenFalse: number];
+
+/**
+ * A `TreeEnsembleRegressor` model (input `x` of 2 features, output `y`) of
+ * one tree exactly as written, node `k` being `nodes[k]` and every leaf
+ * weighing 1: for the malformed or extreme trees no exporter writes, such
+ * as shared children, loops or very deep chains.
+ */
+export function handWrittenTree(nodes: TreeNodeSpec[]): Uint8Array {
+  const g = new GraphBuilder();
+  const x = g.input('x', FLOAT, [1, 2]);
+  const leaves = nodes.flatMap(([mode], id) => (mode === 'LEAF' ? [id] : []));
+  const [y = ''] = g.mlOp('TreeEnsembleRegressor', [x], 1, {
+    n_targets: 1,
+    nodes_treeids: nodes.map(() => 0),
+    nodes_nodeids: nodes.map((_, id) => id),
+    nodes_featureids: nodes.map((_, id) => id % 2),
+    nodes_values: { floats: nodes.map((_, id) => (id % 7) / 7 - 0.5) },
+    nodes_modes: { strings: nodes.map(([mode]) => mode) },
+    nodes_truenodeids: nodes.map(([, t]) => t),
+    nodes_falsenodeids: nodes.map(([, , f]) => f),
+    target_treeids: leaves.map(() => 0),
+    target_nodeids: leaves,
+    target_ids: leaves.map(() => 0),
+    target_weights: { floats: leaves.map(() => 1) },
+  });
+  g.output('y', y, FLOAT, [1, 1]);
+  return g.encode('hand-written-tree');
+}
+
+/**
+ * A tree `depth` branches deep for {@link handWrittenTree}: branch `k` is
+ * node `2k`, its true child the leaf `2k + 1` and its false child the next
+ * branch; the last false child is a leaf (2·depth + 1 nodes).
+ */
+export function branchChain(depth: number): TreeNodeSpec[] {
+  const nodes: TreeNodeSpec[] = [];
+  for (let k = 0; k < depth; k += 1)
+    nodes.push(['BRANCH_LEQ', 2 * k + 1, 2 * k + 2], ['LEAF', 0, 0]);
+  nodes.push(['LEAF', 0, 0]);
+  return nodes;
 }

@@ -15,6 +15,12 @@ export interface Algebra<E> {
   isInteger(e: E): boolean;
   /** `a + b`. */
   add(a: E, b: E): E;
+  /**
+   * `Σ values` (0 for none) in one pass. Not a fold of {@link Algebra.add}:
+   * in a circuit each add copies the sum so far, so summing a tree's
+   * thousands of leaves pairwise would take time quadratic in their number.
+   */
+  sum(values: readonly E[]): E;
   /** `a · k` for a model constant `k`. */
   scale(a: E, k: number): E;
   /** `a · b`; free when either is a constant. */

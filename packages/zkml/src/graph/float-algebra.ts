@@ -7,6 +7,7 @@ export const floatAlgebra: Algebra<number> = {
   valueOf: (e) => e,
   isInteger: (e) => Number.isInteger(e),
   add: (a, b) => a + b,
+  sum: (values) => values.reduce((a, b) => a + b, 0),
   scale: (a, k) => a * k,
   mul: (a, b) => a * b,
   dot(xs, ws, bias) {

@@ -1,10 +1,13 @@
 import {
   type Attribute,
+  branchChain,
   FLOAT,
   GraphBuilder,
+  handWrittenTree,
   INT64,
   runOnnxModel,
   seededNormal,
+  type TreeNodeSpec,
   treeEnsemble,
 } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
@@ -477,32 +480,10 @@ describe('what a circuit cannot compute', () => {
 });
 
 /** A regressor over one tree given as (mode, true, false) per node; leaves weigh 1. */
-function handWrittenTree(nodes: [string, number, number][]): Uint8Array {
-  const g = new GraphBuilder();
-  const x = g.input('x', FLOAT, [1, 2]);
-  const leaves = nodes.flatMap(([mode], id) => (mode === 'LEAF' ? [id] : []));
-  const [y = ''] = g.mlOp('TreeEnsembleRegressor', [x], 1, {
-    n_targets: 1,
-    nodes_treeids: nodes.map(() => 0),
-    nodes_nodeids: nodes.map((_, id) => id),
-    nodes_featureids: nodes.map((_, id) => id % 2),
-    nodes_values: { floats: nodes.map((_, id) => (id % 7) / 7 - 0.5) },
-    nodes_modes: { strings: nodes.map(([mode]) => mode) },
-    nodes_truenodeids: nodes.map(([, t]) => t),
-    nodes_falsenodeids: nodes.map(([, , f]) => f),
-    target_treeids: leaves.map(() => 0),
-    target_nodeids: leaves,
-    target_ids: leaves.map(() => 0),
-    target_weights: { floats: leaves.map(() => 1) },
-  });
-  g.output('y', y, FLOAT, []);
-  return g.encode('hand-written-tree');
-}
-
 describe('a tree ensemble from a hostile file', () => {
   it('is refused when a node is shared by two parents (2^n paths) or a branch loops back', () => {
     // Node 1's both branches lead to node 2, and so on: 30 nodes, 2^29 paths.
-    const shared: [string, number, number][] = Array.from({ length: 30 }, (_, id) =>
+    const shared: TreeNodeSpec[] = Array.from({ length: 30 }, (_, id) =>
       id === 29 ? ['LEAF', 0, 0] : ['BRANCH_LEQ', id + 1, id + 1],
     );
     const diamond = loweringError(handWrittenTree(shared));
@@ -521,17 +502,8 @@ describe('a tree ensemble from a hostile file', () => {
   });
 
   it('lowers a 20,000-deep chain without exhausting the stack', () => {
-    // Each branch node's true child is a leaf and its false child the next branch.
     const depth = 20_000;
-    const chain: [string, number, number][] = [];
-    for (let k = 0; k < depth; k += 1) chain.push(['BRANCH_LEQ', 2 * k + 1, 2 * k + 2]);
-    const nodes: [string, number, number][] = [];
-    for (let k = 0; k < depth; k += 1) {
-      nodes[2 * k] = chain[k] as [string, number, number];
-      nodes[2 * k + 1] = ['LEAF', 0, 0];
-    }
-    nodes[2 * depth] = ['LEAF', 0, 0];
-    const program = lowerGraph(decodeOnnxGraph(handWrittenTree(nodes)));
+    const program = lowerGraph(decodeOnnxGraph(handWrittenTree(branchChain(depth))));
     // A comparison per branch node; past 16 free false branches in a row, the
     // false branch pays for its own (the last node's false child is a leaf).
     expect(program.steps.filter((step) => step.kind === 'sign')).toHaveLength(2 * depth - 17);

@@ -58,7 +58,7 @@ export function raised(a: Affine, D: number): Affine {
 }
 
 /** `Σ parts` as one affine form at the largest denominator, terms on the same signal merged. */
-export function sumAffine(parts: readonly Affine[], constant = 0): Affine {
+export function sumAffine(parts: readonly Affine[]): Affine {
   let D = 0;
   for (const p of parts) if (p.D > D) D = p.D;
   const index = new Map<number, number>();
@@ -66,7 +66,7 @@ export function sumAffine(parts: readonly Affine[], constant = 0): Affine {
   const q: bigint[] = [];
   const w: number[] = [];
   let c = 0n;
-  let cw = constant;
+  let cw = 0;
   let slack = 0;
   for (const p of parts) {
     const f = 1n << BigInt(D - p.D);

@@ -2,7 +2,7 @@ import { InvalidZkmlInputError } from '../errors.js';
 import type { Algebra } from '../graph/algebra.js';
 import { floatAlgebra } from '../graph/float-algebra.js';
 import { refuse } from '../graph/kernel.js';
-import { maxOf, sumOf } from '../graph/kernels/pool.js';
+import { maxOf } from '../graph/kernels/pool.js';
 import {
   approximationBound,
   hingeForm,
@@ -146,6 +146,18 @@ export class LoweringAlgebra implements Algebra<Value> {
     if (!isAffine(a)) return this.#addConstant(b as Affine, a);
     if (!isAffine(b)) return this.#addConstant(a, b);
     return sumAffine([a, b]);
+  }
+
+  sum(values: readonly Value[]): Value {
+    let constant = 0;
+    const parts: Affine[] = [];
+    for (const v of values) {
+      if (isAffine(v)) parts.push(v);
+      else constant += v;
+    }
+    const [only] = parts;
+    if (only === undefined) return constant;
+    return this.add(parts.length === 1 ? only : sumAffine(parts), constant);
   }
 
   /**
@@ -369,7 +381,7 @@ export class LoweringAlgebra implements Algebra<Value> {
       this.materialize(this.affine(this.add(x, this.scale(top, -1)))),
     );
     const exps = shifted.map((d) => this.smooth(d, 'exp'));
-    return { inputs, shifted, exps, total: sumOf<Value>(this, exps) };
+    return { inputs, shifted, exps, total: this.sum(exps) };
   }
 
   requireNonPositive(a: Value, what: string): Value {

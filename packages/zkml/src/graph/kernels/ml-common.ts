@@ -28,13 +28,12 @@ export function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
   const step = (labels[1] ?? first) - first;
   if (labels.every((l, k) => l === first + k * step))
     return A.add(A.constant(first), A.scale(index, step));
-  let label = A.constant(first);
-  for (let k = 1; k < labels.length; k += 1)
-    label = A.add(
-      label,
-      A.scale(A.atLeastZero(A.add(index, A.constant(-k))), (labels[k] ?? 0) - (labels[k - 1] ?? 0)),
+  const steps = labels
+    .slice(1)
+    .map((l, k) =>
+      A.scale(A.atLeastZero(A.add(index, A.constant(-(k + 1)))), l - (labels[k] ?? 0)),
     );
-  return label;
+  return A.sum([A.constant(first), ...steps]);
 }
 
 /**

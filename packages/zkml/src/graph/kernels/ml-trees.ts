@@ -10,7 +10,7 @@ import {
   rowsOf,
   scoreTransform,
 } from './ml-common.js';
-import { maxOf, minOf, sumOf } from './pool.js';
+import { maxOf, minOf } from './pool.js';
 
 // sklearn-onnx's tree ensembles (ai.onnx.ml: random forests, gradient
 // boosting, single trees), as onnxruntime computes them. A tree costs one
@@ -170,14 +170,15 @@ const FREE_FALSE_BRANCHES = 16;
 /** Each tree's weighted leaves for one row: per tree, per target, a sum (exactly one leaf is reached). */
 function treeScores<E>(A: Algebra<E>, ensemble: Ensemble, row: E[], targets: number): E[][] {
   return ensemble.trees.map(({ id, order, nodes }) => {
-    const sums: E[] = Array.from({ length: targets }, () => A.constant(0));
+    // Each target's weighted leaves, summed once at the end.
+    const terms: E[][] = Array.from({ length: targets }, () => []);
     // Each node's reach (0 or 1), and how many free subtractions it came from.
     const reach = new Map<number, [E, number]>([[order[0]?.[0] as number, [A.constant(1), 0]]]);
     for (const [at, node] of order) {
       const [here, loose] = reach.get(at) as [E, number];
       if (node.mode === 'LEAF') {
         for (const [target, weight] of ensemble.leaves.get(`${id}:${at}`) ?? [])
-          sums[target] = A.add(sums[target] as E, A.scale(here, weight));
+          terms[target]?.push(A.scale(here, weight));
         continue;
       }
       const x =
@@ -195,7 +196,7 @@ function treeScores<E>(A: Algebra<E>, ensemble: Ensemble, row: E[], targets: num
           : [sub(A, here, taken), loose + 1],
       );
     }
-    return sums;
+    return terms.map((t) => A.sum(t));
   });
 }
 
@@ -218,7 +219,7 @@ const treeEnsembleRegressor: Kernel = (ctx) => {
     const combined = Array.from({ length: targets }, (_, t) => {
       const values = perTree.map((s) => s[t] as (typeof s)[number]);
       if (aggregate === 'SUM' || aggregate === 'AVERAGE') {
-        const sum = sumOf(A, values);
+        const sum = A.sum(values);
         return aggregate === 'SUM' ? sum : A.scale(sum, 1 / Math.max(values.length, 1));
       }
       if (aggregate === 'MAX') return maxOf(A, values);
@@ -292,12 +293,7 @@ function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
 }
 
 function sumTrees<E>(A: Algebra<E>, perTree: E[][], targets: number): E[] {
-  return Array.from({ length: targets }, (_, t) =>
-    sumOf(
-      A,
-      perTree.map((s) => s[t] as E),
-    ),
-  );
+  return Array.from({ length: targets }, (_, t) => A.sum(perTree.map((s) => s[t] as E)));
 }
 
 /** TreeEnsembleRegressor and TreeEnsembleClassifier. */

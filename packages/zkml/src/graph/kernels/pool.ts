@@ -29,11 +29,6 @@ export function minOf<E>(A: Algebra<E>, values: E[]): E {
   );
 }
 
-/** The sum of `values` (0 for none). */
-export function sumOf<E>(A: Algebra<E>, values: E[]): E {
-  return values.reduce((a, b) => A.add(a, b), A.constant(0));
-}
-
 function pool(kind: 'max' | 'average'): Kernel {
   return (ctx) => {
     const A = ctx.algebra;
@@ -52,7 +47,7 @@ function pool(kind: 'max' | 'average'): Kernel {
         const taps: (typeof x.data)[number][] = [];
         forEachTap(win, spatial, pos, (input) => taps.push(x.data[base + input] as never));
         if (kind === 'max') return maxOf(A, taps);
-        return A.scale(sumOf(A, taps), 1 / (includePad ? full : taps.length));
+        return A.scale(A.sum(taps), 1 / (includePad ? full : taps.length));
       }),
     ];
   };
@@ -67,7 +62,7 @@ function globalPool(kind: 'max' | 'average'): Kernel {
     return [
       build([n, channels, ...spatial.map(() => 1)], ([b = 0, c = 0]) => {
         const values = x.data.slice((b * channels + c) * inner, (b * channels + c + 1) * inner);
-        return kind === 'max' ? maxOf(A, values) : A.scale(sumOf(A, values), 1 / inner);
+        return kind === 'max' ? maxOf(A, values) : A.scale(A.sum(values), 1 / inner);
       }),
     ];
   };
@@ -103,7 +98,7 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min'): Kernel {
       const values = groups.get(k) ?? [];
       if (kind === 'max') return maxOf(A, values);
       if (kind === 'min') return minOf(A, values);
-      const sum = sumOf(A, values);
+      const sum = A.sum(values);
       return kind === 'mean' ? A.scale(sum, 1 / Math.max(values.length, 1)) : sum;
     });
     return [{ dims: keep ? reducedDims : x.dims.filter((_, i) => !axes.has(i)), data }];
