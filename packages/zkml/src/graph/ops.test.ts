@@ -479,7 +479,29 @@ describe('what a circuit cannot compute', () => {
   });
 });
 
-/** A regressor over one tree given as (mode, true, false) per node; leaves weigh 1. */
+describe('a softmax wider than a call takes arguments', () => {
+  it('folds 300,000 constants and bounds the result, with no stack overflow', () => {
+    // A Math.max(...values) over them would throw a RangeError, not a typed error.
+    const size = 300_000;
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 2]);
+    const c = g.f32(
+      [size],
+      Float32Array.from({ length: size }, (_, i) => (i % 13) / 13),
+    );
+    const one = g.op('ReduceSum', [g.op('Softmax', [c])], { keepdims: 0 });
+    g.output('y', g.op('Mul', [x, one]), FLOAT, [1, 2]);
+    const program = lowerGraph(decodeOnnxGraph(g.encode('wide-softmax')));
+    const encoding = { inputSize: 2, scaleBits: program.scaleBits, inputBits: 16 };
+    const result = evaluateProgram(program, quantizeInput(encoding, [0.5, -0.25]), 0);
+    result.outputs.forEach((v, i) => {
+      const expected = [0.5, -0.25][i] ?? Number.NaN;
+      expect(Math.abs(v - expected)).toBeLessThanOrEqual((result.errorBound[i] ?? 0) + 1e-9);
+    });
+    expect(result.outputs).toHaveLength(2);
+  });
+});
+
 describe('a tree ensemble from a hostile file', () => {
   it('is refused when a node is shared by two parents (2^n paths) or a branch loops back', () => {
     // Node 1's both branches lead to node 2, and so on: 30 nodes, 2^29 paths.

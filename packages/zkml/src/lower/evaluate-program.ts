@@ -22,32 +22,46 @@ export interface ProgramResult {
   signals: bigint[];
 }
 
-/**
- * The error of one softmax output `q` (or, with `log`, log-softmax output),
- * against the float model's on the true inputs x. A softmax ignores the
- * constant it subtracts, so with c the circuit's maximum, the exponents d
- * the circuit read are x − c moved by at most ε = max_j (error of input j) +
- * 2^−S (the rounding down). Moving every input by at most ε scales each
- * softmax output by a factor in [e^−2ε, e^2ε], so it moves by at most
- * min(1, e^2ε − 1), and a log-softmax output by at most 2ε. What the
- * circuit adds on top (the exp and log approximations, the rounding) is
- * measured exactly: |q − softmax(d)|, softmax(d) computed in float64.
- */
-function softmaxError(
+/** What a softmax group's error rule reads, the same for each of its outputs. */
+interface SoftmaxGroup {
+  /** The exponents the circuit read. */
+  d: number[];
+  /** Their maximum (0 as the circuit computes it, up to rounding). */
+  top: number;
+  /** Σ exp(d_j − top). */
+  total: number;
+  /** ε: how far the exponents may lie from the float model's, x − c. */
+  moved: number;
+}
+
+function softmaxGroup(
   share: SoftmaxShare,
-  q: number,
   scaleBits: number,
   numerator: (a: Affine) => bigint,
   errorOf: (a: Affine) => number,
-  log = false,
-): number {
+): SoftmaxGroup {
   const d = share.shifted.map((a) => Number(numerator(a)) / 2 ** a.D);
-  const top = Math.max(...d);
+  const top = d.reduce((m, v) => Math.max(m, v), -Infinity);
   const total = d.reduce((acc, v) => acc + Math.exp(v - top), 0);
-  const own = (d[share.index] ?? 0) - top;
-  const exact = log ? own - Math.log(total) : Math.exp(own) / total;
-  const moved = Math.max(...share.inputs.map(errorOf)) + 2 ** -scaleBits;
-  const inputs = log ? 2 * moved : Math.min(1, Math.expm1(2 * moved));
+  const moved = share.inputs.reduce((m, a) => Math.max(m, errorOf(a)), 0) + 2 ** -scaleBits;
+  return { d, top, total, moved };
+}
+
+/**
+ * The error of output `index`, `q`, of a softmax (or, with `log`, a
+ * log-softmax) against the float model's on the true inputs x. A softmax
+ * ignores the constant it subtracts, so with c the circuit's maximum, the
+ * exponents d the circuit read are x − c moved by at most ε = max_j (error
+ * of input j) + 2^−S (the rounding down). Moving every input by at most ε
+ * scales each softmax output by a factor in [e^−2ε, e^2ε], so it moves by
+ * at most min(1, e^2ε − 1), and a log-softmax output by at most 2ε. What
+ * the circuit adds on top (the exp and log approximations, the rounding) is
+ * measured exactly: |q − softmax(d)|, softmax(d) computed in float64.
+ */
+function softmaxError(group: SoftmaxGroup, index: number, q: number, log = false): number {
+  const own = (group.d[index] ?? 0) - group.top;
+  const exact = log ? own - Math.log(group.total) : Math.exp(own) / group.total;
+  const inputs = log ? 2 * group.moved : Math.min(1, Math.expm1(2 * group.moved));
   return Math.abs(q - exact) + inputs + 1e-12;
 }
 
@@ -85,18 +99,23 @@ export function evaluateProgram(
       acc += (a.q[i] as bigint) * (value[a.sig[i] as number] ?? 0n);
     return acc;
   };
+  // A group's figures are read once, not once per output (n² for n classes).
+  const groups = new Map<readonly Affine[], SoftmaxGroup>();
+  const groupOf = (share: SoftmaxShare): SoftmaxGroup => {
+    let group = groups.get(share.shifted);
+    if (!group) {
+      group = softmaxGroup(share, S, numerator, errorOf);
+      groups.set(share.shifted, group);
+    }
+    return group;
+  };
   const errorOf = (a: Affine): number => {
     if (a.errorRule?.kind === 'max')
       return Math.max(errorOf(a.errorRule.of[0]), errorOf(a.errorRule.of[1])) + a.slack;
-    if (a.errorRule?.kind === 'logSoftmax')
-      return softmaxError(
-        a.errorRule.share,
-        Number(numerator(a)) / 2 ** a.D,
-        S,
-        numerator,
-        errorOf,
-        true,
-      );
+    if (a.errorRule?.kind === 'logSoftmax') {
+      const { share } = a.errorRule;
+      return softmaxError(groupOf(share), share.index, Number(numerator(a)) / 2 ** a.D, true);
+    }
     let e = Math.abs(Number(a.c) / 2 ** a.D - a.cw) + a.slack;
     for (let i = 0; i < a.sig.length; i += 1) {
       const s = a.sig[i] as number;
@@ -151,7 +170,8 @@ export function evaluateProgram(
       const q = n >= 0n ? n / d : -((-n + d - 1n) / d);
       value[step.out] = q;
       if (step.softmax) {
-        error[step.out] = softmaxError(step.softmax, Number(q) / 2 ** S, S, numerator, errorOf);
+        const { index } = step.softmax;
+        error[step.out] = softmaxError(groupOf(step.softmax), index, Number(q) / 2 ** S);
       } else {
         const a = Number(n) / 2 ** step.num.D;
         const b = Number(d) / 2 ** step.den.D;

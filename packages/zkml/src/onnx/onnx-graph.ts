@@ -133,6 +133,8 @@ function rawValues(raw: Uint8Array, type: number, count: number, field: string):
   return values;
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * Decodes one TensorProto into float64 values. Not exported: onnx-proto's
  * declarations name a global `Long` that a user's type-check cannot resolve,
@@ -186,11 +188,10 @@ function decodeAttribute(
   const T = onnx.AttributeProto.AttributeType;
   if (type === T.INT) out.i = long(attribute.i ?? 0);
   else if (type === T.FLOAT) out.f = attribute.f ?? 0;
-  else if (type === T.STRING) out.s = new TextDecoder().decode(attribute.s ?? new Uint8Array());
+  else if (type === T.STRING) out.s = utf8.decode(attribute.s ?? new Uint8Array());
   else if (type === T.INTS) out.ints = (attribute.ints ?? []).map(long);
   else if (type === T.FLOATS) out.floats = Array.from(attribute.floats ?? []);
-  else if (type === T.STRINGS)
-    out.strings = (attribute.strings ?? []).map((b) => new TextDecoder().decode(b));
+  else if (type === T.STRINGS) out.strings = (attribute.strings ?? []).map((b) => utf8.decode(b));
   else if (type === T.TENSOR && attribute.t) out.t = decodeTensor(attribute.t, field, maxElements);
   else if (type === T.UNDEFINED) {
     // Old exporters leave the type out; take whichever field is set.

@@ -101,9 +101,8 @@ export class ProofGenerator {
         signals.length > 0 ? AbortSignal.any(signals) : undefined,
       );
     } catch (error) {
-      throw new ProofGenerationError(`${describeCause(error)}${domainHint(describeCause(error))}`, {
-        cause: error,
-      });
+      const cause = describeCause(error);
+      throw new ProofGenerationError(`${cause}${domainHint(cause)}`, { cause: error });
     }
     if (!('proof' in result)) throw new ProofGenerationError('the worker returned no proof');
     const decoded = this.circuit.decode(result.publicSignals);

@@ -91,13 +91,14 @@ function linearClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
     const scores = linearScores(A, row, coefficients, intercepts);
     if (classes > 1) {
       outLabels.push(labelOf(A, labels, A.argmax(scores)));
-      outScores.push(...transform(scores));
+      for (const score of transform(scores)) outScores.push(score);
       continue;
     }
     const [s = A.constant(0)] = scores;
     outLabels.push(labelOf(A, twoColumns ? labels : [0, 1], A.aboveZero(s)));
     const [p = s] = transform([s]);
-    outScores.push(...(twoColumns ? [sub(A, A.constant(1), p), p] : [p]));
+    if (twoColumns) outScores.push(sub(A, A.constant(1), p), p);
+    else outScores.push(p);
   }
   return classifierOutputs(outLabels, outScores, twoColumns ? 2 : classes);
 }

@@ -266,7 +266,7 @@ function treeEnsembleClassifier<E>(ctx: KernelContext<E>): Tensor<E>[] {
       const sums = sumTrees(A, treeScores(A, ensemble, row, classes), classes);
       const scores = withBase(A, sums, base);
       outLabels.push(label(A.argmax(scores)));
-      outScores.push(...transform(scores));
+      for (const score of transform(scores)) outScores.push(score);
     }
   } else if (classes === 2 && classIds.size === 1 && classIds.has(0) && base.length <= 1) {
     const positive = weights.every((w) => w >= 0);
