@@ -13,6 +13,25 @@ export type Attribute =
 /** The operator set domain of sklearn-onnx's traditional-ML operators. */
 export const ML_DOMAIN = 'ai.onnx.ml';
 
+const utf8 = new TextEncoder();
+
+/** One attribute as an AttributeProto of the type its value's shape says. */
+function attributeProto(name: string, value: Attribute) {
+  const T = onnx.AttributeProto.AttributeType;
+  if (Array.isArray(value)) return onnx.AttributeProto.create({ name, ints: value, type: T.INTS });
+  if (typeof value === 'number') return onnx.AttributeProto.create({ name, i: value, type: T.INT });
+  if ('float' in value) return onnx.AttributeProto.create({ name, f: value.float, type: T.FLOAT });
+  if ('floats' in value)
+    return onnx.AttributeProto.create({ name, floats: value.floats, type: T.FLOATS });
+  if ('strings' in value)
+    return onnx.AttributeProto.create({
+      name,
+      strings: value.strings.map((v) => utf8.encode(v)),
+      type: T.STRINGS,
+    });
+  return onnx.AttributeProto.create({ name, s: utf8.encode(value.string), type: T.STRING });
+}
+
 /** ONNX element types used by the generated models. */
 export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 /** 64-bit integer element type. */
@@ -165,43 +184,7 @@ export class GraphBuilder {
         opType,
         input: inputs,
         output: out,
-        attribute: Object.entries(attributes).map(([name, value]) =>
-          Array.isArray(value)
-            ? onnx.AttributeProto.create({
-                name,
-                ints: value,
-                type: onnx.AttributeProto.AttributeType.INTS,
-              })
-            : typeof value === 'number'
-              ? onnx.AttributeProto.create({
-                  name,
-                  i: value,
-                  type: onnx.AttributeProto.AttributeType.INT,
-                })
-              : 'float' in value
-                ? onnx.AttributeProto.create({
-                    name,
-                    f: value.float,
-                    type: onnx.AttributeProto.AttributeType.FLOAT,
-                  })
-                : 'floats' in value
-                  ? onnx.AttributeProto.create({
-                      name,
-                      floats: value.floats,
-                      type: onnx.AttributeProto.AttributeType.FLOATS,
-                    })
-                  : 'strings' in value
-                    ? onnx.AttributeProto.create({
-                        name,
-                        strings: value.strings.map((v) => new TextEncoder().encode(v)),
-                        type: onnx.AttributeProto.AttributeType.STRINGS,
-                      })
-                    : onnx.AttributeProto.create({
-                        name,
-                        s: new TextEncoder().encode(value.string),
-                        type: onnx.AttributeProto.AttributeType.STRING,
-                      }),
-        ),
+        attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)),
       }),
     );
     return out;
