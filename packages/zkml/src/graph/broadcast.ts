@@ -3,7 +3,8 @@ import { sizeOf, stridesOf, type Tensor, unravel } from './tensor.js';
 
 /** NumPy-style broadcast of shapes. */
 export function broadcastDims(shapes: readonly (readonly number[])[]): number[] {
-  const rank = Math.max(...shapes.map((s) => s.length));
+  // Not Math.max(...): a node may have more inputs than a call takes arguments.
+  const rank = shapes.reduce((r, s) => Math.max(r, s.length), 0);
   return Array.from({ length: rank }, (_, i) => {
     let dim = 1;
     for (const shape of shapes) {

@@ -479,7 +479,7 @@ describe('what a circuit cannot compute', () => {
   });
 });
 
-describe('a softmax wider than a call takes arguments', () => {
+describe('more values than a call takes arguments', () => {
   it('folds 300,000 constants and bounds the result, with no stack overflow', () => {
     // A Math.max(...values) over them would throw a RangeError, not a typed error.
     const size = 300_000;
@@ -499,6 +499,22 @@ describe('a softmax wider than a call takes arguments', () => {
       expect(Math.abs(v - expected)).toBeLessThanOrEqual((result.errorBound[i] ?? 0) + 1e-9);
     });
     expect(result.outputs).toHaveLength(2);
+  });
+
+  it('sums and takes the largest of 200,000 inputs to one node', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 1]);
+    const inputs = Array.from({ length: 200_000 }, () => x);
+    g.output('total', g.op('Sum', inputs), FLOAT, [1, 1]);
+    g.output('largest', g.op('Max', inputs), FLOAT, [1, 1]);
+    const program = lowerGraph(decodeOnnxGraph(g.encode('wide-node')));
+    const encoding = { inputSize: 1, scaleBits: program.scaleBits, inputBits: 16 };
+    const result = evaluateProgram(program, quantizeInput(encoding, [-0.25]), 0);
+    expect(result.outputs).toHaveLength(2);
+    [-50_000, -0.25].forEach((expected, i) => {
+      const error = Math.abs((result.outputs[i] ?? Number.NaN) - expected);
+      expect(error).toBeLessThanOrEqual((result.errorBound[i] ?? 0) + 1e-9);
+    });
   });
 });
 

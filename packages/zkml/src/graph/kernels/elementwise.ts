@@ -3,6 +3,7 @@ import { mapBroadcast } from '../broadcast.js';
 import { type Kernel, type KernelContext, refuse } from '../kernel.js';
 import type { SmoothFunction } from '../smooth-functions.js';
 import type { Tensor } from '../tensor.js';
+import { maxOf, minOf } from './pool.js';
 
 /** `a − b`. */
 export function sub<E>(A: Algebra<E>, a: E, b: E): E {
@@ -29,10 +30,11 @@ function binary(f: <E>(A: Algebra<E>, a: E, b: E, ctx: KernelContext<E>) => E): 
   ];
 }
 
-function variadic(f: <E>(A: Algebra<E>, a: E, b: E) => E): Kernel {
+/** An operator over any number of inputs, element by element: `f` takes them all at once. */
+function variadic(f: <E>(A: Algebra<E>, values: E[]) => E): Kernel {
   return (ctx) => {
     const inputs = ctx.node.inputs.map((_, k) => ctx.input(k));
-    return [mapBroadcast(inputs, (values) => values.reduce((a, b) => f(ctx.algebra, a, b)))];
+    return [mapBroadcast(inputs, (values) => f(ctx.algebra, values))];
   };
 }
 
@@ -111,9 +113,11 @@ export const elementwiseKernels: Record<string, Kernel> = {
   Mul: binary((A, a, b) => A.mul(a, b)),
   Div: binary(divide),
   Neg: unary((A, x) => A.scale(x, -1)),
-  Sum: variadic((A, a, b) => A.add(a, b)),
-  Max: variadic((A, a, b) => A.max(a, b)),
-  Min: variadic(min),
+  // One pass, and balanced trees: a chain of n adds or maxima would cost n²
+  // to lower, or recurse n deep when its error is bounded.
+  Sum: variadic((A, values) => A.sum(values)),
+  Max: variadic(maxOf),
+  Min: variadic(minOf),
   Relu: unary((A, x) => A.relu(x)),
   LeakyRelu: unary((A, x, ctx) => {
     const alpha = ctx.float('alpha', 0.01);

@@ -6,7 +6,7 @@ import { forEachTap, windowOf } from './window.js';
 /** The largest of `values` as a balanced tree of pairwise maxima (depth log₂ n). */
 export function maxOf<E>(A: Algebra<E>, values: E[]): E {
   let level = values;
-  if (level.length === 0) refuse('a window holds no input');
+  if (level.length === 0) refuse('takes the largest of no values (an empty window or no inputs)');
   while (level.length > 1) {
     const next: E[] = [];
     for (let i = 0; i < level.length; i += 2) {
