@@ -23,7 +23,7 @@ const server = await createMinerServer(
 );
 try {
   const validator = echoValidator();
-  const client = new ValidatorClient({ hotkey: validatorKey });
+  const client = new ValidatorClient({ hotkey: validatorKey, allowPrivateEndpoints: true });
   const task = await validator.createTask({
     minerUid: 1,
     difficulty: 0.5,
@@ -48,7 +48,7 @@ try {
     timeoutMs: task.timeoutMs ?? 5_000,
   });
   assert.ok(judgement.value > 0.8, `echo scored ${judgement.value}`);
-  const stranger = new ValidatorClient({ hotkey: Hotkey.generate() });
+  const stranger = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
   const [refused] = await stranger.query(
     [{ address: minerKey.address, url: server.url }],
     miner.name,

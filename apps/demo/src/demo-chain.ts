@@ -26,10 +26,12 @@ export async function localDemoChain(file: string): Promise<DemoChain> {
   await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${file}${suffix}`, { force: true })));
   const sudo = (await generateKeypair()).pair;
   const owner = (await generateKeypair()).pair;
-  const chain = LocalChain.create(file, {
-    sudo: sudo.address,
-    balances: [[owner.address, 10n ** 15n]],
-  });
+  // The demo's network is on loopback: it says so, as a public one never would.
+  const chain = LocalChain.create(
+    file,
+    { sudo: sudo.address, balances: [[owner.address, 10n ** 15n]] },
+    { allowPrivateEndpoints: true },
+  );
   return {
     client: chain,
     label: 'LocalChain (SQLite, signed calls)',
@@ -59,7 +61,7 @@ export async function subtensorDemoChain(tempo: number): Promise<DemoChain> {
     await devnet.setSudo(sudo.address);
     await devnet.setBalance(sudo.address, 10n ** 15n);
     await devnet.setBalance(owner.address, 10n ** 15n);
-    const chain = await SubtensorChain.connect(devnet.url);
+    const chain = await SubtensorChain.connect(devnet.url, { allowPrivateEndpoints: true });
     // Development settings: subnets back to back, cheaply.
     await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
     await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);

@@ -90,10 +90,11 @@ beforeAll(async () => {
   ]);
 
   owner = (await generateKeypair()).pair;
-  chain = LocalChain.create(join(work, 'chain.sqlite'), {
-    sudo: (await generateKeypair()).pair.address,
-    balances: [[owner.address, 10n ** 15n]],
-  });
+  chain = LocalChain.create(
+    join(work, 'chain.sqlite'),
+    { sudo: (await generateKeypair()).pair.address, balances: [[owner.address, 10n ** 15n]] },
+    { allowPrivateEndpoints: true },
+  );
   for (const netuid of [TEXT, PROOFS]) {
     expect(await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address)).toBe(
       netuid,
@@ -141,10 +142,13 @@ afterAll(async () => {
   await chain?.close();
 });
 
+/** Every miner here listens on loopback. */
+const LOOPBACK = { allowPrivateEndpoints: true };
+
 function nodes(keys = validators) {
   return keys.flatMap((hotkey) => [
-    new ValidatorNode({ hotkey, chain, netuid: TEXT, subnet: text }),
-    new ValidatorNode({ hotkey, chain, netuid: PROOFS, subnet: proofs }),
+    new ValidatorNode({ hotkey, chain, netuid: TEXT, subnet: text, client: LOOPBACK }),
+    new ValidatorNode({ hotkey, chain, netuid: PROOFS, subnet: proofs, client: LOOPBACK }),
   ]);
 }
 

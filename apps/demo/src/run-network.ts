@@ -6,6 +6,7 @@ import {
   type AnswerStrategy,
   chainHotkeyOf,
   cheatingStrategy,
+  DEFAULT_SHARPNESS,
   joinSubnet,
   lazyStrategy,
   type MinerRound,
@@ -34,8 +35,8 @@ export const DEMO_SUBNETS = [
 
 /** Blocks per epoch on the demo's subnets. */
 const TEMPO = 4;
-/** The validators' weights are proportional to average^SHARPNESS. */
-const SHARPNESS = 4;
+/** The validators' weights are proportional to average^SHARPNESS: the library's default. */
+const SHARPNESS = DEFAULT_SHARPNESS;
 
 /** The demo's miners and what each does. */
 export const DEMO_MINERS: { name: string; behaviour: string; strategy?: AnswerStrategy }[] = [
@@ -247,6 +248,8 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           netuid: netuids[i] as number,
           subnet: subnets[demoNetuid] as SubnetValidator,
           sharpness: SHARPNESS,
+          // The demo's miners listen on loopback.
+          client: { allowPrivateEndpoints: true },
         }),
       })),
     );

@@ -39,10 +39,11 @@ describe('mt-miner', () => {
     const chainFile = join(dir, 'chain.sqlite');
     const coldkey = (await generateKeypair()).pair;
     await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
-    const chain = LocalChain.create(chainFile, {
-      sudo: (await generateKeypair()).pair.address,
-      balances: [[coldkey.address, 10n ** 12n]],
-    });
+    const chain = LocalChain.create(
+      chainFile,
+      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      { allowPrivateEndpoints: true },
+    );
     const netuid = await chain.createSubnet(
       coldkey,
       (await generateKeypair('ed25519')).pair.address,
@@ -55,6 +56,7 @@ describe('mt-miner', () => {
         join(dir, 'miner.key'),
         '--chain',
         chainFile,
+        '--allow-private-endpoints',
         '--coldkey',
         join(dir, 'coldkey.json'),
       ],
@@ -63,7 +65,7 @@ describe('mt-miner', () => {
     const started = JSON.parse(await firstLine);
     expect(started.subnets).toEqual(['text-generation']);
     expect((await stat(join(dir, 'miner.key'))).mode & 0o777).toBe(0o600);
-    const reopened = LocalChain.open(chainFile);
+    const reopened = LocalChain.open(chainFile, { allowPrivateEndpoints: true });
     const { neurons } = await reopened.metagraph(netuid);
     expect(
       neurons.filter((n) => n.endpoint !== '').map((n) => [wireAddressOf(n.hotkey), n.endpoint]),
@@ -103,6 +105,7 @@ describe('mt-miner', () => {
             join(dir, 'miner.key'),
             '--chain',
             devnet.url,
+            '--allow-private-endpoints',
             '--coldkey',
             join(dir, 'coldkey.json'),
           ],

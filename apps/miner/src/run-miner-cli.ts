@@ -37,6 +37,7 @@ interface MinerOptions {
   textModel?: string;
   circuit?: string;
   chain?: string;
+  allowPrivateEndpoints?: boolean;
   coldkey?: string;
   publicUrl?: string;
   textNetuid: number;
@@ -74,6 +75,10 @@ export const runMinerCli: CliRunner = defineCli(
       .option(
         '--chain <file-or-url>',
         'publish where it serves on this chain (a LocalChain file, or ws://… for subtensor) and serve only validators staked there',
+      )
+      .option(
+        '--allow-private-endpoints',
+        'publish a loopback or private address (a network on one machine or a LAN)',
       )
       .option(
         '--coldkey <keystore.json>',
@@ -129,7 +134,12 @@ export const runMinerCli: CliRunner = defineCli(
         });
       }
 
-      const chain = options.chain === undefined ? undefined : await openChain(options.chain);
+      const chain =
+        options.chain === undefined
+          ? undefined
+          : await openChain(options.chain, {
+              allowPrivateEndpoints: options.allowPrivateEndpoints === true,
+            });
       let validators: ChainBlacklist | undefined;
       if (chain) {
         validators = await validatorsOnChain(

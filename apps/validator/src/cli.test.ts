@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +24,11 @@ describe('mt-validator', () => {
     const chainFile = join(dir, 'chain.sqlite');
     const coldkey = (await generateKeypair()).pair;
     await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
-    const chain = LocalChain.create(chainFile, {
-      sudo: (await generateKeypair()).pair.address,
-      balances: [[coldkey.address, 10n ** 12n]],
-    });
+    const chain = LocalChain.create(
+      chainFile,
+      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      { allowPrivateEndpoints: true },
+    );
     await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
     await chain.setHyperparameters(coldkey, 1, {
       maxRegistrationsPerBlock: 10,
@@ -48,6 +51,7 @@ describe('mt-validator', () => {
           bin,
           '--chain',
           chainFile,
+          '--allow-private-endpoints',
           '--key',
           join(dir, 'v.key'),
           '--coldkey',
@@ -100,7 +104,7 @@ describe('mt-validator', () => {
         expect(round.miners).toHaveLength(1);
         expect(round.miners[0].score).toBeGreaterThan(0.5);
       }
-      const after = LocalChain.open(chainFile);
+      const after = LocalChain.open(chainFile, { allowPrivateEndpoints: true });
       const mine = (await after.metagraph(1)).neurons.find(
         (n) => wireAddressOf(n.hotkey) === hello.address,
       );
@@ -113,6 +117,76 @@ describe('mt-validator', () => {
     } finally {
       await server.close();
       await miner.close();
+    }
+  });
+});
+
+describe('mt-validator on SIGTERM', () => {
+  it('stops within seconds while a silent miner holds its round', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-validator-sigterm-'));
+    const models = await makeModels(join(dir, 'models'));
+    const chainFile = join(dir, 'chain.sqlite');
+    const coldkey = (await generateKeypair()).pair;
+    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
+    const chain = LocalChain.create(
+      chainFile,
+      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      { allowPrivateEndpoints: true },
+    );
+    await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
+    await chain.setHyperparameters(coldkey, 1, { maxRegistrationsPerBlock: 10 });
+    // A registered miner that takes the connection and never says a word.
+    let connected: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const silent = createServer((request) => {
+      request.resume();
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    await joinSubnet(chain, {
+      netuid: 1,
+      hotkey: await chainHotkeyOf(Hotkey.generate()),
+      coldkey,
+      endpoint: `http://127.0.0.1:${port}`,
+    });
+    await chain.close();
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          bin,
+          ...['--chain', chainFile, '--allow-private-endpoints', '--key', join(dir, 'v.key')],
+          ...['--coldkey', join(dir, 'coldkey.json'), '--stake', '1000'],
+        ],
+        {
+          env: {
+            ...process.env,
+            MT_VALIDATOR_TEXT_MODEL: models.generator,
+            MT_VALIDATOR_REWARD_MODEL: models.reward,
+            MT_COLDKEY_PASSPHRASE: 'validator passphrase',
+          },
+        },
+      );
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      const exited = once(child, 'exit');
+      await heard;
+      const signalled = performance.now();
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      // Room for a loaded machine: this shows the stop did not wait for the miner.
+      expect(performance.now() - signalled).toBeLessThan(10_000);
+      expect(code, stdout).toBe(0);
+      const last = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(last).toMatchObject({ msg: 'stopped' });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
     }
   });
 });

@@ -11,7 +11,14 @@ import {
   settingsSources,
   subnetNumber,
 } from '@mt/cli';
-import { chainHotkeyOf, instrumentChain, joinSubnet, openChain, ValidatorNode } from '@mt/neurons';
+import {
+  chainHotkeyOf,
+  DEFAULT_SHARPNESS,
+  instrumentChain,
+  joinSubnet,
+  openChain,
+  ValidatorNode,
+} from '@mt/neurons';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
 import { SubnetMetrics } from '@mt/subnets';
 import {
@@ -26,6 +33,7 @@ import { APP_VERSION } from './version.js';
 interface ValidatorOptions {
   key: string;
   chain: string;
+  allowPrivateEndpoints?: boolean;
   coldkey?: string;
   textModel?: string;
   rewardModel?: string;
@@ -36,6 +44,7 @@ interface ValidatorOptions {
   intervalMs: number;
   rounds?: number;
   sharpness: number;
+  maxFailures: number;
   metricsPort?: number;
   metricsHost: string;
   logLevel?: string;
@@ -66,6 +75,10 @@ export const runValidatorCli: CliRunner = defineCli(
         'a LocalChain file (mt-chain genesis makes one) or a subtensor node, ws://… or wss://…',
       )
       .option(
+        '--allow-private-endpoints',
+        'also query miners on loopback or private addresses (a network on one machine or a LAN)',
+      )
+      .option(
         '--coldkey <keystore.json>',
         'registers and stakes with this coldkey (passphrase from $MT_COLDKEY_PASSPHRASE)',
       )
@@ -84,7 +97,13 @@ export const runValidatorCli: CliRunner = defineCli(
         'stop after this many rounds (default: run until stopped)',
         integer({ min: 1 }),
       )
-      .option('--sharpness <s>', 'weights ∝ average^s', finite({ min: 0 }), 4)
+      .option('--sharpness <s>', 'weights ∝ average^s', finite({ min: 0 }), DEFAULT_SHARPNESS)
+      .option(
+        '--max-failures <n>',
+        'stop after this many failed rounds or weight updates in a row',
+        integer({ min: 1 }),
+        5,
+      )
       .option(
         '--metrics-port <n>',
         'serve Prometheus metrics at http://HOST:N/metrics',
@@ -129,7 +148,11 @@ export const runValidatorCli: CliRunner = defineCli(
           }),
         });
       }
-      const chain = instrumentChain(await openChain(options.chain), registry);
+      const allowPrivateEndpoints = options.allowPrivateEndpoints === true;
+      const chain = instrumentChain(
+        await openChain(options.chain, { allowPrivateEndpoints }),
+        registry,
+      );
       const chainKey = await chainHotkeyOf(hotkey);
       const coldkey =
         options.coldkey === undefined
@@ -161,6 +184,7 @@ export const runValidatorCli: CliRunner = defineCli(
               sharpness: options.sharpness,
               registry,
               logger,
+              client: { allowPrivateEndpoints },
             }),
           });
         }
@@ -174,14 +198,26 @@ export const runValidatorCli: CliRunner = defineCli(
           },
           'validating',
         );
-        const rounds = options.rounds ?? Number.POSITIVE_INFINITY;
-        for (let cycle = 0; cycle < rounds && !cli.signal.aborted; cycle += 1) {
-          for (const { node } of nodes) {
-            await node.round(cycle);
-            await node.setWeights();
-          }
-          if (cycle + 1 < rounds) await pause(options.intervalMs, cli.signal);
-        }
+        // Each subnet's loop outlives its chain's refusals; when one halts, the others stop too.
+        const halted = new AbortController();
+        const signal = AbortSignal.any([cli.signal, halted.signal]);
+        const runs = await Promise.allSettled(
+          nodes.map(({ node }) =>
+            node
+              .run({
+                signal,
+                intervalMs: options.intervalMs,
+                maxConsecutiveFailures: options.maxFailures,
+                ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+              })
+              .catch((error: unknown) => {
+                halted.abort(error);
+                throw error;
+              }),
+          ),
+        );
+        const failed = runs.find((run) => run.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
         logger.info('stopping');
         await metrics?.close();
@@ -200,18 +236,4 @@ function passphrase(): string {
       '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
     );
   return value;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

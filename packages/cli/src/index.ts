@@ -10,7 +10,7 @@
 
 /** commander's own classes, for options with choices or defaults: `new Option('--mode <m>').choices([...])`. */
 export { Command, Option } from 'commander';
-export { type CliIo, processIo, stopSignal } from './cli-io.js';
+export { type CliIo, processIo } from './cli-io.js';
 export {
   type CliContext,
   type CliRunner,
@@ -22,5 +22,6 @@ export { EXIT_CODES, type ExitCode } from './exit-codes.js';
 export { formatTable } from './format-table.js';
 export { amount, finite, integer, subnetNumber } from './option-parsers.js';
 export { type PrintOptions, printResult } from './print-result.js';
+export { type RunBinOptions, runBin } from './run-bin.js';
 export { type CapturedRun, runCaptured } from './run-captured.js';
 export { loggingOptions, settingsSources } from './settings-sources.js';

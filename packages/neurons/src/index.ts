@@ -9,7 +9,13 @@
  */
 
 export { chainHotkeyOf, wireAddressOf } from './chain-hotkey.js';
-export { type JoinSubnetOptions, joinSubnet, openChain } from './join-subnet.js';
+export { ValidatorHaltedError } from './errors.js';
+export {
+  type JoinSubnetOptions,
+  joinSubnet,
+  type OpenChainOptions,
+  openChain,
+} from './join-subnet.js';
 export {
   type ChainBlacklist,
   type ChainBlacklistOptions,
@@ -28,8 +34,10 @@ export { cheatingStrategy, lazyStrategy } from './miner/strategies.js';
 export { instrumentChain } from './validator/instrument-chain.js';
 export { ValidatorMetrics } from './validator/validator-metrics.js';
 export {
+  DEFAULT_SHARPNESS,
   type MinerRound,
   ValidatorNode,
   type ValidatorNodeOptions,
+  type ValidatorRunOptions,
 } from './validator/validator-node.js';
 export { NEURONS_VERSION } from './version.js';

@@ -1,16 +1,29 @@
 import { type ChainClient, type ChainKeypair, ChainRejectedError, LocalChain } from '@mt/chain';
 
+/** Options of {@link openChain}. */
+export interface OpenChainOptions {
+  /**
+   * Accept miners' endpoints on loopback and private addresses: a network on
+   * one machine or a LAN. Off by default (see `LocalChainOptions`).
+   */
+  allowPrivateEndpoints?: boolean;
+}
+
 /**
  * Opens the chain a neuron runs on: a node URL (`ws://…`, `wss://…`: Bittensor's
  * subtensor, through `@mt/chain/subtensor` and `@polkadot/api`) or a
  * `LocalChain` file.
  */
-export async function openChain(spec: string): Promise<ChainClient> {
+export async function openChain(
+  spec: string,
+  options: OpenChainOptions = {},
+): Promise<ChainClient> {
+  const policy = { allowPrivateEndpoints: options.allowPrivateEndpoints ?? false };
   if (/^wss?:\/\//.test(spec)) {
     const { SubtensorChain } = await import('@mt/chain/subtensor');
-    return SubtensorChain.connect(spec);
+    return SubtensorChain.connect(spec, policy);
   }
-  return LocalChain.open(spec);
+  return LocalChain.open(spec, policy);
 }
 
 /** What {@link joinSubnet} does for a neuron. */

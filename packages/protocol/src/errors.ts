@@ -290,3 +290,25 @@ export class CliUsageError extends MtError {
     super(CliUsageError.code, message);
   }
 }
+
+/**
+ * A peer's endpoint points where this process must not send anything: a
+ * loopback, private, link-local, carrier-grade NAT, unspecified, multicast or
+ * reserved address (or an IPv4-mapped or NAT64 form of one), or port 0. A
+ * miner publishes its own endpoint, so without this check it could aim a
+ * validator's signed request at the cloud metadata service or an internal API.
+ */
+export class EndpointRefusedError extends MtError {
+  static readonly code = 'MT_ENDPOINT_REFUSED';
+  static override readonly isInstance = isMtErrorWithCode<EndpointRefusedError>(
+    EndpointRefusedError.code,
+  );
+
+  /** The endpoint, or the address it resolved to. */
+  readonly endpoint: string;
+
+  constructor(endpoint: string, problem: string) {
+    super(EndpointRefusedError.code, `Endpoint ${endpoint} is refused: ${problem}`);
+    this.endpoint = endpoint;
+  }
+}

@@ -10,8 +10,14 @@
  */
 
 export {
+  addressRefusal,
+  checkEndpointHost,
+  type EndpointPolicy,
+} from './endpoint/endpoint-policy.js';
+export {
   CliUsageError,
   describeCause,
+  EndpointRefusedError,
   EnvelopeRejectedError,
   type EnvelopeRejectionCode,
   envelopeRejections,

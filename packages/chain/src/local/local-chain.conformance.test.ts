@@ -1,10 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKeypair } from '../keys/keypair.js';
 import { describeChainClient } from '../test-support/describe-chain-client.js';
 import { LocalChain } from './local-chain.js';
 
 describeChainClient('LocalChain', async () => {
   const sudo = (await generateKeypair()).pair;
-  const chain = LocalChain.create(':memory:', { sudo: sudo.address });
+  // A file rather than memory, so a second client can open the same chain.
+  const dir = mkdtempSync(join(tmpdir(), 'mt-local-conformance-'));
+  const file = join(dir, 'chain.db');
+  const chain = LocalChain.create(file, { sudo: sudo.address }, { allowPrivateEndpoints: true });
   return {
     chain,
     sudo,
@@ -15,6 +21,10 @@ describeChainClient('LocalChain', async () => {
     newBlocks: async (count) => {
       chain.advanceBlocks(count);
     },
-    close: () => chain.close(),
+    publicView: async () => LocalChain.open(file),
+    close: async () => {
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 });

@@ -15,10 +15,11 @@ async function world() {
   const sudo = (await generateKeypair()).pair;
   const owner = (await generateKeypair()).pair;
   const ownerHot = (await generateKeypair('ed25519')).pair;
-  const chain = LocalChain.create(':memory:', {
-    sudo: sudo.address,
-    balances: [[owner.address, 100n * TAO]],
-  });
+  const chain = LocalChain.create(
+    ':memory:',
+    { sudo: sudo.address, balances: [[owner.address, 100n * TAO]] },
+    { allowPrivateEndpoints: true },
+  );
   const netuid = await chain.createSubnet(owner, ownerHot.address);
   await chain.setHyperparameters(owner, netuid, {
     tempo: 4,

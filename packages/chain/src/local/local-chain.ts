@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseJson } from '@mt/protocol';
+import { type EndpointPolicy, parseJson } from '@mt/protocol';
 import type { U16Entry } from '@mt/scoring';
 import Database from 'better-sqlite3';
 import { checkAmount } from '../amount.js';
@@ -12,7 +12,7 @@ import type {
   SubnetHyperparameters,
   SubnetInfo,
 } from '../contract/chain-client.js';
-import { checkEndpointUrl } from '../endpoint.js';
+import { checkEndpointUrl, servedEndpoint } from '../endpoint.js';
 import { epochIndex, nextEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
 import { type ChainKeypair, canonicalAddress, chainCryptoReady } from '../keys/keypair.js';
@@ -44,6 +44,15 @@ export interface LocalChainOptions {
   pollMs?: number;
   /** How long a call waits for another process's write before it fails. Default 30 s. */
   busyTimeoutMs?: number;
+  /**
+   * Also accept endpoints on loopback, private and carrier-grade NAT
+   * addresses, when publishing and when reading the metagraph: a network on
+   * one machine or a LAN (the demo, a devnet). Off by default, so a miner
+   * cannot aim validators at their own neighbours; an endpoint refused on
+   * reading shows as `''` (not served). Link-local addresses (the cloud
+   * metadata service), names and port 0 are refused either way.
+   */
+  allowPrivateEndpoints?: boolean;
 }
 
 /**
@@ -67,6 +76,7 @@ export class LocalChain implements ChainClient {
   readonly #runtime: LocalRuntime;
   readonly #genesis: string;
   readonly #options: Required<LocalChainOptions>;
+  readonly #endpoints: EndpointPolicy;
 
   private constructor(db: Database.Database, options: LocalChainOptions) {
     this.#db = db;
@@ -77,7 +87,9 @@ export class LocalChain implements ChainClient {
     this.#options = {
       pollMs: options.pollMs ?? 200,
       busyTimeoutMs: options.busyTimeoutMs ?? 30_000,
+      allowPrivateEndpoints: options.allowPrivateEndpoints ?? false,
     };
+    this.#endpoints = { allowPrivate: this.#options.allowPrivateEndpoints };
   }
 
   static #connect(file: string, options: LocalChainOptions): Database.Database {
@@ -336,7 +348,7 @@ export class LocalChain implements ChainClient {
   async publishEndpoint(hotkey: ChainKeypair, netuid: number, url: string): Promise<void> {
     await this.#call(hotkey, {
       name: 'publishEndpoint',
-      args: { netuid, url: checkEndpointUrl(url) },
+      args: { netuid, url: checkEndpointUrl(url, this.#endpoints) },
     });
   }
 
@@ -432,7 +444,7 @@ export class LocalChain implements ChainClient {
         hotkey: row.hotkey,
         coldkey: this.#runtime.coldkeyOf(row.hotkey) ?? '',
         stake: BigInt(row.stake),
-        endpoint: row.endpoint,
+        endpoint: servedEndpoint(row.endpoint, this.#endpoints),
         registeredAtBlock: row.registered_at,
         lastUpdate: row.last_update,
         validatorPermit: row.permit === 1,

@@ -185,7 +185,9 @@ export class LocalRuntime {
             `${signer} is not on subnet ${call.args.netuid}`,
           );
         try {
-          checkEndpointUrl(call.args.url);
+          // The shared file is a local network's: private ranges are its to use; a process
+          // applies its own policy when it publishes and when it reads (`servedEndpoint`).
+          checkEndpointUrl(call.args.url, { allowPrivate: true });
         } catch (error) {
           fail(name, 'InvalidIpAddress', error instanceof Error ? error.message : String(error));
         }

@@ -16,4 +16,13 @@ export interface SubmitOptions {
 export interface SubtensorChainOptions extends ConnectOptions, SubmitOptions {
   /** Retries of a read that failed because the node dropped. Default 5. */
   readRetries?: number;
+  /**
+   * Also accept endpoints on loopback, private and carrier-grade NAT
+   * addresses, when publishing and when reading the metagraph: a network on
+   * one machine or a LAN (the demo, a devnet). Off by default, so a miner
+   * cannot aim validators at their own neighbours; an endpoint refused on
+   * reading shows as `''` (not served). Link-local addresses (the cloud
+   * metadata service), names and port 0 are refused either way.
+   */
+  allowPrivateEndpoints?: boolean;
 }

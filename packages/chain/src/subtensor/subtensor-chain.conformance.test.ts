@@ -9,7 +9,7 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
   const sudo = (await generateKeypair()).pair;
   await devnet.setSudo(sudo.address);
   await devnet.setBalance(sudo.address, 10n ** 15n);
-  const chain = await SubtensorChain.connect(devnet.url);
+  const chain = await SubtensorChain.connect(devnet.url, { allowPrivateEndpoints: true });
   // Development settings the contract does not cover: subnets may be created back to back, cheaply.
   await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
   await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
@@ -33,6 +33,7 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
               },
             },
       ),
+    publicView: () => SubtensorChain.connect(devnet.url),
     fund: (address, rao) => devnet.setBalance(address, rao),
     newBlocks: async (count) => {
       await devnet.newBlocks(count);

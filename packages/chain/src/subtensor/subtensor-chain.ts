@@ -1,3 +1,4 @@
+import type { EndpointPolicy } from '@mt/protocol';
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import pRetry from 'p-retry';
@@ -11,7 +12,7 @@ import type {
   SubnetHyperparameters,
   SubnetInfo,
 } from '../contract/chain-client.js';
-import { axonOfUrl, urlOfAxon } from '../endpoint.js';
+import { axonOfUrl, servedEndpoint, urlOfAxon } from '../endpoint.js';
 import { nextEpochBlock } from '../epoch-schedule.js';
 import {
   ChainCallFailedError,
@@ -78,11 +79,14 @@ export class SubtensorChain implements ChainClient {
   readonly #submitter: TransactionSubmitter;
   readonly #readRetries: number;
 
+  readonly #endpoints: EndpointPolicy;
+
   private constructor(api: ApiPromise, url: string, options: SubtensorChainOptions) {
     this.#api = api;
     this.#url = url;
     this.#submitter = new TransactionSubmitter(api, options);
     this.#readRetries = options.readRetries ?? 5;
+    this.#endpoints = { allowPrivate: options.allowPrivateEndpoints ?? false };
   }
 
   /**
@@ -373,7 +377,7 @@ export class SubtensorChain implements ChainClient {
   }
 
   async publishEndpoint(hotkey: ChainKeypair, netuid: number, url: string): Promise<void> {
-    const axon = axonOfUrl(url);
+    const axon = axonOfUrl(url, this.#endpoints);
     await this.#submit(
       hotkey,
       this.#tx('subtensorModule', 'serveAxon', {
@@ -560,11 +564,14 @@ export class SubtensorChain implements ChainClient {
             coldkey: coldkey.toString(),
             stake: BigInt(stake.toString()),
             endpoint: axonJson
-              ? urlOfAxon({
-                  ip: BigInt(axonJson.ip ?? 0),
-                  ipType: Number(axonJson.ipType),
-                  port: Number(axonJson.port),
-                })
+              ? servedEndpoint(
+                  urlOfAxon({
+                    ip: BigInt(axonJson.ip ?? 0),
+                    ipType: Number(axonJson.ipType),
+                    port: Number(axonJson.port),
+                  }),
+                  this.#endpoints,
+                )
               : '',
             registeredAtBlock: Number(registered.toString()),
             lastUpdate: Number(lastUpdate?.[uid] ?? 0),

@@ -25,6 +25,11 @@ export interface ChainTestbed {
   realEpochs: boolean;
   /** The `commitRevealPeriod` to test with: epochs where it counts epochs, blocks on spec 202. */
   revealPeriod: number;
+  /**
+   * A second client of the same chain with the default endpoint policy (public
+   * addresses only); `chain` itself allows private ones, as a local network does.
+   */
+  publicView(): Promise<ChainClient>;
   /** Called once a subnet exists, before stake is added (spec 218 seeds its pool here). */
   prepareSubnet?(netuid: number): Promise<void>;
   close(): Promise<void>;
@@ -219,11 +224,29 @@ export function describeChainClient(
       await bed.chain.publishEndpoint(miner.hot, netuid, 'http://10.1.2.3:8091');
       const graph = await bed.chain.metagraph(netuid);
       expect(graph.neurons.find((n) => n.uid === miner.uid)?.endpoint).toBe('http://10.1.2.3:8091');
+      // A client for a public network reads the same private axon as not served, so no
+      // validator of its sends anything there.
+      const publicView = await bed.publicView();
+      try {
+        const seen = (await publicView.metagraph(netuid)).neurons.find((n) => n.uid === miner.uid);
+        expect(seen?.endpoint).toBe('');
+        await expect(
+          publicView.publishEndpoint(miner.hot, netuid, 'http://10.1.2.3:8091'),
+        ).rejects.toSatisfy(ChainRejectedError.isInstance);
+      } finally {
+        await publicView.close();
+      }
       for (const url of [
         'javascript:alert(1)',
         'file:///etc/passwd',
         'http://10.1.2.3:8091/x?y',
         'http://u:p@10.1.2.3:1',
+        // What a local network still may not use: the metadata service, a name, port 0.
+        'http://169.254.169.254:80',
+        'http://[::ffff:169.254.169.254]:80',
+        'http://metadata.internal:80',
+        'http://10.1.2.3:0',
+        'http://0.0.0.0:8091',
       ]) {
         await expect(bed.chain.publishEndpoint(miner.hot, netuid, url)).rejects.toSatisfy(
           ChainRejectedError.isInstance,

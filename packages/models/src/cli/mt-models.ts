@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIo } from '@mt/cli';
+import { runBin } from '@mt/cli';
 import { runModelsCli } from './run-models-cli.js';
 
-process.exitCode = await runModelsCli(process.argv.slice(2), processIo);
+await runBin('mt-models', runModelsCli);

@@ -29,7 +29,7 @@ beforeAll(async () => {
     registry,
     subnets: miners.map((miner) => ({ miner })),
   });
-  const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+  const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
   const miner = { address: hotkey.address, url: server.url };
   for (const { name } of miners) {
     const task = newTask(

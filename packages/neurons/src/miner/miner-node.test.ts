@@ -114,7 +114,7 @@ describe('the miner node, on a socket', () => {
   });
 
   it('answers over HTTP and serves /health and /metrics', async () => {
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
     const [outcome] = await client.query(
       [{ address: key.address, url: server.url }],
       'upper',

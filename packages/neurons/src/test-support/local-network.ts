@@ -24,10 +24,12 @@ export async function localTestNetwork(
 ): Promise<LocalTestNetwork> {
   const sudo = (await generateKeypair()).pair;
   const owner = (await generateKeypair()).pair;
-  const chain = LocalChain.create(':memory:', {
-    sudo: sudo.address,
-    balances: [[owner.address, 10n ** 15n]],
-  });
+  // Miners in tests listen on loopback or private test addresses: a local network's.
+  const chain = LocalChain.create(
+    ':memory:',
+    { sudo: sudo.address, balances: [[owner.address, 10n ** 15n]] },
+    { allowPrivateEndpoints: true },
+  );
   const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
   await chain.setHyperparameters(owner, netuid, {
     tempo: 4,

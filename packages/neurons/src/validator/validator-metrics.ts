@@ -10,7 +10,9 @@ import { counterIn, gaugeIn, histogramIn, LATENCY_BUCKETS_SECONDS } from '@mt/te
  *   and `mt_validator_query_latency_seconds`, as the validator measured them;
  * - `mt_validator_miner_score` (this round) and `mt_validator_miner_average_score`;
  * - `mt_validator_weight` (the weight last set or revealed, as a share of
- *   the largest; committed weights stay hidden until revealed) and `mt_validator_weight_updates_total{kind}`.
+ *   the largest; committed weights stay hidden until revealed) and `mt_validator_weight_updates_total{kind}`;
+ * - `mt_validator_failures_total{stage}`: rounds and weight updates that
+ *   failed (the loop goes on), and weight updates the chain asked to wait.
  */
 export class ValidatorMetrics {
   readonly rounds: Counter<'netuid'>;
@@ -21,6 +23,7 @@ export class ValidatorMetrics {
   readonly minerAverage: Gauge<'netuid' | 'uid'>;
   readonly weight: Gauge<'netuid' | 'uid'>;
   readonly weightUpdates: Counter<'netuid' | 'kind'>;
+  readonly failures: Counter<'netuid' | 'stage'>;
 
   constructor(registry: Registry) {
     this.rounds = counterIn(registry, {
@@ -64,6 +67,11 @@ export class ValidatorMetrics {
       name: 'mt_validator_weight_updates_total',
       help: 'Weight updates sent to the chain, by subnet and kind: set, commit or reveal',
       labelNames: ['netuid', 'kind'],
+    });
+    this.failures = counterIn(registry, {
+      name: 'mt_validator_failures_total',
+      help: 'Rounds and weight updates that failed, by subnet and stage: round, weights, or weights_wait (the chain asked to wait)',
+      labelNames: ['netuid', 'stage'],
     });
   }
 }

@@ -1,11 +1,14 @@
+import { ChainCallFailedError } from '@mt/chain';
 import type { SubnetMiner } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
+import { createMetricsRegistry } from '@mt/telemetry';
 import { Hotkey, signEnvelope, taskPath } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wireAddressOf } from '../chain-hotkey.js';
+import { ValidatorHaltedError } from '../errors.js';
 import { createMinerNodeHandler } from '../miner/miner-node.js';
 import { type LocalTestNetwork, localTestNetwork } from '../test-support/local-network.js';
-import { type MinerRound, ValidatorNode } from './validator-node.js';
+import { type MinerRound, ValidatorNode, type ValidatorNodeOptions } from './validator-node.js';
 
 // The validator node with everything in memory: a LocalChain in SQLite's
 // memory, the echo subnet, and miners that are web-standard handlers reached
@@ -31,16 +34,21 @@ async function network() {
   // An epoch gives the staked validator its permit.
   chain.advanceBlocks(5);
   const routes = new Map<string, Respond>();
+  let hosts = 0;
   const fetch = async (request: Request) => {
     const respond = routes.get(new URL(request.url).host);
     if (!respond) throw new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') });
     return respond(request);
   };
   /** Registers a miner whose answers `respond` writes; returns its hotkey. */
-  const join = async (name: string, respond: (key: Hotkey) => Respond) => {
+  // The name only labels the miner for the reader; its address is what the chain stores.
+  const join = async (_name: string, respond: (key: Hotkey) => Respond) => {
     const key = Hotkey.generate();
-    routes.set(`${name}.test:8080`, respond(key));
-    await local.join(key, { url: `http://${name}.test:8080` });
+    // A chain stores addresses, not names: each miner gets a private test address.
+    hosts += 1;
+    const host = `10.0.0.${hosts}:8080`;
+    routes.set(host, respond(key));
+    await local.join(key, { url: `http://${host}` });
     return key;
   };
   const honestMiner = (miner: SubnetMiner) => (key: Hotkey) => {
@@ -67,15 +75,16 @@ async function network() {
         },
       });
     };
-  const node = (timeoutMs = 1_000) =>
+  const node = (timeoutMs = 1_000, options: Partial<ValidatorNodeOptions> = {}) =>
     new ValidatorNode({
       hotkey: validator,
       chain,
       netuid: local.netuid,
       subnet: echoValidator({ timeoutMs }),
-      client: { fetch, marginMs: 100 },
+      client: { fetch, marginMs: 100, allowPrivateEndpoints: true },
+      ...options,
     });
-  return { chain, netuid: local.netuid, join, honestMiner, signing, node };
+  return { chain, netuid: local.netuid, owner: local.owner, join, honestMiner, signing, node };
 }
 
 describe('ValidatorNode', () => {
@@ -199,5 +208,108 @@ describe('ValidatorNode', () => {
     expect(revealed?.values).toEqual([65535]);
     const me = neurons.find((n) => n.stake > 0n)?.uid ?? -1;
     expect((await net.chain.weightsOf(net.netuid, me)).get(uid(good))).toBe(65535);
+  });
+
+  it('ends a round at the budget when a miner never answers and its fetch ignores every signal', async () => {
+    const net = await network();
+    const honest = await net.join('honest', net.honestMiner(echoMiner()));
+    // The transport itself hangs: no timer inside it, no abort honoured.
+    const silent = await net.join('silent', () => () => new Promise<Response>(() => undefined));
+    const round = await net.node(300).round(0);
+    expect(entryOf(round, honest)?.status).toBe('ok');
+    expect(entryOf(round, silent)).toMatchObject({ status: 'timeout', score: 0 });
+  });
+
+  it('bounds the judging too: a subnet that never scores gives 0, and the round completes', async () => {
+    const net = await network();
+    const honest = await net.join('honest', net.honestMiner(echoMiner()));
+    const stuck = {
+      ...echoValidator({ timeoutMs: 300 }),
+      scoreResult: () => new Promise<never>(() => undefined),
+    };
+    const round = await net.node(300, { subnet: stuck, judgeTimeoutMs: 200 }).round(0);
+    expect(entryOf(round, honest)).toMatchObject({ status: 'timeout', score: 0 });
+    expect(entryOf(round, honest)?.error).toMatch(/no verdict within 600 ms/);
+  });
+
+  it('aborts a round when asked, and leaves the averages as they were', async () => {
+    const net = await network();
+    await net.join('silent', () => () => new Promise<Response>(() => undefined));
+    const node = net.node(30_000);
+    const stop = new AbortController();
+    const round = node.round(0, stop.signal);
+    setTimeout(() => stop.abort(new Error('SIGTERM')), 50);
+    await expect(round).rejects.toThrow('SIGTERM');
+    expect(node.averages.size).toBe(0);
+  });
+
+  it('outlives the owner switching commit-reveal off between a commit and its reveal', async () => {
+    const net = await network();
+    const good = await net.join('good', net.honestMiner(echoMiner()));
+    const node = net.node();
+    await node.round(0);
+    expect(await node.setWeights()).toBeUndefined(); // committed
+    await net.chain.setHyperparameters(net.owner, net.netuid, { commitRevealEnabled: false });
+    net.chain.advanceBlocks(5); // the reveal window, where the reveal is now refused
+    const set = await node.setWeights();
+    expect(set?.values).toEqual([65535]);
+    const { neurons } = await net.chain.metagraph(net.netuid);
+    const goodUid = neurons.find((n) => wireAddressOf(n.hotkey) === good.address)?.uid ?? -1;
+    const me = neurons.find((n) => n.stake > 0n)?.uid ?? -1;
+    expect((await net.chain.weightsOf(net.netuid, me)).get(goodUid)).toBe(65535);
+  });
+
+  it('waits when the owner raises the weights rate limit, and sets the weights later', async () => {
+    const net = await network();
+    await net.join('good', net.honestMiner(echoMiner()));
+    await net.chain.setHyperparameters(net.owner, net.netuid, {
+      commitRevealEnabled: false,
+      weightsRateLimit: 0,
+    });
+    const registry = createMetricsRegistry({ service: 'test', version: '0' });
+    const node = net.node(1_000, { registry });
+    await node.round(0);
+    expect(await node.setWeights()).toBeDefined();
+    await net.chain.setHyperparameters(net.owner, net.netuid, { weightsRateLimit: 100 });
+    // Too fast now: kept, counted, not thrown.
+    expect(await node.setWeights()).toBeUndefined();
+    const metrics = await registry.getSingleMetricAsString('mt_validator_failures_total');
+    expect(metrics).toMatch(/stage="weights_wait"[^\n]* 1/);
+    net.chain.advanceBlocks(101);
+    expect(await node.setWeights()).toBeDefined();
+  });
+
+  it('keeps its loop through failures, and halts after too many in a row', async () => {
+    const net = await network();
+    await net.join('good', net.honestMiner(echoMiner()));
+    await net.chain.setHyperparameters(net.owner, net.netuid, { commitRevealEnabled: false });
+    const registry = createMetricsRegistry({ service: 'test', version: '0' });
+    let refusals = 2;
+    const refusingSetWeights = async (...args: Parameters<typeof net.chain.setWeights>) => {
+      if (refusals-- > 0)
+        throw new ChainCallFailedError('subtensorModule.setWeights', 'SomethingElse');
+      return net.chain.setWeights(...args);
+    };
+    const chain = new Proxy(net.chain, {
+      get(target, property) {
+        if (property === 'setWeights') return refusingSetWeights;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const node = net.node(1_000, { chain, registry });
+    // Two refusals in a row, then a success: the loop goes on through all three rounds.
+    await node.run({ signal: new AbortController().signal, intervalMs: 0, rounds: 3 });
+    const failures = await registry.getSingleMetricAsString('mt_validator_failures_total');
+    expect(failures).toMatch(/stage="weights"[^\n]* 2/);
+    refusals = 100;
+    const halted = await node
+      .run({ signal: new AbortController().signal, intervalMs: 0, maxConsecutiveFailures: 3 })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(ValidatorHaltedError.isInstance(halted)).toBe(true);
+    expect((halted as ValidatorHaltedError).failures).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChainCallFailedError,
   type ChainClient,
@@ -28,10 +29,39 @@ import {
   type ValidatorClientOptions,
 } from '@mt/wire';
 import { chainHotkeyOf, wireAddressOf } from '../chain-hotkey.js';
+import { ValidatorHaltedError } from '../errors.js';
 import { ValidatorMetrics } from './validator-metrics.js';
 
 /** Characters of a miner's answer kept as its sample (for dashboards and logs). */
 const SAMPLE_CHARS = 160;
+
+/**
+ * The default sharpness of weights (`average ^ 4`), the library's and
+ * `mt-validator`'s alike: at 1, miners that do no work but answer on time
+ * kept a share of the weights that their scores alone did not earn.
+ */
+export const DEFAULT_SHARPNESS = 4;
+
+/** A task's budget when its subnet sets none, in ms. */
+const DEFAULT_TASK_TIMEOUT_MS = 30_000;
+
+/** Options of {@link ValidatorNode.run}. */
+export interface ValidatorRunOptions {
+  /** Stops the loop: the round in progress is aborted, and `run` resolves. */
+  signal: AbortSignal;
+  /** Time between rounds, in ms. */
+  intervalMs: number;
+  /** Rounds to run; default until `signal` fires. */
+  rounds?: number;
+  /**
+   * Failed steps in a row (a round, or a weight update the chain refused)
+   * after which the loop stops with {@link ValidatorHaltedError}. Default 5.
+   */
+  maxConsecutiveFailures?: number;
+}
+
+/** Chain errors that mean "not now": the weights wait for the next call. */
+const WAIT_ERRORS = new Set(['SettingWeightsTooFast', 'CommittingWeightsTooFast']);
 
 /** What happened to one miner in one round. */
 export interface MinerRound {
@@ -73,12 +103,18 @@ export interface ValidatorNodeOptions {
    * own `timeoutMs`, set by the subnet.
    */
   client?: Omit<ValidatorClientOptions, 'hotkey' | 'timeoutMs'>;
+  /**
+   * Time the subnet has to verify and score one answer, in ms, on top of the
+   * task's own budget: a miner's part of a round never takes longer than
+   * the task's `timeoutMs`, the client's margin and this. Default 30 s.
+   */
+  judgeTimeoutMs?: number;
   /** Task difficulty for a round (default: cycles through 0.2, 0.5, 0.8). */
   difficulty?: (cycle: number) => number;
   /**
-   * Weights are proportional to `average ^ sharpness`. Default 1; higher
-   * values starve miners far below the best (a validator's policy, not the
-   * chain's).
+   * Weights are proportional to `average ^ sharpness`. Default
+   * {@link DEFAULT_SHARPNESS}; higher values starve miners far below the
+   * best (a validator's policy, not the chain's).
    */
   sharpness?: number;
   /** Where the validator's metrics go (see {@link ValidatorMetrics}); default: not recorded. */
@@ -86,6 +122,12 @@ export interface ValidatorNodeOptions {
   /** One line per round at info, each weight update at info, failures at warn. Default: silent. */
   logger?: MtLogger;
 }
+
+/** What judging one answer gives a round entry. */
+type Judged = Pick<
+  MinerRound,
+  'score' | 'sample' | 'proofValid' | 'proofCode' | 'proofReason' | 'error'
+>;
 
 /** The readable start of an answer: its text, else its predicted class, else its JSON. */
 function sampleOf(result: Result): string {
@@ -129,6 +171,8 @@ export class ValidatorNode {
   readonly #metrics: ValidatorMetrics | undefined;
   readonly #logger: MtLogger;
   readonly #netuidLabel: { netuid: string };
+  readonly #sharpness: number;
+  readonly #judgeTimeoutMs: number;
 
   constructor(options: ValidatorNodeOptions) {
     this.#options = options;
@@ -139,6 +183,8 @@ export class ValidatorNode {
       validator: options.hotkey.address,
     });
     this.#client = new ValidatorClient({ ...options.client, hotkey: options.hotkey });
+    this.#sharpness = options.sharpness ?? DEFAULT_SHARPNESS;
+    this.#judgeTimeoutMs = options.judgeTimeoutMs ?? 30_000;
   }
 
   /** The current moving averages by UID. */
@@ -159,17 +205,21 @@ export class ValidatorNode {
     this.#resumed = true;
     if (!own) return;
     const stored = await chain.weightsOf(netuid, own.uid);
-    const sharpness = this.#options.sharpness ?? 1;
     for (const [uid, weight] of stored)
-      this.#averages.set(uid, (weight / 65535) ** (1 / sharpness));
+      this.#averages.set(uid, (weight / 65535) ** (1 / this.#sharpness));
   }
 
   /**
    * Queries every miner once and updates the moving averages of those
    * queried. A miner that is down, slow, hostile or wrong scores 0 for the
-   * round, and the round always completes.
+   * round, and the round always completes: each miner's part is bounded by
+   * its task's budget, the client's margin and `judgeTimeoutMs`, whatever
+   * the miner's socket or the subnet's scoring does. When `signal` fires the
+   * queries in flight are aborted and the round rejects with its reason,
+   * leaving the averages as they were.
    */
-  async round(cycle: number): Promise<MinerRound[]> {
+  async round(cycle: number, signal?: AbortSignal): Promise<MinerRound[]> {
+    signal?.throwIfAborted();
     await this.#resume();
     const started = performance.now();
     const { chain, netuid, subnet } = this.#options;
@@ -179,30 +229,26 @@ export class ValidatorNode {
     const miners = (await chain.metagraph(netuid)).neurons.filter(
       (n) => n.endpoint !== '' && n.hotkey !== me,
     );
-    const outcomes = await Promise.all(
-      miners.map(async (miner): Promise<MinerRound> => {
+    const judged = await Promise.all(
+      miners.map(async (miner) => {
         const task = await subnet.createTask({
           minerUid: miner.uid,
           difficulty,
           subnetUid: netuid,
           cycle,
         });
-        const [outcome] = await this.#client.query(
-          [{ address: wireAddressOf(miner.hotkey), url: miner.endpoint }],
-          subnet.name,
-          task,
-          { responseSchema: resultSchema, timeoutMs: task.timeoutMs ?? 30_000 },
-        );
-        const judged = await this.#judge(task, outcome);
-        const previous = this.#averages.get(miner.uid) ?? 0;
-        const average = alpha * judged.score + (1 - alpha) * previous;
-        this.#averages.set(miner.uid, average);
-        const status = outcome?.status ?? 'no_answer';
-        const latencyMs = outcome?.latencyMs ?? 0;
-        this.#record(miner.uid, status, latencyMs, judged.score, average);
-        return { uid: miner.uid, hotkey: miner.hotkey, average, latencyMs, status, ...judged };
+        return { miner, ...(await this.#minerPart(miner, task, signal)) };
       }),
     );
+    // An aborted round says nothing about the miners: their averages stay.
+    signal?.throwIfAborted();
+    const outcomes = judged.map(({ miner, status, latencyMs, judgement }): MinerRound => {
+      const previous = this.#averages.get(miner.uid) ?? 0;
+      const average = alpha * judgement.score + (1 - alpha) * previous;
+      this.#averages.set(miner.uid, average);
+      this.#record(miner.uid, status, latencyMs, judgement.score, average);
+      return { uid: miner.uid, hotkey: miner.hotkey, average, latencyMs, status, ...judgement };
+    });
     const seconds = (performance.now() - started) / 1000;
     this.#metrics?.rounds.inc(this.#netuidLabel);
     this.#metrics?.roundSeconds.observe(this.#netuidLabel, seconds);
@@ -226,17 +272,93 @@ export class ValidatorNode {
     return outcomes;
   }
 
+  /** One miner's query and judgement, settled by its budget whatever either does. */
+  async #minerPart(
+    miner: { uid: number; hotkey: string; endpoint: string },
+    task: Task,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: MinerRound['status']; latencyMs: number; judgement: Judged }> {
+    const timeoutMs = task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    const budgetMs = timeoutMs + this.#client.marginMs + this.#judgeTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<{ status: 'timeout'; latencyMs: number; judgement: Judged }>(
+      (resolve) => {
+        timer = setTimeout(
+          () =>
+            resolve({
+              status: 'timeout',
+              latencyMs: budgetMs,
+              judgement: { score: 0, error: `timeout: no verdict within ${budgetMs} ms` },
+            }),
+          budgetMs,
+        );
+      },
+    );
+    const part = (async () => {
+      const [outcome] = await this.#client.query(
+        [{ address: wireAddressOf(miner.hotkey), url: miner.endpoint }],
+        this.#options.subnet.name,
+        task,
+        { responseSchema: resultSchema, timeoutMs, ...(signal ? { signal } : {}) },
+      );
+      return {
+        status: outcome?.status ?? ('no_answer' as const),
+        latencyMs: outcome?.latencyMs ?? 0,
+        judgement: await this.#judge(task, outcome),
+      };
+    })();
+    // Past its budget, what the part still does is ignored.
+    part.catch(() => undefined);
+    try {
+      return await Promise.race([part, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Rounds and weight updates on a schedule until `signal` fires or
+   * `rounds` are done. A round or weight update that fails is logged,
+   * counted in `mt_validator_failures_total`, and the loop goes on; only
+   * `maxConsecutiveFailures` failures in a row of either stop it, with
+   * {@link ValidatorHaltedError}. Resolves once stopped.
+   */
+  async run(options: ValidatorRunOptions): Promise<void> {
+    const { signal, intervalMs } = options;
+    const rounds = options.rounds ?? Number.POSITIVE_INFINITY;
+    const maxFailures = options.maxConsecutiveFailures ?? 5;
+    // Counted per stage: rounds that succeed do not hide weights that never land.
+    const failures = { round: 0, weights: 0 };
+    const step = async (stage: 'round' | 'weights', work: () => Promise<unknown>) => {
+      try {
+        await work();
+        failures[stage] = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures[stage] += 1;
+        this.#metrics?.failures.inc({ ...this.#netuidLabel, stage });
+        this.#logger.error({ stage, failures: failures[stage], err: error }, `${stage} failed`);
+        if (failures[stage] >= maxFailures)
+          throw new ValidatorHaltedError(this.#options.netuid, failures[stage], { cause: error });
+      }
+    };
+    for (let cycle = 0; cycle < rounds && !signal.aborted; cycle += 1) {
+      await step('round', () => this.round(cycle, signal));
+      if (signal.aborted) break;
+      await step('weights', () => this.setWeights());
+      if (cycle + 1 < rounds)
+        await sleep(intervalMs, undefined, { signal }).catch((error: unknown) => {
+          if (!signal.aborted) throw error;
+        });
+    }
+  }
+
   /**
    * One answer's score, from the verified result and what this validator
    * observed: its own latency measure and, on proof subnets, its own verdict
    * (checked once, here). Anything wrong scores 0 with the reason.
    */
-  async #judge(
-    task: Task,
-    outcome: QueryOutcome<Result> | undefined,
-  ): Promise<
-    Pick<MinerRound, 'score' | 'sample' | 'proofValid' | 'proofCode' | 'proofReason' | 'error'>
-  > {
+  async #judge(task: Task, outcome: QueryOutcome<Result> | undefined): Promise<Judged> {
     const { subnet } = this.#options;
     if (outcome?.status !== 'ok' || !outcome.result) {
       const status = outcome?.status ?? 'no answer';
@@ -253,7 +375,7 @@ export class ValidatorNode {
         : undefined;
       const observation: Observation = {
         latencyMs: outcome.latencyMs,
-        timeoutMs: task.timeoutMs ?? 30_000,
+        timeoutMs: task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
         ...(verdict ? { proof: verdict } : {}),
       };
       const judgement = await subnet.scoreResult(task, result, observation);
@@ -309,6 +431,7 @@ export class ValidatorNode {
     const { chain, netuid } = this.#options;
     const key = await this.#key();
     const config = await chain.subnet(netuid);
+    let commitReveal = config.commitRevealEnabled;
     let revealed: WeightReveal | undefined;
     if (this.#pending) {
       const pending = this.#pending;
@@ -337,15 +460,23 @@ export class ValidatorNode {
           this.#pending = undefined;
           this.#recordWeights('reveal', revealed);
         } catch (error) {
-          if (!(ChainCallFailedError.isInstance(error) && /TooEarly|Tempo/.test(error.chainError)))
-            throw error;
+          const name = chainErrorOf(error);
+          if (name === 'CommitRevealDisabled') {
+            // The owner switched commit-reveal off between our commit and its reveal: the
+            // commit can never be revealed, so the current weights are set in the clear.
+            this.#logger.warn(
+              { chainError: name },
+              'commit-reveal was switched off; setting weights',
+            );
+            this.#pending = undefined;
+            commitReveal = false;
+          } else if (!(name !== undefined && /TooEarly|Tempo/.test(name))) throw error;
         }
       }
     }
     if (this.#pending) return revealed;
-    const sharpness = this.#options.sharpness ?? 1;
     const scores = new Map(
-      [...this.#averages].filter(([, v]) => v > 0).map(([uid, v]) => [uid, v ** sharpness]),
+      [...this.#averages].filter(([, v]) => v > 0).map(([uid, v]) => [uid, v ** this.#sharpness]),
     );
     const weights = toU16Weights(scores);
     if (weights.uids.length === 0) return revealed;
@@ -355,30 +486,35 @@ export class ValidatorNode {
       versionKey: config.weightsVersionKey,
     };
     try {
-      if (!config.commitRevealEnabled) {
+      if (!commitReveal) {
         await chain.setWeights(key, netuid, weights, config.weightsVersionKey);
         this.#recordWeights('set', reveal);
         return reveal;
       }
+      const hash = weightCommitHash(key.address, netuid, reveal);
+      await chain.commitWeights(key, netuid, hash);
+      this.#pending = { reveal, hash };
+      this.#recordWeights('commit', reveal);
+      return revealed;
     } catch (error) {
-      // A validator newly staked has no permit until the next epoch grants one; it keeps
-      // its averages and sets them then. Any other refusal is the caller's to see.
-      if (
-        ChainCallFailedError.isInstance(error) &&
-        error.chainError === 'NeuronNoValidatorPermit'
-      ) {
+      const name = chainErrorOf(error);
+      // A validator newly staked has no permit until the next epoch grants one, and a
+      // subnet's rate limit may be raised under it: either way the averages are kept and
+      // set on a later call. Any other refusal is the caller's to see.
+      if (name === 'NeuronNoValidatorPermit' || (name !== undefined && WAIT_ERRORS.has(name))) {
+        this.#metrics?.failures.inc({ ...this.#netuidLabel, stage: 'weights_wait' });
         this.#logger.warn(
-          { chainError: error.chainError },
-          'no validator permit yet; weights wait for the next epoch',
+          { chainError: name },
+          'the chain asks to wait; weights are kept for later',
         );
         return revealed;
       }
       throw error;
     }
-    const hash = weightCommitHash(key.address, netuid, reveal);
-    await chain.commitWeights(key, netuid, hash);
-    this.#pending = { reveal, hash };
-    this.#recordWeights('commit', reveal);
-    return revealed;
   }
+}
+
+/** The chain's own error name of a failed call, if `error` is one. */
+function chainErrorOf(error: unknown): string | undefined {
+  return ChainCallFailedError.isInstance(error) ? error.chainError : undefined;
 }

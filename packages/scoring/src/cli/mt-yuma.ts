@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIo } from '@mt/cli';
+import { runBin } from '@mt/cli';
 import { runYumaCli } from './run-yuma-cli.js';
 
-process.exitCode = await runYumaCli(process.argv.slice(2), processIo);
+await runBin('mt-yuma', runYumaCli);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIo } from '@mt/cli';
+import { runBin } from '@mt/cli';
 import { runSubnetsCli } from './run-subnets-cli.js';
 
-process.exitCode = await runSubnetsCli(process.argv.slice(2), processIo);
+await runBin('mt-subnets', runSubnetsCli);

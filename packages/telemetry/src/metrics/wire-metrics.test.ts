@@ -39,7 +39,7 @@ function sample(text: string, series: string): number {
 describe('WireMetrics on a real miner server', () => {
   it('counts answered requests by route, task type and status, with latencies', async () => {
     const { registry, miner } = await start();
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
     const outcomes = await client.query([miner, miner], 'echo', { text: 'hi' });
     expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok']);
     await fetch(`${miner.url}/health`);
@@ -82,7 +82,7 @@ describe('WireMetrics on a real miner server', () => {
 
   it('counts rate-limited senders', async () => {
     const { registry, miner } = await start({ rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
     const outcomes = await client.query([miner, miner, miner], 'echo', { text: 'hi' });
     expect(outcomes.filter((o) => o.code === 'MT_WIRE_RATE_LIMITED')).toHaveLength(2);
     const text = await registry.metrics();
@@ -94,7 +94,11 @@ describe('WireMetrics on a real miner server', () => {
 
   it('does not let a peer grow the registry by inventing task types or paths', async () => {
     const { registry, miner } = await start({ rateLimit: { capacity: 100, refillPerSecond: 100 } });
-    const client = new ValidatorClient({ hotkey: Hotkey.generate(), concurrency: 8 });
+    const client = new ValidatorClient({
+      hotkey: Hotkey.generate(),
+      concurrency: 8,
+      allowPrivateEndpoints: true,
+    });
     const before = (await registry.metrics()).length;
     for (let i = 0; i < 40; i += 1) {
       const name = randomBytes(6).toString('hex');
@@ -117,7 +121,7 @@ describe('WireMetrics on a real miner server', () => {
 
   it.skipIf(!promtool)('keeps the page valid for promtool after traffic and refusals', async () => {
     const { registry, miner } = await start();
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
     await client.query([miner], 'echo', { text: 'hi' });
     await client.query([miner], 'nope', { text: 'hi' });
     await fetch(`${miner.url}/v1/tasks/echo`, { method: 'POST', body: '{}' });

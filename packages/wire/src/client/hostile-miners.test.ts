@@ -58,7 +58,13 @@ const signedJson = (text: string) => (response: ServerResponse, sign: Sign) => {
 };
 
 async function ask(miner: { address: string; url: string }, timeoutMs = 2_000) {
-  const client = new ValidatorClient({ hotkey: Hotkey.generate(), timeoutMs, marginMs: 200 });
+  // The hostile miners listen on loopback, which only a local network may query.
+  const client = new ValidatorClient({
+    hotkey: Hotkey.generate(),
+    timeoutMs,
+    marginMs: 200,
+    allowPrivateEndpoints: true,
+  });
   const [outcome] = await client.query([miner], 'echo', { text: 'x' });
   return outcome as QueryOutcome<unknown>;
 }
@@ -156,13 +162,90 @@ describe('a validator against hostile miners', () => {
     expect(await ask(miner)).toMatchObject({ status: 'bad_response', code: 'MT_JSON_MALFORMED' });
   });
 
-  it('trims the message of an unsigned refusal, which it only shows', async () => {
-    const miner = await hostile((response) => {
+  it('never echoes the words of an unsigned error, only its status and a well-formed code', async () => {
+    // What an internal service behind a published endpoint would answer: its text must not
+    // reach the round, the logs or the dashboard.
+    const internal = await hostile((response) => {
       response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'X', message: 'm'.repeat(100_000) } }));
+      response.end(
+        JSON.stringify({ error: { code: 'X', message: 'redis: secret key=hunter2 '.repeat(9) } }),
+      );
     });
-    const outcome = await ask(miner);
+    const outcome = await ask(internal);
     expect(outcome).toMatchObject({ status: 'rejected', httpStatus: 500, code: 'X' });
-    expect(outcome.message?.length).toBeLessThanOrEqual(300);
+    expect(outcome.message).toBeUndefined();
+    const odd = await hostile((response) => {
+      response.writeHead(403, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: '<script>alert(1)</script>' } }));
+    });
+    const oddOutcome = await ask(odd);
+    expect(oddOutcome).toMatchObject({ status: 'rejected', httpStatus: 403 });
+    expect(oddOutcome.code).toBeUndefined();
+  });
+});
+
+describe('a validator against endpoints that reach inside', () => {
+  /** A listener on loopback that counts what reaches it: an internal service. */
+  async function internalService(): Promise<{ port: number; hits: () => number }> {
+    let hits = 0;
+    const miner = await hostile((response) => {
+      hits += 1;
+      response.end('{"admin":true}');
+    });
+    return { port: Number(new URL(miner.url).port), hits: () => hits };
+  }
+
+  const client = (options: { allowPrivateEndpoints?: boolean } = {}) =>
+    new ValidatorClient({ hotkey: Hotkey.generate(), timeoutMs: 2_000, ...options });
+
+  it('sends nothing to loopback, private, link-local or mapped addresses by default', async () => {
+    const service = await internalService();
+    const targets = [
+      `http://127.0.0.1:${service.port}`,
+      `http://[::ffff:127.0.0.1]:${service.port}`,
+      `http://2130706433:${service.port}`,
+      'http://169.254.169.254:80',
+      'http://10.0.0.1:6379',
+      'http://100.64.0.1:80',
+      'http://0.0.0.0:80',
+      'http://8.8.8.8:0',
+    ];
+    const outcomes = await client().query(
+      targets.map((url) => ({ address: Hotkey.generate().address, url })),
+      'echo',
+      { text: 'x' },
+    );
+    for (const outcome of outcomes)
+      expect(outcome).toMatchObject({ status: 'refused', code: 'MT_ENDPOINT_REFUSED' });
+    expect(service.hits()).toBe(0);
+  });
+
+  it('checks the address a host name resolves to when it connects', async () => {
+    // "localhost" passes any check of the URL's text; it is refused where it resolves,
+    // which is also where a rebinding DNS answer would be caught.
+    const service = await internalService();
+    const [outcome] = await client().query(
+      [{ address: Hotkey.generate().address, url: `http://localhost:${service.port}` }],
+      'echo',
+      { text: 'x' },
+    );
+    expect(outcome).toMatchObject({ status: 'refused', code: 'MT_ENDPOINT_REFUSED' });
+    expect(outcome?.message).toMatch(/resolves to (127\.0\.0\.1|::1)/);
+    expect(service.hits()).toBe(0);
+  });
+
+  it('reaches loopback when a local network allows it, and never the metadata service', async () => {
+    const service = await internalService();
+    const outcomes = await client({ allowPrivateEndpoints: true }).query(
+      [`http://localhost:${service.port}`, 'http://169.254.169.254:80'].map((url) => ({
+        address: Hotkey.generate().address,
+        url,
+      })),
+      'echo',
+      { text: 'x' },
+    );
+    expect(outcomes[0]?.status).toBe('bad_signature');
+    expect(outcomes[1]).toMatchObject({ status: 'refused', code: 'MT_ENDPOINT_REFUSED' });
+    expect(service.hits()).toBe(1);
   });
 });

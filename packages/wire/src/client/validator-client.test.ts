@@ -216,14 +216,14 @@ describe('ValidatorClient', () => {
     expect(outcome?.status).toBe('aborted');
   });
 
-  it('talks to a real miner server with the global fetch by default', async () => {
+  it('talks to a real miner server with its own fetch by default', async () => {
     const key = Hotkey.generate();
     const server = await createMinerServer({
       hotkey: key,
       handlers: { echo: { schema: textSchema, handle: (input) => input as { text: string } } },
     });
     closers.push(() => server.close());
-    const client = new ValidatorClient({ hotkey: Hotkey.generate() });
+    const client = new ValidatorClient({ hotkey: Hotkey.generate(), allowPrivateEndpoints: true });
     const [outcome] = await client.query([{ address: key.address, url: server.url }], 'echo', {
       text: 'over tcp',
     });

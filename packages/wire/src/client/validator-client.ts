@@ -1,6 +1,8 @@
 import {
+  checkEndpointHost,
   DEFAULT_MAX_JSON_DEPTH,
   describeCause,
+  EndpointRefusedError,
   EnvelopeRejectedError,
   formatIssues,
   JsonParseError,
@@ -18,6 +20,7 @@ import type { Hotkey } from '../keys/hotkey.js';
 import { taskPath } from '../server/miner-handler.js';
 import { readBounded } from '../server/read-body.js';
 import { WireReply } from '../server/wire-request.js';
+import { endpointRefusalIn, guardedFetch, type WireFetch } from './guarded-fetch.js';
 
 /** A miner to query: its address (who must sign the answer) and where it listens. */
 export interface MinerEndpoint {
@@ -33,13 +36,16 @@ export interface MinerEndpoint {
  * - `ok`: a verified answer that matched the response schema.
  * - `timeout`: no answer by the deadline (plus the margin), or the miner's
  *   own signed 504 saying the deadline passed.
- * - `refused`: no connection (refused, reset, unreachable).
+ * - `refused`: no connection (refused, reset, unreachable), or an endpoint
+ *   this validator does not send to (`code` `MT_ENDPOINT_REFUSED`).
  * - `bad_signature`: an answer that failed verification (unsigned, signed by
  *   someone else, for someone else, for another request, tampered, stale).
  * - `bad_response`: an answer refused before it was trusted: larger than the
  *   limit, compressed, a redirect, nested too deep, or not JSON (`code` says which).
  * - `bad_schema`: a verified answer whose result did not match the schema.
- * - `rejected`: the miner answered with an error status (`httpStatus`, `code`).
+ * - `rejected`: the miner answered with an error status (`httpStatus`, `code`;
+ *   `message` only when the miner signed the answer, so an unsigned error
+ *   page from whatever listens there is never echoed).
  * - `aborted`: the caller's signal fired.
  */
 export type QueryStatus =
@@ -84,8 +90,21 @@ export interface ValidatorClientOptions {
   maxResponseBytes?: number;
   /** Deepest JSON nesting accepted in an answer. Default 64. */
   maxJsonDepth?: number;
-  /** The `fetch` to send with (a test's in-memory handler, a proxy's). Default the global one. */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Also query miners on loopback, private and carrier-grade NAT addresses
+   * (a network on one machine or a LAN, such as the demo). Off by default:
+   * a miner publishes its own endpoint, and must not aim this validator at
+   * its neighbours. Link-local, unspecified, multicast and reserved
+   * addresses and port 0 are refused either way.
+   */
+  allowPrivateEndpoints?: boolean;
+  /**
+   * The `fetch` to send with (a test's in-memory handler, a proxy's). Default:
+   * undici's, checking every address a host name resolves to when it
+   * connects. An injected `fetch` does its own resolving: only IP literals
+   * are checked for it.
+   */
+  fetch?: WireFetch;
   /** Wall clock in ms since the epoch, for timestamps and deadlines. Default `Date.now`. */
   now?: () => number;
 }
@@ -101,6 +120,9 @@ export interface QueryOptions<S extends z.ZodType> {
 
 /** Characters kept of a message a miner wrote itself (it is shown to people, not trusted). */
 const PEER_MESSAGE_CHARS = 300;
+
+/** The shape of an error code worth passing on from an unsigned answer. */
+const WIRE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /**
  * The validator side of the wire (the Dendrite equivalent): fans one task out
@@ -128,8 +150,9 @@ export class ValidatorClient {
   readonly #maxBytes: number;
   readonly #maxDepth: number;
   readonly #queue: PQueue;
-  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #fetch: WireFetch;
   readonly #now: () => number;
+  readonly #allowPrivate: boolean;
 
   constructor(options: ValidatorClientOptions) {
     this.#key = options.hotkey;
@@ -139,8 +162,14 @@ export class ValidatorClient {
     this.#maxBytes = options.maxResponseBytes ?? 1024 * 1024;
     this.#maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.#queue = new PQueue({ concurrency: options.concurrency ?? 64 });
-    this.#fetch = options.fetch ?? ((request) => fetch(request));
+    this.#allowPrivate = options.allowPrivateEndpoints ?? false;
+    this.#fetch = options.fetch ?? guardedFetch({ allowPrivate: this.#allowPrivate });
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Time waited past a call's deadline for the miner's own word that it passed, in ms. */
+  get marginMs(): number {
+    return this.#marginMs;
   }
 
   /** The client's own address, which miners see as the sender. */
@@ -164,6 +193,14 @@ export class ValidatorClient {
     );
   }
 
+  /**
+   * One miner's call, settled by its deadline plus the margin whatever the
+   * socket does: the whole exchange (connect, headers, body) is raced
+   * against a timer held here, and everything still running is aborted when
+   * the race ends, the body stream included. (A timeout signal attached to a
+   * `Request` alone is held only weakly by Node's fetch, and after a garbage
+   * collection it never fired.)
+   */
   async #call<S extends z.ZodType>(
     miner: MinerEndpoint,
     taskType: string,
@@ -177,11 +214,69 @@ export class ValidatorClient {
       latencyMs: performance.now() - started,
       ...outcome,
     });
+    const caller = options.signal;
+    if (caller?.aborted) return done({ status: 'aborted', message: describeCause(caller.reason) });
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const controller = new AbortController();
+    const abort = () => controller.abort(caller?.reason);
+    caller?.addEventListener('abort', abort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = new Promise<QueryOutcome<z.output<S>>>((resolve) => {
+      timer = setTimeout(
+        () => resolve(done({ status: 'timeout', message: `no answer within ${timeoutMs} ms` })),
+        timeoutMs + this.#marginMs,
+      );
+      controller.signal.addEventListener(
+        'abort',
+        () => resolve(done({ status: 'aborted', message: describeCause(caller?.reason) })),
+        { once: true },
+      );
+    });
+    const exchange = this.#exchange(
+      miner,
+      taskType,
+      body,
+      options,
+      timeoutMs,
+      controller.signal,
+      done,
+    );
+    // Once the race is lost, what the exchange still does is aborted and ignored.
+    exchange.catch(() => undefined);
+    try {
+      return await Promise.race([exchange, ended]);
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', abort);
+      controller.abort(new Error('the call is over'));
+    }
+  }
+
+  async #exchange<S extends z.ZodType>(
+    miner: MinerEndpoint,
+    taskType: string,
+    body: Buffer,
+    options: QueryOptions<S>,
+    timeoutMs: number,
+    signal: AbortSignal,
+    done: (
+      outcome: Omit<QueryOutcome<z.output<S>>, 'miner' | 'latencyMs'>,
+    ) => QueryOutcome<z.output<S>>,
+  ): Promise<QueryOutcome<z.output<S>>> {
     const deadline = this.#now() + timeoutMs;
-    const expired = AbortSignal.timeout(timeoutMs + this.#marginMs);
-    const signal = options.signal ? AbortSignal.any([expired, options.signal]) : expired;
     const path = taskPath(taskType);
+    let url: URL;
+    try {
+      url = new URL(path, miner.url);
+      checkEndpointHost(url, { allowPrivate: this.#allowPrivate });
+    } catch (error) {
+      const refusal = EndpointRefusedError.isInstance(error) ? error : undefined;
+      return done({
+        status: 'refused',
+        code: refusal?.code ?? 'MT_ENDPOINT_REFUSED',
+        message: refusal?.message ?? `${JSON.stringify(miner.url.slice(0, 80))} is not a URL`,
+      });
+    }
     const headers = signEnvelope({
       key: this.#key,
       kind: 'request',
@@ -195,7 +290,7 @@ export class ValidatorClient {
     let answer: Uint8Array;
     try {
       response = await this.#fetch(
-        new Request(new URL(path, miner.url), {
+        new Request(url, {
           method: 'POST',
           headers: {
             ...headers,
@@ -217,31 +312,31 @@ export class ValidatorClient {
         response.body,
         this.#maxBytes,
         response.headers.get('content-length'),
+        signal,
       );
     } catch (error) {
-      if (options.signal?.aborted)
-        return done({ status: 'aborted', message: describeCause(options.signal.reason) });
-      if (expired.aborted)
-        return done({ status: 'timeout', message: `no answer within ${timeoutMs} ms` });
       if (error instanceof WireReply && error.code === 'MT_WIRE_BODY_TOO_LARGE')
         return done({
           status: 'bad_response',
           code: 'MT_WIRE_RESPONSE_TOO_LARGE',
           message: `the answer is larger than ${this.#maxBytes} bytes`,
         });
+      const endpoint = endpointRefusalIn(error);
+      if (endpoint)
+        return done({ status: 'refused', code: endpoint.code, message: endpoint.message });
       return done({ status: 'refused', message: describeCause((error as Error).cause ?? error) });
     }
 
-    if (options.signal?.aborted) {
-      return done({ status: 'aborted', message: describeCause(options.signal.reason) });
-    }
     const unsigned = response.headers.get(envelopeHeaders.signature) === null;
     if (!response.ok && unsigned) {
-      // The miner refused before it knew who we were (bad signature, too large, ...).
+      // The miner refused before it knew who we were (bad signature, too large, ...), or
+      // something else answers at that address: its words are nobody's, so only the
+      // status and a well-formed code go on to rounds, logs and dashboards.
+      const { code } = this.#errorFields(answer);
       return done({
         status: 'rejected',
         httpStatus: response.status,
-        ...this.#errorFields(answer),
+        ...(code !== undefined && WIRE_CODE.test(code) ? { code } : {}),
       });
     }
     try {

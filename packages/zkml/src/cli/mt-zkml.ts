@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { processIo } from '@mt/cli';
+import { runBin } from '@mt/cli';
 import { runZkmlCli } from './run-zkml-cli.js';
 
-process.exitCode = await runZkmlCli(process.argv.slice(2), processIo);
+await runBin('mt-zkml', runZkmlCli);
