@@ -226,6 +226,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         hotkey,
         subnets: served,
         blacklist: validators.blacklist,
+        priority: validators.priority,
         host: demoChain.minerHost,
       });
       servers.push(server);

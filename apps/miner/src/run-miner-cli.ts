@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadColdkey } from '@mt/chain';
 import {
+  amount,
   type CliRunner,
   defineCli,
   integer,
@@ -18,6 +19,7 @@ import {
   lazyStrategy,
   type MinerJob,
   openChain,
+  DEFAULT_MIN_VALIDATOR_STAKE,
   type ServedSubnet,
   serveMinerJobs,
   startMinerNode,
@@ -38,6 +40,7 @@ interface MinerOptions {
   circuit?: string;
   chain?: string;
   allowPrivateEndpoints?: boolean;
+  minValidatorStake: bigint;
   coldkey?: string;
   publicUrl?: string;
   textNetuid: number;
@@ -79,6 +82,12 @@ export const runMinerCli: CliRunner = defineCli(
       .option(
         '--allow-private-endpoints',
         'publish a loopback or private address (a network on one machine or a LAN)',
+      )
+      .option(
+        '--min-validator-stake <rao>',
+        'serve only validators (a permit) with at least this stake',
+        amount,
+        DEFAULT_MIN_VALIDATOR_STAKE,
       )
       .option(
         '--coldkey <keystore.json>',
@@ -146,6 +155,7 @@ export const runMinerCli: CliRunner = defineCli(
           chain,
           served.map((x) => x.netuid),
           {
+            minStake: options.minValidatorStake,
             onError: (error) =>
               logger.warn({ err: error }, 'could not read the validators on chain'),
           },
@@ -169,7 +179,9 @@ export const runMinerCli: CliRunner = defineCli(
             registry,
             logger,
             ...(queue ? { jobQueue: queue } : {}),
-            ...(validators ? { blacklist: validators.blacklist } : {}),
+            ...(validators
+              ? { blacklist: validators.blacklist, priority: validators.priority }
+              : {}),
           });
       if (server && chain) {
         const chainKey = await chainHotkeyOf(hotkey);

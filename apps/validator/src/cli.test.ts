@@ -201,6 +201,8 @@ describe('mt-validator options', () => {
       [['--chain', chain], 'nothing to validate'],
       [['--chain', chain, '--circuit', 'c', '--sharpness', '-1'], 'must be a number ≥ 0'],
       [['--chain', chain, '--circuit', 'c', '--stake', '1.5'], 'must be a whole number ≥ 0'],
+      [['--chain', chain, '--circuit', 'c', '--stake', '99999999999999999999'], 'must fit a u64'],
+      [['--chain', chain, '--circuit', 'c', '--max-failures', '0'], 'must be an integer ≥ 1'],
       [['--chain', chain, '--rounds', '3', 'extra'], 'too many arguments'],
     ] as const) {
       const { code, stderr } = await runCaptured(runValidatorCli, args);

@@ -34,10 +34,14 @@ export function finite(range: { min?: number; max?: number } = {}): (text: strin
   };
 }
 
-/** A commander argument parser for a bigint amount ≥ 0 (rao, say). */
+/** A commander argument parser for an amount of rao: a whole number from 0 to the u64 maximum. */
 export function amount(text: string): bigint {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError('must be a whole number ≥ 0');
-  return BigInt(text);
+  const value = BigInt(text);
+  // Every balance and stake on chain is a u64 of rao.
+  if (value > 0xffff_ffff_ffff_ffffn)
+    throw new InvalidArgumentError('must fit a u64 (at most 18446744073709551615 rao)');
+  return value;
 }
 
 function describeRange(min: number, max: number): string {

@@ -19,6 +19,7 @@ export {
 export {
   type ChainBlacklist,
   type ChainBlacklistOptions,
+  DEFAULT_MIN_VALIDATOR_STAKE,
   validatorsOnChain,
 } from './miner/chain-blacklist.js';
 export {

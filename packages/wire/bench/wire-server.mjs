@@ -22,6 +22,8 @@ if (kind === 'signed' || kind === 'pooled') {
     },
     concurrency: 256,
     maxQueue: 10_000,
+    // One client key drives every connection: no per-sender bound may cap the figure.
+    maxTasksPerSender: 10_000,
     rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
     replay: { perSenderCapacity: 1_000_000 },
   });

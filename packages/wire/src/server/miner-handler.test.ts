@@ -346,6 +346,52 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
     expect((await Promise.all(pending)).map((r) => r.response.status)).toEqual([200, 200, 200]);
   });
 
+  it('caps each sender’s tasks in flight, so small keys cannot starve a large validator', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: string[] = [];
+    const large = Hotkey.generate();
+    const small = Array.from({ length: 10 }, () => Hotkey.generate());
+    const { server, miner } = await start({
+      concurrency: 1,
+      maxTasksPerSender: 2,
+      priority: (sender) => (sender === large.address ? 3_000 : 1),
+      rateLimit: { capacity: 100, refillPerSecond: 100 },
+      handlers: {
+        echo: {
+          schema: z.object({ text: z.string() }),
+          handle: async (input: { text: string }) => {
+            await gate;
+            order.push(input.text);
+            return { text: input.text };
+          },
+        },
+      },
+    });
+    const message = (text: string) => Buffer.from(JSON.stringify({ text }));
+    // Ten small keys each try five tasks: two each are taken, the rest refused at once.
+    const flood = small.flatMap((key, k) =>
+      Array.from({ length: 5 }, (_, i) =>
+        send(server, miner, { key, body: message(`s${k}.${i}`) }),
+      ),
+    );
+    await until(() => server.metrics().queue.running + server.metrics().queue.waiting === 20);
+    const honest = send(server, miner, { key: large, body: message('large') });
+    await until(() => server.metrics().queue.waiting === 20);
+    release();
+    const answers = await Promise.all(flood);
+    const statuses = answers.map((a) => a.response.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    const busy = answers.filter((a) => a.response.status === 429);
+    expect(busy).toHaveLength(30);
+    for (const refused of busy) expect(codeOf(refused.json)).toBe('MT_WIRE_SENDER_BUSY');
+    expect((await honest).response.status).toBe(200);
+    // Only the task already running when it arrived went before the large validator's.
+    expect(order.indexOf('large')).toBe(1);
+  });
+
   it('aborts a handler at its signed deadline with 504', async () => {
     let seen: HandlerContext | undefined;
     const { server, miner } = await start({
@@ -402,6 +448,8 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
     const { server, miner } = await start({
       concurrency: 1,
       rateLimit: { capacity: 1_000, refillPerSecond: 1_000 },
+      // One sender floods here; the cap per sender is another test's.
+      maxTasksPerSender: 100,
       handlers: {
         echo: {
           schema: z.object({ text: z.string() }),

@@ -68,6 +68,13 @@ export interface MinerHandlerOptions {
   /** Requests waiting beyond those running; past it, 429. Default 256. */
   maxQueue?: number;
   /**
+   * Tasks one sender may have waiting or running at once; past it, 429
+   * `MT_WIRE_SENDER_BUSY`. Default 8: with `priority` by stake, many small
+   * senders cannot fill the queue ahead of a large one, nor one sender
+   * take every slot.
+   */
+  maxTasksPerSender?: number;
+  /**
    * The longest this server works on one task, in ms, whatever deadline the
    * validator signed. Default 60 s.
    */
@@ -145,7 +152,8 @@ export function taskPath(taskType: string): string {
  * 6. `route` to the task type (404);
  * 7. `parse`: JSON once, depth-bounded, against the task's schema (400/422);
  * 8. `deadline`: the signed deadline, capped at `maxTaskMs` (504 when past);
- * 9. `queue`: bounded priority queue (429), left at the deadline (504);
+ * 9. `queue`: a cap on the sender's tasks in flight, then a bounded priority
+ *    queue (429 either way), left at the deadline (504);
  * 10. `handler`, aborted at the deadline (504) or when the client goes (499).
  *
  * Every answer to a verified request is signed and addressed to its sender.
@@ -167,6 +175,9 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxTaskMs = options.maxTaskMs ?? 60_000;
   const maxQueue = options.maxQueue ?? 256;
+  const maxTasksPerSender = options.maxTasksPerSender ?? 8;
+  /** Tasks waiting or running, by sender; a sender with none has no entry, so it stays bounded. */
+  const tasksOf = new Map<string, number>();
   const replayGuard = new ReplayGuard({ ttlMs: 2 * windowMs, ...options.replay });
   const rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
   const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
@@ -285,6 +296,16 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
           { 'retry-after': '1' },
         );
       }
+      const held = tasksOf.get(sender) ?? 0;
+      if (held >= maxTasksPerSender) {
+        throw new WireReply(
+          429,
+          'MT_WIRE_SENDER_BUSY',
+          `you have ${held} tasks here already (at most ${maxTasksPerSender}); retry when one is answered`,
+          { 'retry-after': '1' },
+        );
+      }
+      tasksOf.set(sender, held + 1);
       const { signal, dispose } = deadlineSignal(deadline, arrived, request.onGone);
       try {
         const output = await queue
@@ -305,6 +326,9 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
         result = await answer(200, { result: output }, envelope, target);
       } finally {
         dispose();
+        const left = (tasksOf.get(sender) ?? 1) - 1;
+        if (left > 0) tasksOf.set(sender, left);
+        else tasksOf.delete(sender);
       }
     } catch (error) {
       const reply = toWireReply(error);
