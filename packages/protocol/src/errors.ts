@@ -210,10 +210,13 @@ export class KeyFileError extends MtError {
   static override readonly isInstance = isMtErrorWithCode<KeyFileError>(KeyFileError.code);
 
   readonly path: string;
+  /** What was wrong, without the path: `is not a regular file`, ... */
+  readonly problem: string;
 
   constructor(path: string, problem: string, options?: MtErrorOptions) {
     super(KeyFileError.code, `Key file ${path}: ${problem}`, options);
     this.path = path;
+    this.problem = problem;
   }
 }
 

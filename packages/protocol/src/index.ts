@@ -50,6 +50,11 @@ export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/l
 export { type OptionChecks, optionChecks } from './runtime/option-checks.js';
 export { packageVersion } from './runtime/package-version.js';
 export {
+  type ReadPrivateFileOptions,
+  readPrivateFile,
+  writePrivateFile,
+} from './runtime/private-file.js';
+export {
   type JsonObject,
   type JsonValue,
   jsonObjectSchema,

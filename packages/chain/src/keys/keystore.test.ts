@@ -36,13 +36,18 @@ describe('coldkey keystore', () => {
     await expect(saveColdkey(file, pair, 'short')).rejects.toThrow(/at least 8/);
     await saveColdkey(file, pair, 'a long passphrase');
     await expect(loadColdkey(file, 'not it at all')).rejects.toThrow(/passphrase does not decrypt/);
-    writeFileSync(join(dir, 'junk.json'), '{"hello":1}');
+    writeFileSync(join(dir, 'junk.json'), '{"hello":1}', { mode: 0o600 });
     await expect(loadColdkey(join(dir, 'junk.json'), 'whatever1')).rejects.toThrow(
       /not a polkadot-js keystore/,
     );
-    writeFileSync(join(dir, 'big.json'), ' '.repeat(20_000));
+    writeFileSync(join(dir, 'big.json'), ' '.repeat(20_000), { mode: 0o600 });
     await expect(loadColdkey(join(dir, 'big.json'), 'whatever1')).rejects.toThrow(
-      /bytes; a keystore is under/,
+      /bytes; a key file is under/,
+    );
+    // Read as every secret is: a file others can read is refused, with the fix.
+    writeFileSync(join(dir, 'open.json'), '{}', { mode: 0o644 });
+    await expect(loadColdkey(join(dir, 'open.json'), 'whatever1')).rejects.toSatisfy(
+      (error: Error) => KeystoreError.isInstance(error) && /chmod 600/.test(error.message),
     );
   });
 });

@@ -1,5 +1,4 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import { parseJson } from '@mt/protocol';
+import { KeyFileError, parseJson, readPrivateFile, writePrivateFile } from '@mt/protocol';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair$Json } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -31,37 +30,31 @@ export async function saveColdkey(
   }
   if (pair.isLocked) throw new KeystoreError(path, 'the pair is locked; unlock it before saving');
   const json = JSON.stringify(pair.toJson(passphrase), null, 2);
-  let file: Awaited<ReturnType<typeof open>>;
+  await asKeystoreError(writePrivateFile(path, `${json}\n`));
+}
+
+/** A secret file's refusal, as this package's own error. */
+async function asKeystoreError<T>(work: Promise<T>): Promise<T> {
   try {
-    file = await open(path, 'wx', 0o600);
+    return await work;
   } catch (error) {
-    throw new KeystoreError(path, 'cannot be created (it may exist already)', { cause: error });
-  }
-  try {
-    await file.writeFile(`${json}\n`);
-  } finally {
-    await file.close();
+    if (KeyFileError.isInstance(error))
+      throw new KeystoreError(error.path, error.problem, { cause: error });
+    throw error;
   }
 }
 
 /**
  * Reads and unlocks a coldkey keystore (`saveColdkey`'s, or one exported
- * from polkadot-js). The file is bounded, checked for the keystore shape,
- * and decrypted with `passphrase`.
+ * from polkadot-js). The file is read as `readPrivateFile` reads secrets
+ * (a regular file of its owner's alone, bounded, never a link or a FIFO),
+ * checked for the keystore shape, and decrypted with `passphrase`.
  *
  * @throws KeystoreError when it is missing, too large, not a keystore, or the passphrase is wrong.
  */
 export async function loadColdkey(path: string, passphrase: string): Promise<ChainKeypair> {
-  const size = await stat(path).then(
-    (s) => s.size,
-    (error: unknown) => {
-      throw new KeystoreError(path, 'cannot be read', { cause: error });
-    },
-  );
-  if (size > KEYSTORE_MAX_BYTES) {
-    throw new KeystoreError(path, `is ${size} bytes; a keystore is under ${KEYSTORE_MAX_BYTES}`);
-  }
-  const json = parseJson(await readFile(path, 'utf8')) as Partial<KeyringPair$Json> | null;
+  const text = await asKeystoreError(readPrivateFile(path, { maxBytes: KEYSTORE_MAX_BYTES }));
+  const json = parseJson(text) as Partial<KeyringPair$Json> | null;
   if (
     json === null ||
     typeof json !== 'object' ||

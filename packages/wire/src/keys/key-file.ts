@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { KeyFileError, parseJson } from '@mt/protocol';
+import { lstat } from 'node:fs/promises';
+import { KeyFileError, parseJson, readPrivateFile, writePrivateFile } from '@mt/protocol';
 import { Hotkey } from './hotkey.js';
+
+/** A hotkey file is about 200 bytes; anything far larger is not one. */
+const KEY_FILE_MAX_BYTES = 4 * 1024;
 
 interface KeyFileContents {
   type: 'moderntensor-hotkey';
@@ -12,8 +13,9 @@ interface KeyFileContents {
 }
 
 /**
- * Writes `key` to `path` as JSON with mode 0600. An existing file is never
- * overwritten: losing a key by accident cannot be undone.
+ * Writes `key` to `path` as JSON with mode 0600, its missing folders with
+ * mode 0700. An existing file is never overwritten: losing a key by
+ * accident cannot be undone.
  */
 export async function saveHotkey(key: Hotkey, path: string): Promise<void> {
   const contents: KeyFileContents = {
@@ -22,40 +24,17 @@ export async function saveHotkey(key: Hotkey, path: string): Promise<void> {
     address: key.address,
     seed: Buffer.from(key.exportSeed()).toString('hex'),
   };
-  try {
-    await writeFile(path, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    // `mode` is filtered by the umask, which can only remove bits; make it exact anyway.
-    await chmod(path, 0o600);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'EEXIST'
-        ? 'already exists; refusing to overwrite a key (move it away first)'
-        : 'could not be written';
-    throw new KeyFileError(path, problem, { cause: error });
-  }
+  await writePrivateFile(path, `${JSON.stringify(contents, null, 2)}\n`);
 }
 
 /**
- * Reads a hotkey written by {@link saveHotkey}. Refuses a file that group or
- * others can read or write (run `chmod 600` on it), and one whose address does
- * not match its seed.
+ * Reads a hotkey written by {@link saveHotkey}, as `readPrivateFile` reads
+ * secrets: a regular file (never a link, FIFO or device) that only its owner
+ * can read or write (run `chmod 600` on it), in a folder only its owner can
+ * write. Refuses one whose address does not match its seed.
  */
 export async function loadHotkey(path: string): Promise<Hotkey> {
-  let text: string;
-  try {
-    const info = await stat(path);
-    if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-      throw new KeyFileError(
-        path,
-        `is accessible to other users (mode ${(info.mode & 0o777).toString(8)}); run 'chmod 600 ${path}'`,
-      );
-    }
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (KeyFileError.isInstance(error)) throw error;
-    throw new KeyFileError(path, 'could not be read', { cause: error });
-  }
+  const text = await readPrivateFile(path, { maxBytes: KEY_FILE_MAX_BYTES });
   let contents: Partial<KeyFileContents>;
   try {
     contents = parseJson(text) as Partial<KeyFileContents>;
@@ -82,14 +61,21 @@ export async function loadHotkey(path: string): Promise<Hotkey> {
 }
 
 /**
- * The hotkey in `path`, or a new one saved there (mode 0600, folders made)
- * when the file does not exist yet: what a miner or validator does on its
- * first start.
+ * The hotkey in `path`, or a new one saved there (mode 0600, folders made
+ * with mode 0700) when nothing is there yet: what a miner or validator does
+ * on its first start. Anything at `path`, a dangling link included, is read
+ * as a key file (and refused if it is not one), never written over.
  */
 export async function loadOrCreateHotkey(path: string): Promise<Hotkey> {
-  if (existsSync(path)) return loadHotkey(path);
+  const present = await lstat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw new KeyFileError(path, 'could not be read', { cause: error });
+    },
+  );
+  if (present) return loadHotkey(path);
   const key = Hotkey.generate();
-  await mkdir(dirname(path), { recursive: true });
   await saveHotkey(key, path);
   return key;
 }

@@ -1,11 +1,12 @@
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidAddressError, KeyFileError } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
 import { addressFromPublicKey, publicKeyFromAddress } from './address.js';
 import { Hotkey, verifySignature } from './hotkey.js';
-import { loadHotkey, saveHotkey } from './key-file.js';
+import { loadHotkey, loadOrCreateHotkey, saveHotkey } from './key-file.js';
 
 const message = Buffer.from('subnet 7, epoch 12');
 
@@ -95,5 +96,39 @@ describe('key files', () => {
     });
     await expect(loadHotkey(await write('c.json', wrongAddress))).rejects.toThrow(/corrupt/);
     await expect(loadHotkey(join(folder, 'missing.json'))).rejects.toThrow(KeyFileError);
+  });
+
+  it('never blocks on a FIFO or follows a link given as a key file', async () => {
+    const folder = await dir();
+    const fifo = join(folder, 'fifo.json');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    // Before: reading a FIFO waited forever for a writer.
+    await expect(loadHotkey(fifo)).rejects.toThrow(/is not a regular file/);
+    await expect(loadOrCreateHotkey(fifo)).rejects.toThrow(/is not a regular file/);
+    const real = join(folder, 'real.json');
+    await saveHotkey(Hotkey.generate(), real);
+    const link = join(folder, 'link.json');
+    await symlink(real, link);
+    await expect(loadHotkey(link)).rejects.toThrow(/symbolic link/);
+    // A dangling link is not "missing": nothing is written through it.
+    const dangling = join(folder, 'dangling.json');
+    await symlink(join(folder, 'elsewhere.json'), dangling);
+    await expect(loadOrCreateHotkey(dangling)).rejects.toThrow(KeyFileError);
+    await expect(stat(join(folder, 'elsewhere.json'))).rejects.toThrow();
+  });
+
+  it('makes its folders 0700 whatever the umask, and refuses a folder others may write', async () => {
+    const folder = await dir();
+    const path = join(folder, 'a', 'b', 'hotkey.json');
+    const old = process.umask(0);
+    try {
+      await loadOrCreateHotkey(path);
+    } finally {
+      process.umask(old);
+    }
+    expect((await stat(join(folder, 'a'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(folder, 'a', 'b'))).mode & 0o777).toBe(0o700);
+    await chmod(join(folder, 'a', 'b'), 0o777);
+    await expect(loadHotkey(path)).rejects.toThrow(/folder others may write to.*chmod 700/);
   });
 });
