@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,10 +44,30 @@ export function livePage(): string {
 <body data-live="true">${body}</body></html>`;
 }
 
-/** A self-contained report of a run: the same page with the data, Chart.js and our script inside it. */
+/** A CSP source for an inline script or style with exactly this text. */
+function sha256Source(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * A self-contained report of a run: the same page with the data, Chart.js and
+ * our script inside it. A file has no response headers, so its CSP is a
+ * `<meta>` that allows exactly these inline scripts and this style, by hash:
+ * anything else that ends up in the page (a miner's text that escaped, a
+ * tampered file) does not run, and the page loads nothing from anywhere.
+ */
 export function renderReport(run: DemoRun): string {
   const { 'dashboard.css': css, 'chart.umd.js': chart, 'dashboard.js': script } = dashboardAssets();
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ModernTensor demo network</title>
+  const policy = [
+    "default-src 'none'",
+    `script-src ${sha256Source(chart)} ${sha256Source(script)}`,
+    `style-src ${sha256Source(css)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}"><title>ModernTensor demo network</title>
 <style>${css}</style></head><body data-live="false">${body}
 <script type="application/json" id="run">${scriptJson(runToJson(run))}</script>
 <script>${chart}</script><script>${script}</script></body></html>`;

@@ -204,13 +204,21 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
 
   it('renders the saved report on its own, from a file', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'mt-report-')), 'report.html');
-    await writeFile(file, renderReport(finalRun));
+    const html = renderReport(finalRun);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/,
+    );
+    // A script that is not one of the report's own, as an escaped sample or a tampered file would add.
+    await writeFile(file, html.replace('</body>', '<script>window.injected = 1</script></body>'));
     const report = await browser.newPage();
     await report.goto(`file://${file}`);
+    // The report's own scripts run under its policy...
     await report.waitForFunction(() =>
       document.querySelector('#status')?.textContent?.includes('Finished'),
     );
     await expect(report.locator('section[data-netuid="2"] tbody tr').count()).resolves.toBe(3);
+    // ...and the stranger does not.
+    expect(await report.evaluate(() => (window as { injected?: number }).injected)).toBeUndefined();
     await report.close();
   });
 });

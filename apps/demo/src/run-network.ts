@@ -160,7 +160,6 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     TextGenerationValidator.create({
       generator: models.generator,
       rewardModel: models.reward,
-      weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
     }),
     VerifiableInferenceMiner.create({ circuitDir: circuit.dir }),
     VerifiableInferenceValidator.create({

@@ -134,7 +134,6 @@ export const runValidatorCli: CliRunner = defineCli(
           subnet: await TextGenerationValidator.create({
             generator: options.textModel,
             rewardModel: options.rewardModel,
-            weights: { quality: 0.2, relevance: 0.05, length: 0.1, speed: 0.15, reproduction: 0.5 },
           }),
         });
       }

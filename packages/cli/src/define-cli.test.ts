@@ -2,7 +2,7 @@ import { CliUsageError, MtError } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
 import { defineCli, jsonOption } from './define-cli.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { integer } from './option-parsers.js';
+import { amount, integer } from './option-parsers.js';
 import { printResult } from './print-result.js';
 import { runCaptured } from './run-captured.js';
 
@@ -17,6 +17,7 @@ const runDemo = defineCli(
   (program, cli) => {
     jsonOption(program.command('list').description('list things'))
       .option('--limit <n>', 'at most this many', integer({ min: 1 }))
+      .option('--min-stake <rao>', 'an amount with a default', amount, 10n ** 12n)
       .action((options: { json?: boolean; limit?: number }) => {
         const rows = [
           { id: 'a', size: 1 },
@@ -52,6 +53,8 @@ describe('defineCli', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: mt-demo list [options]');
     expect(help.stdout).toContain('--json');
+    // A bigint default is printed as a number (JSON.stringify threw on it).
+    expect(help.stdout).toContain('(default: 1000000000000)');
     expect((await run('--help')).stdout).toContain('Exit codes: 0 done, 1 the command failed');
   });
 

@@ -92,7 +92,13 @@ export function defineCli(
       command,
       ...command.commands.flatMap(everyCommand),
     ];
-    for (const command of everyCommand(program)) command.showHelpAfterError(hint);
+    for (const command of everyCommand(program)) {
+      command.showHelpAfterError(hint);
+      // Help prints defaults with JSON.stringify, which throws on a bigint (an amount of rao).
+      for (const option of command.options)
+        if (typeof option.defaultValue === 'bigint' && option.defaultValueDescription === undefined)
+          option.defaultValueDescription = String(option.defaultValue);
+    }
     try {
       await program.parseAsync([...args], { from: 'user' });
       return failed ? EXIT_CODES.failed : EXIT_CODES.ok;

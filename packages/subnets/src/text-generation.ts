@@ -17,6 +17,7 @@ export {
   type TextGenerationMinerOptions,
 } from './text/text-generation-miner.js';
 export {
+  DEFAULT_TEXT_SCORE_WEIGHTS,
   type ObservedAnswer,
   TextGenerationValidator,
   type TextGenerationValidatorOptions,

@@ -1,10 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCaptured } from '@mt/cli';
 import { describe, expect, it } from 'vitest';
 import { generateKeypair } from '../keys/keypair.js';
-import { loadColdkey } from '../keys/keystore.js';
+import { loadColdkey, saveColdkey } from '../keys/keystore.js';
 import { LocalChain } from '../local/local-chain.js';
 import { runChainCli } from './run-chain-cli.js';
 
@@ -29,9 +29,30 @@ describe('mt-chain', () => {
     expect(JSON.parse(genesis.stdout)).toMatchObject({ sudo: sudo.address });
     const chain = LocalChain.open(file);
     expect(await chain.balance(owner.address)).toBe(5000n);
-    const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
-    await chain.setHyperparameters(owner, netuid, { tempo: 2 });
     await chain.close();
+    // The owner's coldkey creates the subnet, as the miner README shows.
+    const coldkey = join(dirname(file), 'owner.json');
+    await saveColdkey(coldkey, owner, 'owner passphrase');
+    process.env.MT_COLDKEY_PASSPHRASE = 'owner passphrase';
+    let created: Awaited<ReturnType<typeof cli>>;
+    try {
+      created = await cli([
+        '--file',
+        file,
+        'subnet',
+        'create',
+        '--coldkey',
+        coldkey,
+        '--tempo',
+        '2',
+        '--json',
+      ]);
+    } finally {
+      delete process.env.MT_COLDKEY_PASSPHRASE;
+    }
+    expect(created.code, created.stderr).toBe(0);
+    const { netuid } = JSON.parse(created.stdout) as { netuid: number };
+    expect(JSON.parse(created.stdout)).toEqual({ netuid, owner: owner.address });
     const run = await cli(['--file', file, 'run', '--block-ms', '1', '--blocks', '3', '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout.trim())).toEqual({ netuid, block: 3 });

@@ -10,7 +10,7 @@ import {
 } from '@mt/cli';
 import { CliUsageError, packageVersion } from '@mt/protocol';
 import { generateKeypair } from '../keys/keypair.js';
-import { saveColdkey } from '../keys/keystore.js';
+import { loadColdkey, saveColdkey } from '../keys/keystore.js';
 import { LocalChain } from '../local/local-chain.js';
 
 /** Where a coldkey passphrase comes from: never a flag, which `ps` and shell history would show. */
@@ -118,6 +118,36 @@ export const runChainCli: CliRunner = defineCli(
             options.json
               ? printResult({ block: graph.block, neurons }, { json: true })
               : `block ${graph.block}\n${printResult(neurons, { json: false })}`,
+          );
+        });
+      });
+
+    const subnet = program
+      .command('subnet')
+      .description('subnets: create one, set what it runs on');
+    command(
+      subnet,
+      'create',
+      `create a subnet owned by a coldkey (passphrase from $${PASSPHRASE_ENV}); prints its netuid`,
+    )
+      .requiredOption(
+        '--coldkey <file.json>',
+        'the owner: pays for the subnet, sets its hyperparameters',
+      )
+      .option('--tempo <blocks>', 'blocks between epochs', integer({ min: 1, max: 65_535 }))
+      .action(async (options: { coldkey: string; tempo?: number; json?: boolean }) => {
+        const passphrase = process.env[PASSPHRASE_ENV];
+        if (!passphrase)
+          throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase of --coldkey`);
+        const owner = await loadColdkey(options.coldkey, passphrase);
+        await withChain(async (chain) => {
+          // The subnet's UID 0 goes to an owner hotkey; none of this CLI's programs signs with it.
+          const ownerHotkey = (await generateKeypair('ed25519')).pair.address;
+          const netuid = await chain.createSubnet(owner, ownerHotkey);
+          if (options.tempo !== undefined)
+            await chain.setHyperparameters(owner, netuid, { tempo: options.tempo });
+          cli.io.stdout(
+            printResult({ netuid, owner: owner.address }, { json: options.json === true }),
           );
         });
       });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ChainCallFailedError } from '@mt/chain';
 import type { SubnetMiner } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
@@ -311,5 +312,23 @@ describe('ValidatorNode', () => {
       );
     expect(ValidatorHaltedError.isInstance(halted)).toBe(true);
     expect((halted as ValidatorHaltedError).failures).toBe(3);
+  });
+
+  it('leaves no listener on its stop signal, round after round', async () => {
+    const net = await network();
+    await net.join('good', net.honestMiner(echoMiner()));
+    const node = net.node(1_000);
+    const stop = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await node.run({ signal: stop.signal, intervalMs: 1, rounds: 15 });
+    } finally {
+      process.off('warning', onWarning);
+    }
+    // It leaked one per round before, and Node warned after 11.
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });

@@ -1,8 +1,18 @@
 import { existsSync } from 'node:fs';
-import type { JsonObject, Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
+import {
+  type JsonObject,
+  type Solution,
+  type SolveContext,
+  type SubnetMiner,
+  type Task,
+  TaskValidationError,
+} from '@mt/protocol';
 import type { SamplingParams } from './text-model-worker.js';
 import { TextModels } from './text-models.js';
-import { TEXT_GENERATION, textRequestOf } from './text-task.js';
+import { TEXT_GENERATION, type TextRequest, textRequestOf } from './text-task.js';
+
+/** Special tokens a tokenizer may add around a prompt (BOS, a leading space marker). */
+const SPECIAL_TOKENS = 4;
 
 /** Options of {@link TextGenerationMiner.create}. */
 export interface TextGenerationMinerOptions {
@@ -93,7 +103,9 @@ export class TextGenerationMiner implements SubnetMiner {
 
   /** Generates the answer to `task` in its row of a batch; the row stops when `context.signal` fires. */
   async solveTask(task: Task, context: SolveContext): Promise<Solution> {
-    const { prompt, maxNewTokens } = textRequestOf(task);
+    const request = textRequestOf(task);
+    await this.#checkContext(task, request);
+    const { prompt, maxNewTokens } = request;
     const row = await this.models.generate(
       { prompt, maxNewTokens, sampling: this.sampling },
       { signal: context.signal },
@@ -110,6 +122,26 @@ export class TextGenerationMiner implements SubnetMiner {
 
   close(): Promise<void> {
     return this.models.close();
+  }
+
+  /**
+   * Refuses, as invalid input (a 422 that no one retries), a task whose
+   * prompt and answer cannot fit the model's context: the model runtime
+   * would fail deep inside and the miner answer 500. A token covers at
+   * least one byte of text, so a prompt short enough in bytes fits without
+   * being counted; a longer one is counted by the generator's tokenizer.
+   */
+  async #checkContext(task: Task, { prompt, maxNewTokens }: TextRequest): Promise<void> {
+    const context = this.models.contextTokens;
+    if (context === undefined) return;
+    if (Buffer.byteLength(prompt) + SPECIAL_TOKENS + maxNewTokens <= context) return;
+    const [tokens = 0] = await this.models.countTokens([prompt]);
+    if (tokens + maxNewTokens > context) {
+      throw new TaskValidationError(
+        task.taskId,
+        `the prompt is ${tokens} tokens and asks for ${maxNewTokens} more, past this model's context of ${context}`,
+      );
+    }
   }
 }
 

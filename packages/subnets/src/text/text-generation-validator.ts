@@ -27,10 +27,22 @@ export interface TextScoreWeights {
   speed: number;
   /**
    * Agreement with the validator's own greedy generation of the prompt (the
-   * share of the reference reproduced, from the start). Default 0 (off).
+   * share of the reference reproduced, from the start).
    */
   reproduction: number;
 }
+
+/**
+ * The default weights: reproduction first, since it is the one criterion a
+ * miner cannot meet without running the model. `mt-validator` uses these.
+ */
+export const DEFAULT_TEXT_SCORE_WEIGHTS: Readonly<TextScoreWeights> = {
+  quality: 0.2,
+  relevance: 0.05,
+  length: 0.1,
+  speed: 0.15,
+  reproduction: 0.5,
+};
 
 /** Options of {@link TextGenerationValidator.create}. */
 export interface TextGenerationValidatorOptions {
@@ -40,8 +52,16 @@ export interface TextGenerationValidatorOptions {
   rewardModel: string;
   /** Time a miner has per task. Default 30 s. */
   timeoutMs?: number;
-  /** Default quality 0.5, relevance 0.2, length 0.15, speed 0.15, reproduction 0. */
+  /** Default {@link DEFAULT_TEXT_SCORE_WEIGHTS}. */
   weights?: Partial<TextScoreWeights>;
+  /**
+   * The least share of the validator's own greedy answer an answer must
+   * reproduce to be scored at all; below it the answer scores 0, whatever
+   * its topic words, length or speed (filler built from the prompt's topic
+   * and an empty answer sent at once were both paid before). Default 0.9;
+   * 0 turns the gate off.
+   */
+  minReproduction?: number;
   /** Inference worker threads. Default 1. */
   threads?: number;
 }
@@ -65,18 +85,17 @@ export class TextGenerationValidator implements SubnetValidator {
   readonly models: TextModels;
   readonly scorer: AdvancedScorer;
   readonly #timeoutMs: number;
+  readonly #minReproduction: number;
+  readonly #reproduces: boolean;
+  /** Each answer's reproduced share, computed once per answer for the gate and the criterion. */
+  readonly #shares = new WeakMap<Result, Promise<number>>();
 
   private constructor(models: TextModels, options: TextGenerationValidatorOptions) {
     this.models = models;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    const given = options.weights ?? {};
-    const weights: TextScoreWeights = {
-      quality: given.quality ?? 0.5,
-      relevance: given.relevance ?? 0.2,
-      length: given.length ?? 0.15,
-      speed: given.speed ?? 0.15,
-      reproduction: given.reproduction ?? 0,
-    };
+    this.#minReproduction = options.minReproduction ?? 0.9;
+    const weights: TextScoreWeights = { ...DEFAULT_TEXT_SCORE_WEIGHTS, ...options.weights };
+    this.#reproduces = weights.reproduction > 0 || this.#minReproduction > 0;
     this.scorer = new AdvancedScorer({
       method: ScoringMethod.WEIGHTED,
       rewardModel: (pairs) => this.#rewards(pairs),
@@ -133,10 +152,35 @@ export class TextGenerationValidator implements SubnetValidator {
     return score;
   }
 
-  /** Scores many answers at once: one reward-model batch for all of them. */
+  /**
+   * Scores many answers at once: one reward-model batch for those that
+   * reproduce enough of the validator's reference; the others score 0
+   * (code `not_reproduced`), speed and all.
+   */
   async scoreResults(answers: readonly ObservedAnswer[]): Promise<Judgement[]> {
-    const scores = await this.scorer.scoreBatch(answers);
-    return scores.map(({ value, confidence, metadata }) => ({ value, confidence, metadata }));
+    const shares = this.#reproduces
+      ? await Promise.all(answers.map(({ task, result }) => this.#reproduction(task, result)))
+      : answers.map(() => 1);
+    const passing = answers.filter((_, i) => (shares[i] ?? 0) >= this.#minReproduction);
+    const scores = await this.scorer.scoreBatch(passing);
+    let next = 0;
+    return answers.map((_, i): Judgement => {
+      const share = shares[i] ?? 0;
+      if (share < this.#minReproduction) {
+        return {
+          value: 0,
+          confidence: 1,
+          metadata: {
+            code: 'not_reproduced',
+            reason: `the answer reproduces ${(share * 100).toFixed(0)}% of the reference; ${(this.#minReproduction * 100).toFixed(0)}% is needed`,
+            reproduction: share,
+          },
+        };
+      }
+      const score = scores[next++];
+      if (!score) throw new InvalidSubnetInputError('result', 'could not be scored');
+      return { value: score.value, confidence: score.confidence, metadata: score.metadata };
+    });
   }
 
   close(): Promise<void> {
@@ -144,7 +188,16 @@ export class TextGenerationValidator implements SubnetValidator {
   }
 
   /** The share of the validator's own greedy answer that the miner's answer reproduces from its start. */
-  async #reproduction(task: Task, result: Result): Promise<number> {
+  #reproduction(task: Task, result: Result): Promise<number> {
+    let share = this.#shares.get(result);
+    if (!share) {
+      share = this.#reproducedShare(task, result);
+      this.#shares.set(result, share);
+    }
+    return share;
+  }
+
+  async #reproducedShare(task: Task, result: Result): Promise<number> {
     const { prompt, maxNewTokens } = textRequestOf(task);
     const reference = await this.models.generate({
       prompt,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
 import { ModelManager } from '@mt/models';
-import { type Observation, resultOf, type Task } from '@mt/protocol';
+import { type Observation, resultOf, type Task, TaskValidationError } from '@mt/protocol';
 import { makeModels } from '@mt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../errors.js';
@@ -119,6 +119,19 @@ describe('TextGenerationMiner', () => {
     ).rejects.toThrow(/maxNewTokens must be an integer from 1 to 512/);
   });
 
+  it('refuses a prompt past the model’s context as invalid input, before generating', async () => {
+    expect(miner.models.contextTokens).toBe(1024);
+    const task = await validator.createTask(context(1));
+    const long = { ...task, taskData: { ...task.taskData, prompt: 'word '.repeat(1_100) } };
+    const refused = await miner.solveTask(long, live()).catch((error: unknown) => error);
+    expect(TaskValidationError.isInstance(refused), String(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/past this model's context of 1024/);
+    // Long in bytes but few tokens: counted, and served.
+    const wide = { ...task, taskData: { ...task.taskData, prompt: `${'a'.repeat(1_200)}` } };
+    const answer = await miner.solveTask({ ...wide, taskData: { ...wide.taskData, maxNewTokens: 2 } }, live());
+    expect(answer.resultData.promptTokens).toBeLessThan(1_024);
+  });
+
   it('fails to start with a typed error when its model cannot load', async () => {
     const failure = await TextGenerationMiner.create({
       generator: join(tmpdir(), 'missing-generator'),
@@ -151,25 +164,56 @@ describe('TextGenerationValidator', () => {
       expect(single.value).toBeGreaterThanOrEqual(0);
       expect(single.value).toBeLessThanOrEqual(1);
       const breakdown = Object.keys((single.metadata as { breakdown: object }).breakdown);
-      expect(breakdown.sort()).toEqual(['length', 'relevance', 'reward_model', 'speed']);
+      expect(breakdown.sort()).toEqual([
+        'length',
+        'relevance',
+        'reproduction',
+        'reward_model',
+        'speed',
+      ]);
     }
   });
 
   it("counts the answer's tokens itself rather than trusting the miner's claim", async () => {
     const task = await validator.createTask(context(2));
     const honest = await solve(task);
-    const lie = { ...honest, resultData: { ...honest.resultData, text: '', completionTokens: 48 } };
-    const score = await validator.scoreResult(task, lie, observed(task));
-    expect(
-      (score.metadata as { breakdown: { length: { raw: number } } }).breakdown.length.raw,
-    ).toBe(0);
+    const claiming = (completionTokens: number) => ({
+      ...honest,
+      resultData: { ...honest.resultData, completionTokens },
+    });
+    const lengthOf = async (completionTokens: number) =>
+      (
+        (await validator.scoreResult(task, claiming(completionTokens), observed(task)))
+          .metadata as { breakdown: { length: { raw: number } } }
+      ).breakdown.length.raw;
+    const counted = await lengthOf(0);
+    expect(counted).toBeGreaterThan(0);
+    expect(await lengthOf(100_000)).toBe(counted);
   });
 
-  it('with reproduction on, pays an exact answer fully and a truncated or invented one little', async () => {
+  it('pays no answer that does not reproduce the reference: filler of topic words, an empty answer at once', async () => {
+    const task = await validator.createTask(context(1, 0.8));
+    const honest = await solve(task);
+    const { topic, maxNewTokens } = task.taskData as { topic: string; maxNewTokens: number };
+    // The attack: the topic's words, then filler up to the allowance, sent in no time.
+    const filler = `${topic} ${'the '.repeat(maxNewTokens)}`.trim();
+    const as = (text: string) => ({ ...honest, resultData: { ...honest.resultData, text } });
+    const honestScore = await validator.scoreResult(task, honest, observed(task, 2_000));
+    const fillerScore = await validator.scoreResult(task, as(filler), observed(task, 1));
+    const emptyScore = await validator.scoreResult(task, as(''), observed(task, 1));
+    expect(honestScore.value).toBeGreaterThan(0.5);
+    for (const cheat of [fillerScore, emptyScore]) {
+      expect(cheat.value).toBe(0);
+      expect(cheat.metadata).toMatchObject({ code: 'not_reproduced' });
+    }
+  });
+
+  it('with reproduction alone, pays an exact answer fully and a truncated or invented one little', async () => {
     const checker = await TextGenerationValidator.create({
       generator: models.generator,
       rewardModel: models.reward,
       weights: { quality: 0, relevance: 0, length: 0, speed: 0, reproduction: 1 },
+      minReproduction: 0,
     });
     try {
       const task = await checker.createTask(context(1, 0.5));

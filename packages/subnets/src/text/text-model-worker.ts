@@ -182,8 +182,18 @@ export default async function runTextModelTask(
   task: TextModelTask,
 ): Promise<GeneratedRow[] | number[] | null> {
   if (task.kind === 'load') {
-    await load(task.model, task.role, task.allowRemote);
-    return null;
+    const { model } = await load(task.model, task.role, task.allowRemote);
+    if (task.role !== 'generator') return null;
+    // The context a prompt and its answer must fit in, by whichever name the architecture uses.
+    const config = model.config as {
+      max_position_embeddings?: unknown;
+      n_positions?: unknown;
+      n_ctx?: unknown;
+    };
+    const context = [config.max_position_embeddings, config.n_positions, config.n_ctx].find(
+      (value): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0,
+    );
+    return context === undefined ? null : [context];
   }
   if (task.kind === 'count') {
     const { tokenizer } = await load(task.model, 'generator', task.allowRemote);

@@ -53,6 +53,7 @@ export class TextModels {
   readonly #pool: Piscina<TextModelTask, GeneratedRow[] | number[] | null>;
   readonly #batchers = new Map<string, BatchProcessor<GenerationRequest, GeneratedRow>>();
   #resolved: { generator?: string; reward?: string; allowRemote: boolean } | undefined;
+  #contextTokens: number | undefined;
 
   /** @throws MissingPeerError when Transformers.js or onnxruntime is not installed. */
   constructor(options: TextModelsOptions) {
@@ -95,7 +96,8 @@ export class TextModels {
     const allowRemote = found.some(({ original, model }) => original === model);
     for (const { role, original, model } of found) {
       try {
-        await this.#pool.run({ kind: 'load', model, role, allowRemote });
+        const loaded = await this.#pool.run({ kind: 'load', model, role, allowRemote });
+        if (role === 'generator') this.#contextTokens = (loaded as number[] | null)?.[0];
       } catch (error) {
         throw new ModelLoadError(original, describeCause(error), {
           cause: error,
@@ -118,6 +120,15 @@ export class TextModels {
         'call load() first',
       );
     return this.#resolved;
+  }
+
+  /**
+   * The tokens a prompt and its answer must fit in together (the generator's
+   * `max_position_embeddings`, `n_positions` or `n_ctx`), once loaded;
+   * `undefined` when its config names none.
+   */
+  get contextTokens(): number | undefined {
+    return this.#contextTokens;
   }
 
   /**

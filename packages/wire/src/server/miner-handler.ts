@@ -1,6 +1,5 @@
 import {
   DEFAULT_MAX_JSON_DEPTH,
-  describeCause,
   EnvelopeRejectedError,
   LatencyHistogram,
   type LatencySnapshot,
@@ -332,6 +331,10 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       }
     } catch (error) {
       const reply = toWireReply(error);
+      // The cause of a failure of ours stays here, for the operator: its text (a
+      // model runtime's, a path) is no validator's business.
+      if (reply.code === HANDLER_FAILED)
+        logger.error({ err: error, taskType, stage }, 'handler failed');
       code = reply.code;
       result = await answer(reply.status, reply.toBody(), envelope, target, reply.headers);
     }
@@ -358,7 +361,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       } catch (error) {
         logger.error({ err: error, route }, 'route failed');
         response = Response.json(
-          new WireReply(500, 'MT_WIRE_ROUTE_FAILED', describeCause(error)).toBody(),
+          new WireReply(500, 'MT_WIRE_ROUTE_FAILED', 'the route failed; see the server log').toBody(),
           { status: 500 },
         );
       }
@@ -456,5 +459,12 @@ function toWireReply(error: unknown): WireReply {
   if (TaskValidationError.isInstance(error))
     return new WireReply(422, 'MT_WIRE_INVALID_INPUT', error.message);
   if (error instanceof Error && error.name === 'AbortError') return clientGone();
-  return new WireReply(500, 'MT_WIRE_HANDLER_FAILED', describeCause(error));
+  return new WireReply(
+    500,
+    HANDLER_FAILED,
+    'the miner could not answer this task; its operator has the details',
+  );
 }
+
+/** The code of a handler's own failure: answered with a generic message, logged in full. */
+const HANDLER_FAILED = 'MT_WIRE_HANDLER_FAILED';
