@@ -28,7 +28,8 @@ function programs() {
 function markdownFiles() {
   const files = ['README.md', 'CONTRIBUTING.md'].map((f) => join(root, f));
   for (const group of ['packages', 'apps'])
-    for (const name of readdirSync(join(root, group))) files.push(join(root, group, name, 'README.md'));
+    for (const name of readdirSync(join(root, group)))
+      files.push(join(root, group, name, 'README.md'));
   const walk = (dir) => {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);

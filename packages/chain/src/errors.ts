@@ -100,6 +100,29 @@ export class ChainUnreachableError extends ChainError {
 }
 
 /**
+ * A chain node answered a request with a JSON-RPC error, or not within the
+ * time a request has: `rpcCode` is the node's code, or `timeout`.
+ */
+export class ChainRpcError extends ChainError {
+  static readonly code = 'MT_CHAIN_RPC';
+  static override readonly isInstance = isMtErrorWithCode<ChainRpcError>(ChainRpcError.code);
+
+  /** The RPC method, e.g. `state_getStorage`. */
+  readonly method: string;
+  /** The node's JSON-RPC error code, or `timeout` when it did not answer in time. */
+  readonly rpcCode: number | 'timeout';
+  /** What the node said (its message and data, cut to 300 characters), or why there was no answer. */
+  readonly rpcMessage: string;
+
+  constructor(method: string, rpcCode: number | 'timeout', rpcMessage: string) {
+    super(ChainRpcError.code, `Chain node refused ${method}: ${rpcCode}: ${rpcMessage}`);
+    this.method = method;
+    this.rpcCode = rpcCode;
+    this.rpcMessage = rpcMessage;
+  }
+}
+
+/**
  * The runtime lacks a call or storage item this client needs, or it has a
  * shape this client cannot read: the node runs a runtime it does not support.
  */

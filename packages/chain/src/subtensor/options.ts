@@ -1,9 +1,15 @@
+import type { MtLogger } from '@mt/protocol';
+
 /** Options of a connection to a subtensor node. */
 export interface ConnectOptions {
   /** How long to keep trying to reach the node before `ChainUnreachableError`. Default 30 s. */
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts. Default 1 s. */
   retryMs?: number;
+  /** Time one request to the node has for its answer before `ChainRpcError` (`timeout`). Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Where a node that breaks the protocol, or a head that jumps, is reported (warn). Default: silent. */
+  logger?: MtLogger;
 }
 
 /** Options of transaction submission. */
@@ -16,6 +22,13 @@ export interface SubmitOptions {
 export interface SubtensorChainOptions extends ConnectOptions, SubmitOptions {
   /** Retries of a read that failed because the node dropped. Default 5. */
   readRetries?: number;
+  /**
+   * The most blocks `blocks()` fills in when a new head skips some (a node
+   * announces the last of several built at once). A larger jump, or a head
+   * that moves backwards, is reported to `logger` and yields only the new
+   * head. Default 1,024.
+   */
+  maxHeadGap?: number;
   /**
    * Also accept endpoints on loopback, private and carrier-grade NAT
    * addresses, when publishing and when reading the metagraph: a network on

@@ -1,6 +1,6 @@
 import type { ApiPromise, SubmittableResult } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
-import { ChainCallFailedError } from '../errors.js';
+import { ChainCallFailedError, ChainRpcError } from '../errors.js';
 import type { ChainKeypair } from '../keys/keypair.js';
 import type { SubmitOptions } from './options.js';
 
@@ -138,7 +138,10 @@ export class TransactionSubmitter {
  * limits this way with only a number, so the number is all there is to report.
  */
 export function poolRefusalName(error: unknown): string {
-  const match = /^(1010|1011|1012): (\{.*\})/.exec(describe(error));
+  const said = ChainRpcError.isInstance(error)
+    ? `${error.rpcCode}: ${error.rpcMessage}`
+    : describe(error);
+  const match = /^(1010|1011|1012): (?:[^{]*: )?(\{.*\})/.exec(said);
   if (!match) return 'TransactionRefused';
   try {
     const validity = JSON.parse(match[2] as string) as Record<

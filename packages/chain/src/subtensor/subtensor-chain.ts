@@ -1,4 +1,4 @@
-import type { EndpointPolicy } from '@mt/protocol';
+import { type EndpointPolicy, type MtLogger, silentLogger } from '@mt/protocol';
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import pRetry from 'p-retry';
@@ -80,6 +80,8 @@ export class SubtensorChain implements ChainClient {
   readonly #readRetries: number;
 
   readonly #endpoints: EndpointPolicy;
+  readonly #maxHeadGap: number;
+  readonly #logger: MtLogger;
 
   private constructor(api: ApiPromise, url: string, options: SubtensorChainOptions) {
     this.#api = api;
@@ -87,6 +89,8 @@ export class SubtensorChain implements ChainClient {
     this.#submitter = new TransactionSubmitter(api, options);
     this.#readRetries = options.readRetries ?? 5;
     this.#endpoints = { allowPrivate: options.allowPrivateEndpoints ?? false };
+    this.#maxHeadGap = options.maxHeadGap ?? 1_024;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   /**
@@ -235,10 +239,33 @@ export class SubtensorChain implements ChainClient {
     let last: number | undefined;
     // A node announces its new heads, not necessarily every block (several built at once
     // arrive as the last one): the blocks in between are filled in, so none is skipped.
+    // A node is a peer too: a head that moves backwards, or jumps further than any node
+    // builds at once (to 4e9, say), is reported and skipped, never filled block by block.
+    // A far jump counts once the node's next head follows on from it (a node that was
+    // behind and caught up); even then, only the new heads are yielded.
+    let jumpedTo: number | undefined;
     const unsubscribe = await this.#api.rpc.chain.subscribeNewHeads((header) => {
       const number = header.number.toNumber();
-      for (let b = last === undefined ? number : last + 1; b <= number; b += 1) waiting.push(b);
-      last = Math.max(last ?? number, number);
+      if (last === undefined || (number > last && number - last <= this.#maxHeadGap)) {
+        for (let b = last === undefined ? number : last + 1; b <= number; b += 1) waiting.push(b);
+      } else if (
+        jumpedTo !== undefined &&
+        number > jumpedTo &&
+        number - jumpedTo <= this.#maxHeadGap
+      ) {
+        waiting.push(number);
+      } else {
+        jumpedTo = number > last ? number : undefined;
+        this.#logger.warn(
+          { node: this.#url, head: number, last, maxHeadGap: this.#maxHeadGap },
+          number > last
+            ? 'the head jumped further than a node builds at once; skipped'
+            : 'the head moved backwards; skipped',
+        );
+        return;
+      }
+      jumpedTo = undefined;
+      last = number;
       wake?.();
     });
     const onAbort = () => wake?.();

@@ -22,7 +22,10 @@ const ON_POSIX = process.platform !== 'win32';
  *
  * @throws KeyFileError saying what is wrong and what to do.
  */
-export async function readPrivateFile(path: string, options: ReadPrivateFileOptions): Promise<string> {
+export async function readPrivateFile(
+  path: string,
+  options: ReadPrivateFileOptions,
+): Promise<string> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(
@@ -51,7 +54,10 @@ export async function readPrivateFile(path: string, options: ReadPrivateFileOpti
       );
     }
     if (info.size > options.maxBytes)
-      throw new KeyFileError(path, `is ${info.size} bytes; a key file is under ${options.maxBytes}`);
+      throw new KeyFileError(
+        path,
+        `is ${info.size} bytes; a key file is under ${options.maxBytes}`,
+      );
     const folder = dirname(path);
     const folderMode = (await stat(folder)).mode;
     if (ON_POSIX && (folderMode & 0o022) !== 0) {

@@ -128,7 +128,10 @@ describe('TextGenerationMiner', () => {
     expect((refused as Error).message).toMatch(/past this model's context of 1024/);
     // Long in bytes but few tokens: counted, and served.
     const wide = { ...task, taskData: { ...task.taskData, prompt: `${'a'.repeat(1_200)}` } };
-    const answer = await miner.solveTask({ ...wide, taskData: { ...wide.taskData, maxNewTokens: 2 } }, live());
+    const answer = await miner.solveTask(
+      { ...wide, taskData: { ...wide.taskData, maxNewTokens: 2 } },
+      live(),
+    );
     expect(answer.resultData.promptTokens).toBeLessThan(1_024);
   });
 

@@ -361,7 +361,11 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       } catch (error) {
         logger.error({ err: error, route }, 'route failed');
         response = Response.json(
-          new WireReply(500, 'MT_WIRE_ROUTE_FAILED', 'the route failed; see the server log').toBody(),
+          new WireReply(
+            500,
+            'MT_WIRE_ROUTE_FAILED',
+            'the route failed; see the server log',
+          ).toBody(),
           { status: 500 },
         );
       }

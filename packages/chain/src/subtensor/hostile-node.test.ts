@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type SubtensorDevnet, startSubtensorDevnet } from '../devnet/subtensor-devnet.js';
+import { SubtensorChain } from './subtensor-chain.js';
+
+// Subtensor's own runtime in chopsticks, behind a node of ours on loopback
+// that passes every frame through and can slip hostile ones in: the client
+// must keep working, and the process must not die.
+
+interface Peer {
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'close' | 'open', listener: () => void): void;
+  on(event: 'error', listener: () => void): void;
+  send(data: string | Buffer): void;
+  close(): void;
+  readyState: number;
+}
+interface Server {
+  on(event: 'connection', listener: (socket: Peer) => void): void;
+  address(): { port: number };
+  close(done: () => void): void;
+  clients: Set<{ terminate(): void }>;
+}
+
+/** A pass-through node in front of `upstream`: `inject` sends the client a frame of its own. */
+async function hostileProxy(upstream: string) {
+  const Server = WebSocketServer as new (options: { host: string; port: number }) => Server;
+  const Client = WebSocket as new (url: string) => Peer;
+  const server = new Server({ host: '127.0.0.1', port: 0 });
+  let client: Peer | undefined;
+  let connections = 0;
+  /** Subscription ids of the client's new-head subscriptions, from the node's answers. */
+  const headSubscriptions: string[] = [];
+  server.on('connection', (socket) => {
+    connections += 1;
+    client = socket;
+    const node = new Client(upstream);
+    const early: (string | Buffer)[] = [];
+    const headRequests = new Set<number>();
+    node.on('open', () => {
+      for (const frame of early.splice(0)) node.send(frame);
+    });
+    node.on('message', (data) => {
+      const text = data.toString();
+      const frame = JSON.parse(text) as { id?: number; result?: unknown };
+      if (frame.id !== undefined && headRequests.has(frame.id))
+        headSubscriptions.push(String(frame.result));
+      if (socket.readyState === 1) socket.send(text);
+    });
+    socket.on('message', (data) => {
+      const request = JSON.parse(data.toString()) as { id: number; method: string };
+      if (/^chain_subscribeNewHeads?$/.test(request.method)) headRequests.add(request.id);
+      if (node.readyState === 1) node.send(data.toString());
+      else early.push(data.toString());
+    });
+    socket.on('close', () => node.close());
+    node.on('close', () => socket.readyState === 1 && socket.close());
+    node.on('error', () => undefined);
+    socket.on('error', () => undefined);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return {
+    url: `ws://127.0.0.1:${server.address().port}`,
+    connections: () => connections,
+    headSubscription: () => headSubscriptions.at(-1),
+    inject: (frame: string) => client?.send(frame),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of server.clients) socket.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let devnet: SubtensorDevnet;
+let proxy: Awaited<ReturnType<typeof hostileProxy>>;
+let chain: SubtensorChain;
+const warnings: { msg: string; fields: Record<string, unknown> }[] = [];
+const logger = {
+  warn: (fields: Record<string, unknown>, msg: string) => warnings.push({ fields, msg }),
+  info: () => undefined,
+  debug: () => undefined,
+  error: () => undefined,
+  child: () => logger,
+} as never;
+
+beforeAll(async () => {
+  devnet = await startSubtensorDevnet({ runtime: 'spec218' });
+  proxy = await hostileProxy(devnet.url);
+  chain = await SubtensorChain.connect(proxy.url, { retryMs: 50, logger });
+}, 180_000);
+
+afterAll(async () => {
+  await chain?.close();
+  await proxy?.close();
+  await devnet?.stop();
+});
+
+const newHead = (subscription: string, number: number) =>
+  JSON.stringify({
+    jsonrpc: '2.0',
+    method: 'chain_newHead',
+    params: {
+      subscription,
+      result: {
+        parentHash: `0x${'00'.repeat(32)}`,
+        number: `0x${number.toString(16)}`,
+        stateRoot: `0x${'00'.repeat(32)}`,
+        extrinsicsRoot: `0x${'00'.repeat(32)}`,
+        digest: { logs: [] },
+      },
+    },
+  });
+
+describe('SubtensorChain behind a hostile node', () => {
+  it('skips a head that jumps to 4e9 or moves backwards, and goes on with the real ones', async () => {
+    const stop = new AbortController();
+    const seen: number[] = [];
+    const stream = (async () => {
+      for await (const block of chain.blocks({ signal: stop.signal })) {
+        seen.push(block);
+        if (seen.length === 3) stop.abort();
+      }
+    })();
+    const start = await chain.head();
+    await devnet.newBlocks(1);
+    // The subscription announces the head it starts at, then each new one.
+    while (seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const subscription = proxy.headSubscription() as string;
+    proxy.inject(newHead(subscription, 4_000_000_000));
+    proxy.inject(newHead(subscription, 1));
+    await devnet.newBlocks(1);
+    await stream;
+    expect(seen).toEqual([start, start + 1, start + 2]);
+    // Well-formed frames, just lies: no reconnect was needed.
+    expect(warnings.filter((w) => w.msg.includes('broke the protocol'))).toEqual([]);
+    expect(warnings.map((w) => w.msg)).toEqual(
+      expect.arrayContaining([
+        'the head jumped further than a node builds at once; skipped',
+        'the head moved backwards; skipped',
+      ]),
+    );
+  }, 60_000);
+
+  it.each([
+    ['a frame that is not JSON', '{"jsonrpc": "2.0", nope'],
+    ['the frame null', 'null'],
+  ])(
+    'reconnects on %s, and the next read works',
+    async (_name, frame) => {
+      const before = proxy.connections();
+      proxy.inject(frame);
+      while (proxy.connections() === before)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await chain.head()).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+});
