@@ -11,7 +11,8 @@ const sudo = (await generateKeypair()).pair;
 const owner = (await generateKeypair()).pair;
 const chain = LocalChain.create(':memory:', {
   sudo: sudo.address,
-  balances: [[owner.address, 10n ** 12n]],
+  // A subnet locks 1,000 TAO of its creator's balance, as on subtensor.
+  balances: [[owner.address, 2n * 10n ** 12n]],
 });
 const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
 await chain.setHyperparameters(owner, netuid, {

@@ -30,7 +30,7 @@ const owner = (await generateKeypair()).pair;
 // Everything here listens on loopback: a network on one machine, which must say so.
 const chain = LocalChain.create(
   ':memory:',
-  { sudo: owner.address, balances: [[owner.address, 10n ** 12n]] },
+  { sudo: owner.address, balances: [[owner.address, 10n ** 13n]] },
   { allowPrivateEndpoints: true },
 );
 const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);

@@ -29,7 +29,12 @@ export async function localDemoChain(file: string): Promise<DemoChain> {
   // The demo's network is on loopback: it says so, as a public one never would.
   const chain = LocalChain.create(
     file,
-    { sudo: sudo.address, balances: [[owner.address, 10n ** 15n]] },
+    {
+      sudo: sudo.address,
+      balances: [[owner.address, 10n ** 15n]],
+      // The demo's two subnets are made back to back.
+      subnetRateLimitBlocks: 0,
+    },
     { allowPrivateEndpoints: true },
   );
   return {

@@ -92,7 +92,12 @@ beforeAll(async () => {
   owner = (await generateKeypair()).pair;
   chain = LocalChain.create(
     join(work, 'chain.sqlite'),
-    { sudo: (await generateKeypair()).pair.address, balances: [[owner.address, 10n ** 15n]] },
+    {
+      sudo: (await generateKeypair()).pair.address,
+      balances: [[owner.address, 10n ** 15n]],
+      // Both subnets at once, as a test network does.
+      subnetRateLimitBlocks: 0,
+    },
     { allowPrivateEndpoints: true },
   );
   for (const netuid of [TEXT, PROOFS]) {

@@ -41,7 +41,11 @@ describe('mt-miner', () => {
     await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
     const chain = LocalChain.create(
       chainFile,
-      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      {
+        sudo: (await generateKeypair()).pair.address,
+        balances: [[coldkey.address, 10n ** 12n]],
+        subnetLockCost: 10n ** 9n,
+      },
       { allowPrivateEndpoints: true },
     );
     const netuid = await chain.createSubnet(

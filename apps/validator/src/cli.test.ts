@@ -26,7 +26,11 @@ describe('mt-validator', () => {
     await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
     const chain = LocalChain.create(
       chainFile,
-      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      {
+        sudo: (await generateKeypair()).pair.address,
+        balances: [[coldkey.address, 10n ** 12n]],
+        subnetLockCost: 10n ** 9n,
+      },
       { allowPrivateEndpoints: true },
     );
     await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
@@ -130,7 +134,11 @@ describe('mt-validator on SIGTERM', () => {
     await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
     const chain = LocalChain.create(
       chainFile,
-      { sudo: (await generateKeypair()).pair.address, balances: [[coldkey.address, 10n ** 12n]] },
+      {
+        sudo: (await generateKeypair()).pair.address,
+        balances: [[coldkey.address, 10n ** 12n]],
+        subnetLockCost: 10n ** 9n,
+      },
       { allowPrivateEndpoints: true },
     );
     await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);

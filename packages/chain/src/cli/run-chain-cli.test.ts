@@ -23,6 +23,8 @@ describe('mt-chain', () => {
       sudo.address,
       '--balance',
       `${owner.address}=5000`,
+      '--subnet-lock',
+      '1000',
       '--json',
     ]);
     expect(genesis.code, genesis.stderr).toBe(0);
@@ -53,6 +55,9 @@ describe('mt-chain', () => {
     expect(created.code, created.stderr).toBe(0);
     const { netuid } = JSON.parse(created.stdout) as { netuid: number };
     expect(JSON.parse(created.stdout)).toEqual({ netuid, owner: owner.address });
+    const after = LocalChain.open(file);
+    expect(await after.balance(owner.address)).toBe(4000n); // its lock
+    await after.close();
     const run = await cli(['--file', file, 'run', '--block-ms', '1', '--blocks', '3', '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout.trim())).toEqual({ netuid, block: 3 });

@@ -54,8 +54,25 @@ export const runChainCli: CliRunner = defineCli(
       .requiredOption('--sudo <address>', 'SS58 address of the sudo key')
       .option('--balance <address=rao...>', 'a starting free balance (repeatable)')
       .option('--block-emission <rao>', 'rao emitted per block', amount, 1_000_000_000n)
+      .option(
+        '--subnet-lock <rao>',
+        'the least a new subnet locks from its creator (default 1,000 TAO)',
+        amount,
+      )
+      .option(
+        '--subnet-rate-limit <blocks>',
+        'blocks between two subnet creations (default 7,200)',
+        integer({ min: 0 }),
+      )
       .action(
-        (options: { sudo: string; balance?: string[]; blockEmission: bigint; json?: boolean }) => {
+        (options: {
+          sudo: string;
+          balance?: string[];
+          blockEmission: bigint;
+          subnetLock?: bigint;
+          subnetRateLimit?: number;
+          json?: boolean;
+        }) => {
           const balances = (options.balance ?? []).map((spec) => {
             const match = /^([1-9A-HJ-NP-Za-km-z]{40,60})=(\d+)$/.exec(spec);
             if (!match) throw new CliUsageError(`--balance ${spec} is not ADDRESS=RAO`);
@@ -65,6 +82,10 @@ export const runChainCli: CliRunner = defineCli(
             sudo: options.sudo,
             balances,
             blockEmission: options.blockEmission,
+            ...(options.subnetLock === undefined ? {} : { subnetLockCost: options.subnetLock }),
+            ...(options.subnetRateLimit === undefined
+              ? {}
+              : { subnetRateLimitBlocks: options.subnetRateLimit }),
           });
           cli.io.stdout(
             printResult(

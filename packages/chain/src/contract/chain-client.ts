@@ -137,6 +137,8 @@ export interface ChainClient {
   publishEndpoint(hotkey: ChainKeypair, netuid: number, url: string): Promise<void>;
   /** Moves `rao` from `coldkey`'s free balance to stake on `hotkey` (its own, or another's as a nominator). */
   addStake(coldkey: ChainKeypair, netuid: number, hotkey: string, rao: bigint): Promise<void>;
+  /** Moves `rao` of the stake `coldkey` put on `hotkey` back to its free balance; signed by the coldkey. */
+  removeStake(coldkey: ChainKeypair, netuid: number, hotkey: string, rao: bigint): Promise<void>;
   /** Sets `hotkey`'s weights in the clear (refused while commit-reveal is on). */
   setWeights(
     hotkey: ChainKeypair,

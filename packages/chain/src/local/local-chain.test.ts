@@ -17,7 +17,12 @@ async function world() {
   const ownerHot = (await generateKeypair('ed25519')).pair;
   const chain = LocalChain.create(
     ':memory:',
-    { sudo: sudo.address, balances: [[owner.address, 100n * TAO]] },
+    // The subnet's lock takes 10 TAO, leaving the owner 100.
+    {
+      sudo: sudo.address,
+      balances: [[owner.address, 110n * TAO]],
+      subnetLockCost: 10n * TAO,
+    },
     { allowPrivateEndpoints: true },
   );
   const netuid = await chain.createSubnet(owner, ownerHot.address);
@@ -143,6 +148,75 @@ describe('LocalChain under attack', () => {
       ChainSignatureError.isInstance,
     );
     await expect(chain.submit({ chain: 'nope' })).rejects.toThrow(/wrong shape/);
+  });
+
+  it('charges a lock for a subnet and spaces creations out: a key with no balance makes none', async () => {
+    const sudo = (await generateKeypair()).pair;
+    const owner = (await generateKeypair()).pair;
+    const broke = (await generateKeypair()).pair;
+    const chain = LocalChain.create(':memory:', {
+      sudo: sudo.address,
+      balances: [
+        [owner.address, 5_000n * TAO],
+        [broke.address, 0n],
+      ],
+    });
+    const hotkey = async () => (await generateKeypair('ed25519')).pair.address;
+    // The attack: free subnets, a hundred of them, diluting everyone's emission.
+    await expect(chain.createSubnet(broke, await hotkey())).rejects.toThrow(
+      /NotEnoughBalanceToStake.*locks 1000000000000 rao/,
+    );
+    await chain.createSubnet(owner, await hotkey());
+    expect(await chain.balance(owner.address)).toBe(4_000n * TAO);
+    await expect(chain.createSubnet(owner, await hotkey())).rejects.toThrow(
+      /NetworkTxRateLimitExceeded/,
+    );
+    chain.advanceBlocks(7_200);
+    // Twice the last lock, less what a day of the 14-day decay took off.
+    await chain.createSubnet(owner, await hotkey());
+    const paid = 4_000n * TAO - (await chain.balance(owner.address));
+    expect(paid).toBeGreaterThan(1_900n * TAO);
+    expect(paid).toBeLessThan(2_000n * TAO);
+    expect(await chain.subnets()).toHaveLength(2);
+    await chain.close();
+  });
+
+  it('returns each coldkey its own stake when a neuron is pruned', async () => {
+    const { chain, owner, sudo, netuid } = await world();
+    const friend = (await generateKeypair()).pair;
+    await chain.setBalance(sudo, friend.address, 50n * TAO);
+    await chain.setHyperparameters(owner, netuid, {
+      maxAllowedUids: 2,
+      maxAllowedValidators: 2,
+      immunityPeriod: 0,
+    });
+    const hot = (await generateKeypair('ed25519')).pair;
+    await chain.register(owner, netuid, hot.address);
+    await chain.addStake(owner, netuid, hot.address, 30n * TAO);
+    await chain.addStake(friend, netuid, hot.address, 20n * TAO);
+    expect(await chain.balance(owner.address)).toBe(70n * TAO);
+    expect(await chain.balance(friend.address)).toBe(30n * TAO);
+    chain.advanceBlocks(1);
+    // The subnet is full: the newcomer takes the staked neuron's UID.
+    await chain.register(owner, netuid, (await generateKeypair('ed25519')).pair.address);
+    expect((await chain.metagraph(netuid)).neurons.map((n) => n.hotkey)).not.toContain(hot.address);
+    // Before: all 50 TAO went to the hotkey's owner, the friend's 20 with them.
+    expect(await chain.balance(owner.address)).toBe(100n * TAO);
+    expect(await chain.balance(friend.address)).toBe(50n * TAO);
+  });
+
+  it('refuses an amount past u64 in a call signed by hand', async () => {
+    const { chain, sudo, owner } = await world();
+    const valid = chain.sign(sudo, {
+      name: 'setBalance',
+      args: { address: owner.address, rao: '1' },
+    });
+    const huge = {
+      ...valid,
+      call: { name: 'setBalance', args: { address: owner.address, rao: '99999999999999999999' } },
+    };
+    await expect(chain.submit(huge)).rejects.toThrow(/wrong shape.*u64/);
+    expect(await chain.balance(owner.address)).toBe(100n * TAO);
   });
 
   it('replaces the lowest-emission UID out of immunity when full, and its bonds start afresh', async () => {

@@ -18,7 +18,7 @@ import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '.
 import { type ChainKeypair, canonicalAddress, chainCryptoReady } from '../keys/keypair.js';
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
-import { LocalRuntime, paramsOf } from './local-runtime.js';
+import { DEFAULT_NETWORK, LocalRuntime, NEVER, paramsOf } from './local-runtime.js';
 import { LOCAL_CHAIN_SCHEMA } from './local-schema.js';
 import {
   type LocalCall,
@@ -36,6 +36,17 @@ export interface LocalChainGenesis {
   balances?: ReadonlyArray<readonly [address: string, rao: bigint]>;
   /** Rao emitted per block, shared by the subnets. Default 1 TAO (1e9 rao), as Bittensor. */
   blockEmission?: bigint;
+  /**
+   * The least a new subnet locks from its creator's free balance, in rao
+   * (each creation doubles the last lock, which decays back to this over 14
+   * days of blocks). Default 1,000 TAO, subtensor's `NetworkMinLockCost`.
+   */
+  subnetLockCost?: bigint;
+  /**
+   * Blocks between two subnet creations on the chain. Default 7,200 (a day),
+   * subtensor's `NetworkRateLimit`; 0 for a test network that makes several at once.
+   */
+  subnetRateLimitBlocks?: number;
 }
 
 /** Options of {@link LocalChain.open}. */
@@ -122,6 +133,19 @@ export class LocalChain implements ChainClient {
         `0x${randomBytes(16).toString('hex')}`,
         sudo,
         checkAmount(genesis.blockEmission ?? 1_000_000_000n, 'blockEmission').toString(),
+      );
+      const rateLimit = genesis.subnetRateLimitBlocks ?? DEFAULT_NETWORK.rateLimitBlocks;
+      if (!Number.isSafeInteger(rateLimit) || rateLimit < 0)
+        throw new ChainRejectedError(
+          'subnetRateLimitBlocks',
+          'must be a whole number of blocks ≥ 0',
+        );
+      db.prepare(
+        'INSERT INTO network (id, min_lock, last_lock, last_lock_block, rate_limit) VALUES (0, ?, 0, ?, ?)',
+      ).run(
+        checkAmount(genesis.subnetLockCost ?? DEFAULT_NETWORK.minLock, 'subnetLockCost').toString(),
+        NEVER,
+        rateLimit,
       );
       const insert = db.prepare('INSERT INTO accounts (address, free, nonce) VALUES (?, ?, 0)');
       for (const [address, rao] of genesis.balances ?? []) {
@@ -360,6 +384,22 @@ export class LocalChain implements ChainClient {
   ): Promise<void> {
     await this.#call(coldkey, {
       name: 'addStake',
+      args: {
+        netuid,
+        hotkey: canonicalAddress(hotkey, 'hotkey'),
+        rao: checkAmount(rao, 'rao').toString(),
+      },
+    });
+  }
+
+  async removeStake(
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
+    await this.#call(coldkey, {
+      name: 'removeStake',
       args: {
         netuid,
         hotkey: canonicalAddress(hotkey, 'hotkey'),

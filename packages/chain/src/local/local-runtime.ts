@@ -35,6 +35,27 @@ export const DEFAULT_HYPERPARAMETERS: SubnetHyperparameters = {
 const REGISTRATION_INTERVAL = 100;
 const U64_MAX = 2n ** 64n - 1n;
 
+/** Subnet creation's economics, as subtensor's defaults: the least lock and the blocks between two creations. */
+export const DEFAULT_NETWORK = {
+  /** `NetworkMinLockCost`: 1,000 TAO. */
+  minLock: 1_000n * 10n ** 9n,
+  /** `NetworkRateLimit`: a day of 12 s blocks. */
+  rateLimitBlocks: 7_200,
+} as const;
+
+/** `NetworkLockReductionInterval`: a lock decays back to the minimum over 14 days of blocks. */
+const LOCK_REDUCTION_INTERVAL = 14n * 7_200n;
+
+/** `network.last_lock_block` before any subnet was created. */
+export const NEVER = -1;
+
+interface NetworkRow {
+  min_lock: string;
+  last_lock: string;
+  last_lock_block: number;
+  rate_limit: number;
+}
+
 /** Classic Yuma with subtensor's defaults for what the local chain does not make configurable. */
 const EPOCH_CONSTANTS = {
   kappaU16: 32767,
@@ -123,6 +144,72 @@ export class LocalRuntime {
     )?.coldkey;
   }
 
+  /** Subnet creation's economics (a chain file from before they existed gets subtensor's defaults). */
+  #network(): NetworkRow {
+    return (
+      (this.#db.prepare('SELECT * FROM network WHERE id = 0').get() as NetworkRow | undefined) ?? {
+        min_lock: DEFAULT_NETWORK.minLock.toString(),
+        last_lock: '0',
+        last_lock_block: NEVER,
+        rate_limit: DEFAULT_NETWORK.rateLimitBlocks,
+      }
+    );
+  }
+
+  /**
+   * What creating a subnet locks now, as subtensor's `get_network_lock_cost`:
+   * twice the last lock, less what has decayed since, never under the minimum.
+   */
+  lockCost(): bigint {
+    const network = this.#network();
+    const last = BigInt(network.last_lock);
+    const min = BigInt(network.min_lock);
+    const since = BigInt(Math.max(0, this.block() - network.last_lock_block));
+    const doubled = network.last_lock_block === NEVER ? last : last * 2n;
+    const decayed = doubled - (last / LOCK_REDUCTION_INTERVAL) * since;
+    return decayed > min ? decayed : min;
+  }
+
+  /** Each coldkey's stake on a neuron. */
+  #stakesOn(netuid: number, hotkey: string): { coldkey: string; rao: bigint }[] {
+    return (
+      this.#db
+        .prepare('SELECT coldkey, rao FROM stakes WHERE netuid = ? AND hotkey = ?')
+        .all(netuid, hotkey) as { coldkey: string; rao: string }[]
+    ).map((row) => ({ coldkey: row.coldkey, rao: BigInt(row.rao) }));
+  }
+
+  /** Moves `delta` rao (negative to take) into one coldkey's stake on a neuron, and its total. */
+  #moveStake(row: NeuronRow, coldkey: string, delta: bigint): void {
+    this.#addToStakeOf(row.netuid, row.hotkey, coldkey, delta);
+    this.#db
+      .prepare('UPDATE neurons SET stake = ? WHERE netuid = ? AND uid = ?')
+      .run((BigInt(row.stake) + delta).toString(), row.netuid, row.uid);
+  }
+
+  /** Adds `delta` rao (negative to take) to one coldkey's row of a neuron's stake; a row at 0 goes. */
+  #addToStakeOf(netuid: number, hotkey: string, coldkey: string, delta: bigint): void {
+    const held = BigInt(
+      (
+        this.#db
+          .prepare('SELECT rao FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?')
+          .get(netuid, hotkey, coldkey) as { rao: string } | undefined
+      )?.rao ?? '0',
+    );
+    const mine = held + delta;
+    if (mine > 0n)
+      this.#db
+        .prepare(
+          `INSERT INTO stakes (netuid, hotkey, coldkey, rao) VALUES (?, ?, ?, ?)
+           ON CONFLICT (netuid, hotkey, coldkey) DO UPDATE SET rao = excluded.rao`,
+        )
+        .run(netuid, hotkey, coldkey, mine.toString());
+    else
+      this.#db
+        .prepare('DELETE FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?')
+        .run(netuid, hotkey, coldkey);
+  }
+
   /** Runs `call`, signed by `signer`. */
   apply(signer: string, call: LocalCall): void {
     const name = call.name;
@@ -141,6 +228,33 @@ export class LocalRuntime {
           .get() as { next: number };
         if (next > 65_535) fail(name, 'SubnetLimitReached');
         const block = this.block();
+        // As subtensor: a subnet locks a cost from its creator's balance (doubling with each
+        // creation, decaying back to the minimum), and creations are rate limited.
+        const network = this.#network();
+        if (
+          network.last_lock_block !== NEVER &&
+          block - network.last_lock_block < network.rate_limit
+        ) {
+          fail(
+            name,
+            'NetworkTxRateLimitExceeded',
+            `the last subnet was created at block ${network.last_lock_block}; the next may be at ${network.last_lock_block + network.rate_limit}`,
+          );
+        }
+        const lock = this.lockCost();
+        const free = this.free(signer);
+        if (free < lock)
+          fail(name, 'NotEnoughBalanceToStake', `a subnet locks ${lock} rao; ${free} rao free`);
+        this.#setFree(signer, free - lock);
+        this.#db
+          .prepare(
+            `INSERT INTO network (id, min_lock, last_lock, last_lock_block, rate_limit) VALUES (0, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET last_lock = excluded.last_lock, last_lock_block = excluded.last_lock_block`,
+          )
+          .run(network.min_lock, lock.toString(), block, network.rate_limit);
+        this.#db
+          .prepare('INSERT INTO subnet_locks (netuid, coldkey, rao) VALUES (?, ?, ?)')
+          .run(next, signer, lock.toString());
         this.#db
           .prepare(
             `INSERT INTO subnets (netuid, owner, owner_hotkey, params, pending_emission, registered_at,
@@ -198,23 +312,28 @@ export class LocalRuntime {
       }
       case 'addStake': {
         const rao = BigInt(call.args.rao);
-        const hotkey = checkAddress(name, call.args.hotkey);
-        const row = this.neuronOf(call.args.netuid, hotkey);
-        if (!row)
-          fail(
-            name,
-            'HotKeyNotRegisteredInSubNet',
-            `${hotkey} is not on subnet ${call.args.netuid}`,
-          );
+        const row = this.#stakedNeuron(name, call.args.netuid, call.args.hotkey);
         if (rao === 0n) fail(name, 'AmountTooLow');
         const free = this.free(signer);
         if (free < rao) fail(name, 'NotEnoughBalanceToStake', `${free} rao free, ${rao} asked`);
-        const stake = BigInt(row.stake) + rao;
-        if (stake > U64_MAX) fail(name, 'StakeOverflow');
+        if (BigInt(row.stake) + rao > U64_MAX) fail(name, 'StakeOverflow');
         this.#setFree(signer, free - rao);
-        this.#db
-          .prepare('UPDATE neurons SET stake = ? WHERE netuid = ? AND uid = ?')
-          .run(stake.toString(), row.netuid, row.uid);
+        this.#moveStake(row, signer, rao);
+        return;
+      }
+      case 'removeStake': {
+        const rao = BigInt(call.args.rao);
+        const row = this.#stakedNeuron(name, call.args.netuid, call.args.hotkey);
+        if (rao === 0n) fail(name, 'AmountTooLow');
+        // Only what this coldkey staked on the neuron comes back to it.
+        const mine =
+          this.#stakesOn(row.netuid, row.hotkey).find((s) => s.coldkey === signer)?.rao ?? 0n;
+        if (mine < rao)
+          fail(name, 'NotEnoughStakeToWithdraw', `${mine} rao staked by ${signer}, ${rao} asked`);
+        const free = this.free(signer);
+        if (free + rao > U64_MAX) fail(name, 'BalanceOverflow');
+        this.#moveStake(row, signer, -rao);
+        this.#setFree(signer, free + rao);
         return;
       }
       case 'setWeights': {
@@ -283,6 +402,15 @@ export class LocalRuntime {
     }
   }
 
+  /** The neuron a stake call names, or the chain's error for one that is not there. */
+  #stakedNeuron(call: string, netuid: number, hotkeyAddress: string): NeuronRow {
+    const hotkey = checkAddress(call, hotkeyAddress);
+    return (
+      this.neuronOf(netuid, hotkey) ??
+      fail(call, 'HotKeyNotRegisteredInSubNet', `${hotkey} is not on subnet ${netuid}`)
+    );
+  }
+
   #register(coldkey: string, netuid: number, hotkey: string): void {
     const call = 'register';
     const subnet = this.subnetRow(netuid, call);
@@ -304,8 +432,8 @@ export class LocalRuntime {
     let uid = rows.length;
     if (rows.length >= params.maxAllowedUids) {
       // As subtensor: the UID out of its immunity period with the lowest
-      // emission (then the oldest) is replaced, never the owner's; its stake
-      // returns to its coldkey.
+      // emission (then the oldest) is replaced, never the owner's; each
+      // coldkey's stake on it returns to that coldkey.
       const candidates = rows.filter(
         (r) => r.hotkey !== subnet.owner_hotkey && block - r.registered_at >= params.immunityPeriod,
       );
@@ -314,9 +442,13 @@ export class LocalRuntime {
           Number(BigInt(a.emission) - BigInt(b.emission)) || a.registered_at - b.registered_at,
       )[0];
       if (!pruned) fail(call, 'NoNeuronIdAvailable', 'every UID is within its immunity period');
-      const prunedColdkey = this.coldkeyOf(pruned.hotkey);
-      if (prunedColdkey)
-        this.#setFree(prunedColdkey, this.free(prunedColdkey) + BigInt(pruned.stake));
+      for (const { coldkey: staker, rao } of this.#stakesOn(netuid, pruned.hotkey)) {
+        const back = this.free(staker) + rao;
+        this.#setFree(staker, back > U64_MAX ? U64_MAX : back);
+      }
+      this.#db
+        .prepare('DELETE FROM stakes WHERE netuid = ? AND hotkey = ?')
+        .run(netuid, pruned.hotkey);
       this.#db.prepare('DELETE FROM neurons WHERE netuid = ? AND uid = ?').run(netuid, pruned.uid);
       this.#db
         .prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ?')
@@ -456,8 +588,14 @@ export class LocalRuntime {
     );
     rows.forEach((row, i) => {
       const paid = result.emission[i] ?? 0n;
-      // Emission is staked to the hotkey that earned it, as on subtensor.
-      const stake = BigInt(row.stake) + paid;
+      // Emission is staked to the hotkey that earned it, as on subtensor, in its
+      // owner's share of that stake; a total at the u64 ceiling takes no more.
+      const room = U64_MAX - BigInt(row.stake);
+      const credited = paid < room ? paid : room;
+      const stake = BigInt(row.stake) + credited;
+      const owner = this.coldkeyOf(row.hotkey);
+      if (owner !== undefined && credited > 0n)
+        this.#addToStakeOf(subnet.netuid, row.hotkey, owner, credited);
       update.run(
         result.state.validatorPermit[i] ? 1 : 0,
         JSON.stringify(result.state.bonds[i] ?? []),
@@ -466,7 +604,7 @@ export class LocalRuntime {
         storedRatio(result.dividends[i]),
         storedRatio(result.validatorTrust[i]),
         paid.toString(),
-        (stake > U64_MAX ? U64_MAX : stake).toString(),
+        stake.toString(),
         subnet.netuid,
         row.uid,
       );

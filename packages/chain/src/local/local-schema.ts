@@ -1,6 +1,9 @@
 /**
  * The embedded chain's tables. Amounts are decimal TEXT (u64 does not fit a
- * JS number); weights and bonds are JSON arrays of `[uid, u16]`.
+ * JS number); weights and bonds are JSON arrays of `[uid, u16]`. A neuron's
+ * `stake` is the total of its `stakes` rows, one per coldkey that staked on
+ * it; `network` holds subnet creation's lock and rate limit, as subtensor's
+ * `NetworkLastLockCost`, `NetworkMinLockCost` and `NetworkRateLimit`.
  */
 export const LOCAL_CHAIN_SCHEMA = `
 CREATE TABLE IF NOT EXISTS chain (
@@ -19,6 +22,13 @@ CREATE TABLE IF NOT EXISTS neurons (
   consensus REAL NOT NULL, incentive REAL NOT NULL, dividends REAL NOT NULL, trust REAL NOT NULL,
   emission TEXT NOT NULL,
   PRIMARY KEY (netuid, uid), UNIQUE (netuid, hotkey));
+CREATE TABLE IF NOT EXISTS stakes (
+  netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, coldkey TEXT NOT NULL, rao TEXT NOT NULL,
+  PRIMARY KEY (netuid, hotkey, coldkey));
+CREATE TABLE IF NOT EXISTS network (
+  id INTEGER PRIMARY KEY CHECK (id = 0), min_lock TEXT NOT NULL, last_lock TEXT NOT NULL,
+  last_lock_block INTEGER NOT NULL, rate_limit INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS subnet_locks (netuid INTEGER PRIMARY KEY, coldkey TEXT NOT NULL, rao TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS commits (
   netuid INTEGER NOT NULL, hotkey TEXT NOT NULL, hash TEXT NOT NULL, block INTEGER NOT NULL,
   PRIMARY KEY (netuid, hotkey, hash));

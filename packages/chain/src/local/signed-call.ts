@@ -9,7 +9,12 @@ import { chainCryptoReady, verifyChainSignatureNow } from '../keys/keypair.js';
 export const SIGNED_CALL_MAX_BYTES = 64 * 1024;
 
 const u16 = z.number().int().min(0).max(65_535);
-const u64String = z.string().regex(/^(0|[1-9][0-9]{0,19})$/, 'a u64 in decimal');
+const U64_MAX = 2n ** 64n - 1n;
+/** A u64 in decimal: 20 digits are not enough of a check, 99,999,999,999,999,999,999 has 20 too. */
+const u64String = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,19})$/, 'a u64 in decimal')
+  .refine((text) => BigInt(text) <= U64_MAX, 'a u64: at most 18446744073709551615');
 const address = z.string().min(1).max(64);
 const hyperparameters = z
   .object({
@@ -57,6 +62,12 @@ export const localCallSchema = z.discriminatedUnion('name', [
   z
     .object({
       name: z.literal('addStake'),
+      args: z.object({ netuid: u16, hotkey: address, rao: u64String }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('removeStake'),
       args: z.object({ netuid: u16, hotkey: address, rao: u64String }).strict(),
     })
     .strict(),

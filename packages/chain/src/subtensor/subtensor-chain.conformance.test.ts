@@ -13,6 +13,9 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
   // Development settings the contract does not cover: subnets may be created back to back, cheaply.
   await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
   await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
+  // Spec 202 limits stakes and unstakes per interval per coldkey; the suite does both at once.
+  if (runtime === 'spec202')
+    await chain.sudo(sudo, 'adminUtils', 'sudoSetTargetStakesPerInterval', [1_000]);
   return {
     chain,
     sudo,

@@ -443,6 +443,28 @@ export class SubtensorChain implements ChainClient {
     );
   }
 
+  async removeStake(
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
+    const method = this.#pick(
+      'subtensorModule',
+      ['removeStake', 'removeSubnetStake'],
+      ['hotkey', 'netuid'],
+    );
+    await this.#submit(
+      coldkey,
+      this.#tx('subtensorModule', method, {
+        hotkey: canonicalAddress(hotkey, 'hotkey'),
+        netuid,
+        amountUnstaked: checkAmount(rao, 'rao'),
+      }),
+      `subtensorModule.${method}`,
+    );
+  }
+
   async setWeights(
     hotkey: ChainKeypair,
     netuid: number,

@@ -108,6 +108,8 @@ export function describeChainClient(
     it('creates a subnet its owner owns, and its sudo key sets the hyperparameters', async () => {
       netuid = await bed.chain.createSubnet(owner, ownerHotkey.address);
       expect(await bed.chain.subnets()).toContain(netuid);
+      // A subnet is not free: its creator's balance pays its lock.
+      expect(await bed.chain.balance(owner.address)).toBeLessThan(10_000n * TAO);
       expect((await bed.chain.subnet(netuid)).owner).toBe(owner.address);
       await bed.newBlocks(1);
       await bed.chain.setHyperparameters(bed.sudo, netuid, {
@@ -217,6 +219,30 @@ export function describeChainClient(
       const stakeOf = (uid: number) => graph.neurons.find((n) => n.uid === uid)?.stake ?? 0n;
       expect(stakeOf(big.uid)).toBeGreaterThan(stakeOf(small.uid));
       expect(stakeOf(small.uid)).toBeGreaterThan(0n);
+    });
+
+    it('moves stake back to the coldkey that put it there, and to no one else', async () => {
+      const [, small] = validators as [(typeof validators)[0], (typeof validators)[0]];
+      const stakeOf = async () =>
+        (await bed.chain.metagraph(netuid)).neurons.find((n) => n.uid === small.uid)?.stake ?? 0n;
+      const staked = await stakeOf();
+      const free = await bed.chain.balance(small.cold.address);
+      await bed.chain.removeStake(small.cold, netuid, small.hot.address, 100n * TAO);
+      // Less by what was taken (a block's emission may have come in meanwhile, on subtensor).
+      expect(await stakeOf()).toBeLessThan(staked);
+      expect(await bed.chain.balance(small.cold.address)).toBeGreaterThan(free);
+      // A coldkey that staked nothing on it takes nothing from it.
+      const stranger = (await generateKeypair()).pair;
+      await bed.fund(stranger.address, TAO);
+      await expectChainError(
+        bed.chain.removeStake(stranger, netuid, small.hot.address, TAO),
+        // Spec 202 refuses a stranger before it looks at any stake.
+        /NotEnoughStakeToWithdraw|NotEnoughStake|HotKeyNotDelegateAndSignerNotOwnHotKey/,
+      );
+      await expectChainError(
+        bed.chain.removeStake(small.cold, netuid, small.hot.address, 1_000_000n * TAO),
+        /NotEnoughStakeToWithdraw|NotEnoughStake/,
+      );
     });
 
     it('publishes an endpoint signed by the hotkey itself, and refuses what is not an http origin', async () => {

@@ -54,6 +54,7 @@ const CONTRACT = new Set<string>([
   'register',
   'publishEndpoint',
   'addStake',
+  'removeStake',
   'setWeights',
   'commitWeights',
   'revealWeights',
