@@ -88,7 +88,8 @@ describe('mt-miner', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-miner-subtensor-'));
     const models = await makeModels(join(dir, 'models'));
     const devnet = await startSubtensorDevnet({ runtime: 'spec202' });
-    const chain = await SubtensorChain.connect(devnet.url);
+    // The miner publishes a loopback address: this reader is on the same local network.
+    const chain = await SubtensorChain.connect(devnet.url, { allowPrivateEndpoints: true });
     try {
       const sudo = (await generateKeypair()).pair;
       const coldkey = (await generateKeypair()).pair;

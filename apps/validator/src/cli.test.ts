@@ -17,27 +17,30 @@ import { runValidatorCli } from './run-validator-cli.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
+/** A folder with the test models, a coldkey file and a chain file holding subnet 1, on loopback. */
+async function localSubnet(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const models = await makeModels(join(dir, 'models'));
+  const chainFile = join(dir, 'chain.sqlite');
+  const coldkey = (await generateKeypair()).pair;
+  await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
+  const chain = LocalChain.create(
+    chainFile,
+    {
+      sudo: (await generateKeypair()).pair.address,
+      balances: [[coldkey.address, 10n ** 12n]],
+      subnetLockCost: 10n ** 9n,
+    },
+    { allowPrivateEndpoints: true },
+  );
+  await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
+  await chain.setHyperparameters(coldkey, 1, { maxRegistrationsPerBlock: 10, weightsRateLimit: 0 });
+  return { dir, models, chainFile, coldkey, chain };
+}
+
 describe('mt-validator', () => {
   it('validates a live miner on its own, with real models, and stops after --rounds', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mt-validator-cli-'));
-    const models = await makeModels(join(dir, 'models'));
-    const chainFile = join(dir, 'chain.sqlite');
-    const coldkey = (await generateKeypair()).pair;
-    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
-    const chain = LocalChain.create(
-      chainFile,
-      {
-        sudo: (await generateKeypair()).pair.address,
-        balances: [[coldkey.address, 10n ** 12n]],
-        subnetLockCost: 10n ** 9n,
-      },
-      { allowPrivateEndpoints: true },
-    );
-    await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
-    await chain.setHyperparameters(coldkey, 1, {
-      maxRegistrationsPerBlock: 10,
-      weightsRateLimit: 0,
-    });
+    const { dir, models, chainFile, coldkey, chain } = await localSubnet('mt-validator-cli-');
     const miner = await TextGenerationMiner.create({ generator: models.generator });
     const minerKey = Hotkey.generate();
     const server = await startMinerNode({ hotkey: minerKey, subnets: [{ miner }] });
@@ -127,22 +130,7 @@ describe('mt-validator', () => {
 
 describe('mt-validator on SIGTERM', () => {
   it('stops within seconds while a silent miner holds its round', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mt-validator-sigterm-'));
-    const models = await makeModels(join(dir, 'models'));
-    const chainFile = join(dir, 'chain.sqlite');
-    const coldkey = (await generateKeypair()).pair;
-    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'validator passphrase');
-    const chain = LocalChain.create(
-      chainFile,
-      {
-        sudo: (await generateKeypair()).pair.address,
-        balances: [[coldkey.address, 10n ** 12n]],
-        subnetLockCost: 10n ** 9n,
-      },
-      { allowPrivateEndpoints: true },
-    );
-    await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
-    await chain.setHyperparameters(coldkey, 1, { maxRegistrationsPerBlock: 10 });
+    const { dir, models, chainFile, coldkey, chain } = await localSubnet('mt-validator-sigterm-');
     // A registered miner that takes the connection and never says a word.
     let connected: () => void = () => undefined;
     const heard = new Promise<void>((resolve) => {

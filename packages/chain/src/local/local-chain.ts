@@ -382,14 +382,7 @@ export class LocalChain implements ChainClient {
     hotkey: string,
     rao: bigint,
   ): Promise<void> {
-    await this.#call(coldkey, {
-      name: 'addStake',
-      args: {
-        netuid,
-        hotkey: canonicalAddress(hotkey, 'hotkey'),
-        rao: checkAmount(rao, 'rao').toString(),
-      },
-    });
+    await this.#stakeCall('addStake', coldkey, netuid, hotkey, rao);
   }
 
   async removeStake(
@@ -398,8 +391,18 @@ export class LocalChain implements ChainClient {
     hotkey: string,
     rao: bigint,
   ): Promise<void> {
-    await this.#call(coldkey, {
-      name: 'removeStake',
+    await this.#stakeCall('removeStake', coldkey, netuid, hotkey, rao);
+  }
+
+  #stakeCall(
+    name: 'addStake' | 'removeStake',
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
+    return this.#call(coldkey, {
+      name,
       args: {
         netuid,
         hotkey: canonicalAddress(hotkey, 'hotkey'),

@@ -427,19 +427,13 @@ export class SubtensorChain implements ChainClient {
     hotkey: string,
     rao: bigint,
   ): Promise<void> {
-    const method = this.#pick(
-      'subtensorModule',
+    await this.#stakeCall(
       ['addStake', 'addSubnetStake'],
-      ['hotkey', 'netuid'],
-    );
-    await this.#submit(
+      'amountStaked',
       coldkey,
-      this.#tx('subtensorModule', method, {
-        hotkey: canonicalAddress(hotkey, 'hotkey'),
-        netuid,
-        amountStaked: checkAmount(rao, 'rao'),
-      }),
-      `subtensorModule.${method}`,
+      netuid,
+      hotkey,
+      rao,
     );
   }
 
@@ -449,17 +443,32 @@ export class SubtensorChain implements ChainClient {
     hotkey: string,
     rao: bigint,
   ): Promise<void> {
-    const method = this.#pick(
-      'subtensorModule',
+    await this.#stakeCall(
       ['removeStake', 'removeSubnetStake'],
-      ['hotkey', 'netuid'],
+      'amountUnstaked',
+      coldkey,
+      netuid,
+      hotkey,
+      rao,
     );
+  }
+
+  /** Stakes or unstakes through whichever of `methods` this runtime has with a netuid (spec 202's subnet calls, 218's). */
+  async #stakeCall(
+    methods: string[],
+    amountArg: string,
+    coldkey: ChainKeypair,
+    netuid: number,
+    hotkey: string,
+    rao: bigint,
+  ): Promise<void> {
+    const method = this.#pick('subtensorModule', methods, ['hotkey', 'netuid']);
     await this.#submit(
       coldkey,
       this.#tx('subtensorModule', method, {
         hotkey: canonicalAddress(hotkey, 'hotkey'),
         netuid,
-        amountUnstaked: checkAmount(rao, 'rao'),
+        [amountArg]: checkAmount(rao, 'rao'),
       }),
       `subtensorModule.${method}`,
     );
