@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 
+export type { WireFetch } from './client/guarded-fetch.js';
 export {
   type MinerEndpoint,
   type QueryOptions,

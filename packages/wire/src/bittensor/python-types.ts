@@ -28,19 +28,31 @@ export type PyType =
 
 /** Builders of {@link PyType}s, named as Python writes them. */
 export const py = {
+  /** `str`. */
   str: { kind: 'str' },
+  /** `int`, of any size. */
   int: { kind: 'int' },
+  /** `float`. */
   float: { kind: 'float' },
+  /** `bool`. */
   bool: { kind: 'bool' },
+  /** `bytes`: the UTF-8 bytes of a JSON string, as pydantic reads them. */
   bytes: { kind: 'bytes' },
+  /** `datetime`, from an ISO 8601 string. */
   datetime: { kind: 'datetime' },
   /** `Any`, or an untyped `dict`/`list`: JSON as Python's `json` reads it (ints stay ints). */
   any: { kind: 'any' },
+  /** `List[item]`. */
   list: (item: PyType): PyType => ({ kind: 'list', item }),
+  /** `Tuple[a, b, …]`, of a fixed length. */
   tuple: (...items: PyType[]): PyType => ({ kind: 'tuple', items }),
+  /** `Dict[key, value]`; a JSON object's keys are coerced to `key` (`Dict[int, …]` has int keys). */
   dict: (key: PyType, value: PyType): PyType => ({ kind: 'dict', key, value }),
+  /** `Optional[inner]`: `null` is `None`. */
   optional: (inner: PyType): PyType => ({ kind: 'optional', inner }),
+  /** `Union[a, b, …]`: the first option the value matches exactly, else the first it converts to. */
   union: (...options: PyType[]): PyType => ({ kind: 'union', options }),
+  /** `Literal[v, …]`: the value must be one of these. */
   literal: (...values: (string | number | boolean)[]): PyType => ({ kind: 'literal', values }),
   /** A nested `pydantic.BaseModel`: its fields in declaration order. */
   model: (name: string, fields: Record<string, PyType>): PyType => ({
