@@ -37,6 +37,7 @@ export {
   ChainCallFailedError,
   ChainError,
   ChainRejectedError,
+  ChainRpcError,
   ChainRuntimeError,
   ChainSignatureError,
   ChainUnreachableError,
