@@ -14,8 +14,11 @@ export interface ChainBlacklistOptions {
   /** How often the chain is read again, in ms. Default 12 s (one block). */
   refreshMs?: number;
   /**
-   * Least stake, in rao, a sender must have on one of the subnets. Default
-   * {@link DEFAULT_MIN_VALIDATOR_STAKE}; lower it for a small test network.
+   * Least stake a sender must have on one of the subnets, as the chain's
+   * metagraph reports it (rao on `LocalChain`; on subtensor the runtime's own
+   * stake figure, alpha on dynamic-TAO runtimes). Default
+   * {@link DEFAULT_MIN_VALIDATOR_STAKE}; set it for your subnet, and lower it
+   * for a small test network.
    */
   minStake?: bigint;
   /** Serve only neurons holding a validator permit. Default true. */
