@@ -163,7 +163,8 @@ describe('GuardedWsProvider against a hostile node', () => {
         );
       // 'silent' gets nothing back.
     });
-    const client = await provider(node.url, { requestTimeoutMs: 200 });
+    // Room for the refusal to come back on a loaded machine; the silent request is cut at 1 s.
+    const client = await provider(node.url, { requestTimeoutMs: 1_000 });
     const refused = await client.send('refused', []).catch((error: unknown) => error);
     expect(ChainRpcError.isInstance(refused)).toBe(true);
     expect(refused).toMatchObject({ method: 'refused', rpcCode: -32_601 });

@@ -19,3 +19,13 @@ export class SynapseFieldError extends MtError {
     this.path = path;
   }
 }
+
+/** A string that is not the SS58 address of a 32-byte key (bad base58, length or checksum). */
+export class Ss58AddressError extends MtError {
+  static readonly code = 'MT_WIRE_SS58_ADDRESS';
+  static override readonly isInstance = isMtErrorWithCode<Ss58AddressError>(Ss58AddressError.code);
+
+  constructor(address: string, problem: string) {
+    super(Ss58AddressError.code, `'${address.slice(0, 64)}' is not an SS58 address: ${problem}`);
+  }
+}

@@ -372,12 +372,20 @@ describe.each(Object.entries(minerCarriers))('miner handler over %s', (_name, ca
     });
     const message = (text: string) => Buffer.from(JSON.stringify({ text }));
     // Ten small keys each try five tasks: two each are taken, the rest refused at once.
+    let refused = 0;
     const flood = small.flatMap((key, k) =>
       Array.from({ length: 5 }, (_, i) =>
-        send(server, miner, { key, body: message(`s${k}.${i}`) }),
+        send(server, miner, { key, body: message(`s${k}.${i}`) }).then((answer) => {
+          if (answer.response.status === 429) refused += 1;
+          return answer;
+        }),
       ),
     );
-    await until(() => server.metrics().queue.running + server.metrics().queue.waiting === 20);
+    // Every request has its slot or its refusal before any slot frees up.
+    await until(
+      () =>
+        server.metrics().queue.running + server.metrics().queue.waiting === 20 && refused === 30,
+    );
     const honest = send(server, miner, { key: large, body: message('large') });
     await until(() => server.metrics().queue.waiting === 20);
     release();

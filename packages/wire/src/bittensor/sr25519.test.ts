@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { Ss58AddressError } from './errors.js';
+import { Sr25519Hotkey, sr25519SignatureRefusal, ss58Decode, ss58Encode } from './sr25519.js';
+import vectors from './test-support/signatures.json' with { type: 'json' };
+
+// Measured from the real bittensor v10.2.0 stack: one signature made by a real
+// Python dendrite in the wild (SDK 7.1), this run's requests, and keys from seeds.
+
+const hex = (text: string) => Buffer.from(text.replace(/^0x/, ''), 'hex');
+
+describe('sr25519 hotkeys and SS58, as Bittensor wallets hold them', () => {
+  it.each(vectors.keys_from_seeds.map((k) => [k.role, k] as const))(
+    'derives the %s key from its seed, at prefix 42 and 13116',
+    (_role, key) => {
+      const hotkey = Sr25519Hotkey.fromSeed(hex(key.seed));
+      expect(Buffer.from(hotkey.publicKey).toString('hex')).toBe(key.public_key.slice(2));
+      expect(hotkey.address).toBe(key.ss58_prefix_42);
+      expect(ss58Encode(hotkey.publicKey, 13_116)).toBe(key.ss58_prefix_13116);
+      expect(ss58Decode(key.ss58_prefix_13116)).toEqual({
+        publicKey: hotkey.publicKey,
+        prefix: 13_116,
+      });
+      expect(ss58Decode(key.ss58_prefix_42).prefix).toBe(42);
+    },
+  );
+
+  it.each(vectors.vectors.map((v) => [v.id, v] as const))('%s', (_id, vector) => {
+    const refusal = sr25519SignatureRefusal(vector.signer_ss58, vector.message, vector.signature);
+    if (vector.expect === true) expect(refusal).toBeUndefined();
+    else if (vector.expect === false) expect(refusal).toBe('Signature mismatch');
+    else expect(`ValueError: ${refusal}`).toBe(vector.expect);
+  });
+
+  it('signs so that the signature verifies (randomized: verify, never compare)', () => {
+    const key = Sr25519Hotkey.generate();
+    const message = '1796583433785730060.a.b.uuid.hash';
+    const first = key.sign(message);
+    expect(first).toMatch(/^0x[0-9a-f]{128}$/);
+    expect(key.sign(message)).not.toBe(first);
+    expect(sr25519SignatureRefusal(key.address, message, first)).toBeUndefined();
+    expect(
+      sr25519SignatureRefusal(key.address, message, first.toUpperCase().replace('0X', '0x')),
+    ).toBeUndefined();
+    expect(sr25519SignatureRefusal(key.address, `${message}x`, first)).toBe('Signature mismatch');
+    expect(sr25519SignatureRefusal(Sr25519Hotkey.generate().address, message, first)).toBe(
+      'Signature mismatch',
+    );
+    expect(sr25519SignatureRefusal(key.address, message, '0xdeadbeef')).toBe('Invalid signature');
+    expect(
+      sr25519SignatureRefusal(key.address, message, `0x${'00'.repeat(64)}`),
+    ).not.toBeUndefined();
+    expect(sr25519SignatureRefusal('5nope', message, first)).toMatch(/^Invalid SS58 address/);
+  });
+
+  it('refuses an address with a typo by its checksum', () => {
+    const address = Sr25519Hotkey.generate().address;
+    const typo = `${address.slice(0, 10)}${address[10] === 'a' ? 'b' : 'a'}${address.slice(11)}`;
+    expect(() => ss58Decode(typo)).toThrow(Ss58AddressError);
+  });
+});
