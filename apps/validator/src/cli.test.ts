@@ -17,6 +17,18 @@ import { runValidatorCli } from './run-validator-cli.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
+/** The built mt-validator, with the test's models and coldkey passphrase in its environment. */
+function startValidator(models: { generator: string; reward: string }, args: string[]) {
+  return spawn(process.execPath, [bin, ...args], {
+    env: {
+      ...process.env,
+      MT_VALIDATOR_TEXT_MODEL: models.generator,
+      MT_VALIDATOR_REWARD_MODEL: models.reward,
+      MT_COLDKEY_PASSPHRASE: 'validator passphrase',
+    },
+  });
+}
+
 /** A folder with the test models, a coldkey file and a chain file holding subnet 1, on loopback. */
 async function localSubnet(prefix: string) {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -52,37 +64,25 @@ describe('mt-validator', () => {
     });
     await chain.close();
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          bin,
-          '--chain',
-          chainFile,
-          '--allow-private-endpoints',
-          '--key',
-          join(dir, 'v.key'),
-          '--coldkey',
-          join(dir, 'coldkey.json'),
-          '--stake',
-          '1000',
-          '--rounds',
-          '2',
-          '--interval-ms',
-          '50',
-          '--metrics-port',
-          '0',
-          '--log-level',
-          'debug',
-        ],
-        {
-          env: {
-            ...process.env,
-            MT_VALIDATOR_TEXT_MODEL: models.generator,
-            MT_VALIDATOR_REWARD_MODEL: models.reward,
-            MT_COLDKEY_PASSPHRASE: 'validator passphrase',
-          },
-        },
-      );
+      const child = startValidator(models, [
+        '--chain',
+        chainFile,
+        '--allow-private-endpoints',
+        '--key',
+        join(dir, 'v.key'),
+        '--coldkey',
+        join(dir, 'coldkey.json'),
+        '--stake',
+        '1000',
+        '--rounds',
+        '2',
+        '--interval-ms',
+        '50',
+        '--metrics-port',
+        '0',
+        '--log-level',
+        'debug',
+      ]);
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString();
@@ -150,22 +150,10 @@ describe('mt-validator on SIGTERM', () => {
     });
     await chain.close();
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          bin,
-          ...['--chain', chainFile, '--allow-private-endpoints', '--key', join(dir, 'v.key')],
-          ...['--coldkey', join(dir, 'coldkey.json'), '--stake', '1000'],
-        ],
-        {
-          env: {
-            ...process.env,
-            MT_VALIDATOR_TEXT_MODEL: models.generator,
-            MT_VALIDATOR_REWARD_MODEL: models.reward,
-            MT_COLDKEY_PASSPHRASE: 'validator passphrase',
-          },
-        },
-      );
+      const child = startValidator(models, [
+        ...['--chain', chainFile, '--allow-private-endpoints', '--key', join(dir, 'v.key')],
+        ...['--coldkey', join(dir, 'coldkey.json'), '--stake', '1000'],
+      ]);
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString();

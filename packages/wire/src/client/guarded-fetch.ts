@@ -5,6 +5,23 @@ import { Agent, fetch as undiciFetch } from 'undici';
 /** How the validator client sends a request: the global `fetch`'s shape, injectable. */
 export type WireFetch = (request: Request) => Promise<Response>;
 
+/** What the client sends: a POST of a body it already holds, never redirected. */
+export interface WireSend {
+  url: URL;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  signal: AbortSignal;
+}
+
+/** Sends one request: the default sender, or an injected `fetch` behind {@link fromFetch}. */
+export type WireSender = (send: WireSend) => Promise<Response>;
+
+/** An injected `fetch` as a sender: the request is built for it. */
+export function fromFetch(fetch: WireFetch): WireSender {
+  return ({ url, headers, body, signal }) =>
+    fetch(new Request(url, { method: 'POST', headers, body, signal, redirect: 'manual' }));
+}
+
 type LookupCallback = (
   error: NodeJS.ErrnoException | null,
   address: string | LookupAddress[],
@@ -41,24 +58,24 @@ function guardedLookup(policy: EndpointPolicy) {
 }
 
 /**
- * The validator client's default `fetch`: undici's, over a connection pool
- * whose every connect resolves names through {@link guardedLookup}. An IP
- * literal never reaches a lookup, so the client checks literals itself
- * before sending (`checkEndpointHost`).
+ * The validator client's default sender: undici's `fetch`, over a connection
+ * pool whose every connect resolves names through {@link guardedLookup}. An
+ * IP literal never reaches a lookup, so the client checks literals itself
+ * before sending (`checkEndpointHost`). The body goes as it is, with no
+ * `Request` built and read back.
  */
-export function guardedFetch(policy: EndpointPolicy): WireFetch {
+export function guardedSender(policy: EndpointPolicy): WireSender {
   const dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) } });
-  return async (request) => {
-    const response = await undiciFetch(request.url, {
-      method: request.method,
-      headers: [...request.headers],
-      body: request.body === null ? null : new Uint8Array(await request.arrayBuffer()),
-      redirect: request.redirect,
-      signal: request.signal,
+  return async ({ url, headers, body, signal }) =>
+    (await undiciFetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal,
+      // A miner's redirect would send this validator's request, headers and all, anywhere.
+      redirect: 'manual',
       dispatcher,
-    });
-    return response as unknown as Response;
-  };
+    })) as unknown as Response;
 }
 
 /** The {@link EndpointRefusedError} somewhere in a failed fetch's causes, if any. */

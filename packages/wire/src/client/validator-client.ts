@@ -20,7 +20,13 @@ import type { Hotkey } from '../keys/hotkey.js';
 import { taskPath } from '../server/miner-handler.js';
 import { readBounded } from '../server/read-body.js';
 import { WireReply } from '../server/wire-request.js';
-import { endpointRefusalIn, guardedFetch, type WireFetch } from './guarded-fetch.js';
+import {
+  endpointRefusalIn,
+  fromFetch,
+  guardedSender,
+  type WireFetch,
+  type WireSender,
+} from './guarded-fetch.js';
 
 /** A miner to query: its address (who must sign the answer) and where it listens. */
 export interface MinerEndpoint {
@@ -150,7 +156,7 @@ export class ValidatorClient {
   readonly #maxBytes: number;
   readonly #maxDepth: number;
   readonly #queue: PQueue;
-  readonly #fetch: WireFetch;
+  readonly #send: WireSender;
   readonly #now: () => number;
   readonly #allowPrivate: boolean;
 
@@ -163,7 +169,9 @@ export class ValidatorClient {
     this.#maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     this.#queue = new PQueue({ concurrency: options.concurrency ?? 64 });
     this.#allowPrivate = options.allowPrivateEndpoints ?? false;
-    this.#fetch = options.fetch ?? guardedFetch({ allowPrivate: this.#allowPrivate });
+    this.#send = options.fetch
+      ? fromFetch(options.fetch)
+      : guardedSender({ allowPrivate: this.#allowPrivate });
     this.#now = options.now ?? Date.now;
   }
 
@@ -289,20 +297,13 @@ export class ValidatorClient {
     let response: Response;
     let answer: Uint8Array;
     try {
-      response = await this.#fetch(
-        new Request(url, {
-          method: 'POST',
-          headers: {
-            ...headers,
-            'content-type': 'application/json',
-            'accept-encoding': 'identity',
-          },
-          body,
-          signal,
-          // A miner's redirect would send this validator's request, headers and all, anywhere.
-          redirect: 'manual',
-        }),
-      );
+      // Never redirected (a miner's redirect would send this request anywhere), never decompressed.
+      response = await this.#send({
+        url,
+        headers: { ...headers, 'content-type': 'application/json', 'accept-encoding': 'identity' },
+        body,
+        signal,
+      });
       const refusal = refuseBeforeReading(response);
       if (refusal) {
         await response.body?.cancel().catch(() => undefined);
