@@ -45,6 +45,12 @@ export { loadHotkey, loadOrCreateHotkey, saveHotkey } from './keys/key-file.js';
 export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
 export {
+  type CarriedHandler,
+  type CarriedServer,
+  type CarrierOptions,
+  serveHandler,
+} from './server/http-carrier.js';
+export {
   createMinerHandler,
   type MinerHandler,
   type MinerHandlerOptions,

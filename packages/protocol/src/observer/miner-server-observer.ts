@@ -1,16 +1,20 @@
 /**
- * Where a request to the miner server ended: the stage that refused it, or
- * `answered` when the handler's output was sent. The stages run in this
- * order for every task request.
+ * Where a request to a miner's server ended: the stage that refused it, or
+ * `answered` when the handler's output was sent. Our own miner handler and
+ * Bittensor's axon (`@mt/wire/bittensor`) each run a subset, in their own
+ * order (see each one's description).
  */
 export type WireStage =
   | 'body'
   | 'envelope'
+  | 'headers'
   | 'blacklist'
+  | 'verify'
   | 'rate_limit'
   | 'replay'
   | 'route'
   | 'parse'
+  | 'body_hash'
   | 'deadline'
   | 'queue'
   | 'handler'

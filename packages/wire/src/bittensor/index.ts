@@ -1,17 +1,28 @@
 /**
- * `@mt/wire/bittensor`: Bittensor's own wire (the v10 Synapse protocol that
- * every deployed subnet speaks), built up in steps. So far: synapses
- * declared once in TypeScript with their Python field types, read as
- * pydantic reads them, and hashed byte-exact with `Synapse.body_hash`; and
- * sr25519 hotkeys with SS58 addresses, signing and verifying as btwallet does.
+ * `@mt/wire/bittensor`: Bittensor's own wire, the v10 Synapse protocol that
+ * every deployed subnet speaks. Synapses declared once in TypeScript with
+ * their Python field types, read as pydantic reads them and hashed
+ * byte-exact with `Synapse.body_hash`; sr25519 hotkeys with SS58 addresses,
+ * signing and verifying as btwallet does; and the axon, a web-standard
+ * handler that Python dendrites read as success and that refuses what
+ * Python's axon lets through.
  *
  * @packageDocumentation
  */
 
+export {
+  type AxonContext,
+  type AxonRoute,
+  axonRoute,
+  BittensorAxon,
+  type BittensorAxonMetrics,
+  type BittensorAxonOptions,
+  MIN_DENDRITE_VERSION,
+} from './axon.js';
 export { Ss58AddressError, SynapseFieldError } from './errors.js';
 export { type PyJson, PyNumber, type PythonJsonOptions, parsePythonJson } from './python-json.js';
 export { pythonRepr, pythonStr } from './python-str.js';
-export { coercePython, type PyType, type PyValue, py } from './python-types.js';
+export { coercePython, type JsOf, type PyType, type PyValue, py } from './python-types.js';
 export {
   BITTENSOR_SS58_PREFIX,
   Sr25519Hotkey,
@@ -20,8 +31,15 @@ export {
   ss58Encode,
 } from './sr25519.js';
 export {
+  type DefaultedFields,
   defineSynapse,
   type FieldWithDefault,
   type SynapseDeclaration,
+  type SynapseFields,
+  type SynapseFieldType,
+  type SynapseInput,
+  type SynapseInputOf,
   type SynapseSpec,
+  type SynapseValues,
+  type SynapseValuesOf,
 } from './synapse.js';

@@ -117,3 +117,63 @@ export function pythonStr(value: PyValue): string {
       return pythonRepr(value);
   }
 }
+
+/** How {@link pythonJsonDumps} lays JSON out: Python's two common forms. */
+export interface PythonJsonDumpOptions {
+  /**
+   * `true`: `","` and `":"` with raw UTF-8, as FastAPI's `JSONResponse`
+   * (the axon's answers). `false` (default): `", "` and `": "` with non-ASCII
+   * escaped, as `json.dumps` (the dendrite's requests).
+   */
+  compact?: boolean;
+}
+
+/**
+ * A value as Python's `json.dumps` writes it: floats by their `repr`
+ * (`5.0`, `1e-05`, `NaN`), ints exact at any size, tuples as lists, enum
+ * members by value, keys printed as Python prints them.
+ *
+ * @throws SynapseFieldError for `bytes` and `datetime`, which `json.dumps` refuses too.
+ */
+export function pythonJsonDumps(value: PyValue, options: PythonJsonDumpOptions = {}): string {
+  const compact = options.compact ?? false;
+  const comma = compact ? ',' : ', ';
+  const colon = compact ? ':' : ': ';
+  const text = (s: string) => {
+    // JSON.stringify escapes what json.dumps escapes, with the same lowercase \u00XX.
+    const json = JSON.stringify(s);
+    return compact
+      ? json
+      : json.replace(
+          /[\u0080-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+  };
+  const dump = (v: PyValue): string => {
+    switch (v.t) {
+      case 'none':
+        return 'null';
+      case 'bool':
+        return v.v ? 'true' : 'false';
+      case 'int':
+        return v.v.toString();
+      case 'float':
+        if (Number.isNaN(v.v)) return 'NaN';
+        if (!Number.isFinite(v.v)) return v.v > 0 ? 'Infinity' : '-Infinity';
+        return pythonFloatRepr(v.v);
+      case 'str':
+        return text(v.v);
+      case 'list':
+      case 'tuple':
+        return `[${v.items.map(dump).join(comma)}]`;
+      case 'dict':
+        return `{${v.entries.map(([k, item]) => `${text(k.t === 'str' ? k.v : pythonStr(k))}${colon}${dump(item)}`).join(comma)}}`;
+      case 'enum':
+        return dump(v.value);
+      case 'bytes':
+      case 'datetime':
+        throw new SynapseFieldError('(value)', `Python's json.dumps cannot write ${v.t}`);
+    }
+  };
+  return dump(value);
+}

@@ -26,11 +26,11 @@ export type PyType =
       readonly members: Readonly<Record<string, string | number>>;
     };
 
-/** Builders of {@link PyType}s, named as Python writes them. */
+/** Builders of {@link PyType}s, named as Python writes them; each keeps its exact type, for {@link JsOf}. */
 export const py = {
   /** `str`. */
   str: { kind: 'str' },
-  /** `int`, of any size. */
+  /** `int`, of any size (a JavaScript `number` on the typed side: refused past 2^53). */
   int: { kind: 'int' },
   /** `float`. */
   float: { kind: 'float' },
@@ -43,38 +43,64 @@ export const py = {
   /** `Any`, or an untyped `dict`/`list`: JSON as Python's `json` reads it (ints stay ints). */
   any: { kind: 'any' },
   /** `List[item]`. */
-  list: (item: PyType): PyType => ({ kind: 'list', item }),
+  list: <const I extends PyType>(item: I) => ({ kind: 'list', item }) as const,
   /** `Tuple[a, b, …]`, of a fixed length. */
-  tuple: (...items: PyType[]): PyType => ({ kind: 'tuple', items }),
+  tuple: <const I extends readonly PyType[]>(...items: I) => ({ kind: 'tuple', items }) as const,
   /** `Dict[key, value]`; a JSON object's keys are coerced to `key` (`Dict[int, …]` has int keys). */
-  dict: (key: PyType, value: PyType): PyType => ({ kind: 'dict', key, value }),
+  dict: <const K extends PyType, const V extends PyType>(key: K, value: V) =>
+    ({ kind: 'dict', key, value }) as const,
   /** `Optional[inner]`: `null` is `None`. */
-  optional: (inner: PyType): PyType => ({ kind: 'optional', inner }),
+  optional: <const I extends PyType>(inner: I) => ({ kind: 'optional', inner }) as const,
   /** `Union[a, b, …]`: the first option the value matches exactly, else the first it converts to. */
-  union: (...options: PyType[]): PyType => ({ kind: 'union', options }),
+  union: <const O extends readonly PyType[]>(...options: O) =>
+    ({ kind: 'union', options }) as const,
   /** `Literal[v, …]`: the value must be one of these. */
-  literal: (...values: (string | number | boolean)[]): PyType => ({ kind: 'literal', values }),
+  literal: <const V extends readonly (string | number | boolean)[]>(...values: V) =>
+    ({ kind: 'literal', values }) as const,
   /** A nested `pydantic.BaseModel`: its fields in declaration order. */
-  model: (name: string, fields: Record<string, PyType>): PyType => ({
-    kind: 'model',
-    name,
-    fields,
-  }),
+  model: <const F extends Record<string, PyType>>(name: string, fields: F) =>
+    ({ kind: 'model', name, fields }) as const,
   /** A `(str, Enum)` class: member names to values. */
-  strEnum: (name: string, members: Record<string, string>): PyType => ({
-    kind: 'enum',
-    name,
-    base: 'str',
-    members,
-  }),
+  strEnum: <const M extends Record<string, string>>(name: string, members: M) =>
+    ({ kind: 'enum', name, base: 'str', members }) as const,
   /** An `IntEnum` class: member names to values. */
-  intEnum: (name: string, members: Record<string, number>): PyType => ({
-    kind: 'enum',
-    name,
-    base: 'int',
-    members,
-  }),
-} as const satisfies Record<string, PyType | ((...args: never[]) => PyType)>;
+  intEnum: <const M extends Record<string, number>>(name: string, members: M) =>
+    ({ kind: 'enum', name, base: 'int', members }) as const,
+} as const;
+
+/**
+ * The JavaScript type a field of Python type `T` has on the typed side of a
+ * synapse: `str` is `string`, `int` and `float` are `number`, `List[T]` an
+ * array, `Dict[K, V]` a record keyed by the key's text, `Optional[T]`
+ * `T | null`, a model an object, an enum its members' values.
+ */
+export type JsOf<T extends PyType> = T extends { kind: 'str' | 'datetime' }
+  ? string
+  : T extends { kind: 'int' | 'float' }
+    ? number
+    : T extends { kind: 'bool' }
+      ? boolean
+      : T extends { kind: 'bytes' }
+        ? Uint8Array
+        : T extends { kind: 'any' }
+          ? unknown
+          : T extends { kind: 'list'; item: infer I extends PyType }
+            ? JsOf<I>[]
+            : T extends { kind: 'tuple'; items: infer I extends readonly PyType[] }
+              ? { -readonly [K in keyof I]: JsOf<I[K]> }
+              : T extends { kind: 'dict'; value: infer V extends PyType }
+                ? Record<string, JsOf<V>>
+                : T extends { kind: 'optional'; inner: infer I extends PyType }
+                  ? JsOf<I> | null
+                  : T extends { kind: 'union'; options: readonly (infer O extends PyType)[] }
+                    ? JsOf<O>
+                    : T extends { kind: 'literal'; values: readonly (infer V)[] }
+                      ? V
+                      : T extends { kind: 'model'; fields: infer F extends Record<string, PyType> }
+                        ? { -readonly [K in keyof F]: JsOf<F[K]> }
+                        : T extends { kind: 'enum'; members: infer M }
+                          ? M[keyof M]
+                          : never;
 
 /**
  * A value as Python holds it after pydantic's coercion and `model_dump()`:
@@ -314,4 +340,70 @@ function matchesExactly(type: PyType, json: PyJson): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * A Python value on the typed side ({@link JsOf}): ints as `number` (one
+ * past 2^53 is refused, since it would round), dicts as records keyed by
+ * the key's text, tuples as arrays, enum members as their values, a
+ * `datetime` as its ISO 8601 text.
+ *
+ * @throws SynapseFieldError for an int a `number` cannot hold exactly.
+ */
+export function pyToJs(value: PyValue, path = '(value)'): unknown {
+  switch (value.t) {
+    case 'none':
+      return null;
+    case 'bool':
+    case 'float':
+    case 'str':
+    case 'bytes':
+      return value.v;
+    case 'int': {
+      const number = Number(value.v);
+      if (!Number.isSafeInteger(number))
+        throw new SynapseFieldError(path, `${value.v} is past 2^53, which a number cannot hold`);
+      return number;
+    }
+    case 'list':
+    case 'tuple':
+      return value.items.map((item, i) => pyToJs(item, `${path}[${i}]`));
+    case 'dict':
+      // fromEntries defines own properties: a key "__proto__" stays a key.
+      return Object.fromEntries(
+        value.entries.map(([key, item]) => {
+          const name =
+            key.t === 'str' ? key.v : key.t === 'int' ? key.v.toString() : String(pyToJs(key));
+          return [name, pyToJs(item, `${path}.${name}`)];
+        }),
+      );
+    case 'enum':
+      return pyToJs(value.value, path);
+    case 'datetime':
+      return value.text.replace(' ', 'T');
+  }
+}
+
+/**
+ * A JavaScript value (a default, a forward's output, a dendrite's input) as
+ * the JSON Python would read, so {@link coercePython} checks it against its
+ * field's type exactly as it checks a peer's JSON.
+ *
+ * @throws SynapseFieldError for what JSON cannot hold (a function, a symbol).
+ */
+export function jsToPyJson(value: unknown, path = '(value)'): PyJson {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return new PyNumber('NaN');
+    if (!Number.isFinite(value)) return new PyNumber(value > 0 ? 'Infinity' : '-Infinity');
+    // -0 must stay a float's -0.0, which "0" would lose.
+    return new PyNumber(Object.is(value, -0) ? '-0.0' : String(value));
+  }
+  if (typeof value === 'bigint') return new PyNumber(value.toString());
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (Array.isArray(value)) return value.map((item, i) => jsToPyJson(item, `${path}[${i}]`));
+  if (typeof value === 'object')
+    return new Map(Object.entries(value).map(([k, v]) => [k, jsToPyJson(v, `${path}.${k}`)]));
+  throw new SynapseFieldError(path, `a ${typeof value} is not JSON`);
 }

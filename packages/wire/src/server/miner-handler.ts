@@ -22,6 +22,7 @@ import {
 } from '../envelope/verify-envelope.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
+import type { CarriedHandler } from './http-carrier.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
 import { readBounded } from './read-body.js';
 import {
@@ -116,14 +117,10 @@ export interface MinerServerMetrics {
  * (Node, Bun, Deno, a test) and is unit-tested as a function.
  * `createMinerServer` puts it on `node:http`.
  */
-export interface MinerHandler {
+export interface MinerHandler extends CarriedHandler {
   readonly address: string;
-  /** The largest body it accepts; a carrier should refuse bigger ones before reading. */
-  readonly bodyLimitBytes: number;
   /** Answers one request, signed: the handler as a web-standard `fetch`. */
   fetch(request: Request): Promise<Response>;
-  /** The same, for a carrier that has already read the body (the `node:http` adapter's fast path). */
-  handle(request: WireRequest): Promise<WireAnswer>;
   /** Counts so far: responses by status, latency, the queue. */
   metrics(): MinerServerMetrics;
   /** Refuses new tasks with 503 and resolves once those in flight are answered. */
@@ -407,6 +404,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   return {
     address: key.address,
     bodyLimitBytes,
+    takes: (method, path) => method === 'POST' && taskTypeOf(path) !== undefined,
     handle,
     async fetch(request) {
       const url = new URL(request.url);

@@ -1,25 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type CarrierOptions, serveHandler } from './http-carrier.js';
 import {
   createMinerHandler,
   type MinerHandler,
   type MinerHandlerOptions,
   type MinerServerMetrics,
 } from './miner-handler.js';
-import { bodyTooLarge } from './read-body.js';
-import { type WireAnswer, WireReply } from './wire-request.js';
 
 /** Options of {@link createMinerServer}: the handler's, and the connection limits. */
-export interface MinerServerOptions extends MinerHandlerOptions {
-  /** Time a client has to send its headers, from connecting, in ms. Default 5 s. */
-  headersTimeoutMs?: number;
-  /** Time a client has to send a whole request (headers and body), in ms. Default 10 s. */
-  requestTimeoutMs?: number;
-  /** Time an idle keep-alive connection stays open, in ms. Default 5 s. */
-  keepAliveTimeoutMs?: number;
-  /** Open connections at once; past it, new ones are closed. Default 1,024. */
-  maxConnections?: number;
-}
+export interface MinerServerOptions extends MinerHandlerOptions, CarrierOptions {}
 
 /** A running miner server. */
 export interface MinerServer {
@@ -36,11 +24,11 @@ export interface MinerServer {
 
 /**
  * Serves a {@link MinerHandler} on `node:http` at `host:port` (port 0 picks
- * a free one). It is a thin carrier that adds what only a socket server can
- * do: headers, request and keep-alive timeouts (so silent or slow clients
- * cannot hold connections), a connection cap, and a body read that stops at
- * the handler's size limit. Task requests take a fast path that skips
- * building a `Request`; every other route goes through `handler.fetch`.
+ * a free one), through the carrier every handler of this package shares
+ * (`serveHandler`): timeouts for silent and slow clients, a connection cap,
+ * a body read that stops at the handler's limit. Task requests take the fast
+ * path that skips building a `Request`; every other route goes through
+ * `handler.fetch`.
  *
  * @example
  * ```ts
@@ -54,170 +42,13 @@ export async function createMinerServer(
   listen: { port?: number; host?: string } = {},
 ): Promise<MinerServer> {
   const handler = createMinerHandler(options);
-  const limit = handler.bodyLimitBytes;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const server = createServer({
-    // Node requires headersTimeout ≤ requestTimeout.
-    headersTimeout: Math.min(options.headersTimeoutMs ?? 5_000, requestTimeoutMs),
-    requestTimeout: requestTimeoutMs,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-    // How often Node checks the two timeouts above; its default of 30 s would let them overrun.
-    connectionsCheckingInterval: 500,
-    maxHeaderSize: 16 * 1024,
-  });
-  server.maxConnections = options.maxConnections ?? 1_024;
-  // No inactivity timeout: a task may compute for longer than a request may
-  // take to arrive. Silent and slow clients are closed by the two timeouts above.
-  server.timeout = 0;
-
-  // Requests whose response has not closed yet, so close() waits for them.
-  const open = new Set<Promise<void>>();
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
-    // One 'close' listener per request serves both the handler (the client
-    // gone before its answer) and close() (the answer handed over or lost).
-    let gone: (() => void) | undefined;
-    const closed = new Promise<void>((resolve) =>
-      response.once('close', () => {
-        if (!response.writableFinished) gone?.();
-        resolve();
-      }),
-    );
-    open.add(closed);
-    closed.then(() => open.delete(closed));
-    const work =
-      request.method === 'POST' && path.startsWith('/v1/tasks/')
-        ? readBody(request, limit).then((body) =>
-            handler.handle({
-              method: 'POST',
-              path,
-              header: (name) => single(request.headers[name]),
-              body,
-              onGone: (listener) => {
-                gone = listener;
-              },
-            }),
-          )
-        : handler.fetch(toRequest(request, path)).then(fromResponse);
-    work.then(
-      (answer) => write(response, answer),
-      (error: unknown) => {
-        // A bug of this server's: logged here, and the peer learns nothing of it.
-        options.logger?.error({ err: error, path }, 'miner server failed');
-        write(response, {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-          body: Buffer.from(
-            JSON.stringify(
-              new WireReply(500, 'MT_WIRE_SERVER_FAILED', 'the server failed').toBody(),
-            ),
-          ),
-        });
-      },
-    );
-  });
-  // Malformed requests and timeouts: answer if the socket still can, then close it.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (socket.writable && !socket.writableEnded) {
-      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
-    } else socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const server = await serveHandler(handler, options, listen);
   options.observer?.attach?.({ queue: () => handler.metrics().queue });
-  const bound = server.address() as AddressInfo;
-  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
     address: handler.address,
-    url: `http://${host}:${bound.port}`,
+    url: server.url,
     handler,
     metrics: () => handler.metrics(),
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await handler.close();
-      await Promise.allSettled([...open]);
-      // Every answer is written; connections still open have nothing in flight.
-      server.closeAllConnections();
-      await closed;
-    },
+    close: () => server.close(),
   };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Reads a request body up to `limit` bytes; past it (or declared past it), a 413 reply instead. */
-function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array | WireReply> {
-  // Past the limit nothing more is read: the 413 goes out with `connection:
-  // close` (see write), and the rest of the body dies with the socket.
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve(bodyTooLarge(limit));
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.pause();
-        resolve(bodyTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () =>
-      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)),
-    );
-    // A body cut off (an error, a timeout, the client gone) settles too; nobody reads that answer.
-    const cut = () => {
-      if (!request.complete)
-        resolve(new WireReply(408, 'MT_WIRE_BODY_INCOMPLETE', 'the body did not arrive whole'));
-    };
-    request.once('error', cut);
-    request.once('close', cut);
-  });
-}
-
-function toRequest(request: IncomingMessage, path: string): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-  }
-  // Plain routes are GETs: a body, if any, is not read.
-  // The Host header is the client's to choose, so it never becomes part of the URL.
-  return new Request(`http://localhost${path}`, {
-    method: request.method ?? 'GET',
-    headers,
-  });
-}
-
-async function fromResponse(response: Response): Promise<WireAnswer> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
-}
-
-/** Writes an answer, unless the client is already gone. */
-function write(response: ServerResponse, answer: WireAnswer): void {
-  if (response.destroyed) return;
-  const headers = answer.headers;
-  headers['content-length'] = String(answer.body.byteLength);
-  // A body refused unread must not be parsed as the next request.
-  if (answer.status === 413) headers.connection = 'close';
-  response.writeHead(answer.status, headers);
-  response.end(answer.body);
 }
