@@ -1,11 +1,20 @@
 // @mt/wire alone: a signed round trip through the web-standard miner handler
 // (no sockets), the optional libsodium peer refused with the install line,
-// and a Bittensor synapse declared once and hashed as Python hashes it.
+// a Bittensor synapse declared once and hashed as Python hashes it, and the
+// subnet template's Dummy synapse served by a BittensorAxon on loopback and
+// queried by a BittensorDendrite, as Python's axon and dendrite would.
 //   npm install @mt/wire
 import assert from 'node:assert/strict';
 import { MissingPeerError } from '@mt/protocol';
 import { createMinerHandler, Hotkey, SignerPool, taskHandler, ValidatorClient } from '@mt/wire';
-import { defineSynapse, py } from '@mt/wire/bittensor';
+import {
+  axonRoute,
+  BittensorAxon,
+  BittensorDendrite,
+  defineSynapse,
+  py,
+  Sr25519Hotkey,
+} from '@mt/wire/bittensor';
 import { z } from 'zod';
 
 const miner = Hotkey.generate();
@@ -44,4 +53,37 @@ assert.equal(
   Echo.bodyHash('{"text": "hi", "xs": [1, 2.5, 1e-05], "meta": {"a": 1}}'),
   '902854fc532f82828fac8c711d148cc54149276f2b7ef6fb4a398d41f96f3e1e',
 );
-console.log(`signed round trip ${outcome.status}; SignerPool without libsodium: ${pool.code}`);
+
+// The Bittensor subnet template's synapse: `dummy_input: int`, `dummy_output: Optional[int] = None`.
+const Dummy = defineSynapse({
+  name: 'Dummy',
+  fields: {
+    dummy_input: py.int,
+    dummy_output: { type: py.optional(py.int), default: null },
+  },
+});
+const minerKey = Sr25519Hotkey.generate();
+const axon = new BittensorAxon({
+  hotkey: minerKey,
+  routes: [axonRoute(Dummy, ({ dummy_input }) => ({ dummy_output: dummy_input * 2 }))],
+});
+const server = await axon.serve({ port: 0 });
+const port = Number(new URL(server.url).port);
+// Loopback is a local network: a validator reaches it only when told so.
+const dendrite = new BittensorDendrite({
+  hotkey: Sr25519Hotkey.generate(),
+  allowPrivateEndpoints: true,
+});
+const [doubled] = await dendrite.query(
+  [{ ip: '127.0.0.1', port, hotkey: minerKey.address }],
+  Dummy,
+  { dummy_input: 21 },
+  { timeout: 5 },
+);
+await server.close();
+assert.equal(doubled?.isSuccess, true, doubled?.statusMessage ?? '');
+assert.equal(doubled?.values.dummy_output, 42);
+
+console.log(
+  `signed round trip ${outcome.status}; SignerPool without libsodium: ${pool.code}; Dummy over Bittensor's wire: ${doubled.values.dummy_output}`,
+);

@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 
-export type { WireFetch } from './client/guarded-fetch.js';
 export {
   type MinerEndpoint,
   type QueryOptions,
@@ -23,6 +22,7 @@ export {
   type EnvelopeFields,
   type EnvelopeKind,
   envelopeHeaders,
+  taskPath,
   WIRE_VERSION,
 } from './envelope/headers.js';
 export { ReplayGuard, type ReplayGuardOptions } from './envelope/replay-guard.js';
@@ -39,24 +39,30 @@ export {
   type VerifyEnvelopeInput,
   verifyEnvelope,
 } from './envelope/verify-envelope.js';
+export type { WireFetch } from './http/guarded-fetch.js';
+export {
+  type CarriedHandler,
+  type CarriedServer,
+  type CarrierOptions,
+  serveHandler,
+} from './http/http-carrier.js';
+export {
+  type WireAnswer,
+  type WireErrorBody,
+  WireReply,
+  type WireRequest,
+} from './http/wire-request.js';
 export { addressFromPublicKey, publicKeyFromAddress } from './keys/address.js';
 export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys/hotkey.js';
 export { loadHotkey, loadOrCreateHotkey, saveHotkey } from './keys/key-file.js';
 export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
 export {
-  type CarriedHandler,
-  type CarriedServer,
-  type CarrierOptions,
-  serveHandler,
-} from './server/http-carrier.js';
-export {
   createMinerHandler,
   type MinerHandler,
   type MinerHandlerOptions,
   type MinerServerMetrics,
   type PlainRoute,
-  taskPath,
 } from './server/miner-handler.js';
 export {
   createMinerServer,
@@ -70,9 +76,3 @@ export {
   type TaskHandler,
   taskHandler,
 } from './server/task-stages.js';
-export {
-  type WireAnswer,
-  type WireErrorBody,
-  WireReply,
-  type WireRequest,
-} from './server/wire-request.js';

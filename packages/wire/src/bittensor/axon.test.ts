@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CarriedServer } from '../server/http-carrier.js';
+import type { CarriedServer } from '../http/http-carrier.js';
 import { PyNumber, parsePythonJson } from './python-json.js';
 import {
   axonCases,

@@ -16,10 +16,10 @@ import {
   type CarriedServer,
   type CarrierOptions,
   serveHandler,
-} from '../server/http-carrier.js';
+} from '../http/http-carrier.js';
+import { readBounded } from '../http/read-body.js';
+import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
-import { readBounded } from '../server/read-body.js';
-import { type WireAnswer, WireReply, type WireRequest } from '../server/wire-request.js';
 import { SynapseFieldError } from './errors.js';
 import { parsePythonJson } from './python-json.js';
 import { pythonFloatRepr, pythonJsonDumps, pythonStrRepr } from './python-str.js';

@@ -3,9 +3,10 @@
  * every deployed subnet speaks. Synapses declared once in TypeScript with
  * their Python field types, read as pydantic reads them and hashed
  * byte-exact with `Synapse.body_hash`; sr25519 hotkeys with SS58 addresses,
- * signing and verifying as btwallet does; and the axon, a web-standard
+ * signing and verifying as btwallet does; the axon, a web-standard
  * handler that Python dendrites read as success and that refuses what
- * Python's axon lets through.
+ * Python's axon lets through; and the dendrite, whose requests are Python's
+ * and which reads answers exactly as Python's does.
  *
  * @packageDocumentation
  */
@@ -19,6 +20,15 @@ export {
   type BittensorAxonOptions,
   MIN_DENDRITE_VERSION,
 } from './axon.js';
+export {
+  type AxonInfo,
+  BITTENSOR_WIRE_VERSION,
+  BittensorDendrite,
+  type BittensorDendriteOptions,
+  type DendriteCallOptions,
+  type SynapseResult,
+  type SynapseResultOf,
+} from './dendrite.js';
 export { Ss58AddressError, SynapseFieldError } from './errors.js';
 export { type PyJson, PyNumber, type PythonJsonOptions, parsePythonJson } from './python-json.js';
 export { pythonRepr, pythonStr } from './python-str.js';

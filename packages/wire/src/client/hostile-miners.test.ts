@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { Hotkey } from '../keys/hotkey.js';
-import { taskPath } from '../server/miner-handler.js';
 import { type QueryOutcome, ValidatorClient } from './validator-client.js';
 
 // Miners that attack the validator over real sockets, with the global fetch:

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { Hotkey } from '../keys/hotkey.js';
-import { createMinerHandler, type MinerHandler, taskPath } from '../server/miner-handler.js';
+import { createMinerHandler, type MinerHandler } from '../server/miner-handler.js';
 import { createMinerServer } from '../server/miner-server.js';
 import type { TaskHandler } from '../server/task-stages.js';
 import { signedTaskHeaders } from '../test-support/signed-request.js';

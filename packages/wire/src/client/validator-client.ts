@@ -13,20 +13,19 @@ import {
 } from '@mt/protocol';
 import PQueue from 'p-queue';
 import type { z } from 'zod';
-import { envelopeHeaders } from '../envelope/headers.js';
+import { envelopeHeaders, taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
-import type { Hotkey } from '../keys/hotkey.js';
-import { taskPath } from '../server/miner-handler.js';
-import { readBounded } from '../server/read-body.js';
-import { WireReply } from '../server/wire-request.js';
 import {
   endpointRefusalIn,
   fromFetch,
   guardedSender,
   type WireFetch,
   type WireSender,
-} from './guarded-fetch.js';
+} from '../http/guarded-fetch.js';
+import { readBounded } from '../http/read-body.js';
+import { WireReply } from '../http/wire-request.js';
+import type { Hotkey } from '../keys/hotkey.js';
 
 /** A miner to query: its address (who must sign the answer) and where it listens. */
 export interface MinerEndpoint {

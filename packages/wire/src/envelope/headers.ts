@@ -57,3 +57,11 @@ export function canonicalMessage(fields: EnvelopeFields): Buffer {
     'utf8',
   );
 }
+
+/** Where task routes start: `POST /v1/tasks/<taskType>`. */
+export const TASK_PREFIX = '/v1/tasks/';
+
+/** The route a task type is served at (both sides of our envelope wire address it so). */
+export function taskPath(taskType: string): string {
+  return `${TASK_PREFIX}${taskType}`;
+}

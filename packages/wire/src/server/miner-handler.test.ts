@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { envelopeHeaders } from '../envelope/headers.js';
+import { envelopeHeaders, taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
 import { addressFromPublicKey } from '../keys/address.js';
 import { Hotkey } from '../keys/hotkey.js';
 import { type CarriedMiner, minerCarriers } from '../test-support/miner-carriers.js';
 import { signedTaskHeaders } from '../test-support/signed-request.js';
-import { taskPath } from './miner-handler.js';
 import type { MinerServerOptions } from './miner-server.js';
 import type { HandlerContext } from './task-stages.js';
 

@@ -11,7 +11,7 @@ import {
   type WireStage,
 } from '@mt/protocol';
 import PQueue from 'p-queue';
-import { envelopeHeaders } from '../envelope/headers.js';
+import { envelopeHeaders, TASK_PREFIX, taskPath } from '../envelope/headers.js';
 import { ReplayGuard } from '../envelope/replay-guard.js';
 import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
 import {
@@ -20,11 +20,12 @@ import {
   type VerifyEnvelopeInput,
   verifyEnvelope,
 } from '../envelope/verify-envelope.js';
+import type { CarriedHandler } from '../http/http-carrier.js';
+import { readBounded } from '../http/read-body.js';
+import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
-import type { CarriedHandler } from './http-carrier.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
-import { readBounded } from './read-body.js';
 import {
   admitDeadline,
   clientGone,
@@ -37,7 +38,6 @@ import {
   runUntilDeadline,
   type TaskHandler,
 } from './task-stages.js';
-import { type WireAnswer, WireReply, type WireRequest } from './wire-request.js';
 
 /** An unsigned route beside the task routes (a metrics page, say), as a web-standard handler. */
 export type PlainRoute = (request: Request) => Response | Promise<Response>;
@@ -127,13 +127,7 @@ export interface MinerHandler extends CarriedHandler {
   close(): Promise<void>;
 }
 
-const TASK_PREFIX = '/v1/tasks/';
 const TASK_ROUTE = '/v1/tasks/:taskType';
-
-/** The route a task type is served at. */
-export function taskPath(taskType: string): string {
-  return `${TASK_PREFIX}${taskType}`;
-}
 
 /**
  * Builds the miner handler (the Axon equivalent). Every task request passes

@@ -3,9 +3,9 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { taskPath } from '../envelope/headers.js';
 import { Hotkey } from '../keys/hotkey.js';
 import { signedTaskHeaders } from '../test-support/signed-request.js';
-import { taskPath } from './miner-handler.js';
 import { createMinerServer, type MinerServer, type MinerServerOptions } from './miner-server.js';
 
 // What only a socket server can get wrong: connections. The handler's own

@@ -1,4 +1,4 @@
-import { type CarrierOptions, serveHandler } from './http-carrier.js';
+import { type CarrierOptions, serveHandler } from '../http/http-carrier.js';
 import {
   createMinerHandler,
   type MinerHandler,

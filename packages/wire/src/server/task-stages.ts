@@ -11,8 +11,8 @@ import {
   taskSchema,
 } from '@mt/protocol';
 import type { z } from 'zod';
+import { WireReply } from '../http/wire-request.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { WireReply } from './wire-request.js';
 
 // The small named stages a task request passes, in order, after its envelope
 // is verified. Each refuses with a WireReply or returns what the next needs;

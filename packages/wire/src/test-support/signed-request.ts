@@ -1,6 +1,6 @@
+import { taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import type { Hotkey } from '../keys/hotkey.js';
-import { taskPath } from '../server/miner-handler.js';
 
 /** The headers of a task request `from` signs for `to`, as a validator sends it. */
 export function signedTaskHeaders(

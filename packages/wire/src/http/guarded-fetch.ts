@@ -33,7 +33,7 @@ type LookupCallback = (
  * a miner's host name that resolves (or re-resolves, as in DNS rebinding) to
  * loopback or the metadata service is never connected to.
  */
-function guardedLookup(policy: EndpointPolicy) {
+export function guardedLookup(policy: EndpointPolicy) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) {
