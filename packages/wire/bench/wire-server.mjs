@@ -1,10 +1,12 @@
-// Child process for the wire benchmark: starts either the signed miner server
-// or a bare fastify route with the same JSON echo, and prints its URL. Asked
+// Child process for the wire benchmark: starts the signed miner server, a
+// Bittensor axon, or a bare fastify route with the same JSON echo, and prints its URL. Asked
 // 'start' and then 'report', it answers with the CPU it used in between: all
 // its threads (process.cpuUsage) and its event loop's busy time.
 import Fastify from 'fastify';
 import { z } from 'zod';
+import { axonRoute, BittensorAxon, Sr25519Hotkey } from '../dist/bittensor/index.js';
 import { createMinerServer, Hotkey, SignerPool } from '../dist/index.js';
+import { BenchEcho } from './bittensor-requests.mjs';
 
 const kind = process.argv[2];
 const seed = Buffer.from(process.argv[3] ?? '', 'hex');
@@ -27,6 +29,18 @@ if (kind === 'signed' || kind === 'pooled') {
     rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
     replay: { perSenderCapacity: 1_000_000 },
   });
+  process.send?.({ url: server.url });
+} else if (kind === 'axon') {
+  const axon = new BittensorAxon({
+    hotkey: Sr25519Hotkey.fromSeed(seed),
+    routes: [axonRoute(BenchEcho, ({ text }) => ({ out: text }))],
+    concurrency: 256,
+    maxQueue: 10_000,
+    maxTasksPerSender: 10_000,
+    rateLimit: { capacity: 1e9, refillPerSecond: 1e9 },
+    replay: { perSenderCapacity: 1_000_000 },
+  });
+  const server = await axon.serve();
   process.send?.({ url: server.url });
 } else {
   const app = Fastify();

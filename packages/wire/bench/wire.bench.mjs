@@ -1,57 +1,17 @@
 // Signed requests per second through the miner server, with node:crypto inline
-// and with a SignerPool (libsodium on worker threads), against a bare fastify
+// and with a SignerPool (libsodium on worker threads), and through the
+// Bittensor axon (sr25519, Bittensor's Synapse wire), against a bare fastify
 // route doing the same JSON echo, measured in the same run, at 200 concurrent
 // connections. Each server runs in its own process; autocannon drives it.
 // Ratios are printed only when every signed request was answered 2xx.
 //   pnpm --filter @mt/wire bench
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { Sr25519Hotkey } from '../dist/bittensor/index.js';
 import { Hotkey, signEnvelope, taskPath } from '../dist/index.js';
+import { signBittensorRequests } from './bittensor-requests.mjs';
+import { CONNECTIONS, DURATION_S, line, measure, startServer } from './load.mjs';
 
-const CONNECTIONS = 200;
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const body = JSON.stringify({ text: 'the quick brown fox' });
-
-function startServer(kind, seed) {
-  const child = fork(fileURLToPath(new URL('./wire-server.mjs', import.meta.url)), [kind, seed], {
-    stdio: 'inherit',
-    execArgv: process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-      : [],
-  });
-  return new Promise((resolve) => child.once('message', ({ url }) => resolve({ url, child })));
-}
-
-/** Runs the load against a started server and adds the CPU the server spent per request. */
-async function measure(server, requests) {
-  server.child.send('start');
-  const result = summary(await run(`${server.url}${path}`, requests));
-  const used = await new Promise((resolve) => {
-    server.child.once('message', resolve);
-    server.child.send('report');
-  });
-  return { ...result, cpuUs: used.cpuUs / result.total, loopUs: used.loopUs / result.total };
-}
-
-function run(url, requests) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, requests },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-    instance.on('error', reject);
-  });
-}
-
-const summary = (r) => ({
-  rps: r.requests.average,
-  p50: r.latency.p50,
-  p99: r.latency.p99,
-  total: r.requests.total,
-  non2xx: r.non2xx,
-  errors: r.errors + r.timeouts,
-});
 
 const miner = Hotkey.generate();
 const validator = Hotkey.generate();
@@ -106,29 +66,66 @@ const signedRequests = ({ cycle }) => {
 
 const bare = await startServer('bare', '');
 signPool();
-const bareResult = await measure(bare, signedRequests({ cycle: true }));
+const bareResult = await measure(bare, path, signedRequests({ cycle: true }));
 bare.child.kill();
 
 const seedHex = Buffer.from(miner.exportSeed()).toString('hex');
 async function runSigned(kind) {
   signPool();
   const server = await startServer(kind, seedHex);
-  const result = await measure(server, signedRequests({ cycle: false }));
+  const result = await measure(server, path, signedRequests({ cycle: false }));
   server.child.kill('SIGINT');
   return result;
 }
 const signedResult = await runSigned('signed');
 const pooledResult = await runSigned('pooled');
 
-const line = (name, r) =>
-  `  ${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req (event loop ${r.loopUs.toFixed(0).padStart(3)})   non-2xx ${r.non2xx}   errors ${r.errors}`;
+// The Bittensor axon: sr25519 signing costs the generator about 0.8 ms a
+// request, so its pool is smaller, signed just before the run (each nonce is
+// good for 64 s), and sized past what the axon can verify in the run. At
+// about 1/30 of the envelope's rate, 200 connections would only queue: a few
+// requests then wait past autocannon's 10 s; 50 keep the same rate.
+const AXON_CONNECTIONS = 50;
+const axonSeed = randomBytes(32);
+const axonKey = Sr25519Hotkey.fromSeed(axonSeed);
+const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 12_000);
+console.log(`signing ${axonPoolSize} Bittensor requests ahead of the run...`);
+const bittensor = signBittensorRequests(
+  Sr25519Hotkey.generate(),
+  axonKey.address,
+  'the quick brown fox',
+  axonPoolSize,
+);
+const axonServer = await startServer('axon', axonSeed.toString('hex'));
+let nextAxon = 0;
+const axonResult = await measure(
+  axonServer,
+  '/Echo',
+  [
+    {
+      method: 'POST',
+      body: bittensor.body,
+      setupRequest: (request) => {
+        const headers = bittensor.requests[nextAxon];
+        nextAxon += 1;
+        if (!headers) throw new Error('the Bittensor pool ran out; raise BENCH_AXON_POOL');
+        request.headers = headers;
+        return request;
+      },
+    },
+  ],
+  AXON_CONNECTIONS,
+);
+axonServer.child.kill('SIGINT');
+
 console.log(
   `\n${CONNECTIONS} connections, ${DURATION_S} s each, JSON echo of ${bodyBytes.length} bytes`,
 );
 console.log(line('bare fastify (baseline)', bareResult));
 console.log(line('signed, node:crypto', signedResult));
 console.log(line('signed, SignerPool', pooledResult));
-const failed = [signedResult, pooledResult].some((r) => r.non2xx > 0 || r.errors > 0);
+console.log(line(`Bittensor axon, ${AXON_CONNECTIONS} conns`, axonResult));
+const failed = [signedResult, pooledResult, axonResult].some((r) => r.non2xx > 0 || r.errors > 0);
 if (failed) {
   // Figures of a run with failures would describe something else than served requests.
   console.log('  FAILED: a signed run had non-2xx answers or errors; no ratios are printed');
@@ -136,4 +133,10 @@ if (failed) {
 } else {
   console.log(`  signed (node:crypto) / bare = ${(signedResult.rps / bareResult.rps).toFixed(2)}`);
   console.log(`  signed (SignerPool) / bare  = ${(pooledResult.rps / bareResult.rps).toFixed(2)}`);
+  console.log(`  Bittensor axon / bare       = ${(axonResult.rps / bareResult.rps).toFixed(2)}`);
+  console.log(
+    `  Bittensor axon / signed (node:crypto) = ${(axonResult.rps / signedResult.rps).toFixed(2)}`,
+  );
+  // The Python axon's figure is not from this run: measured on this machine kind (bittensor 10.2.0, Echo).
+  console.log(`  Bittensor axon / Python axon's 36 req/s = ${(axonResult.rps / 36).toFixed(1)}`);
 }

@@ -1,0 +1,45 @@
+// Microseconds per sr25519 operation (@scure/sr25519, what Bittensor's wire
+// signs with) against ed25519 (node:crypto, what our own envelope signs with),
+// on the same message: a Bittensor request's signed text
+// (`nonce.dendrite.axon.uuid.body_hash`, 219 bytes), measured in the same run.
+//   pnpm --filter @mt/wire bench:sr25519
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import * as sr25519 from '@scure/sr25519';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2_000);
+const message = new TextEncoder().encode(
+  '1796583433785730060.5CfCr47V5Dte6bwxNBE8K9oNnQd9fiay6aDEEkgYtFv7w4Fq.5DeZAMjvpmKhgfoju3A2nSarhrSWDrk25vDi38UocrqVUB6z.d94e6302-f1a6-11f1-a5ba-02fc00000001.902854fc532f82828fac8c711d148cc54149276f2b7ef6fb4a398d41f96f3e1e',
+);
+const seed = randomBytes(32);
+const privateKey = createPrivateKey({
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+  format: 'der',
+  type: 'pkcs8',
+});
+const publicKey = createPublicKey(privateKey);
+const srSecret = sr25519.secretFromSeed(seed);
+const srPublic = sr25519.getPublicKey(srSecret);
+
+/** Mean µs per call of `op` over ROUNDS calls, after a warm-up; every call must return true. */
+function time(op) {
+  for (let i = 0; i < 100; i += 1) if (!op()) throw new Error('an operation failed');
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < ROUNDS; i += 1) if (!op()) throw new Error('an operation failed');
+  return Number(process.hrtime.bigint() - started) / ROUNDS / 1_000;
+}
+
+const edSignature = sign(null, message, privateKey);
+const srSignature = sr25519.sign(srSecret, message);
+const figures = {
+  'ed25519 verify': time(() => verify(null, message, publicKey, edSignature)),
+  'ed25519 sign': time(() => sign(null, message, privateKey).length === 64),
+  'sr25519 verify': time(() => sr25519.verify(message, srSignature, srPublic)),
+  'sr25519 sign': time(() => sr25519.sign(srSecret, message).length === 64),
+};
+console.log(`${ROUNDS} operations each, ${message.length}-byte message`);
+for (const [name, us] of Object.entries(figures))
+  console.log(`  ${name.padEnd(16)} ${us.toFixed(1).padStart(7)} µs`);
+const ratio = (a, b) => (figures[a] / figures[b]).toFixed(1);
+console.log(
+  `  sr25519 / ed25519: verify ${ratio('sr25519 verify', 'ed25519 verify')}×, sign ${ratio('sr25519 sign', 'ed25519 sign')}×`,
+);
