@@ -3,7 +3,8 @@
  * every deployed subnet speaks. Synapses declared once in TypeScript with
  * their Python field types, read as pydantic reads them and hashed
  * byte-exact with `Synapse.body_hash`; sr25519 hotkeys with SS58 addresses,
- * signing and verifying as btwallet does; the axon, a web-standard
+ * signing and verifying as btwallet does, read from and written to
+ * Bittensor wallets as btwallet lays them out; the axon, a web-standard
  * handler that Python dendrites read as success and that refuses what
  * Python's axon lets through; and the dendrite, whose requests are Python's
  * and which reads answers exactly as Python's does.
@@ -53,3 +54,17 @@ export {
   type SynapseValues,
   type SynapseValuesOf,
 } from './synapse.js';
+export {
+  BittensorWalletError,
+  type BittensorWalletLocation,
+  type BittensorWalletProblem,
+  bittensorWalletPaths,
+  DEFAULT_WALLET_PATH,
+  loadBittensorColdkey,
+  loadBittensorHotkey,
+  naclKeyfileKey,
+  readBittensorPublicKeyfile,
+  type WalletPasswordOptions,
+  walletPassword,
+  writeBittensorHotkey,
+} from './wallet.js';
