@@ -4,6 +4,7 @@
 //   pnpm --filter @mt/wire bench:ed25519
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import sodium from 'sodium-native';
+import { meanMicros } from './timing.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20_000);
 const message = randomBytes(300);
@@ -17,13 +18,7 @@ const publicKey = createPublicKey(privateKey);
 const rawPublic = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
 const secret = Buffer.concat([seed, rawPublic]);
 
-/** Mean µs per call of `op` over ROUNDS calls, after a warm-up; every call must return true. */
-function time(op) {
-  for (let i = 0; i < 1_000; i += 1) if (!op()) throw new Error('an operation failed');
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < ROUNDS; i += 1) if (!op()) throw new Error('an operation failed');
-  return Number(process.hrtime.bigint() - started) / ROUNDS / 1_000;
-}
+const time = (op) => meanMicros(op, ROUNDS, 1_000);
 
 const nodeSignature = sign(null, message, privateKey);
 const sodiumSignature = Buffer.alloc(64);

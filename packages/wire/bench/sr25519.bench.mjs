@@ -5,6 +5,7 @@
 //   pnpm --filter @mt/wire bench:sr25519
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import * as sr25519 from '@scure/sr25519';
+import { meanMicros } from './timing.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2_000);
 const message = new TextEncoder().encode(
@@ -20,13 +21,7 @@ const publicKey = createPublicKey(privateKey);
 const srSecret = sr25519.secretFromSeed(seed);
 const srPublic = sr25519.getPublicKey(srSecret);
 
-/** Mean µs per call of `op` over ROUNDS calls, after a warm-up; every call must return true. */
-function time(op) {
-  for (let i = 0; i < 100; i += 1) if (!op()) throw new Error('an operation failed');
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < ROUNDS; i += 1) if (!op()) throw new Error('an operation failed');
-  return Number(process.hrtime.bigint() - started) / ROUNDS / 1_000;
-}
+const time = (op) => meanMicros(op, ROUNDS, 100);
 
 const edSignature = sign(null, message, privateKey);
 const srSignature = sr25519.sign(srSecret, message);

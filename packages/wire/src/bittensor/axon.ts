@@ -9,7 +9,6 @@ import {
   silentLogger,
   type WireStage,
 } from '@mt/protocol';
-import PQueue from 'p-queue';
 import { ReplayGuard } from '../envelope/replay-guard.js';
 import {
   type CarriedHandler,
@@ -20,6 +19,7 @@ import {
 import { readBounded } from '../http/read-body.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
+import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
 import { SynapseFieldError } from './errors.js';
 import { parsePythonJson } from './python-json.js';
 import { pythonFloatRepr, pythonJsonDumps, pythonStrRepr } from './python-str.js';
@@ -82,7 +82,7 @@ export function axonRoute<F extends SynapseFields>(
 }
 
 /** Options of {@link BittensorAxon}. */
-export interface BittensorAxonOptions {
+export interface BittensorAxonOptions extends SenderQueueOptions {
   /** The axon's hotkey: requests must be signed to its SS58 address. */
   hotkey: Sr25519Hotkey;
   /** The synapses served, each at `/<name>`. The base `Synapse` (a ping) is always served too. */
@@ -110,12 +110,6 @@ export interface BittensorAxonOptions {
   maxFutureMs?: number;
   /** Bounds of the nonce memory. Default 1,000 nonces per hotkey, 1,000 hotkeys. */
   replay?: { perSenderCapacity?: number; maxSenders?: number };
-  /** Forwards running at once. Default 4. */
-  concurrency?: number;
-  /** Requests waiting beyond those running; past it, 429. Default 256. */
-  maxQueue?: number;
-  /** Requests one hotkey may have waiting or running at once; past it, 429. Default 8. */
-  maxTasksPerSender?: number;
   /** Per-hotkey token bucket; past it, 429. Default 20 burst, 10/s. */
   rateLimit?: RateLimit;
   /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
@@ -219,8 +213,7 @@ export class BittensorAxon implements CarriedHandler {
   readonly #now: () => bigint;
   readonly #replay: ReplayGuard;
   readonly #rateLimiter: RateLimiter;
-  readonly #queue: PQueue;
-  readonly #tasksOf = new Map<string, number>();
+  readonly #queue: SenderQueue;
   readonly #responses: Record<string, number> = {};
   readonly #latency = new LatencyHistogram();
   readonly #inFlight = new Set<Promise<WireAnswer>>();
@@ -243,7 +236,7 @@ export class BittensorAxon implements CarriedHandler {
       ...options.replay,
     });
     this.#rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
-    this.#queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+    this.#queue = new SenderQueue(options);
     this.#stages = this.#compose(maxTimeoutMs, maxFutureMs);
   }
 
@@ -375,24 +368,9 @@ export class BittensorAxon implements CarriedHandler {
 
   /** Queues the forward by priority, runs it until the dendrite's timeout, and answers. */
   async #forward(x: Exchange, maxTimeoutMs: number): Promise<void> {
-    const options = this.#options;
     const sender = x.sender as string;
     const route = x.route as AxonRoute;
     const name = route.synapse.name;
-    if (this.#queue.size >= (options.maxQueue ?? 256))
-      throw new WireReply(429, 'MT_WIRE_QUEUE_FULL', 'the queue is full; retry later', {
-        'retry-after': '1',
-      });
-    const held = this.#tasksOf.get(sender) ?? 0;
-    const cap = options.maxTasksPerSender ?? 8;
-    if (held >= cap)
-      throw new WireReply(
-        429,
-        'MT_WIRE_SENDER_BUSY',
-        `you have ${held} requests here already (at most ${cap}); retry when one is answered`,
-        { 'retry-after': '1' },
-      );
-    this.#tasksOf.set(sender, held + 1);
     const budgetMs = Math.min(x.timeout * 1000, maxTimeoutMs);
     const controller = new AbortController();
     const timeoutText = `Response timeout after: ${pythonFloatRepr(x.timeout)}s`;
@@ -405,27 +383,24 @@ export class BittensorAxon implements CarriedHandler {
     );
     const signal = controller.signal;
     try {
-      const outputs = await this.#queue
-        .add(
-          () => {
-            signal.throwIfAborted();
-            const input = route.synapse.toValues(x.values as Map<string, PyValue>);
-            const context = {
-              hotkey: sender,
-              synapse: name,
-              deadline: Date.now() + budgetMs,
-              signal,
-            };
-            return raceWithSignal(
-              Promise.resolve().then(() => route.forward(input, context)),
-              signal,
-            );
-          },
-          { priority: options.priority?.(sender, name) ?? 0, signal },
-        )
-        .catch((error: unknown) => {
-          throw signal.aborted ? signal.reason : error;
-        });
+      const outputs = await this.#queue.run(
+        sender,
+        this.#options.priority?.(sender, name) ?? 0,
+        signal,
+        () => {
+          const input = route.synapse.toValues(x.values as Map<string, PyValue>);
+          const context = {
+            hotkey: sender,
+            synapse: name,
+            deadline: Date.now() + budgetMs,
+            signal,
+          };
+          return raceWithSignal(
+            Promise.resolve().then(() => route.forward(input, context)),
+            signal,
+          );
+        },
+      );
       let filled: Map<string, PyValue>;
       try {
         filled = route.synapse.fromValues(outputs ?? {});
@@ -441,9 +416,6 @@ export class BittensorAxon implements CarriedHandler {
       x.answer = this.#success(x);
     } finally {
       clearTimeout(timer);
-      const left = (this.#tasksOf.get(sender) ?? 1) - 1;
-      if (left > 0) this.#tasksOf.set(sender, left);
-      else this.#tasksOf.delete(sender);
     }
   }
 
@@ -594,7 +566,7 @@ export class BittensorAxon implements CarriedHandler {
     return {
       responses: { ...this.#responses },
       latency: this.#latency.snapshot(),
-      queue: { waiting: this.#queue.size, running: this.#queue.pending },
+      queue: this.#queue.counts,
       replay: { senders: this.#replay.senders, nonces: this.#replay.size },
     };
   }

@@ -6,6 +6,7 @@ import { coercePython, py } from './python-types.js';
 import { defineSynapse } from './synapse.js';
 import vectors from './test-support/body-hash-vectors.json' with { type: 'json' };
 import { typeFromExpression } from './test-support/python-type-expression.js';
+import { Echo } from './test-support/wire-vectors.js';
 
 // Measured from the real bittensor v10.2.0 Synapse: JSON in, Python str() hashed, hash out.
 
@@ -63,17 +64,6 @@ describe('Synapse.body_hash, byte-exact with bittensor v10.2.0', () => {
 });
 
 describe('reading a hostile body', () => {
-  const Echo = defineSynapse({
-    name: 'Echo',
-    fields: {
-      text: py.str,
-      xs: { type: py.list(py.float), default: [] },
-      meta: { type: py.dict(py.str, py.int), default: {} },
-      out: { type: py.optional(py.str), default: null },
-    },
-    requiredHashFields: ['text', 'xs', 'meta'],
-  });
-
   const refusal = (body: string) => {
     try {
       Echo.bodyHash(body);

@@ -10,7 +10,6 @@ import {
   type WireResponseEvent,
   type WireStage,
 } from '@mt/protocol';
-import PQueue from 'p-queue';
 import { envelopeHeaders, TASK_PREFIX, taskPath } from '../envelope/headers.js';
 import { ReplayGuard } from '../envelope/replay-guard.js';
 import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
@@ -26,6 +25,7 @@ import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-reque
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
+import { SenderQueue, type SenderQueueOptions } from './sender-queue.js';
 import {
   admitDeadline,
   clientGone,
@@ -43,7 +43,7 @@ import {
 export type PlainRoute = (request: Request) => Response | Promise<Response>;
 
 /** Options of {@link createMinerHandler}. */
-export interface MinerHandlerOptions {
+export interface MinerHandlerOptions extends SenderQueueOptions {
   hotkey: Hotkey;
   /** Handlers by task type; each is served at `POST /v1/tasks/<taskType>`. */
   handlers: Record<string, TaskHandler>;
@@ -63,17 +63,6 @@ export interface MinerHandlerOptions {
   blacklist?: (sender: string, taskType: string) => boolean | string | undefined;
   /** Higher runs sooner; called with the verified sender. Default 0 for everyone. */
   priority?: (sender: string, taskType: string) => number;
-  /** Handlers running at once. Default 4. */
-  concurrency?: number;
-  /** Requests waiting beyond those running; past it, 429. Default 256. */
-  maxQueue?: number;
-  /**
-   * Tasks one sender may have waiting or running at once; past it, 429
-   * `MT_WIRE_SENDER_BUSY`. Default 8: with `priority` by stake, many small
-   * senders cannot fill the queue ahead of a large one, nor one sender
-   * take every slot.
-   */
-  maxTasksPerSender?: number;
   /**
    * The longest this server works on one task, in ms, whatever deadline the
    * validator signed. Default 60 s.
@@ -164,13 +153,9 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxTaskMs = options.maxTaskMs ?? 60_000;
-  const maxQueue = options.maxQueue ?? 256;
-  const maxTasksPerSender = options.maxTasksPerSender ?? 8;
-  /** Tasks waiting or running, by sender; a sender with none has no entry, so it stays bounded. */
-  const tasksOf = new Map<string, number>();
   const replayGuard = new ReplayGuard({ ttlMs: 2 * windowMs, ...options.replay });
   const rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
-  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const queue = new SenderQueue(options);
   const logger = options.logger ?? silentLogger;
   const responses: Record<string, number> = {};
   const latency = new LatencyHistogram();
@@ -183,7 +168,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
         status: 'ok',
         address: key.address,
         taskTypes,
-        queue: { waiting: queue.size, running: queue.pending },
+        queue: queue.counts,
       }),
     ...options.routes,
   };
@@ -278,47 +263,23 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       const arrived = now();
       const deadline = admitDeadline(envelope.deadline ?? 0, arrived, maxTaskMs);
       stage = 'queue';
-      if (queue.size >= maxQueue) {
-        throw new WireReply(
-          429,
-          'MT_WIRE_QUEUE_FULL',
-          `the queue is full (${maxQueue} waiting); retry later`,
-          { 'retry-after': '1' },
-        );
-      }
-      const held = tasksOf.get(sender) ?? 0;
-      if (held >= maxTasksPerSender) {
-        throw new WireReply(
-          429,
-          'MT_WIRE_SENDER_BUSY',
-          `you have ${held} tasks here already (at most ${maxTasksPerSender}); retry when one is answered`,
-          { 'retry-after': '1' },
-        );
-      }
-      tasksOf.set(sender, held + 1);
       const { signal, dispose } = deadlineSignal(deadline, arrived, request.onGone);
       try {
-        const output = await queue
-          .add(
-            () => {
-              if (signal.aborted) throw signal.reason;
-              if (now() >= deadline) throw deadlinePassed('while the task was queued');
-              stage = 'handler';
-              return runUntilDeadline(handler, input, { sender, taskType, deadline, signal });
-            },
-            { priority: options.priority?.(sender, taskType) ?? 0, signal },
-          )
-          .catch((error: unknown) => {
-            throw signal.aborted ? signal.reason : error;
-          });
+        const output = await queue.run(
+          sender,
+          options.priority?.(sender, taskType) ?? 0,
+          signal,
+          () => {
+            if (now() >= deadline) throw deadlinePassed('while the task was queued');
+            stage = 'handler';
+            return runUntilDeadline(handler, input, { sender, taskType, deadline, signal });
+          },
+        );
         latency.record(performance.now() - started);
         stage = 'answered';
         result = await answer(200, { result: output }, envelope, target);
       } finally {
         dispose();
-        const left = (tasksOf.get(sender) ?? 1) - 1;
-        if (left > 0) tasksOf.set(sender, left);
-        else tasksOf.delete(sender);
       }
     } catch (error) {
       const reply = toWireReply(error);
@@ -429,7 +390,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
     metrics: () => ({
       responses: { ...responses },
       latency: latency.snapshot(),
-      queue: { waiting: queue.size, running: queue.pending },
+      queue: queue.counts,
       replay: { senders: replayGuard.senders, nonces: replayGuard.size },
     }),
     async close() {
