@@ -601,8 +601,9 @@ function readHeaders(x: Exchange, maxTimeoutMs: number): void {
   if (nonce === undefined) throw notVerified('MT_WIRE_NO_NONCE', 'Missing Nonce');
   if (!/^\d{1,30}$/.test(nonce))
     throw notVerified('MT_WIRE_BAD_NONCE', 'the nonce must be an integer of nanoseconds');
-  x.nonceText = nonce;
   x.nonce = BigInt(nonce);
+  // Python signs and remembers the int, so "007" is 7: one text for the message and the replay memory.
+  x.nonceText = x.nonce.toString();
   const version = headerOf(request, 'bt_header_dendrite_version');
   if (
     version === undefined ||
