@@ -8,6 +8,7 @@ import {
   keyOf,
   replay,
   requestCaptures,
+  streaming,
 } from './test-support/wire-vectors.js';
 
 /**
@@ -77,6 +78,29 @@ describe('BittensorAxon, on the requests of the real Python dendrite', () => {
       );
     },
   );
+});
+
+describe('BittensorAxon streams a StreamingSynapse as the real axon does', () => {
+  it('answers the captured stream request with the same chunks, every synapse header first', async () => {
+    const { capture } = streaming;
+    const pinned = BigInt(capture.pin_clock_ns);
+    const answer = await replay(capturedAxon({ now: () => pinned }), capture.request);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toBe('text/event-stream');
+    expect(answer.headers.bt_header_axon_status_code).toBe('200');
+    const chunks: string[] = [];
+    for await (const chunk of answer.stream ?? []) chunks.push(Buffer.from(chunk).toString());
+    expect(chunks).toEqual(capture.real_axon_response.chunks);
+  });
+
+  it('refuses a stream request signed by another key with an ordinary JSON 401', async () => {
+    const refused = streaming.refused_stream_request;
+    const sent = refused.request.headers.find(([n]) => n === 'bt_header_dendrite_nonce')?.[1];
+    const answer = await replay(capturedAxon({ now: () => BigInt(sent ?? 0) }), refused.request);
+    expect(answer.status).toBe(refused.response.status);
+    expect(answer.stream).toBeUndefined();
+    expect(answer.headers['content-type']).toBe('application/json');
+  });
 });
 
 describe("BittensorAxon, on the real axon's valid and tampered requests", () => {

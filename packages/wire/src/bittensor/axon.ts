@@ -59,10 +59,16 @@ export interface AxonRoute<F extends SynapseFields = SynapseFields> {
    * it fills (the outputs). What it returns is checked against the fields'
    * Python types before it is sent.
    */
-  forward(
+  forward?(
     input: SynapseValues<F>,
     context: AxonContext,
   ): Partial<SynapseValues<F>> | Promise<Partial<SynapseValues<F>>>;
+  /**
+   * Answers a streaming synapse (Python's `StreamingSynapse`) instead: the
+   * chunks it yields are sent as they come, `text/event-stream`, every
+   * synapse header first. The stream ends at the dendrite's timeout.
+   */
+  stream?(input: SynapseValues<F>, context: AxonContext): AsyncIterable<string | Uint8Array>;
 }
 
 /**
@@ -76,9 +82,28 @@ export interface AxonRoute<F extends SynapseFields = SynapseFields> {
  */
 export function axonRoute<F extends SynapseFields>(
   synapse: SynapseDeclaration<F>,
-  forward: AxonRoute<F>['forward'],
+  forward: NonNullable<AxonRoute<F>['forward']>,
 ): AxonRoute {
   return { synapse, forward } as unknown as AxonRoute;
+}
+
+/**
+ * One streaming synapse route: the chunks `stream` yields go to the
+ * dendrite as they are made (its `BittensorDendrite.stream`, or Python's
+ * `call_stream`).
+ *
+ * @example
+ * ```ts
+ * axonStreamRoute(StreamPrompting, async function* ({ prompt }) {
+ *   for (const word of prompt.split(' ')) yield `${word}\n`;
+ * })
+ * ```
+ */
+export function axonStreamRoute<F extends SynapseFields>(
+  synapse: SynapseDeclaration<F>,
+  stream: NonNullable<AxonRoute<F>['stream']>,
+): AxonRoute {
+  return { synapse, stream } as unknown as AxonRoute;
 }
 
 /** Options of {@link BittensorAxon}. */
@@ -382,24 +407,52 @@ export class BittensorAxon implements CarriedHandler {
       controller.abort(refuse(499, 'MT_WIRE_CLIENT_GONE', 'the dendrite went away')),
     );
     const signal = controller.signal;
+    const priority = this.#options.priority?.(sender, name) ?? 0;
+    const context = () => ({
+      hotkey: sender,
+      synapse: name,
+      deadline: Date.now() + budgetMs,
+      signal,
+    });
+    const input = () => route.synapse.toValues(x.values as Map<string, PyValue>);
+    if (route.stream) {
+      // The queue slot is held until the stream ends, so streams count against the concurrency.
+      let release!: () => void;
+      const finished = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let started!: (iterator: AsyncIterator<string | Uint8Array>) => void;
+      const first = new Promise<AsyncIterator<string | Uint8Array>>((resolve) => {
+        started = resolve;
+      });
+      const stream = route.stream;
+      const running = this.#queue.run(sender, priority, signal, async () => {
+        started(stream(input(), context())[Symbol.asyncIterator]());
+        await finished;
+      });
+      let iterator: AsyncIterator<string | Uint8Array>;
+      try {
+        iterator = await Promise.race([first, running.then(() => first)]);
+      } catch (error) {
+        clearTimeout(timer);
+        throw error;
+      }
+      running.catch(() => undefined);
+      const end = () => {
+        clearTimeout(timer);
+        release();
+      };
+      x.answer = this.#streamAnswer(x, chunksOf(iterator, signal, end));
+      return;
+    }
+    const forward = route.forward;
+    if (forward === undefined) throw refuse(500, FORWARD_FAILED, 'the route answers nothing');
     try {
-      const outputs = await this.#queue.run(
-        sender,
-        this.#options.priority?.(sender, name) ?? 0,
-        signal,
-        () => {
-          const input = route.synapse.toValues(x.values as Map<string, PyValue>);
-          const context = {
-            hotkey: sender,
-            synapse: name,
-            deadline: Date.now() + budgetMs,
-            signal,
-          };
-          return raceWithSignal(
-            Promise.resolve().then(() => route.forward(input, context)),
-            signal,
-          );
-        },
+      const outputs = await this.#queue.run(sender, priority, signal, () =>
+        raceWithSignal(
+          Promise.resolve().then(() => forward(input(), context())),
+          signal,
+        ),
       );
       let filled: Map<string, PyValue>;
       try {
@@ -417,6 +470,25 @@ export class BittensorAxon implements CarriedHandler {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A streaming synapse's answer: 200, `text/event-stream`, the synapse headers first, then the chunks. */
+  #streamAnswer(x: Exchange, stream: AsyncIterable<Uint8Array>): WireAnswer {
+    const headers = { ...this.#headers(x, 200, 'Success'), ...this.#echoed(x) };
+    headers['content-type'] = 'text/event-stream';
+    headers.bt_header_axon_process_time = pythonFloatRepr((performance.now() - x.started) / 1000);
+    return { status: 200, headers, body: new Uint8Array(0), stream };
+  }
+
+  /** The request's dendrite headers and body hash, sent back as Python's axon does. */
+  #echoed(x: Exchange): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (x.bodyHash) headers.computed_body_hash = x.bodyHash;
+    for (const name of ['ip', 'version', 'nonce', 'uuid', 'hotkey', 'signature']) {
+      const value = headerOf(x.request, `bt_header_dendrite_${name}`);
+      if (value !== undefined) headers[`bt_header_dendrite_${name}`] = value;
+    }
+    return headers;
   }
 
   /** The whole synapse back, outputs filled, `axon.status_code` 200 in body and headers. */
@@ -441,13 +513,8 @@ export class BittensorAxon implements CarriedHandler {
       { t: 'dict', entries: [...values].map(([k, v]) => [{ t: 'str', v: k }, v]) },
       { compact: true },
     );
-    const headers = this.#headers(x, 200, 'Success');
+    const headers = { ...this.#headers(x, 200, 'Success'), ...this.#echoed(x) };
     headers.bt_header_axon_process_time = pythonFloatRepr(seconds);
-    if (x.bodyHash) headers.computed_body_hash = x.bodyHash;
-    for (const name of ['ip', 'version', 'nonce', 'uuid', 'hotkey', 'signature']) {
-      const value = headerOf(x.request, `bt_header_dendrite_${name}`);
-      if (value !== undefined) headers[`bt_header_dendrite_${name}`] = value;
-    }
     return { status: 200, headers, body: Buffer.from(body) };
   }
 
@@ -629,6 +696,28 @@ function readHeaders(x: Exchange, maxTimeoutMs: number): void {
       'computed_body_hash must be 64 lowercase hex characters',
     );
   x.bodyHash = bodyHash;
+}
+
+/**
+ * A stream's chunks as bytes, until it ends or `signal` fires (then the
+ * carrier cuts the connection: a cut stream must not pass for a whole one);
+ * `end` runs once, however it stops.
+ */
+async function* chunksOf(
+  iterator: AsyncIterator<string | Uint8Array>,
+  signal: AbortSignal,
+  end: () => void,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for (;;) {
+      const { done, value } = await raceWithSignal(iterator.next(), signal);
+      if (done) return;
+      yield typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    }
+  } finally {
+    end();
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
 }
 
 /** The code of a forward's own failure: answered with a generic message, logged in full. */

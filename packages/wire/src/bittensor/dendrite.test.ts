@@ -10,6 +10,8 @@ import {
   keyOf,
   NoHash,
   requestCaptures,
+  StreamEcho,
+  streaming,
 } from './test-support/wire-vectors.js';
 
 const servers: Server[] = [];
@@ -59,6 +61,15 @@ function wire(response: CapturedResponse): string {
   return `HTTP/1.1 ${response.status} ${reason}\r\n${headers}content-length: ${length}\r\n\r\n${response.body}`;
 }
 
+/** A captured stream answer as the bytes an axon would send: its headers, then its chunked body. */
+function streamed(response: CapturedResponse & { raw_chunked_body: string }): string {
+  const headers = response.headers
+    .filter(([name]) => !['date', 'server'].includes(name))
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return `HTTP/1.1 200 OK\r\n${headers}\r\n${response.raw_chunked_body}`;
+}
+
 /** Header pairs, without what the HTTP client adds and the values that change per call. */
 function comparable(headers: [string, string][]): [string, string][] {
   const changing = new Set([
@@ -88,27 +99,43 @@ const blanked = (body: string) =>
     .replace(/"port": \d+/, '"port": *');
 
 const PING = defineSynapse({ name: 'Synapse', fields: {} });
-const synapses: Record<string, SynapseDeclaration> = { Echo, NoHash, Synapse: PING } as never;
+const synapses: Record<string, SynapseDeclaration> = {
+  Echo,
+  NoHash,
+  Synapse: PING,
+  StreamEcho,
+} as never;
 
 describe("BittensorDendrite's requests are the Python dendrite's", () => {
-  it.each(requestCaptures.cases.filter((c) => c.id !== 'stream_echo'))(
+  it.each(requestCaptures.cases)(
     '$id: the same headers in the same order, the same body, a signature that verifies',
     async (capture) => {
       const synapse = synapses[capture.request.path.slice(1)] as SynapseDeclaration;
       // The capture's own inputs, read back from its body as an axon reads them.
       const input = synapse.toValues(synapse.read(capture.request.body));
-      const server = await rawServer((socket) => socket.end(wire(capture.real_axon_response)));
+      const stream = capture.id === 'stream_echo';
+      const server = await rawServer((socket) =>
+        socket.end(
+          stream
+            ? streamed(streaming.capture.real_axon_response)
+            : wire(capture.real_axon_response),
+        ),
+      );
       const dendrite = new BittensorDendrite({
         hotkey: keyOf('dendrite'),
         allowPrivateEndpoints: true,
         externalIp: '127.0.0.1',
       });
-      const result = await dendrite.call(
-        { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
-        synapse,
-        input,
-        { timeout: capture.timeout },
-      );
+      const axon = { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 };
+      const options = { timeout: capture.timeout };
+      let result: Awaited<ReturnType<typeof dendrite.call>>;
+      if (stream) {
+        const call = dendrite.stream(axon, synapse, input, options);
+        const chunks: string[] = [];
+        for await (const chunk of call) chunks.push(Buffer.from(chunk).toString());
+        expect(chunks.join('')).toBe(streaming.capture.real_axon_response.chunks.join(''));
+        result = await call.result;
+      } else result = await dendrite.call(axon, synapse, input, options);
       const sent = await server.received;
       const [head = '', body = ''] = sent.split('\r\n\r\n');
       const headers = head
@@ -130,7 +157,8 @@ describe("BittensorDendrite's requests are the Python dendrite's", () => {
       ).toBeUndefined();
       // And it reads the real axon's answer as the Python dendrite did.
       expect(result.isSuccess).toBe(capture.python_dendrite_result.is_success);
-      expect(result.values).toMatchObject(capture.python_dendrite_result.outputs);
+      // A stream's outputs are filled by the subnet's own code from the chunks, not by the dendrite.
+      if (!stream) expect(result.values).toMatchObject(capture.python_dendrite_result.outputs);
     },
   );
 
@@ -173,6 +201,52 @@ function bytesOf(response: (typeof dendriteReads.cases)[number]['response_bytes'
 
 describe('BittensorDendrite reads every captured answer as the Python dendrite did', () => {
   const cases = dendriteReads.cases.filter((c) => !c.id.startsWith('stream_'));
+
+  it.each(dendriteReads.cases.filter((c) => c.id.startsWith('stream_')))(
+    '$id: the chunks as they came, the end read from the headers',
+    async (readCase) => {
+      const server = await rawServer((socket) => socket.end(bytesOf(readCase.response_bytes)));
+      const dendrite = new BittensorDendrite({
+        hotkey: keyOf('dendrite'),
+        allowPrivateEndpoints: true,
+      });
+      const call = dendrite.stream(
+        { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
+        StreamEcho,
+        { prompt: 'the quick fox' },
+        { timeout: readCase.dendrite_timeout },
+      );
+      let text = '';
+      for await (const chunk of call) text += Buffer.from(chunk).toString();
+      const result = await call.result;
+      expect(text).toBe('the\nquick\nfox\n');
+      expect({ isSuccess: result.isSuccess, statusCode: result.statusCode }).toEqual({
+        isSuccess: readCase.result.is_success,
+        statusCode: readCase.result.dendrite_status_code,
+      });
+    },
+  );
+
+  it('bounds a stream: a chunk past maxChunkBytes ends it with 413', async () => {
+    const body = 'x'.repeat(4096);
+    const server = await rawServer((socket) =>
+      socket.end(
+        `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nbt_header_axon_status_code: 200\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      ),
+    );
+    const dendrite = new BittensorDendrite({
+      hotkey: keyOf('dendrite'),
+      allowPrivateEndpoints: true,
+    });
+    const call = dendrite.stream(
+      { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
+      StreamEcho,
+      { prompt: 'p' },
+      { maxChunkBytes: 1024 },
+    );
+    for await (const _ of call) throw new Error('no chunk may pass');
+    expect((await call.result).statusCode).toBe(413);
+  });
   it.each(cases)('$id: $what', { timeout: 30_000 }, async (readCase) => {
     let port: number;
     if (readCase.id === 'connection_refused') {
@@ -287,6 +361,30 @@ describe('BittensorDendrite and BittensorAxon over loopback', () => {
         statusCode: 403,
         statusMessage: 'Forbidden. Key is blacklisted: hotkey not registered.',
       });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a streaming synapse over loopback, TypeScript on both sides', () => {
+  it('streams the chunks as they are made, and ends as a success', async () => {
+    const { capturedAxon } = await import('./test-support/wire-vectors.js');
+    const axon = capturedAxon();
+    const server = await axon.serve();
+    try {
+      const port = Number(new URL(server.url).port);
+      const dendrite = new BittensorDendrite({
+        hotkey: keyOf('dendrite'),
+        allowPrivateEndpoints: true,
+      });
+      const call = dendrite.stream({ ip: '127.0.0.1', port, hotkey: axon.address }, StreamEcho, {
+        prompt: 'one two three',
+      });
+      let text = '';
+      for await (const chunk of call) text += Buffer.from(chunk).toString();
+      expect(text).toBe('one\ntwo\nthree\n');
+      expect(await call.result).toMatchObject({ isSuccess: true, statusCode: 200 });
     } finally {
       await server.close();
     }

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { checkEndpointHost, DEFAULT_MAX_JSON_DEPTH, EndpointRefusedError } from '@mt/protocol';
 import PQueue from 'p-queue';
 import { endpointRefusalIn, type WireFetch } from '../http/guarded-fetch.js';
-import { fetchRawSender, nodeRawSender, type RawSender } from '../http/raw-sender.js';
+import {
+  fetchRawSender,
+  nodeRawSender,
+  type RawAnswer,
+  type RawSender,
+} from '../http/raw-sender.js';
 import { readBounded } from '../http/read-body.js';
 import { WireReply } from '../http/wire-request.js';
 import { SynapseFieldError } from './errors.js';
@@ -56,6 +61,18 @@ export interface BittensorDendriteOptions {
   /** Wall clock in ns since the epoch: nonces are these. Default: the system clock. */
   now?: () => bigint;
 }
+
+/** Options of a streaming call: a call's, and the stream's bounds. */
+export interface DendriteStreamOptions extends DendriteCallOptions {
+  /** The largest piece read at once, in bytes. Default 1 MiB. */
+  maxChunkBytes?: number;
+}
+
+/** A streaming call: its chunks as they arrive (`for await`), then its `result`. */
+export type SynapseStream<R> = AsyncGenerator<Uint8Array, void, undefined> & {
+  /** How the call ended, once the chunks are read (or the stream refused). */
+  readonly result: Promise<R>;
+};
 
 /** Options of one call. */
 export interface DendriteCallOptions {
@@ -183,6 +200,132 @@ export class BittensorDendrite {
     input: Record<string, unknown>,
     options: DendriteCallOptions,
   ): Promise<SynapseResult> {
+    const opened = await this.#open(axon, synapse, input, options);
+    if ('result' in opened) return opened.result;
+    try {
+      const { answer, finish } = opened;
+      let text: string;
+      try {
+        const length = headerIn(answer.headers, 'content-length');
+        text = Buffer.from(
+          await readBounded(answer.body, this.#maxBytes, length, opened.signal),
+        ).toString('utf8');
+      } catch (error) {
+        return opened.failure(error);
+      }
+      return this.#read(synapse, opened.local, answer.status, answer.headers, text, finish);
+    } finally {
+      opened.close();
+    }
+  }
+
+  /**
+   * A streaming synapse's call (Python's `call_stream`): the chunks as they
+   * arrive, each at most `maxChunkBytes` and all together at most
+   * `maxResponseBytes`, the whole stream within the timeout; then `result`,
+   * read as Python's dendrite reads a stream's end (its status from the
+   * answer's headers). An answer that is not a stream (a refusal) yields no
+   * chunk and is read as an ordinary answer.
+   *
+   * @example
+   * ```ts
+   * const call = dendrite.stream(axon, StreamPrompting, { prompt: 'hi' });
+   * for await (const chunk of call) process.stdout.write(chunk);
+   * const { isSuccess } = await call.result;
+   * ```
+   */
+  stream<S extends SynapseDeclaration>(
+    axon: AxonInfo,
+    synapse: S,
+    input: SynapseInputOf<S>,
+    options: DendriteStreamOptions = {},
+  ): SynapseStream<SynapseResultOf<S>> {
+    let settle!: (result: SynapseResult) => void;
+    const result = new Promise<SynapseResult>((resolve) => {
+      settle = resolve;
+    });
+    const chunks = this.#stream(axon, synapse, input as Record<string, unknown>, options, settle);
+    return Object.assign(chunks, { result: result as Promise<SynapseResultOf<S>> });
+  }
+
+  async *#stream(
+    axon: AxonInfo,
+    synapse: SynapseDeclaration,
+    input: Record<string, unknown>,
+    options: DendriteStreamOptions,
+    settle: (result: SynapseResult) => void,
+  ): AsyncGenerator<Uint8Array, void, undefined> {
+    const opened = await this.#open(axon, synapse, input, options);
+    if ('result' in opened) {
+      settle(opened.result);
+      return;
+    }
+    const { answer, finish } = opened;
+    const maxChunk = options.maxChunkBytes ?? 1024 * 1024;
+    try {
+      const type = headerIn(answer.headers, 'content-type') ?? '';
+      if (answer.status !== 200 || !type.toLowerCase().startsWith('text/event-stream')) {
+        // A refusal, or no stream: read as any answer.
+        let text: string;
+        try {
+          const length = headerIn(answer.headers, 'content-length');
+          text = Buffer.from(
+            await readBounded(answer.body, this.#maxBytes, length, opened.signal),
+          ).toString('utf8');
+        } catch (error) {
+          settle(opened.failure(error));
+          return;
+        }
+        settle(this.#read(synapse, opened.local, answer.status, answer.headers, text, finish));
+        return;
+      }
+      const reader = answer.body?.getReader();
+      let total = 0;
+      try {
+        for (;;) {
+          const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+          if (done) break;
+          total += value.byteLength;
+          if (value.byteLength > maxChunk || total > this.#maxBytes) {
+            await reader?.cancel().catch(() => undefined);
+            settle(
+              finish(
+                413,
+                `the stream passed its bounds (a chunk ≤ ${maxChunk} bytes, ${this.#maxBytes} in all)`,
+              ),
+            );
+            return;
+          }
+          yield value;
+        }
+      } catch (error) {
+        settle(opened.failure(error));
+        return;
+      }
+      // Python's stream ends with the synapse built from the answer's headers.
+      settle(this.#readHeaders(opened.local, answer.headers, finish));
+    } finally {
+      opened.close();
+    }
+  }
+
+  /** Builds, signs and sends a request; a result already when it failed before an answer. */
+  async #open(
+    axon: AxonInfo,
+    synapse: SynapseDeclaration,
+    input: Record<string, unknown>,
+    options: DendriteCallOptions,
+  ): Promise<
+    | { result: SynapseResult }
+    | {
+        answer: RawAnswer;
+        local: Map<string, PyValue>;
+        signal: AbortSignal;
+        finish: (status: number | null, message: string | null) => SynapseResult;
+        failure: (error: unknown) => SynapseResult;
+        close: () => void;
+      }
+  > {
     const timeout = options.timeout ?? 12;
     const request = this.#build(axon, synapse, input, timeout);
     const local = new Map(request.values);
@@ -197,56 +340,46 @@ export class BittensorDendrite {
       checkEndpointHost(url, { allowPrivate: this.#allowPrivate });
     } catch (error) {
       if (EndpointRefusedError.isInstance(error))
-        return finish(503, `Endpoint refused: ${error.message}`);
-      return finish(
-        503,
-        `Service unavailable at ${axon.ip}:${axon.port}/${synapse.name}: not an address`,
-      );
+        return { result: finish(503, `Endpoint refused: ${error.message}`) };
+      return {
+        result: finish(
+          503,
+          `Service unavailable at ${axon.ip}:${axon.port}/${synapse.name}: not an address`,
+        ),
+      };
     }
 
+    // One deadline for the whole exchange: sending, the answer's headers, and its body.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout * 1000);
     const signal = options.signal
       ? AbortSignal.any([options.signal, controller.signal])
       : controller.signal;
+    const failure = (error: unknown): SynapseResult => {
+      if (controller.signal.aborted)
+        return finish(408, `Request timeout after ${pythonFloatRepr(timeout)} seconds`);
+      if (options.signal?.aborted) return finish(408, 'Request cancelled by the caller');
+      if (error instanceof WireReply && error.code === 'MT_WIRE_BODY_TOO_LARGE')
+        return finish(413, `the answer is larger than ${this.#maxBytes} bytes`);
+      const endpoint = endpointRefusalIn(error);
+      if (endpoint) return finish(503, `Endpoint refused: ${endpoint.message}`);
+      return finish(...transportFailure(error, axon, synapse.name));
+    };
+    const close = () => clearTimeout(timer);
+    let answer: RawAnswer;
     try {
-      let status: number;
-      let headers: readonly (readonly [string, string])[];
-      let text: string;
-      try {
-        const answer = await this.#send({
-          url,
-          headers: request.headers,
-          body: request.body,
-          signal,
-        });
-        status = answer.status;
-        headers = answer.headers;
-        const refusal = refuseBeforeReading(answer.headers);
-        if (refusal) {
-          await answer.body?.cancel().catch(() => undefined);
-          return finish(refusal.status, refusal.message);
-        }
-        const length = answer.headers.find(
-          ([name]) => name.toLowerCase() === 'content-length',
-        )?.[1];
-        text = Buffer.from(await readBounded(answer.body, this.#maxBytes, length, signal)).toString(
-          'utf8',
-        );
-      } catch (error) {
-        if (controller.signal.aborted)
-          return finish(408, `Request timeout after ${pythonFloatRepr(timeout)} seconds`);
-        if (options.signal?.aborted) return finish(408, 'Request cancelled by the caller');
-        if (error instanceof WireReply && error.code === 'MT_WIRE_BODY_TOO_LARGE')
-          return finish(413, `the answer is larger than ${this.#maxBytes} bytes`);
-        const endpoint = endpointRefusalIn(error);
-        if (endpoint) return finish(503, `Endpoint refused: ${endpoint.message}`);
-        return finish(...transportFailure(error, axon, synapse.name));
-      }
-      return this.#read(synapse, local, status, headers, text, finish);
-    } finally {
-      clearTimeout(timer);
+      answer = await this.#send({ url, headers: request.headers, body: request.body, signal });
+    } catch (error) {
+      close();
+      return { result: failure(error) };
     }
+    const refusal = refuseBeforeReading(answer.headers);
+    if (refusal) {
+      close();
+      await answer.body?.cancel().catch(() => undefined);
+      return { result: finish(refusal.status, refusal.message) };
+    }
+    return { answer, local, signal, finish, failure, close };
   }
 
   /** The request Python's dendrite sends for the same inputs: headers in its order, its JSON body. */
@@ -323,14 +456,14 @@ export class BittensorDendrite {
   }
 
   /** Python's `process_server_response`, then its header merge. */
-  #read<F extends SynapseFields>(
-    synapse: SynapseDeclaration<F>,
+  #read(
+    synapse: SynapseDeclaration,
     local: Map<string, PyValue>,
     status: number,
     headers: readonly (readonly [string, string])[],
     text: string,
-    finish: (status: number | null, message: string | null) => SynapseResult<F>,
-  ): SynapseResult<F> {
+    finish: (status: number | null, message: string | null) => SynapseResult,
+  ): SynapseResult {
     const failed = (problem: string) =>
       finish(PARSE_FAILED, `Failed to parse response: ${problem}`);
     const type = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
@@ -350,8 +483,25 @@ export class BittensorDendrite {
           status_message: typeof message === 'string' ? { t: 'str', v: message } : { t: 'none' },
         });
       }
-      // Then Synapse.from_headers: names matched exactly (Python's dendrite is case-sensitive
-      // here), each value read as its terminal field's type; what is not None wins.
+    } catch (error) {
+      if (!SynapseFieldError.isInstance(error)) throw error;
+      return failed(error.message);
+    }
+    return this.#readHeaders(local, headers, finish);
+  }
+
+  /**
+   * `Synapse.from_headers` and the merge after it: header names matched
+   * exactly (Python's dendrite is case-sensitive here), each value read as
+   * its terminal field's type, what is not None winning; the status is then
+   * the axon's.
+   */
+  #readHeaders(
+    local: Map<string, PyValue>,
+    headers: readonly (readonly [string, string])[],
+    finish: (status: number | null, message: string | null) => SynapseResult,
+  ): SynapseResult {
+    try {
       for (const which of ['axon', 'dendrite'] as const) {
         const prefix = `bt_header_${which}_`;
         const updates: Record<string, PyValue> = {};
@@ -369,11 +519,19 @@ export class BittensorDendrite {
       }
     } catch (error) {
       if (!SynapseFieldError.isInstance(error)) throw error;
-      return failed(error.message);
+      return finish(PARSE_FAILED, `Failed to parse response: ${error.message}`);
     }
     const axon = terminalOf(local.get('axon'));
     return finish(axon.status_code, axon.status_message);
   }
+}
+
+/** A header's value by name, in any case (for the HTTP headers, not Bittensor's). */
+function headerIn(
+  headers: readonly (readonly [string, string])[],
+  name: string,
+): string | undefined {
+  return headers.find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 /** Sets some fields of a terminal (`axon`, `dendrite`) of a synapse's values, keeping the others. */

@@ -16,6 +16,7 @@ export {
   type AxonContext,
   type AxonRoute,
   axonRoute,
+  axonStreamRoute,
   BittensorAxon,
   type BittensorAxonMetrics,
   type BittensorAxonOptions,
@@ -27,8 +28,10 @@ export {
   BittensorDendrite,
   type BittensorDendriteOptions,
   type DendriteCallOptions,
+  type DendriteStreamOptions,
   type SynapseResult,
   type SynapseResultOf,
+  type SynapseStream,
 } from './dendrite.js';
 export { Ss58AddressError, SynapseFieldError } from './errors.js';
 export { type PyJson, PyNumber, type PythonJsonOptions, parsePythonJson } from './python-json.js';

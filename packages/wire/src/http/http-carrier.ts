@@ -214,9 +214,41 @@ async function fromResponse(response: Response): Promise<WireAnswer> {
 function write(response: ServerResponse, answer: WireAnswer): void {
   if (response.destroyed) return;
   const headers = answer.headers;
+  if (answer.stream) {
+    response.writeHead(answer.status, headers);
+    void pipeStream(response, answer.stream);
+    return;
+  }
   headers['content-length'] = String(answer.body.byteLength);
   // A body refused unread must not be parsed as the next request.
   if (answer.status === 413) headers.connection = 'close';
   response.writeHead(answer.status, headers);
   response.end(answer.body);
+}
+
+/** Writes a stream's chunks as they come, waiting when the socket is full; a failed stream cuts the connection. */
+async function pipeStream(
+  response: ServerResponse,
+  stream: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const iterator = stream[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const { done, value } = await iterator.next();
+      if (done) break;
+      if (response.destroyed) {
+        await iterator.return?.();
+        return;
+      }
+      if (!response.write(value))
+        await new Promise<void>((resolve) => {
+          response.once('drain', resolve);
+          response.once('close', resolve);
+        });
+    }
+    response.end();
+  } catch {
+    // The client must not take a cut stream for a whole one.
+    response.destroy();
+  }
 }

@@ -27,6 +27,11 @@ export interface WireAnswer {
   status: number;
   headers: Record<string, string>;
   body: Uint8Array;
+  /**
+   * A body written as it is made (chunked), instead of `body`: a streaming
+   * synapse's chunks. The carrier stops reading it when the client goes.
+   */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 /** The JSON body of every error a miner server answers with. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { axonRoute, BittensorAxon, type BittensorAxonOptions } from '../axon.js';
+import { axonRoute, axonStreamRoute, BittensorAxon, type BittensorAxonOptions } from '../axon.js';
 import { py } from '../python-types.js';
 import { Sr25519Hotkey } from '../sr25519.js';
 import { defineSynapse } from '../synapse.js';
@@ -71,6 +71,10 @@ export const axonCases = load('axon-responses.json') as {
   cases: AxonCase[];
 };
 export const dendriteReads = load('dendrite-reads.json') as { cases: DendriteReadCase[] };
+export const streaming = load('streaming.json') as {
+  capture: RequestCapture & { real_axon_response: { chunks: string[]; raw_chunked_body: string } };
+  refused_stream_request: { request: CapturedRequest; response: CapturedResponse };
+};
 
 /** The key of a role in the captures (`dendrite`, `axon`, `other`, `victim`, `blacklisted`). */
 export function keyOf(role: string): Sr25519Hotkey {
@@ -97,7 +101,17 @@ export const NoHash = defineSynapse({
   fields: { query: py.str, answer: { type: py.optional(py.str), default: null } },
 });
 
-/** The captured axon, in TypeScript: Echo upper-cases (`sleep:N` sleeps first), NoHash answers `re: `. */
+/** `class StreamEcho(StreamingSynapse)`: the axon streams each word of `prompt` and a newline. */
+export const StreamEcho = defineSynapse({
+  name: 'StreamEcho',
+  fields: { prompt: py.str, completion: { type: py.str, default: '' } },
+  requiredHashFields: ['prompt'],
+});
+
+/**
+ * The captured axon, in TypeScript: Echo upper-cases (`sleep:N` sleeps
+ * first), NoHash answers `re: `, StreamEcho streams each word.
+ */
 export function capturedAxon(options: Partial<BittensorAxonOptions> = {}): BittensorAxon {
   const blacklisted = axonCases.keys.blacklisted?.ss58;
   return new BittensorAxon({
@@ -113,6 +127,9 @@ export function capturedAxon(options: Partial<BittensorAxonOptions> = {}): Bitte
         return { out: text.toUpperCase() };
       }),
       axonRoute(NoHash, ({ query }) => ({ answer: `re: ${query}` })),
+      axonStreamRoute(StreamEcho, async function* ({ prompt }) {
+        for (const word of prompt.split(' ')) yield `${word}\n`;
+      }),
     ],
     blacklist: (hotkey) => (hotkey === blacklisted ? 'hotkey not registered' : undefined),
     ...options,
