@@ -33,6 +33,20 @@ export {
   type SynapseResultOf,
   type SynapseStream,
 } from './dendrite.js';
+export {
+  createEpistulaHandler,
+  EPISTULA_VERSION,
+  type EpistulaContext,
+  type EpistulaHandler,
+  type EpistulaHandlerOptions,
+  type EpistulaRoute,
+  type EpistulaSender,
+  type EpistulaVerifyOptions,
+  epistulaHeaders,
+  epistulaMessage,
+  epistulaSign,
+  epistulaVerify,
+} from './epistula.js';
 export { Ss58AddressError, SynapseFieldError } from './errors.js';
 export { type PyJson, PyNumber, type PythonJsonOptions, parsePythonJson } from './python-json.js';
 export { pythonRepr, pythonStr } from './python-str.js';
