@@ -1,13 +1,18 @@
 import { accountId, type ChainKeypair, keypairFromSeed } from '@mt/chain';
-import { addressFromPublicKey, type Hotkey } from '@mt/wire';
+import { addressFromPublicKey } from '@mt/wire';
+import { Sr25519Hotkey, ss58Encode } from '@mt/wire/bittensor';
+import type { NeuronHotkey } from './bittensor-wire.js';
 
 /**
- * The chain keypair of a wire hotkey: the same ed25519 seed, so one key signs
- * both the neuron's requests and its chain calls, and its SS58 address and
- * its `mt…` wire address name the same public key.
+ * The chain keypair of a neuron's hotkey: the same seed and scheme, so one
+ * key signs both the neuron's requests and its chain calls. An ed25519
+ * `Hotkey`'s `mt…` address and its SS58 address name the same public key;
+ * an `Sr25519Hotkey` (a Bittensor wallet's) is the sr25519 account itself.
  */
-export function chainHotkeyOf(hotkey: Hotkey): Promise<ChainKeypair> {
-  return keypairFromSeed(hotkey.exportSeed(), 'ed25519');
+export function chainHotkeyOf(hotkey: NeuronHotkey): Promise<ChainKeypair> {
+  return hotkey instanceof Sr25519Hotkey
+    ? keypairFromSeed(hotkey.exportSeed(), 'sr25519')
+    : keypairFromSeed(hotkey.exportSeed(), 'ed25519');
 }
 
 /**
@@ -17,4 +22,12 @@ export function chainHotkeyOf(hotkey: Hotkey): Promise<ChainKeypair> {
  */
 export function wireAddressOf(chainAddress: string): string {
   return addressFromPublicKey(accountId(chainAddress));
+}
+
+/**
+ * How a chain hotkey signs on a wire: its `mt…` address on our envelope, its
+ * prefix-42 SS58 address on Bittensor's (whatever prefix the chain uses).
+ */
+export function senderAddressOf(chainAddress: string, wire: 'envelope' | 'bittensor'): string {
+  return wire === 'envelope' ? wireAddressOf(chainAddress) : ss58Encode(accountId(chainAddress));
 }

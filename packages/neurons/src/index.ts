@@ -3,12 +3,20 @@
  * subnet's miner role over the signed wire, {@link ValidatorNode} queries a
  * subnet's miners, scores them and sets weights on any `@mt/chain`
  * `ChainClient` (`LocalChain`, or Bittensor's subtensor through
- * `SubtensorChain`). One ed25519 hotkey signs both the wire and the chain.
+ * `SubtensorChain`). Either speaks our signed envelope (an ed25519 hotkey)
+ * or Bittensor's Synapse wire (an sr25519 hotkey from a Bittensor wallet),
+ * and one hotkey signs both the wire and the chain.
  *
  * @packageDocumentation
  */
 
-export { chainHotkeyOf, wireAddressOf } from './chain-hotkey.js';
+export {
+  type NeuronHotkey,
+  type NeuronWire,
+  type SynapseMapping,
+  taskSynapse,
+} from './bittensor-wire.js';
+export { chainHotkeyOf, senderAddressOf, wireAddressOf } from './chain-hotkey.js';
 export { ValidatorHaltedError } from './errors.js';
 export {
   type JoinSubnetOptions,
@@ -26,6 +34,7 @@ export {
   type AnswerStrategy,
   createMinerNodeHandler,
   type MinerJob,
+  type MinerNode,
   type MinerNodeOptions,
   type ServedSubnet,
   serveMinerJobs,

@@ -1,5 +1,5 @@
 import type { ChainClient } from '@mt/chain';
-import { wireAddressOf } from '../chain-hotkey.js';
+import { senderAddressOf } from '../chain-hotkey.js';
 
 /**
  * The least stake, in rao, a sender must have to be served by default: 1,000
@@ -23,6 +23,11 @@ export interface ChainBlacklistOptions {
   minStake?: bigint;
   /** Serve only neurons holding a validator permit. Default true. */
   requirePermit?: boolean;
+  /**
+   * The wire the senders sign on, which decides how a chain hotkey appears
+   * as a sender: `mt…` on our envelope (default), prefix-42 SS58 on Bittensor's.
+   */
+  wire?: 'envelope' | 'bittensor';
 }
 
 /** A miner server's blacklist that follows the chain, and the timer that keeps it current. */
@@ -58,6 +63,7 @@ export async function validatorsOnChain(
 ): Promise<ChainBlacklist> {
   const minStake = options.minStake ?? DEFAULT_MIN_VALIDATOR_STAKE;
   const requirePermit = options.requirePermit ?? true;
+  const wire = options.wire ?? 'envelope';
   /** Each allowed sender's stake, in TAO. */
   let allowed = new Map<string, number>();
   const refresh = async () => {
@@ -65,7 +71,7 @@ export async function validatorsOnChain(
     for (const netuid of netuids) {
       for (const neuron of (await chain.metagraph(netuid)).neurons) {
         if (neuron.stake < minStake || (requirePermit && !neuron.validatorPermit)) continue;
-        const address = wireAddressOf(neuron.hotkey);
+        const address = senderAddressOf(neuron.hotkey, wire);
         const tao = Number(neuron.stake) / 1e9;
         next.set(address, Math.max(next.get(address) ?? 0, tao));
       }

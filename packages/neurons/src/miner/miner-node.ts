@@ -1,5 +1,7 @@
 import type { JobQueue } from '@mt/processors';
 import {
+  describeCause,
+  InvalidArgumentError,
   type JsonValue,
   type MtLogger,
   type Result,
@@ -21,10 +23,18 @@ import {
   createMinerServer,
   type Hotkey,
   type MinerHandler,
-  type MinerServer,
+  type MinerServerMetrics,
   type MinerServerOptions,
   type TaskHandler,
 } from '@mt/wire';
+import { type AxonRoute, axonRoute, BittensorAxon, type Sr25519Hotkey } from '@mt/wire/bittensor';
+import {
+  bittensorHotkeyFor,
+  type NeuronHotkey,
+  type NeuronWire,
+  type SynapseMapping,
+  taskSynapse,
+} from '../bittensor-wire.js';
 import { NEURONS_VERSION } from '../version.js';
 
 /**
@@ -39,6 +49,11 @@ export interface ServedSubnet {
   miner: SubnetMiner;
   /** Default: honest. */
   strategy?: AnswerStrategy;
+  /**
+   * On Bittensor's wire, the synapse its tasks arrive in. Default
+   * `taskSynapse(miner.name)`.
+   */
+  synapse?: SynapseMapping;
 }
 
 /** Options of {@link startMinerNode}. */
@@ -47,7 +62,10 @@ export interface MinerNodeOptions
     MinerServerOptions,
     'blacklist' | 'priority' | 'signer' | 'maxTaskMs' | 'rateLimit'
   > {
-  hotkey: Hotkey;
+  /** The miner's hotkey: an ed25519 `Hotkey` on our envelope, an `Sr25519Hotkey` on Bittensor's wire. */
+  hotkey: NeuronHotkey;
+  /** The wire validators query it on. Default `'envelope'`. */
+  wire?: NeuronWire;
   subnets: ServedSubnet[];
   host?: string;
   /** 0 picks a free port. */
@@ -112,17 +130,100 @@ export function serveMinerJobs(
   );
 }
 
+/** A running miner node, on either wire. */
+export interface MinerNode {
+  /** The address validators sign for: `mt…` on the envelope, SS58 on Bittensor's wire. */
+  readonly address: string;
+  /** Base URL once listening. */
+  readonly url: string;
+  /** Responses by status, latency, the queue, the replay memory. */
+  metrics(): MinerServerMetrics;
+  /** Stops accepting connections and resolves once the requests in flight are answered. */
+  close(): Promise<void>;
+}
+
 /**
- * Serves subnets through the signed miner server: each subnet's tasks arrive
- * at `POST /v1/tasks/<subnet name>` as a `Task` (schema-checked once, at the
- * wire), are solved until the deadline the validator signed, and answered
- * with the `Result`. `GET /metrics` serves one valid Prometheus page.
+ * Serves subnets to validators. On our envelope (the default) each subnet's
+ * tasks arrive at `POST /v1/tasks/<subnet name>`; on Bittensor's wire
+ * (`wire: 'bittensor'`, an `Sr25519Hotkey`) they arrive as the subnet's
+ * synapse at `/<synapse name>`, from any Bittensor dendrite, Python's
+ * included. Either way a task is schema-checked once, solved until the
+ * validator's deadline, and answered with the `Result`; `GET /metrics`
+ * serves one valid Prometheus page.
  */
-export function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> {
-  return createMinerServer(minerServerOptions(options), {
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
+export async function startMinerNode(options: MinerNodeOptions): Promise<MinerNode> {
+  const listen = { host: options.host ?? '127.0.0.1', port: options.port ?? 0 };
+  const bittensor = bittensorHotkeyFor(options.wire, options.hotkey);
+  if (!bittensor) return createMinerServer(minerServerOptions(options), listen);
+  const axon = bittensorMinerAxon(options, bittensor);
+  const server = await axon.serve(listen);
+  return {
+    address: axon.address,
+    url: server.url,
+    metrics: () => axon.metrics(),
+    close: () => server.close(),
+  };
+}
+
+/**
+ * The Bittensor axon of a miner node: one route per subnet, each synapse's
+ * inputs turned into the subnet's task, its result into the outputs.
+ */
+function bittensorMinerAxon(options: MinerNodeOptions, hotkey: Sr25519Hotkey): BittensorAxon {
+  const queue = options.jobQueue;
+  const routes: AxonRoute[] = options.subnets.map((served) => {
+    const mapping = served.synapse ?? taskSynapse(served.miner.name);
+    const taskType = served.miner.name;
+    return axonRoute(mapping.synapse, async (values, context) => {
+      let task: Task;
+      try {
+        task = mapping.task(values);
+      } catch (error) {
+        // The validator's request is at fault: a 422 that names why, never the miner's failure.
+        throw new TaskValidationError(
+          '(synapse)',
+          `the synapse carries no valid task: ${describeCause(error)}`,
+        );
+      }
+      const result = queue
+        ? await queue.waitFor(
+            await queue.add(
+              { taskType, task, deadline: context.deadline },
+              { idempotencyKey: task.taskId },
+            ),
+            Math.max(1, context.deadline - Date.now()),
+          )
+        : await answer(served, task, context.signal, context.deadline);
+      return mapping.outputs(result);
+    });
   });
+  const { observer, pages } = minerPages(options);
+  return new BittensorAxon({
+    hotkey,
+    routes,
+    pages,
+    observer,
+    ...(options.blacklist ? { blacklist: options.blacklist } : {}),
+    ...(options.priority ? { priority: options.priority } : {}),
+    ...(options.maxTaskMs === undefined ? {} : { maxTimeoutMs: options.maxTaskMs }),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
+
+/** The node's metrics: the wire's counts into the registry, and `GET /metrics` serving it. */
+function minerPages(options: MinerNodeOptions) {
+  const registry =
+    options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: NEURONS_VERSION });
+  return {
+    observer: new WireMetrics(registry),
+    pages: {
+      'GET /metrics': async () =>
+        new Response(await metricsText([registry]), {
+          headers: { 'content-type': PROMETHEUS_CONTENT_TYPE },
+        }),
+    },
+  };
 }
 
 /**
@@ -131,6 +232,12 @@ export function startMinerNode(options: MinerNodeOptions): Promise<MinerServer> 
  * serverless function).
  */
 export function createMinerNodeHandler(options: MinerNodeOptions): MinerHandler {
+  bittensorHotkeyFor(options.wire, options.hotkey);
+  if (options.wire === 'bittensor')
+    throw new InvalidArgumentError(
+      'wire',
+      "the handler speaks our envelope; use startMinerNode for Bittensor's wire",
+    );
   return createMinerHandler(minerServerOptions(options));
 }
 
@@ -155,25 +262,16 @@ function minerServerOptions(options: MinerNodeOptions): MinerServerOptions {
       },
     };
   }
-  const registry =
-    options.registry ?? createMetricsRegistry({ service: 'mt-miner', version: NEURONS_VERSION });
   const {
     subnets: _subnets,
     host: _host,
     port: _port,
     jobQueue: _queue,
     registry: _r,
+    wire: _wire,
+    hotkey,
     ...wire
   } = options;
-  return {
-    ...wire,
-    handlers,
-    observer: new WireMetrics(registry),
-    routes: {
-      'GET /metrics': async () =>
-        new Response(await metricsText([registry]), {
-          headers: { 'content-type': PROMETHEUS_CONTENT_TYPE },
-        }),
-    },
-  };
+  const { observer, pages } = minerPages(options);
+  return { ...wire, hotkey: hotkey as Hotkey, handlers, observer, routes: pages };
 }

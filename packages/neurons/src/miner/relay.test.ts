@@ -1,12 +1,12 @@
 import { resultSchema, type SubnetMiner } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
-import { Hotkey, type MinerServer, ValidatorClient } from '@mt/wire';
+import { Hotkey, ValidatorClient } from '@mt/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wireAddressOf } from '../chain-hotkey.js';
 import { localTestNetwork } from '../test-support/local-network.js';
 import { ValidatorNode } from '../validator/validator-node.js';
 import { type ChainBlacklistOptions, validatorsOnChain } from './chain-blacklist.js';
-import { startMinerNode } from './miner-node.js';
+import { type MinerNode, startMinerNode } from './miner-node.js';
 
 // A miner with no model of its own forwards each task it gets to an honest
 // miner, signs the honest answer with its own key and sends it back. Over
@@ -33,7 +33,7 @@ async function relayRound(policy: ChainBlacklistOptions) {
     ...policy,
   });
   closers.push(() => validators.close());
-  const serve = async (hotkey: Hotkey, miner: SubnetMiner): Promise<MinerServer> => {
+  const serve = async (hotkey: Hotkey, miner: SubnetMiner): Promise<MinerNode> => {
     const server = await startMinerNode({
       hotkey,
       subnets: [{ miner }],

@@ -4,17 +4,17 @@ import {
   LocalChain,
   type SubnetHyperparameters,
 } from '@mt/chain';
-import type { Hotkey } from '@mt/wire';
+import type { NeuronHotkey } from '../bittensor-wire.js';
 import { chainHotkeyOf } from '../chain-hotkey.js';
 
-/** A LocalChain in memory with one subnet, and a way to put wire hotkeys on it. */
+/** A LocalChain in memory with one subnet, and a way to put neurons' hotkeys (either wire's) on it. */
 export interface LocalTestNetwork {
   chain: LocalChain;
   netuid: number;
   owner: ChainKeypair;
   /** Registers `hotkey` (its chain key) under the owner's coldkey, with `stake` rao, and publishes `url`. */
   join(
-    hotkey: Hotkey,
+    hotkey: NeuronHotkey,
     options?: { stake?: bigint; url?: string },
   ): Promise<{ key: ChainKeypair; uid: number }>;
 }

@@ -28,7 +28,15 @@ import {
   ValidatorClient,
   type ValidatorClientOptions,
 } from '@mt/wire';
-import { chainHotkeyOf, wireAddressOf } from '../chain-hotkey.js';
+import { BittensorDendrite, type BittensorDendriteOptions } from '@mt/wire/bittensor';
+import {
+  bittensorHotkeyFor,
+  type NeuronHotkey,
+  type NeuronWire,
+  type SynapseMapping,
+  taskSynapse,
+} from '../bittensor-wire.js';
+import { chainHotkeyOf, senderAddressOf, wireAddressOf } from '../chain-hotkey.js';
 import { ValidatorHaltedError } from '../errors.js';
 import { ValidatorMetrics } from './validator-metrics.js';
 
@@ -88,8 +96,22 @@ export interface MinerRound {
 
 /** Options of {@link ValidatorNode}. */
 export interface ValidatorNodeOptions {
-  /** The validator's hotkey: it signs requests on the wire and, as the same ed25519 key, its chain calls. */
-  hotkey: Hotkey;
+  /**
+   * The validator's hotkey: it signs requests on the wire and, as the same
+   * key, its chain calls. An ed25519 `Hotkey` on our envelope, an
+   * `Sr25519Hotkey` (a Bittensor wallet's) on Bittensor's wire.
+   */
+  hotkey: NeuronHotkey;
+  /** The wire miners are queried on. Default `'envelope'`. */
+  wire?: NeuronWire;
+  /**
+   * On Bittensor's wire, the synapse the subnet's tasks travel in: an
+   * existing subnet's, mapped to its tasks, to query its Python miners.
+   * Default `taskSynapse(subnet.name)`.
+   */
+  synapse?: SynapseMapping;
+  /** On Bittensor's wire, the dendrite's limits (`allowPrivateEndpoints`, response size, ...). */
+  dendrite?: Omit<BittensorDendriteOptions, 'hotkey'>;
   /** Any chain: `LocalChain`, or Bittensor's through `SubtensorChain`. */
   chain: ChainClient;
   netuid: number;
@@ -98,9 +120,9 @@ export interface ValidatorNodeOptions {
   /** Weight of the newest score in the moving average. Default 0.3. */
   alpha?: number;
   /**
-   * The `fetch` the wire uses, and the client's other limits (response size,
-   * JSON depth, margin past the deadline). The time a miner has is the task's
-   * own `timeoutMs`, set by the subnet.
+   * On our envelope, the `fetch` the wire uses, and the client's other limits
+   * (response size, JSON depth, margin past the deadline). The time a miner
+   * has is the task's own `timeoutMs`, set by the subnet.
    */
   client?: Omit<ValidatorClientOptions, 'hotkey' | 'timeoutMs'>;
   /**
@@ -162,7 +184,8 @@ function clampScore(value: number): number {
  */
 export class ValidatorNode {
   readonly #options: ValidatorNodeOptions;
-  readonly #client: ValidatorClient;
+  readonly #query: MinerQuery;
+  readonly #marginMs: number;
   readonly #averages = new Map<number, number>();
   /** The weights committed and not yet revealed, and their hash. */
   #pending: { reveal: WeightReveal; hash: `0x${string}` } | undefined;
@@ -182,7 +205,18 @@ export class ValidatorNode {
       netuid: options.netuid,
       validator: options.hotkey.address,
     });
-    this.#client = new ValidatorClient({ ...options.client, hotkey: options.hotkey });
+    const bittensor = bittensorHotkeyFor(options.wire, options.hotkey);
+    if (bittensor) {
+      this.#query = dendriteQuery(
+        new BittensorDendrite({ ...options.dendrite, hotkey: bittensor }),
+        options.synapse ?? taskSynapse(options.subnet.name),
+      );
+      this.#marginMs = 0;
+    } else {
+      const client = new ValidatorClient({ ...options.client, hotkey: options.hotkey as Hotkey });
+      this.#query = clientQuery(client, options.subnet.name);
+      this.#marginMs = client.marginMs;
+    }
     this.#sharpness = options.sharpness ?? DEFAULT_SHARPNESS;
     this.#judgeTimeoutMs = options.judgeTimeoutMs ?? 30_000;
   }
@@ -279,7 +313,7 @@ export class ValidatorNode {
     signal: AbortSignal | undefined,
   ): Promise<{ status: MinerRound['status']; latencyMs: number; judgement: Judged }> {
     const timeoutMs = task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
-    const budgetMs = timeoutMs + this.#client.marginMs + this.#judgeTimeoutMs;
+    const budgetMs = timeoutMs + this.#marginMs + this.#judgeTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<{ status: 'timeout'; latencyMs: number; judgement: Judged }>(
       (resolve) => {
@@ -295,15 +329,10 @@ export class ValidatorNode {
       },
     );
     const part = (async () => {
-      const [outcome] = await this.#client.query(
-        [{ address: wireAddressOf(miner.hotkey), url: miner.endpoint }],
-        this.#options.subnet.name,
-        task,
-        { responseSchema: resultSchema, timeoutMs, ...(signal ? { signal } : {}) },
-      );
+      const outcome = await this.#query(miner, task, { timeoutMs, signal });
       return {
-        status: outcome?.status ?? ('no_answer' as const),
-        latencyMs: outcome?.latencyMs ?? 0,
+        status: outcome.status,
+        latencyMs: outcome.latencyMs,
         judgement: await this.#judge(task, outcome),
       };
     })();
@@ -512,6 +541,79 @@ export class ValidatorNode {
       throw error;
     }
   }
+}
+
+/** One miner queried with one task, on whichever wire: its outcome, never an exception. */
+type MinerQuery = (
+  miner: { hotkey: string; endpoint: string },
+  task: Task,
+  options: { timeoutMs: number; signal: AbortSignal | undefined },
+) => Promise<QueryOutcome<Result>>;
+
+/** Our envelope: the signed request, the verified and schema-checked result. */
+function clientQuery(client: ValidatorClient, taskType: string): MinerQuery {
+  return async (miner, task, { timeoutMs, signal }) => {
+    const endpoint = { address: wireAddressOf(miner.hotkey), url: miner.endpoint };
+    const [outcome] = await client.query([endpoint], taskType, task, {
+      responseSchema: resultSchema,
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    return outcome ?? { miner: endpoint, status: 'refused', latencyMs: 0, message: 'no answer' };
+  };
+}
+
+/**
+ * Bittensor's wire: the task in the subnet's synapse, to the axon the chain
+ * names (its ip and port), read as Python's dendrite reads it; the result
+ * taken from the synapse's outputs.
+ */
+function dendriteQuery(dendrite: BittensorDendrite, mapping: SynapseMapping): MinerQuery {
+  return async (miner, task, { timeoutMs, signal }) => {
+    const endpoint = { address: senderAddressOf(miner.hotkey, 'bittensor'), url: miner.endpoint };
+    let axon: { ip: string; port: number; hotkey: string };
+    try {
+      const url = new URL(miner.endpoint);
+      axon = {
+        ip: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port),
+        hotkey: miner.hotkey,
+      };
+    } catch {
+      return {
+        miner: endpoint,
+        status: 'refused',
+        latencyMs: 0,
+        message: 'its endpoint is not a URL',
+      };
+    }
+    const started = performance.now();
+    const answer = await dendrite.call(axon, mapping.synapse, mapping.request(task), {
+      timeout: timeoutMs / 1000,
+      ...(signal ? { signal } : {}),
+    });
+    const base = {
+      miner: endpoint,
+      latencyMs: performance.now() - started,
+      ...(answer.statusCode === null ? {} : { httpStatus: answer.statusCode }),
+      ...(answer.statusMessage === null ? {} : { message: answer.statusMessage }),
+    };
+    if (!answer.isSuccess) return { ...base, status: statusOfCall(answer.statusCode, signal) };
+    try {
+      return { ...base, status: 'ok', result: mapping.result(task, answer.values) };
+    } catch (error) {
+      return { ...base, status: 'bad_schema', message: describeCause(error) };
+    }
+  };
+}
+
+/** A failed Bittensor call as the envelope's statuses name it. */
+function statusOfCall(code: number | null, signal: AbortSignal | undefined): QueryStatus {
+  if (signal?.aborted) return 'aborted';
+  if (code === 408) return 'timeout';
+  if (code === 503) return 'refused';
+  if (code === 400 || code === 413 || code === 422 || code === null) return 'bad_response';
+  return 'rejected';
 }
 
 /** The chain's own error name of a failed call, if `error` is one. */

@@ -7,6 +7,7 @@ import {
   type MtLogger,
   raceWithSignal,
   silentLogger,
+  TaskValidationError,
   type WireStage,
 } from '@mt/protocol';
 import { ReplayGuard } from '../envelope/replay-guard.js';
@@ -18,6 +19,7 @@ import {
 } from '../http/http-carrier.js';
 import { readBounded } from '../http/read-body.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
+import type { PlainRoute } from '../server/miner-handler.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
 import { SynapseFieldError } from './errors.js';
@@ -121,6 +123,12 @@ export interface BittensorAxonOptions extends SenderQueueOptions {
   blacklist?: (hotkey: string, synapse: string) => boolean | string | undefined;
   /** Higher runs sooner; called with the verified hotkey. Default 0 for everyone. */
   priority?: (hotkey: string, synapse: string) => number;
+  /**
+   * Unsigned pages beside the synapses, by `METHOD /path` (e.g.
+   * `{ 'GET /metrics': () => new Response(text) }`); they take the path
+   * before any synapse of that name.
+   */
+  pages?: Record<string, PlainRoute>;
   /** Largest request body, in bytes, refused with 413 (before it is read, when declared). Default 8 MiB. */
   bodyLimitBytes?: number;
   /** Deepest JSON nesting accepted in a body. Default 64. */
@@ -583,9 +591,15 @@ export class BittensorAxon implements CarriedHandler {
     else this.#logger.debug(event, 'request');
   }
 
-  /** Every request with a body goes the carrier's fast path. */
-  takes(): boolean {
-    return true;
+  /** Every request but a page's goes the carrier's fast path. */
+  takes(method: string, path: string): boolean {
+    return !this.#page(method, path);
+  }
+
+  #page(method: string, path: string): PlainRoute | undefined {
+    const pages = this.#options.pages;
+    const key = `${method} ${path}`;
+    return pages && Object.hasOwn(pages, key) ? pages[key] : undefined;
   }
 
   /** Answers a request whose body a carrier has read (within `bodyLimitBytes`). */
@@ -600,6 +614,8 @@ export class BittensorAxon implements CarriedHandler {
   /** Answers one request: the axon as a web-standard `fetch`. */
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    const page = this.#page(request.method, url.pathname);
+    if (page) return page(request);
     let body: Uint8Array | WireReply;
     try {
       body = await readBounded(
@@ -617,7 +633,8 @@ export class BittensorAxon implements CarriedHandler {
       body,
       onGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
     });
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    const sent = answer.stream ? ReadableStream.from(answer.stream) : answer.body;
+    return new Response(sent, { status: answer.status, headers: answer.headers });
   }
 
   /** Puts the axon on `node:http` (port 0 picks a free one), with the carrier's connection bounds. */
@@ -725,6 +742,9 @@ const FORWARD_FAILED = 'MT_WIRE_HANDLER_FAILED';
 
 function toReply(error: unknown): WireReply {
   if (error instanceof WireReply) return error;
+  // The subnet's own rules for the request: the dendrite is at fault, not the axon (as our miner's).
+  if (TaskValidationError.isInstance(error))
+    return refuse(422, 'MT_WIRE_INVALID_INPUT', error.message);
   return refuse(
     500,
     FORWARD_FAILED,

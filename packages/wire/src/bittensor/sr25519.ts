@@ -69,30 +69,41 @@ function messageBytes(message: string | Uint8Array): Uint8Array {
 /**
  * An sr25519 hotkey, as Bittensor wallets hold them: a 32-byte seed (the
  * mini secret key), expanded as schnorrkel does. Signatures are made in the
- * `substrate` context and are randomized; the secret never leaves the object.
+ * `substrate` context and are randomized; the secret leaves the object only
+ * through `exportSeed`.
  */
 export class Sr25519Hotkey {
+  readonly #seed: Uint8Array;
   readonly #secret: Uint8Array;
   /** The 32-byte public key. */
   readonly publicKey: Uint8Array;
   /** The SS58 address at prefix 42, the one Bittensor's wire signs over. */
   readonly address: string;
 
-  private constructor(secret: Uint8Array) {
-    this.#secret = secret;
-    this.publicKey = sr25519.getPublicKey(secret);
+  private constructor(seed: Uint8Array) {
+    this.#seed = Uint8Array.from(seed);
+    this.#secret = sr25519.secretFromSeed(seed);
+    this.publicKey = sr25519.getPublicKey(this.#secret);
     this.address = ss58Encode(this.publicKey);
   }
 
   /** The key a 32-byte seed (btwallet's `secretSeed`, a mini secret key) expands to. */
   static fromSeed(seed: Uint8Array): Sr25519Hotkey {
     if (seed.length !== 32) throw new InvalidArgumentError('seed', 'must be 32 bytes');
-    return new Sr25519Hotkey(sr25519.secretFromSeed(seed));
+    return new Sr25519Hotkey(seed);
   }
 
   /** A new random key. */
   static generate(): Sr25519Hotkey {
     return Sr25519Hotkey.fromSeed(randomBytes(32));
+  }
+
+  /**
+   * The 32-byte seed, to make the same key elsewhere (a chain keypair:
+   * `keypairFromSeed(seed, 'sr25519')` in `@mt/chain`). A copy; keep it secret.
+   */
+  exportSeed(): Uint8Array {
+    return Uint8Array.from(this.#seed);
   }
 
   /** Signs `message` (a string's UTF-8, as btwallet does); returns `0x` and 128 hex characters. */

@@ -1,0 +1,120 @@
+import { echoMiner, echoValidator } from '@mt/subnets';
+import { Hotkey } from '@mt/wire';
+import { BittensorDendrite, Sr25519Hotkey } from '@mt/wire/bittensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { taskSynapse } from './bittensor-wire.js';
+import { validatorsOnChain } from './miner/chain-blacklist.js';
+import { type MinerNode, startMinerNode } from './miner/miner-node.js';
+import { type LocalTestNetwork, localTestNetwork } from './test-support/local-network.js';
+import { ValidatorNode } from './validator/validator-node.js';
+
+// Neurons on Bittensor's Synapse wire: sr25519 hotkeys (a Bittensor
+// wallet's), a real axon on loopback, a LocalChain naming its ip and port.
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function network(): Promise<LocalTestNetwork> {
+  const net = await localTestNetwork();
+  cleanups.push(() => net.chain.close());
+  return net;
+}
+
+describe("neurons on Bittensor's wire", () => {
+  it('a validator queries a miner over the Synapse wire, scores it, and sets weights for it', async () => {
+    const net = await network();
+    const validatorKey = Sr25519Hotkey.generate();
+    await net.join(validatorKey, { stake: 1_000_000n });
+    net.chain.advanceBlocks(5);
+    const minerKey = Sr25519Hotkey.generate();
+    const blacklist = await validatorsOnChain(net.chain, [net.netuid], {
+      minStake: 1n,
+      wire: 'bittensor',
+      refreshMs: 60_000,
+    });
+    cleanups.push(() => blacklist.close());
+    const miner: MinerNode = await startMinerNode({
+      hotkey: minerKey,
+      wire: 'bittensor',
+      subnets: [{ miner: echoMiner() }],
+      blacklist: blacklist.blacklist,
+      priority: blacklist.priority,
+    });
+    cleanups.push(() => miner.close());
+    expect(miner.address).toBe(minerKey.address);
+    const { uid } = await net.join(minerKey, { url: miner.url });
+
+    const validator = new ValidatorNode({
+      hotkey: validatorKey,
+      wire: 'bittensor',
+      chain: net.chain,
+      netuid: net.netuid,
+      subnet: echoValidator(),
+      dendrite: { allowPrivateEndpoints: true },
+    });
+    const [round] = await validator.round(0);
+    expect(round).toMatchObject({ uid, status: 'ok' });
+    expect(round?.score).toBeGreaterThan(0);
+    const set = await validator.setWeights();
+    expect(set?.uids).toEqual([uid]);
+    expect(miner.metrics().responses['200']).toBe(1);
+  });
+
+  it("the miner's blacklist refuses a stranger's signed synapse, as Python reads a 403", async () => {
+    const net = await network();
+    const blacklist = await validatorsOnChain(net.chain, [net.netuid], {
+      wire: 'bittensor',
+      refreshMs: 60_000,
+    });
+    cleanups.push(() => blacklist.close());
+    const minerKey = Sr25519Hotkey.generate();
+    const miner = await startMinerNode({
+      hotkey: minerKey,
+      wire: 'bittensor',
+      subnets: [{ miner: echoMiner() }],
+      blacklist: blacklist.blacklist,
+    });
+    cleanups.push(() => miner.close());
+    const stranger = new BittensorDendrite({
+      hotkey: Sr25519Hotkey.generate(),
+      allowPrivateEndpoints: true,
+    });
+    const mapping = taskSynapse(echoMiner().name);
+    const task = await echoValidator().createTask({
+      minerUid: 0,
+      difficulty: 0.5,
+      subnetUid: 1,
+      cycle: 0,
+    });
+    const url = new URL(miner.url);
+    const answer = await stranger.call(
+      { ip: url.hostname, port: Number(url.port), hotkey: minerKey.address },
+      mapping.synapse,
+      mapping.request(task),
+    );
+    expect(answer).toMatchObject({ isSuccess: false, statusCode: 403 });
+    expect(answer.statusMessage).toMatch(/^Forbidden\. Key is blacklisted: .* is not a validator/);
+  });
+
+  it('refuses a hotkey of the other scheme, saying which wire wants which', async () => {
+    const net = await network();
+    await expect(
+      startMinerNode({
+        hotkey: Hotkey.generate(),
+        wire: 'bittensor',
+        subnets: [{ miner: echoMiner() }],
+      }),
+    ).rejects.toThrow(/sr25519/);
+    expect(
+      () =>
+        new ValidatorNode({
+          hotkey: Sr25519Hotkey.generate(),
+          chain: net.chain,
+          netuid: net.netuid,
+          subnet: echoValidator(),
+        }),
+    ).toThrow(/wire: 'bittensor'/);
+  });
+});
