@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeypair, LocalChain, saveColdkey } from '@mt/chain';
 import { runCaptured } from '@mt/cli';
-import { wireAddressOf } from '@mt/neurons';
+import { senderAddressOf, wireAddressOf } from '@mt/neurons';
 import { makeModels } from '@mt/testing';
+import { writeBittensorHotkey } from '@mt/wire/bittensor';
 import { describe, expect, it } from 'vitest';
 import { runMinerCli } from './run-miner-cli.js';
 
@@ -78,6 +79,66 @@ describe('mt-miner', () => {
     await reopened.close();
     expect((await fetch(`${started.url}/health`)).status).toBe(200);
     child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it("serves from a Bittensor wallet's hotkey on Bittensor's wire (--wallet, --hotkey, --wallet-path)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-miner-wallet-'));
+    const models = await makeModels(join(dir, 'models'));
+    const chainFile = join(dir, 'chain.sqlite');
+    const coldkey = (await generateKeypair()).pair;
+    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
+    const chain = LocalChain.create(
+      chainFile,
+      {
+        sudo: (await generateKeypair()).pair.address,
+        balances: [[coldkey.address, 10n ** 12n]],
+        subnetLockCost: 10n ** 9n,
+      },
+      { allowPrivateEndpoints: true },
+    );
+    const netuid = await chain.createSubnet(
+      coldkey,
+      (await generateKeypair('ed25519')).pair.address,
+    );
+    await chain.close();
+    const hotkey = await writeBittensorHotkey(
+      { wallet: 'mywallet', hotkey: 'miner1', path: join(dir, 'wallets') },
+      new Uint8Array(32).fill(7),
+    );
+    const { child, firstLine } = start(
+      [
+        ...['--wallet', 'mywallet', '--hotkey', 'miner1', '--wallet-path', join(dir, 'wallets')],
+        ...[
+          '--chain',
+          chainFile,
+          '--allow-private-endpoints',
+          '--coldkey',
+          join(dir, 'coldkey.json'),
+        ],
+      ],
+      { MT_MINER_TEXT_MODEL: models.generator, MT_COLDKEY_PASSPHRASE: 'miner passphrase' },
+    );
+    try {
+      const started = JSON.parse(await firstLine);
+      expect(started).toMatchObject({ address: hotkey.address, wire: 'bittensor' });
+      const reopened = LocalChain.open(chainFile, { allowPrivateEndpoints: true });
+      const published = (await reopened.metagraph(netuid)).neurons.find((n) => n.endpoint !== '');
+      await reopened.close();
+      expect(published && senderAddressOf(published.hotkey, 'bittensor')).toBe(hotkey.address);
+      expect(published?.endpoint).toBe(started.url);
+      // Bittensor's wire: an unsigned synapse is refused as Python's dendrite reads a 401.
+      const unsigned = await fetch(`${started.url}/text-generation`, {
+        method: 'POST',
+        body: '{}',
+      });
+      expect(unsigned.status).toBe(401);
+      expect(unsigned.headers.get('bt_header_axon_status_code')).toBe('401');
+      expect((await fetch(`${started.url}/metrics`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
   }, 120_000);

@@ -10,6 +10,8 @@ import {
   Option,
   settingsSources,
   subnetNumber,
+  type WalletOptionValues,
+  walletOptions,
 } from '@mt/cli';
 import {
   type ChainBlacklist,
@@ -19,11 +21,13 @@ import {
   joinSubnet,
   lazyStrategy,
   type MinerJob,
+  type NeuronHotkey,
   openChain,
   type ServedSubnet,
   serveMinerJobs,
   startMinerNode,
   validatorsOnChain,
+  walletNeuronKeys,
 } from '@mt/neurons';
 import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
@@ -32,7 +36,7 @@ import { createLogger, createMetricsRegistry, resolveLogLevel } from '@mt/teleme
 import { loadOrCreateHotkey } from '@mt/wire';
 import { APP_VERSION } from './version.js';
 
-interface MinerOptions {
+interface MinerOptions extends WalletOptionValues {
   key: string;
   host: string;
   port: number;
@@ -68,7 +72,7 @@ export const runMinerCli: CliRunner = defineCli(
     program
       .option(
         '--key <file>',
-        'hotkey file, created 0600 when missing',
+        "hotkey file, created 0600 when missing (our envelope; --wallet instead for Bittensor's wire)",
         join(homedir(), '.moderntensor', 'miner.key'),
       )
       .option('--host <host>', 'where to listen', '127.0.0.1')
@@ -103,6 +107,7 @@ export const runMinerCli: CliRunner = defineCli(
           .choices(['honest', 'lazy', 'cheating'])
           .default('honest'),
       );
+    walletOptions(program);
     loggingOptions(program);
     settingsSources(program, { envPrefix: 'MT_MINER_' });
     program.action(async (options: MinerOptions) => {
@@ -120,7 +125,17 @@ export const runMinerCli: CliRunner = defineCli(
       const served: (ServedSubnet & { netuid: number })[] = [];
       if (options.textModel === undefined && options.circuit === undefined)
         throw new CliUsageError('nothing to serve: give --text-model and/or --circuit');
-      const hotkey = await loadOrCreateHotkey(options.key);
+      // A Bittensor wallet's sr25519 hotkey speaks Bittensor's wire; our key file, our envelope.
+      const wallet =
+        options.wallet === undefined
+          ? undefined
+          : await walletNeuronKeys({
+              wallet: options.wallet,
+              hotkey: options.hotkey,
+              path: options.walletPath,
+            });
+      const hotkey: NeuronHotkey = wallet?.hotkey ?? (await loadOrCreateHotkey(options.key));
+      const wire = wallet ? 'bittensor' : 'envelope';
       if (options.textModel !== undefined) {
         const { TextGenerationMiner } = await import('@mt/subnets/text-generation');
         const text = await TextGenerationMiner.create({ generator: options.textModel });
@@ -156,6 +171,7 @@ export const runMinerCli: CliRunner = defineCli(
           served.map((x) => x.netuid),
           {
             minStake: options.minValidatorStake,
+            wire,
             onError: (error) =>
               logger.warn({ err: error }, 'could not read the validators on chain'),
           },
@@ -173,6 +189,7 @@ export const runMinerCli: CliRunner = defineCli(
         ? undefined
         : await startMinerNode({
             hotkey,
+            wire,
             subnets: served,
             host: options.host,
             port: options.port,
@@ -184,16 +201,17 @@ export const runMinerCli: CliRunner = defineCli(
               : {}),
           });
       if (server && chain) {
-        const chainKey = await chainHotkeyOf(hotkey);
+        const chainKey = wallet?.chainHotkey ?? (await chainHotkeyOf(hotkey));
         const passphrase = process.env.MT_COLDKEY_PASSPHRASE;
         if (options.coldkey !== undefined && !passphrase) {
           throw new CliUsageError(
             '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
           );
         }
+        // The wallet's coldkey is decrypted only if a subnet must register the hotkey.
         const coldkey =
           options.coldkey === undefined
-            ? undefined
+            ? wallet?.coldkey
             : await loadColdkey(options.coldkey, passphrase ?? '');
         for (const { netuid } of served) {
           await joinSubnet(chain, {
@@ -207,6 +225,7 @@ export const runMinerCli: CliRunner = defineCli(
       logger.info(
         {
           address: hotkey.address,
+          wire,
           url: server?.url ?? null,
           subnets: served.map((x) => x.miner.name),
           worker: !server,

@@ -10,14 +10,18 @@ import {
   loggingOptions,
   settingsSources,
   subnetNumber,
+  type WalletOptionValues,
+  walletOptions,
 } from '@mt/cli';
 import {
   chainHotkeyOf,
   DEFAULT_SHARPNESS,
   instrumentChain,
   joinSubnet,
+  type NeuronHotkey,
   openChain,
   ValidatorNode,
+  walletNeuronKeys,
 } from '@mt/neurons';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
 import { SubnetMetrics } from '@mt/subnets';
@@ -30,7 +34,7 @@ import {
 import { loadOrCreateHotkey } from '@mt/wire';
 import { APP_VERSION } from './version.js';
 
-interface ValidatorOptions {
+interface ValidatorOptions extends WalletOptionValues {
   key: string;
   chain: string;
   allowPrivateEndpoints?: boolean;
@@ -67,7 +71,7 @@ export const runValidatorCli: CliRunner = defineCli(
     program
       .option(
         '--key <file>',
-        'hotkey file, created 0600 when missing',
+        "hotkey file, created 0600 when missing (our envelope; --wallet instead for Bittensor's wire)",
         join(homedir(), '.moderntensor', 'validator.key'),
       )
       .requiredOption(
@@ -110,6 +114,7 @@ export const runValidatorCli: CliRunner = defineCli(
         integer({ min: 0, max: 65_535 }),
       )
       .option('--metrics-host <host>', 'where the metrics are served', '127.0.0.1');
+    walletOptions(program);
     loggingOptions(program);
     settingsSources(program, { envPrefix: 'MT_VALIDATOR_' });
     program.action(async (options: ValidatorOptions) => {
@@ -124,7 +129,17 @@ export const runValidatorCli: CliRunner = defineCli(
         level: resolveLogLevel({ level: options.logLevel, quiet: options.quiet === true }),
       });
       const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
-      const hotkey = await loadOrCreateHotkey(options.key);
+      // A Bittensor wallet's sr25519 hotkey queries on Bittensor's wire; our key file, our envelope.
+      const wallet =
+        options.wallet === undefined
+          ? undefined
+          : await walletNeuronKeys({
+              wallet: options.wallet,
+              hotkey: options.hotkey,
+              path: options.walletPath,
+            });
+      const hotkey: NeuronHotkey = wallet?.hotkey ?? (await loadOrCreateHotkey(options.key));
+      const wire = wallet ? 'bittensor' : 'envelope';
       const subnetMetrics = new SubnetMetrics(registry);
       const subnets: { netuid: number; subnet: SubnetValidator }[] = [];
       if (options.textModel !== undefined && options.rewardModel !== undefined) {
@@ -152,10 +167,11 @@ export const runValidatorCli: CliRunner = defineCli(
         await openChain(options.chain, { allowPrivateEndpoints }),
         registry,
       );
-      const chainKey = await chainHotkeyOf(hotkey);
+      const chainKey = wallet?.chainHotkey ?? (await chainHotkeyOf(hotkey));
+      // The wallet's coldkey is decrypted only if registering or staking needs it.
       const coldkey =
         options.coldkey === undefined
-          ? undefined
+          ? wallet?.coldkey
           : await loadColdkey(options.coldkey, passphrase());
       const metrics =
         options.metricsPort === undefined
@@ -183,13 +199,16 @@ export const runValidatorCli: CliRunner = defineCli(
               sharpness: options.sharpness,
               registry,
               logger,
+              wire,
               client: { allowPrivateEndpoints },
+              dendrite: { allowPrivateEndpoints },
             }),
           });
         }
         logger.info(
           {
             address: hotkey.address,
+            wire,
             chainHotkey: chainKey.address,
             netuids: nodes.map((n) => n.netuid),
             metrics: metrics?.url ?? null,

@@ -25,3 +25,4 @@ export { type PrintOptions, printResult } from './print-result.js';
 export { type RunBinOptions, runBin } from './run-bin.js';
 export { type CapturedRun, runCaptured } from './run-captured.js';
 export { loggingOptions, settingsSources } from './settings-sources.js';
+export { type WalletOptionValues, walletOptions } from './wallet-options.js';

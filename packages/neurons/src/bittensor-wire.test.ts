@@ -1,12 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { echoMiner, echoValidator } from '@mt/subnets';
 import { Hotkey } from '@mt/wire';
-import { BittensorDendrite, Sr25519Hotkey } from '@mt/wire/bittensor';
+import {
+  BittensorDendrite,
+  BittensorWalletError,
+  Sr25519Hotkey,
+  writeBittensorHotkey,
+} from '@mt/wire/bittensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { taskSynapse } from './bittensor-wire.js';
+import { senderAddressOf } from './chain-hotkey.js';
 import { validatorsOnChain } from './miner/chain-blacklist.js';
 import { type MinerNode, startMinerNode } from './miner/miner-node.js';
 import { type LocalTestNetwork, localTestNetwork } from './test-support/local-network.js';
 import { ValidatorNode } from './validator/validator-node.js';
+import { walletNeuronKeys } from './wallet-keys.js';
 
 // Neurons on Bittensor's Synapse wire: sr25519 hotkeys (a Bittensor
 // wallet's), a real axon on loopback, a LocalChain naming its ip and port.
@@ -116,5 +126,19 @@ describe("neurons on Bittensor's wire", () => {
           subnet: echoValidator(),
         }),
     ).toThrow(/wire: 'bittensor'/);
+  });
+
+  it('takes its keys from a Bittensor wallet: the hotkey is the chain key too, the coldkey read only when needed', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'mt-neuron-wallet-'));
+    cleanups.push(() => rmSync(path, { recursive: true, force: true }));
+    const seed = new Uint8Array(32).fill(9);
+    await writeBittensorHotkey({ wallet: 'miner', hotkey: 'h1', path }, seed);
+    const keys = await walletNeuronKeys({ wallet: 'miner', hotkey: 'h1', path });
+    expect(keys.hotkey.address).toBe(Sr25519Hotkey.fromSeed(seed).address);
+    // @scure/sr25519 and the chain's schnorrkel expand the seed to the same key.
+    expect(senderAddressOf(keys.chainHotkey.address, 'bittensor')).toBe(keys.hotkey.address);
+    // This wallet has no coldkey file: asking for it is the first time it is read.
+    const refusal = await keys.coldkey().catch((error: unknown) => error);
+    expect(BittensorWalletError.isInstance(refusal) && refusal.reason).toBe('missing');
   });
 });

@@ -51,3 +51,4 @@ export {
   type ValidatorRunOptions,
 } from './validator/validator-node.js';
 export { NEURONS_VERSION } from './version.js';
+export { type WalletNeuronKeys, walletNeuronKeys } from './wallet-keys.js';

@@ -31,8 +31,12 @@ export interface JoinSubnetOptions {
   netuid: number;
   /** The neuron's chain hotkey. */
   hotkey: ChainKeypair;
-  /** Pays the registration and the stake; needed only when the hotkey is not registered yet or `stake` is given. */
-  coldkey?: ChainKeypair;
+  /**
+   * Pays the registration and the stake; needed only when the hotkey is not
+   * registered yet or `stake` is given. A function is called only then (a
+   * wallet's encrypted coldkey is decrypted only when it must be).
+   */
+  coldkey?: ChainKeypair | (() => Promise<ChainKeypair>);
   /** Rao to stake on the hotkey (a validator's). */
   stake?: bigint;
   /** Where the miner serves, published on chain, signed by the hotkey. */
@@ -46,20 +50,22 @@ export interface JoinSubnetOptions {
  * @throws ChainRejectedError when registration or stake is needed and no coldkey was given.
  */
 export async function joinSubnet(chain: ChainClient, options: JoinSubnetOptions): Promise<number> {
-  const { netuid, hotkey, coldkey } = options;
+  const { netuid, hotkey } = options;
+  const given = options.coldkey;
+  const coldkey = async () => (typeof given === 'function' ? given() : (given as ChainKeypair));
   let uid = (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === hotkey.address)?.uid;
   if (uid === undefined) {
-    if (!coldkey) {
+    if (!given) {
       throw new ChainRejectedError(
         'coldkey',
         `${hotkey.address} is not registered on subnet ${netuid}; give a coldkey to register it`,
       );
     }
-    uid = await chain.register(coldkey, netuid, hotkey.address);
+    uid = await chain.register(await coldkey(), netuid, hotkey.address);
   }
   if (options.stake !== undefined && options.stake > 0n) {
-    if (!coldkey) throw new ChainRejectedError('coldkey', 'staking needs the coldkey that pays it');
-    await chain.addStake(coldkey, netuid, hotkey.address, options.stake);
+    if (!given) throw new ChainRejectedError('coldkey', 'staking needs the coldkey that pays it');
+    await chain.addStake(await coldkey(), netuid, hotkey.address, options.stake);
   }
   if (options.endpoint !== undefined) await chain.publishEndpoint(hotkey, netuid, options.endpoint);
   return uid;
