@@ -1,7 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCaptured } from '@mt/cli';
+import { writeBittensorHotkey } from '@mt/wire/bittensor';
 import { describe, expect, it } from 'vitest';
 import { generateKeypair } from '../keys/keypair.js';
 import { loadColdkey, saveColdkey } from '../keys/keystore.js';
@@ -72,6 +73,87 @@ describe('mt-chain', () => {
     expect((await cli(['--file', file, 'genesis', '--sudo', sudo.address])).stderr).toContain(
       'already holds a chain',
     );
+  });
+
+  it('creates a subnet, registers and stakes from a Bittensor wallet (--wallet, --hotkey, --wallet-path)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mt-chain-wallet-'));
+    const wallets = join(dir, 'wallets');
+    const hotkey = await writeBittensorHotkey(
+      { wallet: 'owner', hotkey: 'h1', path: wallets },
+      new Uint8Array(32).fill(3),
+    );
+    // btcli writes an unencrypted coldkey when asked (--no-use-password): the same JSON as a hotkey's.
+    const cold = await writeBittensorHotkey(
+      { wallet: 'scratch', hotkey: 'cold', path: wallets },
+      new Uint8Array(32).fill(4),
+    );
+    await copyFile(join(wallets, 'scratch/hotkeys/cold'), join(wallets, 'owner/coldkey'));
+    const file = join(dir, 'chain.sqlite');
+    const sudo = (await generateKeypair()).pair;
+    const genesis = await cli([
+      '--file',
+      file,
+      'genesis',
+      '--sudo',
+      sudo.address,
+      '--balance',
+      `${cold.address}=10000`,
+      '--subnet-lock',
+      '1000',
+    ]);
+    expect(genesis.code, genesis.stderr).toBe(0);
+    const wallet = ['--wallet', 'owner', '--wallet-path', wallets];
+    const created = await cli(['--file', file, 'subnet', 'create', ...wallet, '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const { netuid, owner } = JSON.parse(created.stdout) as { netuid: number; owner: string };
+    expect(owner).toBe(cold.address);
+    const registered = await cli([
+      '--file',
+      file,
+      'register',
+      '--netuid',
+      String(netuid),
+      ...wallet,
+      '--hotkey',
+      'h1',
+      '--json',
+    ]);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(JSON.parse(registered.stdout)).toMatchObject({ netuid, hotkey: hotkey.address });
+    const staked = await cli([
+      '--file',
+      file,
+      'stake',
+      'add',
+      '--netuid',
+      String(netuid),
+      '--amount',
+      '500',
+      ...wallet,
+      '--hotkey',
+      'h1',
+    ]);
+    expect(staked.code, staked.stderr).toBe(0);
+    const chain = LocalChain.open(file);
+    const neuron = (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === hotkey.address);
+    await chain.close();
+    expect(neuron).toMatchObject({ coldkey: cold.address, stake: 500n });
+    // Nothing secret is printed: only addresses and numbers.
+    for (const run of [created, registered, staked])
+      expect(run.stdout).not.toMatch(/0x[0-9a-f]{64}/);
+    const missing = await cli([
+      '--file',
+      file,
+      'register',
+      '--netuid',
+      String(netuid),
+      '--wallet',
+      'nobody',
+      '--wallet-path',
+      wallets,
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no such keyfile');
   });
 
   it('writes a coldkey it never prints, encrypted with the passphrase from the environment', async () => {

@@ -7,11 +7,14 @@ import {
   jsonOption,
   printResult,
   subnetNumber,
+  type WalletOptionValues,
+  walletOptions,
 } from '@mt/cli';
 import { CliUsageError, packageVersion } from '@mt/protocol';
 import { generateKeypair } from '../keys/keypair.js';
 import { loadColdkey, saveColdkey } from '../keys/keystore.js';
 import { LocalChain } from '../local/local-chain.js';
+import { walletColdkey, walletHotkeyAddress } from './wallet-keys.js';
 
 /** Where a coldkey passphrase comes from: never a flag, which `ps` and shell history would show. */
 const PASSPHRASE_ENV = 'MT_COLDKEY_PASSPHRASE';
@@ -19,9 +22,11 @@ const PASSPHRASE_ENV = 'MT_COLDKEY_PASSPHRASE';
 /**
  * `mt-chain`: the embedded chain from a shell: `genesis` makes a chain file,
  * `run` produces blocks (printing each epoch), `status` shows a subnet's
- * metagraph, `key new` writes an encrypted coldkey (passphrase from
- * `$MT_COLDKEY_PASSPHRASE`) and prints only its address. The file is
- * `--file`, else `$MT_CHAIN`.
+ * metagraph, `subnet create` makes a subnet, `register` and `stake add`
+ * put a Bittensor wallet's hotkey on one (`--wallet NAME --hotkey NAME
+ * [--wallet-path DIR]`, as btcli), `key new` writes an encrypted coldkey
+ * (passphrase from `$MT_COLDKEY_PASSPHRASE`) and prints only its address.
+ * The file is `--file`, else `$MT_CHAIN`.
  *
  * @example
  * ```ts
@@ -146,21 +151,31 @@ export const runChainCli: CliRunner = defineCli(
     const subnet = program
       .command('subnet')
       .description('subnets: create one, set what it runs on');
-    command(
-      subnet,
-      'create',
-      `create a subnet owned by a coldkey (passphrase from $${PASSPHRASE_ENV}); prints its netuid`,
-    )
-      .requiredOption(
-        '--coldkey <file.json>',
-        'the owner: pays for the subnet, sets its hyperparameters',
+    /** The coldkey that signs: a keystore file (passphrase from the environment) or a Bittensor wallet's. */
+    const coldkeyOf = async (options: { coldkey?: string } & WalletOptionValues) => {
+      if (options.wallet !== undefined)
+        return walletColdkey({ ...options, wallet: options.wallet });
+      if (options.coldkey === undefined)
+        throw new CliUsageError('give --coldkey FILE.json or --wallet NAME');
+      const passphrase = process.env[PASSPHRASE_ENV];
+      if (!passphrase)
+        throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase of --coldkey`);
+      return loadColdkey(options.coldkey, passphrase);
+    };
+
+    walletOptions(
+      command(
+        subnet,
+        'create',
+        `create a subnet owned by a coldkey (a keystore with its passphrase from $${PASSPHRASE_ENV}, or a Bittensor wallet's with MT_WALLET_PASSWORD); prints its netuid`,
       )
-      .option('--tempo <blocks>', 'blocks between epochs', integer({ min: 1, max: 65_535 }))
-      .action(async (options: { coldkey: string; tempo?: number; json?: boolean }) => {
-        const passphrase = process.env[PASSPHRASE_ENV];
-        if (!passphrase)
-          throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase of --coldkey`);
-        const owner = await loadColdkey(options.coldkey, passphrase);
+        .option('--coldkey <file.json>', 'the owner: pays for the subnet, sets its hyperparameters')
+        .option('--tempo <blocks>', 'blocks between epochs', integer({ min: 1, max: 65_535 })),
+    ).action(
+      async (
+        options: { coldkey?: string; tempo?: number; json?: boolean } & WalletOptionValues,
+      ) => {
+        const owner = await coldkeyOf(options);
         await withChain(async (chain) => {
           // The subnet's UID 0 goes to an owner hotkey; none of this CLI's programs signs with it.
           const ownerHotkey = (await generateKeypair('ed25519')).pair.address;
@@ -171,7 +186,56 @@ export const runChainCli: CliRunner = defineCli(
             printResult({ netuid, owner: owner.address }, { json: options.json === true }),
           );
         });
+      },
+    );
+
+    walletOptions(
+      command(
+        program,
+        'register',
+        "register a Bittensor wallet's hotkey on a subnet, paid by its coldkey (as btcli subnets register); prints its UID",
+      ).requiredOption('--netuid <n>', 'the subnet', subnetNumber),
+    ).action(async (options: { netuid: number; json?: boolean } & WalletOptionValues) => {
+      if (options.wallet === undefined)
+        throw new CliUsageError('give --wallet NAME (and --hotkey NAME)');
+      const wallet = { ...options, wallet: options.wallet };
+      const hotkey = await walletHotkeyAddress(wallet);
+      const coldkey = await walletColdkey(wallet);
+      await withChain(async (chain) => {
+        const uid = await chain.register(coldkey, options.netuid, hotkey);
+        cli.io.stdout(
+          printResult({ netuid: options.netuid, uid, hotkey }, { json: options.json === true }),
+        );
       });
+    });
+
+    const stake = program.command('stake').description('stake on hotkeys');
+    walletOptions(
+      command(
+        stake,
+        'add',
+        "stake rao from a Bittensor wallet's coldkey on its hotkey (as btcli stake add)",
+      )
+        .requiredOption('--netuid <n>', 'the subnet', subnetNumber)
+        .requiredOption('--amount <rao>', 'rao to stake', amount),
+    ).action(
+      async (options: { netuid: number; amount: bigint; json?: boolean } & WalletOptionValues) => {
+        if (options.wallet === undefined)
+          throw new CliUsageError('give --wallet NAME (and --hotkey NAME)');
+        const wallet = { ...options, wallet: options.wallet };
+        const hotkey = await walletHotkeyAddress(wallet);
+        const coldkey = await walletColdkey(wallet);
+        await withChain(async (chain) => {
+          await chain.addStake(coldkey, options.netuid, hotkey, options.amount);
+          cli.io.stdout(
+            printResult(
+              { netuid: options.netuid, hotkey, staked: options.amount.toString() },
+              { json: options.json === true },
+            ),
+          );
+        });
+      },
+    );
 
     const key = program.command('key').description('coldkeys in the polkadot-js keystore format');
     command(
