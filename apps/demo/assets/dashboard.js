@@ -132,6 +132,7 @@
     const meta = [
       ['started', new Date(run.meta.startedAt).toLocaleString()],
       ['chain', run.meta.chain],
+      ['wire', run.meta.wire],
       ['Node.js', run.meta.node],
       ['epochs', `${run.meta.cycles} (tempo ${run.meta.tempo} blocks)`],
       ['weights', `∝ average^${run.meta.sharpness}`],

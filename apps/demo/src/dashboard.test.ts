@@ -155,6 +155,9 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
     await expect(page.locator('#meta').textContent()).resolves.toContain(
       'LocalChain (SQLite, signed calls)',
     );
+    await expect(page.locator('#meta').textContent()).resolves.toContain(
+      'ModernTensor envelope (ed25519)',
+    );
   });
 
   it('drills down into a miner: scores per validator, latency, samples and each proof’s verdict', async () => {

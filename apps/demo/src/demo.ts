@@ -6,7 +6,9 @@
  * zk proofs. A live dashboard is served while it runs; the final report is
  * written as HTML. With `--subtensor` (`npm run demo:subtensor`) the chain is
  * Bittensor's own runtime (spec 202) in chopsticks, and the report shows the
- * runtime's own epoch numbers, read back from it. Exits non-zero unless honest work earns the most and
+ * runtime's own epoch numbers, read back from it; with `--bittensor-wire`
+ * (`npm run demo:bittensor`, which adds `--subtensor`) the neurons speak
+ * Bittensor's Synapse wire with sr25519 hotkeys, as Bittensor's own neurons do. Exits non-zero unless honest work earns the most and
  * cheating about nothing, so the demo is also an end-to-end check.
  */
 import { writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ import { runDemoNetwork } from './run-network.js';
 
 // `--subtensor`: the same network on Bittensor's own runtime (spec 202 in chopsticks, started here).
 const onSubtensor = process.argv.includes('--subtensor');
+// `--bittensor-wire`: the neurons speak Bittensor's Synapse wire with sr25519 hotkeys, as Bittensor's own.
+const bittensorWire = process.argv.includes('--bittensor-wire');
 
 const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
 const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);
@@ -38,6 +42,7 @@ try {
     workDir,
     cycles,
     ...(onSubtensor ? { chain: subtensorDemoChain } : {}),
+    ...(bittensorWire ? { wire: 'bittensor' as const } : {}),
     onProgress: (message) => console.log(message),
     onCycle: (snapshot) => {
       dashboard.publish(snapshot);
@@ -47,6 +52,7 @@ try {
   let ok = true;
   let cheaterShare = 0;
   console.log(`\nChain: ${run.meta.chain}`);
+  console.log(`Wire: ${run.meta.wire}`);
   for (const { netuid, name } of run.meta.subnets) {
     const rows = standings(run, netuid);
     console.log(`\nSubnet ${netuid}: ${name}`);

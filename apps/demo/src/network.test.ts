@@ -7,6 +7,7 @@ import {
   cheatingStrategy,
   joinSubnet,
   lazyStrategy,
+  type MinerNode,
   type MinerRound,
   startMinerNode,
   ValidatorNode,
@@ -18,7 +19,7 @@ import {
   VerifiableInferenceValidator,
 } from '@mt/subnets/verifiable-inference';
 import { exportMlpToOnnx, makeModels } from '@mt/testing';
-import { Hotkey, type MinerServer } from '@mt/wire';
+import { Hotkey } from '@mt/wire';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -49,7 +50,7 @@ let text: TextGenerationValidator;
 let proofs: VerifiableInferenceValidator;
 let textMiner: TextGenerationMiner;
 let proofMiner: VerifiableInferenceMiner;
-const servers: MinerServer[] = [];
+const servers: MinerNode[] = [];
 const validators: Hotkey[] = [Hotkey.generate(), Hotkey.generate()];
 const miners = { honest: Hotkey.generate(), lazy: Hotkey.generate(), cheater: Hotkey.generate() };
 

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ChainClient, generateKeypair } from '@mt/chain';
@@ -9,11 +9,15 @@ import {
   DEFAULT_SHARPNESS,
   joinSubnet,
   lazyStrategy,
+  type MinerNode,
   type MinerRound,
+  type NeuronHotkey,
+  type NeuronWire,
+  senderAddressOf,
   startMinerNode,
   ValidatorNode,
   validatorsOnChain,
-  wireAddressOf,
+  walletNeuronKeys,
 } from '@mt/neurons';
 import type { SubnetValidator } from '@mt/protocol';
 import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
@@ -22,7 +26,8 @@ import {
   VerifiableInferenceValidator,
 } from '@mt/subnets/verifiable-inference';
 import { makeModels } from '@mt/testing';
-import { Hotkey, type MinerServer } from '@mt/wire';
+import { Hotkey } from '@mt/wire';
+import { writeBittensorHotkey } from '@mt/wire/bittensor';
 import { CircuitCompiler, setupCircuit } from '@mt/zkml';
 import { type DemoChain, localDemoChain } from './demo-chain.js';
 import { trainDigits } from './digits.js';
@@ -50,7 +55,7 @@ export interface EpochRecord {
   netuid: number;
   block: number;
   uids: number[];
-  /** Wire addresses (`mt…`) of the UIDs' hotkeys. */
+  /** Wire addresses of the UIDs' hotkeys (`mt…` on our envelope, SS58 on Bittensor's wire). */
   hotkeys: string[];
   consensus: number[];
   incentive: number[];
@@ -65,9 +70,10 @@ async function readEpoch(
   chain: ChainClient,
   netuid: number,
   earnings: Map<string, bigint>,
+  nameOf: (chainHotkey: string) => string,
 ): Promise<EpochRecord> {
   const graph = await chain.metagraph(netuid);
-  const hotkeys = graph.neurons.map((n) => wireAddressOf(n.hotkey));
+  const hotkeys = graph.neurons.map((n) => nameOf(n.hotkey));
   graph.neurons.forEach((n, i) => {
     const key = hotkeys[i] as string;
     earnings.set(key, (earnings.get(key) ?? 0n) + n.emission);
@@ -103,6 +109,8 @@ export interface DemoRun {
     startedAt: string;
     node: string;
     chain: string;
+    /** The wire the neurons spoke, in words. */
+    wire: string;
     cycles: number;
     tempo: number;
     sharpness: number;
@@ -122,12 +130,18 @@ export interface DemoOptions {
   onCycle?: (run: DemoRun) => void;
   /** The chain; default a fresh `LocalChain` in `workDir`. */
   chain?: (tempo: number) => Promise<DemoChain>;
+  /**
+   * The wire the neurons speak: our signed envelope (default), or
+   * Bittensor's Synapse wire with sr25519 hotkeys, as Bittensor's own neurons.
+   */
+  wire?: NeuronWire;
 }
 
 /**
  * Runs the demo network on loopback: a local chain with a text-generation
  * and a verifiable-inference subnet, three miners (honest, lazy, cheating)
- * serving both through the signed wire, and two validators with different
+ * serving both through the signed wire (ours, or Bittensor's Synapse wire
+ * with `wire: 'bittensor'`), and two validators with different
  * stake that query, score, and commit-reveal weights; the chain runs Yuma
  * each tempo and pays emissions.
  */
@@ -176,7 +190,18 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     options.chain ?? (() => localDemoChain(join(options.workDir, 'chain.sqlite')))
   )(TEMPO);
   const { client: chain, owner } = demoChain;
-  const validatorKeys = [Hotkey.generate(), Hotkey.generate()];
+  const wire = options.wire ?? 'envelope';
+  // On Bittensor's wire each neuron's hotkey lives in a Bittensor wallet (btcli's layout), read back as btwallet does.
+  const wallets = join(options.workDir, 'wallets');
+  const newHotkey = async (name: string): Promise<NeuronHotkey> => {
+    if (wire !== 'bittensor') return Hotkey.generate();
+    const location = { wallet: `demo-${name}`, hotkey: 'default', path: wallets };
+    await writeBittensorHotkey(location, randomBytes(32), { overwrite: true });
+    return (await walletNeuronKeys(location)).hotkey;
+  };
+  /** The demo names every neuron as its wire does. */
+  const nameOf = (chainHotkey: string) => senderAddressOf(chainHotkey, wire);
+  const validatorKeys = [await newHotkey('validator-1'), await newHotkey('validator-2')];
   // Large beside what the owner's hotkey (UID 0, a validator with no weights) holds on subtensor: its lock, and the
   // emission it collects before the validators weight anyone. Yuma pays only what a majority of stake agrees on.
   const stakes = [3_000n * 10n ** 9n, 1_000n * 10n ** 9n];
@@ -214,18 +239,20 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   // Both validators, and no miner: what spec 202 reports as stake is not the rao staked (the
   // 1,000 TAO validator reads about 150 TAO there), so the demo's bar sits well under both
   // and over anything a miner earns in five epochs.
-  const validators = await validatorsOnChain(chain, netuids, { minStake: 100n * 10n ** 9n });
-  const servers: MinerServer[] = [];
-  const minerKeys = DEMO_MINERS.map(() => Hotkey.generate());
+  const validators = await validatorsOnChain(chain, netuids, { minStake: 100n * 10n ** 9n, wire });
+  const servers: MinerNode[] = [];
+  const minerKeys: NeuronHotkey[] = [];
+  for (const miner of DEMO_MINERS) minerKeys.push(await newHotkey(`miner-${miner.name}`));
   try {
     for (const [i, miner] of DEMO_MINERS.entries()) {
-      const hotkey = minerKeys[i] as Hotkey;
+      const hotkey = minerKeys[i] as NeuronHotkey;
       const served = [textMiner, proofMiner].map((subnetMiner) => ({
         miner: subnetMiner,
         ...(miner.strategy ? { strategy: miner.strategy } : {}),
       }));
       const server = await startMinerNode({
         hotkey,
+        wire,
         subnets: served,
         blacklist: validators.blacklist,
         priority: validators.priority,
@@ -251,8 +278,10 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           netuid: netuids[i] as number,
           subnet: subnets[demoNetuid] as SubnetValidator,
           sharpness: SHARPNESS,
+          wire,
           // The demo's miners listen on loopback.
           client: { allowPrivateEndpoints: true },
+          dendrite: { allowPrivateEndpoints: true },
         }),
       })),
     );
@@ -272,6 +301,10 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         startedAt,
         node: process.versions.node,
         chain: demoChain.label,
+        wire:
+          wire === 'bittensor'
+            ? "Bittensor's Synapse wire (sr25519)"
+            : 'ModernTensor envelope (ed25519)',
         cycles,
         tempo: TEMPO,
         sharpness: SHARPNESS,
@@ -291,7 +324,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           netuid: r.netuid,
           validator: r.hotkey.address,
           // The demo names every neuron by its wire address.
-          outcomes: r.outcomes.map((o) => ({ ...o, hotkey: wireAddressOf(o.hotkey) })),
+          outcomes: r.outcomes.map((o) => ({ ...o, hotkey: nameOf(o.hotkey) })),
         });
       // Each validator reveals what it committed last epoch (its reveal window is this
       // epoch) and commits this round's weights; then the chain runs the next epoch.
@@ -302,15 +335,15 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         run.earnings[netuid] = earnings;
         run.epochs[netuid] = [
           ...(run.epochs[netuid] ?? []),
-          await readEpoch(chain, netuid, earnings),
+          await readEpoch(chain, netuid, earnings, nameOf),
         ];
         const { neurons } = await chain.metagraph(netuid);
         for (const key of validatorKeys) {
           const byMiner: Record<string, number> = {};
-          const uid = neurons.find((n) => wireAddressOf(n.hotkey) === key.address)?.uid ?? -1;
+          const uid = neurons.find((n) => nameOf(n.hotkey) === key.address)?.uid ?? -1;
           for (const [target, weight] of await chain.weightsOf(netuid, uid)) {
             const hotkey = neurons.find((n) => n.uid === target)?.hotkey;
-            if (hotkey) byMiner[wireAddressOf(hotkey)] = weight / 65535;
+            if (hotkey) byMiner[nameOf(hotkey)] = weight / 65535;
           }
           run.weights.push({ cycle, netuid, validator: key.address, byMiner });
         }
@@ -322,7 +355,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
             .filter((r) => r.netuid === netuid)
             .flatMap((r) =>
               r.outcomes
-                .filter((o) => wireAddressOf(o.hotkey) === minerKeys[i]?.address)
+                .filter((o) => nameOf(o.hotkey) === minerKeys[i]?.address)
                 .map((o) => o.score),
             );
           return `${m.name} ${(mine.reduce((a, b) => a + b, 0) / Math.max(mine.length, 1)).toFixed(2)}`;
