@@ -88,7 +88,7 @@ const pooledResult = await runSigned('pooled');
 const AXON_CONNECTIONS = 50;
 const axonSeed = randomBytes(32);
 const axonKey = Sr25519Hotkey.fromSeed(axonSeed);
-const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 12_000);
+const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 30_000);
 console.log(`signing ${axonPoolSize} Bittensor requests ahead of the run...`);
 const bittensor = signBittensorRequests(
   Sr25519Hotkey.generate(),

@@ -1,3 +1,4 @@
+import { verify as scureVerify } from '@scure/sr25519';
 import { describe, expect, it } from 'vitest';
 import { Ss58AddressError } from './errors.js';
 import { Sr25519Hotkey, sr25519SignatureRefusal, ss58Decode, ss58Encode } from './sr25519.js';
@@ -56,5 +57,52 @@ describe('sr25519 hotkeys and SS58, as Bittensor wallets hold them', () => {
     const address = Sr25519Hotkey.generate().address;
     const typo = `${address.slice(0, 10)}${address[10] === 'a' ? 'b' : 'a'}${address.slice(11)}`;
     expect(() => ss58Decode(typo)).toThrow(Ss58AddressError);
+  });
+
+  it("verifies exactly as @scure/sr25519's own verify, for valid, tampered and malformed signatures, known key or not", () => {
+    const flip = (signature: Uint8Array, at: number, mask: number) => {
+      const copy = Uint8Array.from(signature);
+      copy[at] = (copy[at] as number) ^ mask;
+      return copy;
+    };
+    const order = 2n ** 252n + 27742317777372353535851937790883648493n;
+    for (let round = 0; round < 6; round += 1) {
+      const seed = new Uint8Array(32).fill(40 + round);
+      const key = Sr25519Hotkey.fromSeed(seed);
+      const message = `message ${round} ${'x'.repeat(round * 40)}`;
+      const signature = hex(key.sign(message));
+      const highS = Uint8Array.from(signature);
+      // s = its own value + the group order: a second encoding of the same s, which both refuse.
+      const sPart =
+        BigInt(`0x${Buffer.from(highS.subarray(32)).reverse().toString('hex')}`) &
+        ((1n << 255n) - 1n);
+      const bumped = sPart + order;
+      if (bumped < 1n << 255n)
+        highS.set(Buffer.from(bumped.toString(16).padStart(64, '0'), 'hex').reverse(), 32);
+      highS[63] = (highS[63] as number) | 0x80;
+      const cases = [
+        signature,
+        flip(signature, 0, 1), // R changed
+        flip(signature, 40, 1), // s changed
+        flip(signature, 63, 0x80), // the schnorrkel marker removed
+        highS,
+      ];
+      // Twice: the second time the key is known, its point and tables cached.
+      for (const pass of [1, 2])
+        for (const candidate of cases) {
+          let expected: boolean;
+          try {
+            expected = scureVerify(new TextEncoder().encode(message), candidate, key.publicKey);
+          } catch {
+            expected = false;
+          }
+          const refusal = sr25519SignatureRefusal(
+            key.address,
+            message,
+            `0x${Buffer.from(candidate).toString('hex')}`,
+          );
+          expect({ pass, valid: refusal === undefined }).toEqual({ pass, valid: expected });
+        }
+    }
   });
 });
