@@ -39,6 +39,12 @@ export {
   type VerifyEnvelopeInput,
   verifyEnvelope,
 } from './envelope/verify-envelope.js';
+export {
+  EnvelopeRejectedError,
+  type EnvelopeRejectionCode,
+  envelopeRejections,
+  InvalidAddressError,
+} from './errors.js';
 export type { WireFetch } from './http/guarded-fetch.js';
 export {
   type CarriedHandler,

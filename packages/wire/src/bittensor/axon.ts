@@ -1,6 +1,5 @@
 import {
   DEFAULT_MAX_JSON_DEPTH,
-  EnvelopeRejectedError,
   LatencyHistogram,
   type LatencySnapshot,
   type MinerServerObserver,
@@ -11,6 +10,7 @@ import {
   type WireStage,
 } from '@mt/protocol';
 import { ReplayGuard } from '../envelope/replay-guard.js';
+import { EnvelopeRejectedError } from '../errors.js';
 import {
   type CarriedHandler,
   type CarriedServer,

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DEFAULT_MAX_JSON_DEPTH,
-  EnvelopeRejectedError,
   JsonParseError,
   type JsonValue,
   jsonValueSchema,
@@ -12,6 +11,7 @@ import {
   type WireStage,
 } from '@mt/protocol';
 import { ReplayGuard } from '../envelope/replay-guard.js';
+import { EnvelopeRejectedError } from '../errors.js';
 import {
   type CarriedHandler,
   type CarriedServer,

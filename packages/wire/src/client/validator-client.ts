@@ -3,7 +3,6 @@ import {
   DEFAULT_MAX_JSON_DEPTH,
   describeCause,
   EndpointRefusedError,
-  EnvelopeRejectedError,
   formatIssues,
   JsonParseError,
   type JsonValue,
@@ -16,6 +15,7 @@ import type { z } from 'zod';
 import { envelopeHeaders, taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
+import { EnvelopeRejectedError } from '../errors.js';
 import {
   endpointRefusalIn,
   fromFetch,

@@ -1,5 +1,5 @@
-import { EnvelopeRejectedError, type EnvelopeRejectionCode } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
+import { EnvelopeRejectedError, type EnvelopeRejectionCode } from '../errors.js';
 import { Hotkey } from '../keys/hotkey.js';
 import { envelopeHeaders } from './headers.js';
 import { ReplayGuard } from './replay-guard.js';

@@ -1,4 +1,4 @@
-import { EnvelopeRejectedError } from '@mt/protocol';
+import { EnvelopeRejectedError } from '../errors.js';
 
 /** Options of {@link ReplayGuard}. */
 export interface ReplayGuardOptions {

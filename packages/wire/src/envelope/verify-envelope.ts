@@ -1,5 +1,5 @@
 import { verify as cryptoVerify } from 'node:crypto';
-import { EnvelopeRejectedError, InvalidAddressError } from '@mt/protocol';
+import { EnvelopeRejectedError, InvalidAddressError } from '../errors.js';
 import { type TrustedKey, verifyingKeyOf } from '../keys/hotkey.js';
 import { canonicalMessage, type EnvelopeKind, envelopeHeaders, WIRE_VERSION } from './headers.js';
 import { hashBody } from './sign-envelope.js';

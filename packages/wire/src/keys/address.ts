@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { InvalidAddressError, InvalidArgumentError } from '@mt/protocol';
+import { InvalidArgumentError } from '@mt/protocol';
 import { createBase58check } from '@scure/base';
+import { InvalidAddressError } from '../errors.js';
 
 const PREFIX = 'mt';
 const base58check = createBase58check(

@@ -6,8 +6,9 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { InvalidAddressError, InvalidArgumentError } from '@mt/protocol';
+import { InvalidArgumentError } from '@mt/protocol';
 import { LRUCache } from 'lru-cache';
+import { InvalidAddressError } from '../errors.js';
 import { addressFromPublicKey, publicKeyFromAddress } from './address.js';
 import { weakKeyReason } from './public-key-check.js';
 

@@ -1,6 +1,6 @@
 import { createPublicKey, verify as rawVerify } from 'node:crypto';
-import { InvalidAddressError } from '@mt/protocol';
 import { describe, expect, it } from 'vitest';
+import { InvalidAddressError } from '../errors.js';
 import { addressFromPublicKey } from './address.js';
 import { Hotkey, verifyingKeyOf, verifySignature } from './hotkey.js';
 import { weakKeyReason } from './public-key-check.js';

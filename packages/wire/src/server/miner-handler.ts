@@ -1,6 +1,5 @@
 import {
   DEFAULT_MAX_JSON_DEPTH,
-  EnvelopeRejectedError,
   LatencyHistogram,
   type LatencySnapshot,
   type MinerServerObserver,
@@ -19,6 +18,7 @@ import {
   type VerifyEnvelopeInput,
   verifyEnvelope,
 } from '../envelope/verify-envelope.js';
+import { EnvelopeRejectedError } from '../errors.js';
 import type { CarriedHandler } from '../http/http-carrier.js';
 import { readBounded } from '../http/read-body.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
