@@ -22,6 +22,7 @@ import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-reque
 import type { PlainRoute } from '../server/miner-handler.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
+import { runStages, type Stage } from '../server/stages.js';
 import { SynapseFieldError } from './errors.js';
 import { parsePythonJson } from './python-json.js';
 import { pythonFloatRepr, pythonJsonDumps, pythonStrRepr } from './python-str.js';
@@ -165,6 +166,8 @@ export interface BittensorAxonMetrics {
 interface Exchange {
   readonly request: WireRequest;
   readonly started: number;
+  /** Where the request is (where it ended, once answered). */
+  stage: WireStage;
   route?: AxonRoute;
   /** The `timeout` header, seconds. */
   timeout: number;
@@ -178,12 +181,6 @@ interface Exchange {
   sender?: string;
   values?: Map<string, PyValue>;
   answer?: WireAnswer;
-}
-
-/** A named step of a request's way through the axon; it refuses by throwing a {@link WireReply}. */
-interface Stage {
-  name: WireStage;
-  run(exchange: Exchange): void | Promise<void>;
 }
 
 const refuse = (status: number, code: string, message: string): WireReply =>
@@ -242,7 +239,7 @@ export class BittensorAxon implements CarriedHandler {
   readonly bodyLimitBytes: number;
   readonly #options: BittensorAxonOptions;
   readonly #routes = new Map<string, AxonRoute>();
-  readonly #stages: readonly Stage[];
+  readonly #stages: readonly Stage<Exchange>[];
   readonly #now: () => bigint;
   readonly #replay: ReplayGuard;
   readonly #rateLimiter: RateLimiter;
@@ -274,7 +271,7 @@ export class BittensorAxon implements CarriedHandler {
   }
 
   /** The stages every request passes, in order (see the class's description). */
-  #compose(maxTimeoutMs: number, maxFutureMs: number): Stage[] {
+  #compose(maxTimeoutMs: number, maxFutureMs: number): Stage<Exchange>[] {
     const options = this.#options;
     const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
     const routes = this.#routes;
@@ -542,23 +539,22 @@ export class BittensorAxon implements CarriedHandler {
   }
 
   async #serve(request: WireRequest): Promise<WireAnswer> {
-    const x: Exchange = { request, started: performance.now(), timeout: 0 };
-    let stage: WireStage = 'body';
+    const x: Exchange = { request, started: performance.now(), timeout: 0, stage: 'body' };
     let answer: WireAnswer;
     let code: string | undefined;
     try {
       if (request.body instanceof WireReply) throw request.body;
-      for (const step of this.#stages) {
-        stage = step.name;
-        await step.run(x);
-      }
-      stage = 'answered';
+      await runStages(this.#stages, x);
+      x.stage = 'answered';
       answer = x.answer as WireAnswer;
       this.#latency.record(performance.now() - x.started);
     } catch (error) {
       const reply = toReply(error);
       if (reply.code === FORWARD_FAILED)
-        this.#logger.error({ err: error, synapse: x.route?.synapse.name, stage }, 'forward failed');
+        this.#logger.error(
+          { err: error, synapse: x.route?.synapse.name, stage: x.stage },
+          'forward failed',
+        );
       code = reply.code;
       const headers = { ...this.#headers(x, reply.status, reply.message), ...reply.headers };
       answer = {
@@ -567,7 +563,7 @@ export class BittensorAxon implements CarriedHandler {
         body: Buffer.from(JSON.stringify({ message: reply.message })),
       };
     }
-    this.#report(x, answer.status, stage, code);
+    this.#report(x, answer.status, x.stage, code);
     return answer;
   }
 

@@ -22,6 +22,7 @@ import { readBounded } from '../http/read-body.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
+import { runStages, type Stage } from '../server/stages.js';
 import { type Sr25519Hotkey, sr25519SignatureRefusal } from './sr25519.js';
 
 /** The Epistula version this speaks: 2, the signed-HTTP convention of newer subnets. */
@@ -234,12 +235,13 @@ export function createEpistulaHandler(options: EpistulaHandlerOptions): Epistula
 
   interface Exchange {
     request: WireRequest;
+    stage: WireStage;
     route?: EpistulaRoute;
     sender?: EpistulaSender;
     body?: JsonValue;
     output?: JsonValue;
   }
-  const stages: { name: WireStage; run(x: Exchange): void | Promise<void> }[] = [
+  const stages: Stage<Exchange>[] = [
     {
       name: 'route',
       run: (x) => {
@@ -355,14 +357,10 @@ export function createEpistulaHandler(options: EpistulaHandlerOptions): Epistula
   ];
 
   async function serve(request: WireRequest): Promise<WireAnswer> {
-    const x: Exchange = { request };
-    let stage: WireStage = 'body';
+    const x: Exchange = { request, stage: 'body' };
     try {
       if (request.body instanceof WireReply) throw request.body;
-      for (const step of stages) {
-        stage = step.name;
-        await step.run(x);
-      }
+      await runStages(stages, x);
       return {
         status: 200,
         headers: { 'content-type': 'application/json' },
@@ -372,7 +370,7 @@ export function createEpistulaHandler(options: EpistulaHandlerOptions): Epistula
       let reply: WireReply;
       if (error instanceof WireReply) reply = error;
       else {
-        logger.error({ err: error, path: request.path, stage }, 'epistula route failed');
+        logger.error({ err: error, path: request.path, stage: x.stage }, 'epistula route failed');
         reply = new WireReply(
           500,
           'MT_WIRE_HANDLER_FAILED',

@@ -1,5 +1,6 @@
 import {
   DEFAULT_MAX_JSON_DEPTH,
+  type JsonValue,
   LatencyHistogram,
   type LatencySnapshot,
   type MinerServerObserver,
@@ -26,6 +27,7 @@ import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
 import { type RateLimit, RateLimiter } from './rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from './sender-queue.js';
+import { runStages, type Stage } from './stages.js';
 import {
   admitDeadline,
   clientGone,
@@ -227,68 +229,122 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
     return { status, headers, body };
   }
 
+  /** What a task request's stages learn, in the order they learn it. */
+  interface TaskExchange {
+    readonly request: WireRequest;
+    readonly taskType: string;
+    readonly target: string;
+    stage: WireStage;
+    body?: Uint8Array;
+    envelope?: VerifiedEnvelope;
+    handler?: TaskHandler;
+    input?: unknown;
+    arrived?: number;
+    deadline?: number;
+    output?: JsonValue;
+  }
+  const senderOf = (x: TaskExchange) => (x.envelope as VerifiedEnvelope).sender;
+
+  /** The task route's stages, in order (see this function's description). */
+  const stages: Stage<TaskExchange>[] = [
+    {
+      name: 'body',
+      run: (x) => {
+        if (x.request.body instanceof WireReply) throw x.request.body;
+        if (closing) throw new WireReply(503, 'MT_WIRE_CLOSING', 'the miner is shutting down');
+        x.body = x.request.body;
+      },
+    },
+    {
+      name: 'envelope',
+      run: async (x) => {
+        x.envelope = await authenticate({
+          header: x.request.header,
+          body: x.body as Uint8Array,
+          kind: 'request',
+          target: x.target,
+          receiver: key.address,
+          windowMs,
+          now: now(),
+        });
+      },
+    },
+    {
+      name: 'blacklist',
+      run: (x) => refuseBlacklisted(options.blacklist, senderOf(x), x.taskType),
+    },
+    { name: 'rate_limit', run: (x) => limitRate(rateLimiter, senderOf(x)) },
+    {
+      name: 'replay',
+      run: (x) => replayGuard.remember(senderOf(x), (x.envelope as VerifiedEnvelope).nonce),
+    },
+    {
+      name: 'route',
+      run: (x) => {
+        x.handler = routeTo(options.handlers, x.taskType);
+      },
+    },
+    {
+      name: 'parse',
+      run: (x) => {
+        x.input = parseInput(x.handler as TaskHandler, x.body as Uint8Array, maxJsonDepth);
+      },
+    },
+    {
+      name: 'deadline',
+      run: (x) => {
+        x.arrived = now();
+        x.deadline = admitDeadline(x.envelope?.deadline ?? 0, x.arrived, maxTaskMs);
+      },
+    },
+    {
+      name: 'queue',
+      run: async (x) => {
+        const sender = senderOf(x);
+        const deadline = x.deadline as number;
+        const { signal, dispose } = deadlineSignal(deadline, x.arrived as number, x.request.onGone);
+        try {
+          x.output = await queue.run(
+            sender,
+            options.priority?.(sender, x.taskType) ?? 0,
+            signal,
+            () => {
+              if (now() >= deadline) throw deadlinePassed('while the task was queued');
+              x.stage = 'handler';
+              return runUntilDeadline(x.handler as TaskHandler, x.input, {
+                sender,
+                taskType: x.taskType,
+                deadline,
+                signal,
+              });
+            },
+          );
+        } finally {
+          dispose();
+        }
+      },
+    },
+  ];
+
   async function serveTask(request: WireRequest, taskType: string): Promise<WireAnswer> {
     const started = performance.now();
     const target = `POST ${taskPath(taskType)}`;
-    let stage: WireStage = 'body';
-    let envelope: VerifiedEnvelope | undefined;
+    const x: TaskExchange = { request, taskType, target, stage: 'body' };
     let result: WireAnswer;
     let code: string | undefined;
     try {
-      if (request.body instanceof WireReply) throw request.body;
-      const body = request.body;
-      if (closing) throw new WireReply(503, 'MT_WIRE_CLOSING', 'the miner is shutting down');
-      stage = 'envelope';
-      envelope = await authenticate({
-        header: request.header,
-        body,
-        kind: 'request',
-        target,
-        receiver: key.address,
-        windowMs,
-        now: now(),
-      });
-      const { sender } = envelope;
-      stage = 'blacklist';
-      refuseBlacklisted(options.blacklist, sender, taskType);
-      stage = 'rate_limit';
-      limitRate(rateLimiter, sender);
-      stage = 'replay';
-      replayGuard.remember(sender, envelope.nonce);
-      stage = 'route';
-      const handler = routeTo(options.handlers, taskType);
-      stage = 'parse';
-      const input = parseInput(handler, body, maxJsonDepth);
-      stage = 'deadline';
-      const arrived = now();
-      const deadline = admitDeadline(envelope.deadline ?? 0, arrived, maxTaskMs);
-      stage = 'queue';
-      const { signal, dispose } = deadlineSignal(deadline, arrived, request.onGone);
-      try {
-        const output = await queue.run(
-          sender,
-          options.priority?.(sender, taskType) ?? 0,
-          signal,
-          () => {
-            if (now() >= deadline) throw deadlinePassed('while the task was queued');
-            stage = 'handler';
-            return runUntilDeadline(handler, input, { sender, taskType, deadline, signal });
-          },
-        );
-        latency.record(performance.now() - started);
-        stage = 'answered';
-        result = await answer(200, { result: output }, envelope, target);
-      } finally {
-        dispose();
-      }
+      await runStages(stages, x);
+      latency.record(performance.now() - started);
+      x.stage = 'answered';
+      result = await answer(200, { result: x.output }, x.envelope, target);
     } catch (error) {
       const reply = toWireReply(error);
       // The cause of a failure of ours stays here, for the operator: its text (a
       // model runtime's, a path) is no validator's business.
       if (reply.code === HANDLER_FAILED)
-        logger.error({ err: error, taskType, stage }, 'handler failed');
+        logger.error({ err: error, taskType, stage: x.stage }, 'handler failed');
       code = reply.code;
-      result = await answer(reply.status, reply.toBody(), envelope, target, reply.headers);
+      result = await answer(reply.status, reply.toBody(), x.envelope, target, reply.headers);
     }
     responses[String(result.status)] = (responses[String(result.status)] ?? 0) + 1;
     report({
@@ -296,9 +352,9 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       status: result.status,
       durationMs: performance.now() - started,
       taskType: Object.hasOwn(options.handlers, taskType) ? taskType : 'unknown',
-      stage,
+      stage: x.stage,
       ...(code === undefined ? {} : { code }),
-      ...(envelope === undefined ? {} : { sender: envelope.sender }),
+      ...(x.envelope === undefined ? {} : { sender: x.envelope.sender }),
     });
     return result;
   }
