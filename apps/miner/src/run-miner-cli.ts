@@ -21,19 +21,17 @@ import {
   joinSubnet,
   lazyStrategy,
   type MinerJob,
-  type NeuronHotkey,
   openChain,
+  programKeys,
   type ServedSubnet,
   serveMinerJobs,
   startMinerNode,
   validatorsOnChain,
-  walletNeuronKeys,
 } from '@mt/neurons';
 import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { createLogger, createMetricsRegistry, resolveLogLevel } from '@mt/telemetry';
-import { loadOrCreateHotkey } from '@mt/wire';
 import { APP_VERSION } from './version.js';
 
 interface MinerOptions extends WalletOptionValues {
@@ -126,16 +124,7 @@ export const runMinerCli: CliRunner = defineCli(
       if (options.textModel === undefined && options.circuit === undefined)
         throw new CliUsageError('nothing to serve: give --text-model and/or --circuit');
       // A Bittensor wallet's sr25519 hotkey speaks Bittensor's wire; our key file, our envelope.
-      const wallet =
-        options.wallet === undefined
-          ? undefined
-          : await walletNeuronKeys({
-              wallet: options.wallet,
-              hotkey: options.hotkey,
-              path: options.walletPath,
-            });
-      const hotkey: NeuronHotkey = wallet?.hotkey ?? (await loadOrCreateHotkey(options.key));
-      const wire = wallet ? 'bittensor' : 'envelope';
+      const { hotkey, wire, wallet } = await programKeys({ ...options, keyFile: options.key });
       if (options.textModel !== undefined) {
         const { TextGenerationMiner } = await import('@mt/subnets/text-generation');
         const text = await TextGenerationMiner.create({ generator: options.textModel });

@@ -18,10 +18,9 @@ import {
   DEFAULT_SHARPNESS,
   instrumentChain,
   joinSubnet,
-  type NeuronHotkey,
   openChain,
+  programKeys,
   ValidatorNode,
-  walletNeuronKeys,
 } from '@mt/neurons';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
 import { SubnetMetrics } from '@mt/subnets';
@@ -31,7 +30,6 @@ import {
   resolveLogLevel,
   startMetricsServer,
 } from '@mt/telemetry';
-import { loadOrCreateHotkey } from '@mt/wire';
 import { APP_VERSION } from './version.js';
 
 interface ValidatorOptions extends WalletOptionValues {
@@ -129,17 +127,8 @@ export const runValidatorCli: CliRunner = defineCli(
         level: resolveLogLevel({ level: options.logLevel, quiet: options.quiet === true }),
       });
       const registry = createMetricsRegistry({ service: 'mt-validator', version: APP_VERSION });
-      // A Bittensor wallet's sr25519 hotkey queries on Bittensor's wire; our key file, our envelope.
-      const wallet =
-        options.wallet === undefined
-          ? undefined
-          : await walletNeuronKeys({
-              wallet: options.wallet,
-              hotkey: options.hotkey,
-              path: options.walletPath,
-            });
-      const hotkey: NeuronHotkey = wallet?.hotkey ?? (await loadOrCreateHotkey(options.key));
-      const wire = wallet ? 'bittensor' : 'envelope';
+      // A Bittensor wallet's sr25519 hotkey speaks Bittensor's wire; our key file, our envelope.
+      const { hotkey, wire, wallet } = await programKeys({ ...options, keyFile: options.key });
       const subnetMetrics = new SubnetMetrics(registry);
       const subnets: { netuid: number; subnet: SubnetValidator }[] = [];
       if (options.textModel !== undefined && options.rewardModel !== undefined) {

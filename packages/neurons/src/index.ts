@@ -51,4 +51,9 @@ export {
   type ValidatorRunOptions,
 } from './validator/validator-node.js';
 export { NEURONS_VERSION } from './version.js';
-export { type WalletNeuronKeys, walletNeuronKeys } from './wallet-keys.js';
+export {
+  type ProgramKeys,
+  programKeys,
+  type WalletNeuronKeys,
+  walletNeuronKeys,
+} from './wallet-keys.js';

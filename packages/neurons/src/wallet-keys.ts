@@ -1,4 +1,5 @@
 import { type ChainKeypair, keypairFromSeed } from '@mt/chain';
+import { loadOrCreateHotkey } from '@mt/wire';
 import {
   type BittensorWalletLocation,
   loadBittensorColdkey,
@@ -6,6 +7,7 @@ import {
   type Sr25519Hotkey,
   type WalletPasswordOptions,
 } from '@mt/wire/bittensor';
+import type { NeuronHotkey, NeuronWire } from './bittensor-wire.js';
 import { chainHotkeyOf } from './chain-hotkey.js';
 
 /** A neuron's keys from a Bittensor wallet. */
@@ -48,4 +50,33 @@ export async function walletNeuronKeys(
       return coldkey;
     },
   };
+}
+
+/** A neuron program's key, and the wire it implies. */
+export interface ProgramKeys {
+  wire: NeuronWire;
+  hotkey: NeuronHotkey;
+  /** The wallet's keys, when a wallet was named. */
+  wallet?: WalletNeuronKeys;
+}
+
+/**
+ * The hotkey a neuron program (`mt-miner`, `mt-validator`) runs with: a
+ * Bittensor wallet's, on Bittensor's wire, when `wallet` names one;
+ * otherwise our own key file's (created 0600 when missing), on our envelope.
+ */
+export async function programKeys(options: {
+  wallet?: string;
+  hotkey: string;
+  walletPath: string;
+  keyFile: string;
+}): Promise<ProgramKeys> {
+  if (options.wallet === undefined)
+    return { wire: 'envelope', hotkey: await loadOrCreateHotkey(options.keyFile) };
+  const wallet = await walletNeuronKeys({
+    wallet: options.wallet,
+    hotkey: options.hotkey,
+    path: options.walletPath,
+  });
+  return { wire: 'bittensor', hotkey: wallet.hotkey, wallet };
 }

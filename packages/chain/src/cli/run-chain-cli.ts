@@ -189,6 +189,14 @@ export const runChainCli: CliRunner = defineCli(
       },
     );
 
+    /** A wallet's hotkey address and coldkey, for the commands that act for a wallet. */
+    const walletKeys = async (options: WalletOptionValues) => {
+      if (options.wallet === undefined)
+        throw new CliUsageError('give --wallet NAME (and --hotkey NAME)');
+      const wallet = { ...options, wallet: options.wallet };
+      return { hotkey: await walletHotkeyAddress(wallet), coldkey: await walletColdkey(wallet) };
+    };
+
     walletOptions(
       command(
         program,
@@ -196,11 +204,7 @@ export const runChainCli: CliRunner = defineCli(
         "register a Bittensor wallet's hotkey on a subnet, paid by its coldkey (as btcli subnets register); prints its UID",
       ).requiredOption('--netuid <n>', 'the subnet', subnetNumber),
     ).action(async (options: { netuid: number; json?: boolean } & WalletOptionValues) => {
-      if (options.wallet === undefined)
-        throw new CliUsageError('give --wallet NAME (and --hotkey NAME)');
-      const wallet = { ...options, wallet: options.wallet };
-      const hotkey = await walletHotkeyAddress(wallet);
-      const coldkey = await walletColdkey(wallet);
+      const { hotkey, coldkey } = await walletKeys(options);
       await withChain(async (chain) => {
         const uid = await chain.register(coldkey, options.netuid, hotkey);
         cli.io.stdout(
@@ -220,11 +224,7 @@ export const runChainCli: CliRunner = defineCli(
         .requiredOption('--amount <rao>', 'rao to stake', amount),
     ).action(
       async (options: { netuid: number; amount: bigint; json?: boolean } & WalletOptionValues) => {
-        if (options.wallet === undefined)
-          throw new CliUsageError('give --wallet NAME (and --hotkey NAME)');
-        const wallet = { ...options, wallet: options.wallet };
-        const hotkey = await walletHotkeyAddress(wallet);
-        const coldkey = await walletColdkey(wallet);
+        const { hotkey, coldkey } = await walletKeys(options);
         await withChain(async (chain) => {
           await chain.addStake(coldkey, options.netuid, hotkey, options.amount);
           cli.io.stdout(

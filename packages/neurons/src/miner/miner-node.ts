@@ -106,6 +106,24 @@ function answer(
 }
 
 /**
+ * Solves a task that arrived on either wire: hands it to the job queue when
+ * there is one (workers anywhere solve it), else solves it here, until the
+ * validator's deadline.
+ */
+function solveHere(
+  queue: JobQueue<MinerJob, Result> | undefined,
+  served: ServedSubnet,
+  task: Task,
+  context: { deadline: number; signal: AbortSignal },
+): Promise<Result> {
+  if (!queue) return answer(served, task, context.signal, context.deadline);
+  const job = { taskType: served.miner.name, task, deadline: context.deadline };
+  return queue
+    .add(job, { idempotencyKey: task.taskId })
+    .then((id) => queue.waitFor(id, Math.max(1, context.deadline - Date.now())));
+}
+
+/**
  * Works a miner's job queue: solves each queued task with the subnet of its
  * type, until its deadline. Run it on as many machines as the queue reaches.
  */
@@ -170,10 +188,8 @@ export async function startMinerNode(options: MinerNodeOptions): Promise<MinerNo
  * inputs turned into the subnet's task, its result into the outputs.
  */
 function bittensorMinerAxon(options: MinerNodeOptions, hotkey: Sr25519Hotkey): BittensorAxon {
-  const queue = options.jobQueue;
   const routes: AxonRoute[] = options.subnets.map((served) => {
     const mapping = served.synapse ?? taskSynapse(served.miner.name);
-    const taskType = served.miner.name;
     return axonRoute(mapping.synapse, async (values, context) => {
       let task: Task;
       try {
@@ -185,16 +201,7 @@ function bittensorMinerAxon(options: MinerNodeOptions, hotkey: Sr25519Hotkey): B
           `the synapse carries no valid task: ${describeCause(error)}`,
         );
       }
-      const result = queue
-        ? await queue.waitFor(
-            await queue.add(
-              { taskType, task, deadline: context.deadline },
-              { idempotencyKey: task.taskId },
-            ),
-            Math.max(1, context.deadline - Date.now()),
-          )
-        : await answer(served, task, context.signal, context.deadline);
-      return mapping.outputs(result);
+      return mapping.outputs(await solveHere(options.jobQueue, served, task, context));
     });
   });
   const { observer, pages } = minerPages(options);
@@ -248,18 +255,8 @@ function minerServerOptions(options: MinerNodeOptions): MinerServerOptions {
     const taskType = served.miner.name;
     handlers[taskType] = {
       schema: taskSchema,
-      handle: async (task: Task, context) => {
-        const result = queue
-          ? await queue.waitFor(
-              await queue.add(
-                { taskType, task, deadline: context.deadline },
-                { idempotencyKey: task.taskId },
-              ),
-              Math.max(1, context.deadline - Date.now()),
-            )
-          : await answer(served, task, context.signal, context.deadline);
-        return result as unknown as JsonValue;
-      },
+      handle: async (task: Task, context) =>
+        (await solveHere(queue, served, task, context)) as unknown as JsonValue,
     };
   }
   const {

@@ -17,7 +17,7 @@ import {
   type CarrierOptions,
   serveHandler,
 } from '../http/http-carrier.js';
-import { readBounded } from '../http/read-body.js';
+import { responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import type { PlainRoute } from '../server/miner-handler.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
@@ -612,25 +612,7 @@ export class BittensorAxon implements CarriedHandler {
     const url = new URL(request.url);
     const page = this.#page(request.method, url.pathname);
     if (page) return page(request);
-    let body: Uint8Array | WireReply;
-    try {
-      body = await readBounded(
-        request.body,
-        this.bodyLimitBytes,
-        request.headers.get('content-length'),
-      );
-    } catch (error) {
-      body = toReply(error);
-    }
-    const answer = await this.handle({
-      method: request.method,
-      path: url.pathname,
-      header: (name) => request.headers.get(name),
-      body,
-      onGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
-    });
-    const sent = answer.stream ? ReadableStream.from(answer.stream) : answer.body;
-    return new Response(sent, { status: answer.status, headers: answer.headers });
+    return responseOf(await this.handle(await wireRequestOf(request, this.bodyLimitBytes)));
   }
 
   /** Puts the axon on `node:http` (port 0 picks a free one), with the carrier's connection bounds. */

@@ -106,6 +106,20 @@ export interface SynapseResult<F extends SynapseFields = SynapseFields> {
 export type SynapseResultOf<S> =
   S extends SynapseDeclaration<infer F extends SynapseFields> ? SynapseResult<F> : never;
 
+/** A request sent and its answer's head arrived: what reading the rest needs. */
+interface Opened {
+  answer: RawAnswer;
+  /** The synapse as sent, merged with the answer as it is read. */
+  local: Map<string, PyValue>;
+  /** The call's deadline (and the caller's signal). */
+  signal: AbortSignal;
+  finish: (status: number | null, message: string | null) => SynapseResult;
+  /** A failure while reading, as Python's dendrite reports it. */
+  failure: (error: unknown) => SynapseResult;
+  /** Stops the call's timer. */
+  close: () => void;
+}
+
 /** Python's default for a failure it has no mapping for (`DENDRITE_DEFAULT_ERROR`). */
 const PARSE_FAILED = 422;
 
@@ -203,20 +217,25 @@ export class BittensorDendrite {
     const opened = await this.#open(axon, synapse, input, options);
     if ('result' in opened) return opened.result;
     try {
-      const { answer, finish } = opened;
-      let text: string;
-      try {
-        const length = headerIn(answer.headers, 'content-length');
-        text = Buffer.from(
-          await readBounded(answer.body, this.#maxBytes, length, opened.signal),
-        ).toString('utf8');
-      } catch (error) {
-        return opened.failure(error);
-      }
-      return this.#read(synapse, opened.local, answer.status, answer.headers, text, finish);
+      return await this.#readWhole(synapse, opened);
     } finally {
       opened.close();
     }
+  }
+
+  /** An answer read whole (bounded, within the call's time), then as Python's dendrite reads it. */
+  async #readWhole(synapse: SynapseDeclaration, opened: Opened): Promise<SynapseResult> {
+    const { answer } = opened;
+    let text: string;
+    try {
+      const length = headerIn(answer.headers, 'content-length');
+      text = Buffer.from(
+        await readBounded(answer.body, this.#maxBytes, length, opened.signal),
+      ).toString('utf8');
+    } catch (error) {
+      return opened.failure(error);
+    }
+    return this.#read(synapse, opened.local, answer.status, answer.headers, text, opened.finish);
   }
 
   /**
@@ -266,17 +285,7 @@ export class BittensorDendrite {
       const type = headerIn(answer.headers, 'content-type') ?? '';
       if (answer.status !== 200 || !type.toLowerCase().startsWith('text/event-stream')) {
         // A refusal, or no stream: read as any answer.
-        let text: string;
-        try {
-          const length = headerIn(answer.headers, 'content-length');
-          text = Buffer.from(
-            await readBounded(answer.body, this.#maxBytes, length, opened.signal),
-          ).toString('utf8');
-        } catch (error) {
-          settle(opened.failure(error));
-          return;
-        }
-        settle(this.#read(synapse, opened.local, answer.status, answer.headers, text, finish));
+        settle(await this.#readWhole(synapse, opened));
         return;
       }
       const reader = answer.body?.getReader();
@@ -315,17 +324,7 @@ export class BittensorDendrite {
     synapse: SynapseDeclaration,
     input: Record<string, unknown>,
     options: DendriteCallOptions,
-  ): Promise<
-    | { result: SynapseResult }
-    | {
-        answer: RawAnswer;
-        local: Map<string, PyValue>;
-        signal: AbortSignal;
-        finish: (status: number | null, message: string | null) => SynapseResult;
-        failure: (error: unknown) => SynapseResult;
-        close: () => void;
-      }
-  > {
+  ): Promise<{ result: SynapseResult } | Opened> {
     const timeout = options.timeout ?? 12;
     const request = this.#build(axon, synapse, input, timeout);
     const local = new Map(request.values);

@@ -18,7 +18,7 @@ import {
   type CarrierOptions,
   serveHandler,
 } from '../http/http-carrier.js';
-import { readBounded } from '../http/read-body.js';
+import { responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
@@ -396,26 +396,7 @@ export function createEpistulaHandler(options: EpistulaHandlerOptions): Epistula
       return serving;
     },
     async fetch(request) {
-      let body: Uint8Array | WireReply;
-      try {
-        body = await readBounded(
-          request.body,
-          bodyLimitBytes,
-          request.headers.get('content-length'),
-        );
-      } catch (error) {
-        body =
-          error instanceof WireReply
-            ? error
-            : new WireReply(400, 'MT_WIRE_BODY', 'the body could not be read');
-      }
-      const answer = await handler.handle({
-        method: request.method,
-        path: new URL(request.url).pathname,
-        header: (name) => request.headers.get(name),
-        body,
-      });
-      return new Response(answer.body, { status: answer.status, headers: answer.headers });
+      return responseOf(await handler.handle(await wireRequestOf(request, bodyLimitBytes)));
     },
     async close() {
       closing = true;

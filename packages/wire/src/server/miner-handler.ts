@@ -21,7 +21,7 @@ import {
 } from '../envelope/verify-envelope.js';
 import { EnvelopeRejectedError } from '../errors.js';
 import type { CarriedHandler } from '../http/http-carrier.js';
-import { readBounded } from '../http/read-body.js';
+import { responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
@@ -421,27 +421,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
       const url = new URL(request.url);
       const taskType = request.method === 'POST' ? taskTypeOf(url.pathname) : undefined;
       if (taskType === undefined) return servePlain(request, `${request.method} ${url.pathname}`);
-      let body: Uint8Array | WireReply;
-      try {
-        body = await readBounded(
-          request.body,
-          bodyLimitBytes,
-          request.headers.get('content-length'),
-        );
-      } catch (error) {
-        body = toWireReply(error);
-      }
-      const answered = await track(
-        {
-          method: request.method,
-          path: url.pathname,
-          header: (name) => request.headers.get(name),
-          body,
-          onGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
-        },
-        taskType,
-      );
-      return new Response(answered.body, { status: answered.status, headers: answered.headers });
+      return responseOf(await track(await wireRequestOf(request, bodyLimitBytes), taskType));
     },
     metrics: () => ({
       responses: { ...responses },
