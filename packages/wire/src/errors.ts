@@ -27,6 +27,7 @@ export type EnvelopeRejectionCode = keyof typeof envelopeRejections;
  * version. `code` says which; `httpStatus` is the status a server answers with.
  */
 export class EnvelopeRejectedError extends MtError {
+  /** Whether `error` is one, by its code (any of {@link envelopeRejections}), across copies of this package. */
   static override readonly isInstance = (error: unknown): error is EnvelopeRejectedError =>
     MtError.isInstance(error) && error.code in envelopeRejections;
 
