@@ -52,6 +52,7 @@ export {
   type CarrierOptions,
   serveHandler,
 } from './http/http-carrier.js';
+export type { PlainRoute } from './http/web-standard.js';
 export {
   type WireAnswer,
   type WireErrorBody,
@@ -68,7 +69,6 @@ export {
   type MinerHandler,
   type MinerHandlerOptions,
   type MinerServerMetrics,
-  type PlainRoute,
 } from './server/miner-handler.js';
 export {
   createMinerServer,

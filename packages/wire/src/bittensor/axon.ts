@@ -17,9 +17,8 @@ import {
   type CarrierOptions,
   serveHandler,
 } from '../http/http-carrier.js';
-import { responseOf, wireRequestOf } from '../http/web-standard.js';
+import { type PlainRoute, responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
-import type { PlainRoute } from '../server/miner-handler.js';
 import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
 import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
 import { runStages, type Stage } from '../server/stages.js';

@@ -32,3 +32,6 @@ export function responseOf(answer: WireAnswer): Response {
   const body = answer.stream ? ReadableStream.from(answer.stream) : answer.body;
   return new Response(body, { status: answer.status, headers: answer.headers });
 }
+
+/** An unsigned route beside the task routes (a metrics page, say), as a web-standard handler. */
+export type PlainRoute = (request: Request) => Response | Promise<Response>;

@@ -21,7 +21,7 @@ import {
 } from '../envelope/verify-envelope.js';
 import { EnvelopeRejectedError } from '../errors.js';
 import type { CarriedHandler } from '../http/http-carrier.js';
-import { responseOf, wireRequestOf } from '../http/web-standard.js';
+import { type PlainRoute, responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
@@ -40,9 +40,6 @@ import {
   runUntilDeadline,
   type TaskHandler,
 } from './task-stages.js';
-
-/** An unsigned route beside the task routes (a metrics page, say), as a web-standard handler. */
-export type PlainRoute = (request: Request) => Response | Promise<Response>;
 
 /** Options of {@link createMinerHandler}. */
 export interface MinerHandlerOptions extends SenderQueueOptions {
