@@ -1,16 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resultOf, type Task } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
 import { Hotkey } from '@mt/wire';
 import {
+  axonRoute,
+  BittensorAxon,
   BittensorDendrite,
   BittensorWalletError,
+  defineSynapse,
+  py,
   Sr25519Hotkey,
   writeBittensorHotkey,
 } from '@mt/wire/bittensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { taskSynapse } from './bittensor-wire.js';
+import { type SynapseMapping, taskSynapse } from './bittensor-wire.js';
 import { senderAddressOf } from './chain-hotkey.js';
 import { validatorsOnChain } from './miner/chain-blacklist.js';
 import { type MinerNode, startMinerNode } from './miner/miner-node.js';
@@ -140,5 +145,52 @@ describe("neurons on Bittensor's wire", () => {
     // This wallet has no coldkey file: asking for it is the first time it is read.
     const refusal = await keys.coldkey().catch((error: unknown) => error);
     expect(BittensorWalletError.isInstance(refusal) && refusal.reason).toBe('missing');
+  });
+
+  it("scores a miner that serves an existing subnet's own synapse, through a SynapseMapping", async () => {
+    const net = await network();
+    const validatorKey = Sr25519Hotkey.generate();
+    await net.join(validatorKey, { stake: 1_000_000n });
+    net.chain.advanceBlocks(5);
+    // The subnet's protocol.py, as a Python miner serves it: `class Echo(bt.Synapse): text: str; out: Optional[str] = None`.
+    const Echo = defineSynapse({
+      name: 'Echo',
+      fields: { text: py.str, out: { type: py.optional(py.str), default: null } },
+      requiredHashFields: ['text'],
+    });
+    const minerKey = Sr25519Hotkey.generate();
+    const axon = new BittensorAxon({
+      hotkey: minerKey,
+      routes: [axonRoute(Echo, ({ text }) => ({ out: text }))],
+    });
+    const server = await axon.serve();
+    cleanups.push(() => server.close());
+    const { uid } = await net.join(minerKey, { url: server.url });
+    const textOf = (task: Task) => String((task.taskData as { text: string }).text);
+    const validator = new ValidatorNode({
+      hotkey: validatorKey,
+      wire: 'bittensor',
+      chain: net.chain,
+      netuid: net.netuid,
+      subnet: echoValidator(),
+      dendrite: { allowPrivateEndpoints: true },
+      synapse: {
+        synapse: Echo,
+        request: (task) => ({ text: textOf(task) }),
+        result: (task, values) =>
+          resultOf(
+            task,
+            { resultData: { text: String(values.out ?? '') } },
+            { completedAt: Date.now(), executionTimeMs: 0 },
+          ),
+        task: () => {
+          throw new Error('the validator side maps no task back');
+        },
+        outputs: () => ({}),
+      } as SynapseMapping,
+    });
+    const [round] = await validator.round(0);
+    expect(round).toMatchObject({ uid, status: 'ok' });
+    expect(round?.score).toBeGreaterThan(0.5);
   });
 });

@@ -587,14 +587,16 @@ function dendriteQuery(dendrite: BittensorDendrite, mapping: SynapseMapping): Mi
         message: 'its endpoint is not a URL',
       };
     }
-    const started = performance.now();
-    const answer = await dendrite.call(axon, mapping.synapse, mapping.request(task), {
+    // Through the dendrite's queue: a round's calls run at most its `concurrency` at once.
+    const [answer] = await dendrite.query([axon], mapping.synapse, mapping.request(task), {
       timeout: timeoutMs / 1000,
       ...(signal ? { signal } : {}),
     });
+    if (!answer) return { miner: endpoint, status: 'refused', latencyMs: 0, message: 'no answer' };
     const base = {
       miner: endpoint,
-      latencyMs: performance.now() - started,
+      // Measured by the dendrite from sending to the answer read: time in its queue is not the miner's.
+      latencyMs: answer.elapsed * 1000,
       ...(answer.statusCode === null ? {} : { httpStatus: answer.statusCode }),
       ...(answer.statusMessage === null ? {} : { message: answer.statusMessage }),
     };
