@@ -1,9 +1,11 @@
 // Microseconds per sr25519 operation (@scure/sr25519, what Bittensor's wire
-// signs with, and our verification of a known key) against ed25519 (node:crypto, what our own envelope signs with),
+// signs with; @polkadot/util-crypto's WebAssembly schnorrkel; our verification
+// of a known key) against ed25519 (node:crypto, what our own envelope signs with),
 // on the same message: a Bittensor request's signed text
 // (`nonce.dendrite.axon.uuid.body_hash`, 219 bytes), measured in the same run.
 //   pnpm --filter @mt/wire bench:sr25519
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { cryptoWaitReady, sr25519PairFromSeed, sr25519Verify } from '@polkadot/util-crypto';
 import * as sr25519 from '@scure/sr25519';
 import { Sr25519Hotkey, sr25519SignatureRefusal } from '../dist/bittensor/index.js';
 import { meanMicros } from './timing.mjs';
@@ -30,11 +32,14 @@ const srSignature = sr25519.sign(srSecret, message);
 const ours = Sr25519Hotkey.fromSeed(seed);
 const text = new TextDecoder().decode(message);
 const oursSignature = ours.sign(text);
+await cryptoWaitReady();
+const wasmPair = sr25519PairFromSeed(seed);
 const figures = {
   'ed25519 verify': time(() => verify(null, message, publicKey, edSignature)),
   'ed25519 sign': time(() => sign(null, message, privateKey).length === 64),
   'sr25519 verify': time(() => sr25519.verify(message, srSignature, srPublic)),
   'sr25519 sign': time(() => sr25519.sign(srSecret, message).length === 64),
+  'sr25519 verify, wasm': time(() => sr25519Verify(message, srSignature, wasmPair.publicKey)),
   'sr25519 verify, ours': time(
     () => sr25519SignatureRefusal(ours.address, text, oursSignature) === undefined,
   ),

@@ -168,7 +168,7 @@ const knownKeys = new LRUCache<string, InstanceType<typeof Ristretto>>({ max: 32
  * schnorrkel's verification, as `@scure/sr25519`'s `verify` computes it
  * (`R == s·B − k·A`, `k` from the same Merlin transcript), but in variable
  * time, which public inputs allow, and with each known key's point decoded
- * and tabled once: about 5× faster per signature (see `bench:sr25519`).
+ * and tabled once: about 4× faster per signature (see `bench:sr25519`).
  * The transcript is `@scure/sr25519`'s own (`__tests.SigningContext`, pinned
  * with the package at an exact version), fed the key and `R` as sent: both
  * are canonical encodings, or decoding refuses them.
