@@ -33,27 +33,33 @@ function start(
   return { child, firstLine };
 }
 
+/**
+ * A LocalChain file in `dir` with one subnet, owned by a coldkey that is
+ * saved beside it as `coldkey.json` (passphrase `miner passphrase`).
+ */
+async function chainWithSubnet(dir: string) {
+  const chainFile = join(dir, 'chain.sqlite');
+  const coldkey = (await generateKeypair()).pair;
+  await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
+  const chain = LocalChain.create(
+    chainFile,
+    {
+      sudo: (await generateKeypair()).pair.address,
+      balances: [[coldkey.address, 10n ** 12n]],
+      subnetLockCost: 10n ** 9n,
+    },
+    { allowPrivateEndpoints: true },
+  );
+  const netuid = await chain.createSubnet(coldkey, (await generateKeypair('ed25519')).pair.address);
+  await chain.close();
+  return { chainFile, coldkey, netuid };
+}
+
 describe('mt-miner', () => {
   it('serves real models on its own, registers on the chain, and shuts down cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-miner-cli-'));
     const models = await makeModels(join(dir, 'models'));
-    const chainFile = join(dir, 'chain.sqlite');
-    const coldkey = (await generateKeypair()).pair;
-    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
-    const chain = LocalChain.create(
-      chainFile,
-      {
-        sudo: (await generateKeypair()).pair.address,
-        balances: [[coldkey.address, 10n ** 12n]],
-        subnetLockCost: 10n ** 9n,
-      },
-      { allowPrivateEndpoints: true },
-    );
-    const netuid = await chain.createSubnet(
-      coldkey,
-      (await generateKeypair('ed25519')).pair.address,
-    );
-    await chain.close();
+    const { chainFile, coldkey, netuid } = await chainWithSubnet(dir);
     // Flags, environment and config file all feed it.
     const { child, firstLine } = start(
       [
@@ -86,23 +92,7 @@ describe('mt-miner', () => {
   it("serves from a Bittensor wallet's hotkey on Bittensor's wire (--wallet, --hotkey, --wallet-path)", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mt-miner-wallet-'));
     const models = await makeModels(join(dir, 'models'));
-    const chainFile = join(dir, 'chain.sqlite');
-    const coldkey = (await generateKeypair()).pair;
-    await saveColdkey(join(dir, 'coldkey.json'), coldkey, 'miner passphrase');
-    const chain = LocalChain.create(
-      chainFile,
-      {
-        sudo: (await generateKeypair()).pair.address,
-        balances: [[coldkey.address, 10n ** 12n]],
-        subnetLockCost: 10n ** 9n,
-      },
-      { allowPrivateEndpoints: true },
-    );
-    const netuid = await chain.createSubnet(
-      coldkey,
-      (await generateKeypair('ed25519')).pair.address,
-    );
-    await chain.close();
+    const { chainFile, netuid } = await chainWithSubnet(dir);
     const hotkey = await writeBittensorHotkey(
       { wallet: 'mywallet', hotkey: 'miner1', path: join(dir, 'wallets') },
       new Uint8Array(32).fill(7),

@@ -20,7 +20,7 @@ import { senderAddressOf } from './chain-hotkey.js';
 import { validatorsOnChain } from './miner/chain-blacklist.js';
 import { type MinerNode, startMinerNode } from './miner/miner-node.js';
 import { type LocalTestNetwork, localTestNetwork } from './test-support/local-network.js';
-import { ValidatorNode } from './validator/validator-node.js';
+import { ValidatorNode, type ValidatorNodeOptions } from './validator/validator-node.js';
 import { walletNeuronKeys } from './wallet-keys.js';
 
 // Neurons on Bittensor's Synapse wire: sr25519 hotkeys (a Bittensor
@@ -30,6 +30,23 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** An echo-subnet validator on Bittensor's wire, on `net`, reaching loopback miners. */
+function bittensorValidator(
+  net: LocalTestNetwork,
+  hotkey: Sr25519Hotkey,
+  more: Partial<ValidatorNodeOptions> = {},
+): ValidatorNode {
+  return new ValidatorNode({
+    hotkey,
+    wire: 'bittensor',
+    chain: net.chain,
+    netuid: net.netuid,
+    subnet: echoValidator(),
+    dendrite: { allowPrivateEndpoints: true },
+    ...more,
+  });
+}
 
 async function network(): Promise<LocalTestNetwork> {
   const net = await localTestNetwork();
@@ -61,14 +78,7 @@ describe("neurons on Bittensor's wire", () => {
     expect(miner.address).toBe(minerKey.address);
     const { uid } = await net.join(minerKey, { url: miner.url });
 
-    const validator = new ValidatorNode({
-      hotkey: validatorKey,
-      wire: 'bittensor',
-      chain: net.chain,
-      netuid: net.netuid,
-      subnet: echoValidator(),
-      dendrite: { allowPrivateEndpoints: true },
-    });
+    const validator = bittensorValidator(net, validatorKey);
     const [round] = await validator.round(0);
     expect(round).toMatchObject({ uid, status: 'ok' });
     expect(round?.score).toBeGreaterThan(0);
@@ -167,13 +177,7 @@ describe("neurons on Bittensor's wire", () => {
     cleanups.push(() => server.close());
     const { uid } = await net.join(minerKey, { url: server.url });
     const textOf = (task: Task) => String((task.taskData as { text: string }).text);
-    const validator = new ValidatorNode({
-      hotkey: validatorKey,
-      wire: 'bittensor',
-      chain: net.chain,
-      netuid: net.netuid,
-      subnet: echoValidator(),
-      dendrite: { allowPrivateEndpoints: true },
+    const validator = bittensorValidator(net, validatorKey, {
       synapse: {
         synapse: Echo,
         request: (task) => ({ text: textOf(task) }),

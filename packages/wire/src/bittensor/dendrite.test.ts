@@ -21,6 +21,17 @@ afterEach(async () => {
   );
 });
 
+/** A dendrite with the captures' key, allowed on loopback (every axon here is). */
+const localDendrite = () =>
+  new BittensorDendrite({ hotkey: keyOf('dendrite'), allowPrivateEndpoints: true });
+
+/** The captured axon's key, listening on loopback at `port`. */
+const capturedAxonAt = (port: number) => ({
+  ip: '127.0.0.1',
+  port,
+  hotkey: requestCaptures.keys.axon.ss58,
+});
+
 /** A loopback server that reads one whole request, records it, then does what `answer` says. */
 async function rawServer(
   answer: (socket: Socket) => void,
@@ -126,7 +137,7 @@ describe("BittensorDendrite's requests are the Python dendrite's", () => {
         allowPrivateEndpoints: true,
         externalIp: '127.0.0.1',
       });
-      const axon = { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 };
+      const axon = capturedAxonAt(server.port);
       const options = { timeout: capture.timeout };
       let result: Awaited<ReturnType<typeof dendrite.call>>;
       if (stream) {
@@ -206,12 +217,9 @@ describe('BittensorDendrite reads every captured answer as the Python dendrite d
     '$id: the chunks as they came, the end read from the headers',
     async (readCase) => {
       const server = await rawServer((socket) => socket.end(bytesOf(readCase.response_bytes)));
-      const dendrite = new BittensorDendrite({
-        hotkey: keyOf('dendrite'),
-        allowPrivateEndpoints: true,
-      });
+      const dendrite = localDendrite();
       const call = dendrite.stream(
-        { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
+        capturedAxonAt(server.port),
         StreamEcho,
         { prompt: 'the quick fox' },
         { timeout: readCase.dendrite_timeout },
@@ -234,12 +242,9 @@ describe('BittensorDendrite reads every captured answer as the Python dendrite d
         `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nbt_header_axon_status_code: 200\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
       ),
     );
-    const dendrite = new BittensorDendrite({
-      hotkey: keyOf('dendrite'),
-      allowPrivateEndpoints: true,
-    });
+    const dendrite = localDendrite();
     const call = dendrite.stream(
-      { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
+      capturedAxonAt(server.port),
       StreamEcho,
       { prompt: 'p' },
       { maxChunkBytes: 1024 },
@@ -261,12 +266,9 @@ describe('BittensorDendrite reads every captured answer as the Python dendrite d
       });
       port = server.port;
     }
-    const dendrite = new BittensorDendrite({
-      hotkey: keyOf('dendrite'),
-      allowPrivateEndpoints: true,
-    });
+    const dendrite = localDendrite();
     const result = await dendrite.call(
-      { ip: '127.0.0.1', port, hotkey: requestCaptures.keys.axon.ss58 },
+      capturedAxonAt(port),
       Echo,
       { text: 'hi', xs: [1, 2.5], meta: { a: 1 } },
       { timeout: readCase.dendrite_timeout },
@@ -306,11 +308,7 @@ describe('BittensorDendrite reads every captured answer as the Python dendrite d
       allowPrivateEndpoints: true,
       maxResponseBytes: 1024 * 1024,
     });
-    const result = await dendrite.call(
-      { ip: '127.0.0.1', port: server.port, hotkey: requestCaptures.keys.axon.ss58 },
-      Echo,
-      { text: 'hi' },
-    );
+    const result = await dendrite.call(capturedAxonAt(server.port), Echo, { text: 'hi' });
     expect(result.isSuccess).toBe(false);
     expect(result.statusCode).toBe(413);
     expect(result.values.out).toBeNull();
@@ -336,10 +334,7 @@ describe('BittensorDendrite and BittensorAxon over loopback', () => {
     try {
       const port = Number(new URL(server.url).port);
       const target = { ip: '127.0.0.1', port, hotkey: axon.address };
-      const dendrite = new BittensorDendrite({
-        hotkey: keyOf('dendrite'),
-        allowPrivateEndpoints: true,
-      });
+      const dendrite = localDendrite();
       const [echo] = await dendrite.query([target], Echo, { text: 'héllo ✓', xs: [1, -0, 1e-7] });
       expect(echo).toMatchObject({ isSuccess: true, statusCode: 200, statusMessage: 'Success' });
       expect(echo?.values).toMatchObject({ out: 'HÉLLO ✓', xs: [1, -0, 1e-7] });
@@ -374,10 +369,7 @@ describe('a streaming synapse over loopback, TypeScript on both sides', () => {
     const server = await axon.serve();
     try {
       const port = Number(new URL(server.url).port);
-      const dendrite = new BittensorDendrite({
-        hotkey: keyOf('dendrite'),
-        allowPrivateEndpoints: true,
-      });
+      const dendrite = localDendrite();
       const call = dendrite.stream({ ip: '127.0.0.1', port, hotkey: axon.address }, StreamEcho, {
         prompt: 'one two three',
       });

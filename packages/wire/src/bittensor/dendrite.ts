@@ -16,6 +16,7 @@ import { pythonFloatRepr, pythonJsonDumps } from './python-str.js';
 import { coercePython, jsToPyJson, type PyValue } from './python-types.js';
 import { type Sr25519Hotkey, ss58Decode, ss58Encode } from './sr25519.js';
 import {
+  SYNAPSE_BASE_FIELDS,
   type SynapseDeclaration,
   type SynapseFields,
   type SynapseInputOf,
@@ -407,23 +408,20 @@ export class BittensorDendrite {
       terminal({ ip: axon.ip, port: new PyNumber(String(axon.port)), hotkey: axonHotkey }),
     );
     json.set('computed_body_hash', '');
-    // The signature covers the body hash, so the hash is taken before the dendrite terminal is complete.
-    const unsigned = synapse.read(json);
-    const bodyHash = synapse.hashValues(unsigned);
+    // Read once; the dendrite terminal (which holds the signature) is set after the hash it signs.
+    const values = synapse.read(json);
+    const bodyHash = synapse.hashValues(values);
     const uuid = this.uuid;
     const signature = this.#key.sign(`${nonce}.${this.address}.${axonHotkey}.${uuid}.${bodyHash}`);
-    json.set(
-      'dendrite',
-      terminal({
-        ip: this.#ip,
-        version: new PyNumber(String(this.#version)),
-        nonce: new PyNumber(nonce.toString()),
-        uuid,
-        hotkey: this.address,
-        signature,
-      }),
-    );
-    const values = synapse.read(json);
+    const dendrite = terminal({
+      ip: this.#ip,
+      version: new PyNumber(String(this.#version)),
+      nonce: new PyNumber(nonce.toString()),
+      uuid,
+      hotkey: this.address,
+      signature,
+    });
+    values.set('dendrite', coercePython(SYNAPSE_BASE_FIELDS.dendrite.type, dendrite, 'dendrite'));
     const headers: [string, string][] = [
       ['name', synapse.name],
       ['timeout', pythonFloatRepr(timeout)],
