@@ -4,7 +4,12 @@
 // its threads (process.cpuUsage) and its event loop's busy time.
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { axonRoute, BittensorAxon, Sr25519Hotkey } from '../dist/bittensor/index.js';
+import {
+  axonRoute,
+  BittensorAxon,
+  Sr25519Hotkey,
+  Sr25519VerifierPool,
+} from '../dist/bittensor/index.js';
 import { createMinerServer, Hotkey, SignerPool } from '../dist/index.js';
 import { BenchEcho } from './bittensor-requests.mjs';
 
@@ -30,8 +35,16 @@ if (kind === 'signed' || kind === 'pooled') {
     replay: { perSenderCapacity: 1_000_000 },
   });
   process.send?.({ url: server.url });
-} else if (kind === 'axon') {
+} else if (kind === 'axon' || kind === 'axon-pooled') {
+  const threads = process.env.BENCH_VERIFIER_THREADS
+    ? Number(process.env.BENCH_VERIFIER_THREADS)
+    : undefined;
+  const verifier =
+    kind === 'axon-pooled'
+      ? await Sr25519VerifierPool.start(threads ? { threads } : {})
+      : undefined;
   const axon = new BittensorAxon({
+    ...(verifier ? { verifier } : {}),
     hotkey: Sr25519Hotkey.fromSeed(seed),
     routes: [axonRoute(BenchEcho, ({ text }) => ({ out: text }))],
     concurrency: 256,

@@ -1,6 +1,7 @@
 // Signed requests per second through the miner server, with node:crypto inline
 // and with a SignerPool (libsodium on worker threads), and through the
-// Bittensor axon (sr25519, Bittensor's Synapse wire), against a bare fastify
+// Bittensor axon (sr25519, Bittensor's Synapse wire; inline and with an
+// Sr25519VerifierPool), against a bare fastify
 // route doing the same JSON echo, measured in the same run, at 200 concurrent
 // connections. Each server runs in its own process; autocannon drives it.
 // Ratios are printed only when every signed request was answered 2xx.
@@ -80,43 +81,49 @@ async function runSigned(kind) {
 const signedResult = await runSigned('signed');
 const pooledResult = await runSigned('pooled');
 
-// The Bittensor axon: sr25519 signing costs the generator about 0.8 ms a
-// request, so its pool is smaller, signed just before the run (each nonce is
-// good for 64 s), and sized past what the axon can verify in the run. At
-// about 1/30 of the envelope's rate, 200 connections would only queue: a few
-// requests then wait past autocannon's 10 s; 50 keep the same rate.
+// The Bittensor axon, verifying inline and on an Sr25519VerifierPool:
+// sr25519 signing costs the generator about 0.8 ms a request, so each run's
+// pool is smaller, signed just before it (each nonce is good for 64 s), and
+// sized past what the axon can verify in the run. At a fraction of the
+// envelope's rate, 200 connections would only queue: a few requests then
+// wait past autocannon's 10 s; 50 keep the same rate.
 const AXON_CONNECTIONS = 50;
 const axonSeed = randomBytes(32);
 const axonKey = Sr25519Hotkey.fromSeed(axonSeed);
-const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 30_000);
-console.log(`signing ${axonPoolSize} Bittensor requests ahead of the run...`);
-const bittensor = signBittensorRequests(
-  Sr25519Hotkey.generate(),
-  axonKey.address,
-  'the quick brown fox',
-  axonPoolSize,
-);
-const axonServer = await startServer('axon', axonSeed.toString('hex'));
-let nextAxon = 0;
-const axonResult = await measure(
-  axonServer,
-  '/Echo',
-  [
-    {
-      method: 'POST',
-      body: bittensor.body,
-      setupRequest: (request) => {
-        const headers = bittensor.requests[nextAxon];
-        nextAxon += 1;
-        if (!headers) throw new Error('the Bittensor pool ran out; raise BENCH_AXON_POOL');
-        request.headers = headers;
-        return request;
+const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 40_000);
+async function runAxon(kind) {
+  console.log(`signing ${axonPoolSize} Bittensor requests ahead of the run...`);
+  const bittensor = signBittensorRequests(
+    Sr25519Hotkey.generate(),
+    axonKey.address,
+    'the quick brown fox',
+    axonPoolSize,
+  );
+  const server = await startServer(kind, axonSeed.toString('hex'));
+  let nextAxon = 0;
+  const result = await measure(
+    server,
+    '/Echo',
+    [
+      {
+        method: 'POST',
+        body: bittensor.body,
+        setupRequest: (request) => {
+          const headers = bittensor.requests[nextAxon];
+          nextAxon += 1;
+          if (!headers) throw new Error('the Bittensor pool ran out; raise BENCH_AXON_POOL');
+          request.headers = headers;
+          return request;
+        },
       },
-    },
-  ],
-  AXON_CONNECTIONS,
-);
-axonServer.child.kill('SIGINT');
+    ],
+    AXON_CONNECTIONS,
+  );
+  server.child.kill('SIGINT');
+  return result;
+}
+const axonResult = await runAxon('axon');
+const axonPooledResult = await runAxon('axon-pooled');
 
 console.log(
   `\n${CONNECTIONS} connections, ${DURATION_S} s each, JSON echo of ${bodyBytes.length} bytes`,
@@ -125,7 +132,10 @@ console.log(line('bare fastify (baseline)', bareResult));
 console.log(line('signed, node:crypto', signedResult));
 console.log(line('signed, SignerPool', pooledResult));
 console.log(line(`Bittensor axon, ${AXON_CONNECTIONS} conns`, axonResult));
-const failed = [signedResult, pooledResult, axonResult].some((r) => r.non2xx > 0 || r.errors > 0);
+console.log(line('  …, Sr25519VerifierPool', axonPooledResult));
+const failed = [signedResult, pooledResult, axonResult, axonPooledResult].some(
+  (r) => r.non2xx > 0 || r.errors > 0,
+);
 if (failed) {
   // Figures of a run with failures would describe something else than served requests.
   console.log('  FAILED: a signed run had non-2xx answers or errors; no ratios are printed');
@@ -134,9 +144,13 @@ if (failed) {
   console.log(`  signed (node:crypto) / bare = ${(signedResult.rps / bareResult.rps).toFixed(2)}`);
   console.log(`  signed (SignerPool) / bare  = ${(pooledResult.rps / bareResult.rps).toFixed(2)}`);
   console.log(`  Bittensor axon / bare       = ${(axonResult.rps / bareResult.rps).toFixed(2)}`);
+  const envelope = (r) => (r.rps / signedResult.rps).toFixed(2);
   console.log(
-    `  Bittensor axon / signed (node:crypto) = ${(axonResult.rps / signedResult.rps).toFixed(2)}`,
+    `  Bittensor axon / signed (node:crypto): inline ${envelope(axonResult)}, verifier pool ${envelope(axonPooledResult)}`,
   );
   // The Python axon's figure is not from this run: measured on this machine kind (bittensor 10.2.0, Echo).
-  console.log(`  Bittensor axon / Python axon's 36 req/s = ${(axonResult.rps / 36).toFixed(1)}`);
+  const python = (r) => (r.rps / 36).toFixed(1);
+  console.log(
+    `  Bittensor axon / Python axon's 36 req/s: inline ${python(axonResult)}, verifier pool ${python(axonPooledResult)}`,
+  );
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CarriedServer } from '../http/http-carrier.js';
 import { PyNumber, parsePythonJson } from './python-json.js';
 import {
@@ -10,6 +10,7 @@ import {
   requestCaptures,
   streaming,
 } from './test-support/wire-vectors.js';
+import { Sr25519VerifierPool } from './verifier-pool.js';
 
 /**
  * What our axon answers to each step of the measured cases, where it differs
@@ -103,26 +104,38 @@ describe('BittensorAxon streams a StreamingSynapse as the real axon does', () =>
   });
 });
 
-describe("BittensorAxon, on the real axon's valid and tampered requests", () => {
-  it.each(axonCases.cases)('$id: $what', { timeout: 20_000 }, async (axonCase) => {
-    let pinned = 0n;
-    const axon = capturedAxon({ now: () => pinned });
-    const statuses: number[] = [];
-    for (const step of axonCase.steps) {
-      pinned = BigInt(step.sent_time_ns);
-      const answer = await replay(axon, step.request);
-      statuses.push(answer.status);
-      const python = step.response;
-      if (answer.status !== 200 && answer.status === python.status && python.status !== 422) {
-        // The same refusal in Python's words, as far as its run-time values allow.
-        const message = (bodyOf(answer) as Map<string, string>).get('message') ?? '';
-        const pythonMessage = (JSON.parse(python.body) as { message: string }).message;
-        expect(message.slice(0, 24)).toBe(pythonMessage.slice(0, 24));
-      }
-    }
-    expect(statuses).toEqual(STRICTER[axonCase.id]?.status ?? axonCase.observed_status);
-  });
+let pool: Sr25519VerifierPool;
+beforeAll(async () => {
+  pool = await Sr25519VerifierPool.start({ threads: 1 });
 });
+afterAll(() => pool.close());
+
+describe.each([
+  ['inline', () => ({})],
+  ['on an Sr25519VerifierPool', () => ({ verifier: pool })],
+])(
+  "BittensorAxon, on the real axon's valid and tampered requests, verifying %s",
+  (_how, verifying) => {
+    it.each(axonCases.cases)('$id: $what', { timeout: 20_000 }, async (axonCase) => {
+      let pinned = 0n;
+      const axon = capturedAxon({ now: () => pinned, ...verifying() });
+      const statuses: number[] = [];
+      for (const step of axonCase.steps) {
+        pinned = BigInt(step.sent_time_ns);
+        const answer = await replay(axon, step.request);
+        statuses.push(answer.status);
+        const python = step.response;
+        if (answer.status !== 200 && answer.status === python.status && python.status !== 422) {
+          // The same refusal in Python's words, as far as its run-time values allow.
+          const message = (bodyOf(answer) as Map<string, string>).get('message') ?? '';
+          const pythonMessage = (JSON.parse(python.body) as { message: string }).message;
+          expect(message.slice(0, 24)).toBe(pythonMessage.slice(0, 24));
+        }
+      }
+      expect(statuses).toEqual(STRICTER[axonCase.id]?.status ?? axonCase.observed_status);
+    });
+  },
+);
 
 describe('BittensorAxon refuses what Python lets through', () => {
   const capture = requestCaptures.cases[0];

@@ -33,6 +33,7 @@ import {
   type SynapseFields,
   type SynapseValues,
 } from './synapse.js';
+import type { Sr25519VerifierPool } from './verifier-pool.js';
 import { nowNs } from './wire-clock.js';
 
 /** The oldest dendrite version served: 7.2.0, the first whose nonces are bound to a time window. */
@@ -121,6 +122,11 @@ export interface BittensorAxonOptions extends SenderQueueOptions {
    * strangers from the nonce memory and the queue.
    */
   blacklist?: (hotkey: string, synapse: string) => boolean | string | undefined;
+  /**
+   * Where signatures are checked: an {@link Sr25519VerifierPool} takes them
+   * off the event loop. Default: inline, on the axon's own thread.
+   */
+  verifier?: Sr25519VerifierPool;
   /** Higher runs sooner; called with the verified hotkey. Default 0 for everyone. */
   priority?: (hotkey: string, synapse: string) => number;
   /**
@@ -305,33 +311,18 @@ export class BittensorAxon implements CarriedHandler {
       {
         name: 'verify',
         run: (x) => {
-          const nonce = x.nonce as bigint;
-          const now = this.#now();
-          const window = ALLOWED_DELTA_NS + BigInt(Math.round(x.timeout * 1e9));
-          if (nonce < now - window)
-            throw notVerified(
-              'MT_WIRE_NONCE_STALE',
-              `Nonce is too old: acceptable delta is ${(Number(window) / 1e9).toFixed(2)} seconds but request was ${(Number(now - nonce) / 1e9).toFixed(2)} seconds old`,
+          const message = this.#signedMessage(x, maxFutureMs);
+          const signature = x.signature as string;
+          const verifier = options.verifier;
+          if (!verifier)
+            return acceptSignature(
+              x,
+              message,
+              sr25519SignatureRefusal(x.hotkey as string, message, signature),
             );
-          if (nonce > now + BigInt(maxFutureMs) * 1_000_000n)
-            throw notVerified(
-              'MT_WIRE_NONCE_FUTURE',
-              `Nonce is ${(Number(nonce - now) / 1e9).toFixed(2)} seconds in the future (at most ${maxFutureMs / 1000} s accepted): check the dendrite's clock`,
-            );
-          const message = `${x.nonceText}.${x.hotkey}.${this.address}.${x.uuid}.${x.bodyHash}`;
-          const refusal = sr25519SignatureRefusal(
-            x.hotkey as string,
-            message,
-            x.signature as string,
-          );
-          if (refusal !== undefined)
-            throw notVerified(
-              'MT_WIRE_BAD_SIGNATURE',
-              refusal === 'Signature mismatch'
-                ? `Signature mismatch with ${message} and ${x.signature}`
-                : refusal,
-            );
-          x.sender = x.hotkey;
+          return verifier
+            .refusal(x.hotkey as string, message, signature)
+            .then((refusal) => acceptSignature(x, message, refusal));
         },
       },
       {
@@ -393,6 +384,24 @@ export class BittensorAxon implements CarriedHandler {
       },
       { name: 'queue', run: (x) => this.#forward(x, maxTimeoutMs) },
     ];
+  }
+
+  /** The text the dendrite signed, once its nonce is inside the window around now. */
+  #signedMessage(x: Exchange, maxFutureMs: number): string {
+    const nonce = x.nonce as bigint;
+    const now = this.#now();
+    const window = ALLOWED_DELTA_NS + BigInt(Math.round(x.timeout * 1e9));
+    if (nonce < now - window)
+      throw notVerified(
+        'MT_WIRE_NONCE_STALE',
+        `Nonce is too old: acceptable delta is ${(Number(window) / 1e9).toFixed(2)} seconds but request was ${(Number(now - nonce) / 1e9).toFixed(2)} seconds old`,
+      );
+    if (nonce > now + BigInt(maxFutureMs) * 1_000_000n)
+      throw notVerified(
+        'MT_WIRE_NONCE_FUTURE',
+        `Nonce is ${(Number(nonce - now) / 1e9).toFixed(2)} seconds in the future (at most ${maxFutureMs / 1000} s accepted): check the dendrite's clock`,
+      );
+    return `${x.nonceText}.${x.hotkey}.${this.address}.${x.uuid}.${x.bodyHash}`;
   }
 
   /** Queues the forward by priority, runs it until the dendrite's timeout, and answers. */
@@ -637,6 +646,18 @@ export class BittensorAxon implements CarriedHandler {
     this.#closing = true;
     await Promise.allSettled([...this.#inFlight]);
   }
+}
+
+/** The `verify` stage's verdict: the hotkey becomes the sender, or the request is refused with btwallet's words. */
+function acceptSignature(x: Exchange, message: string, refusal: string | undefined): void {
+  if (refusal !== undefined)
+    throw notVerified(
+      'MT_WIRE_BAD_SIGNATURE',
+      refusal === 'Signature mismatch'
+        ? `Signature mismatch with ${message} and ${x.signature}`
+        : refusal,
+    );
+  x.sender = x.hotkey;
 }
 
 /** The `headers` stage: everything the signature covers, read once and checked for shape. */

@@ -71,6 +71,7 @@ export {
   type SynapseValues,
   type SynapseValuesOf,
 } from './synapse.js';
+export { Sr25519VerifierPool, type Sr25519VerifierPoolOptions } from './verifier-pool.js';
 export {
   BittensorWalletError,
   type BittensorWalletLocation,

@@ -1,8 +1,9 @@
 import { verify as scureVerify } from '@scure/sr25519';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ss58AddressError } from './errors.js';
 import { Sr25519Hotkey, sr25519SignatureRefusal, ss58Decode, ss58Encode } from './sr25519.js';
 import vectors from './test-support/signatures.json' with { type: 'json' };
+import { Sr25519VerifierPool } from './verifier-pool.js';
 
 // Measured from the real bittensor v10.2.0 stack: one signature made by a real
 // Python dendrite in the wild (SDK 7.1), this run's requests, and keys from seeds.
@@ -104,5 +105,48 @@ describe('sr25519 hotkeys and SS58, as Bittensor wallets hold them', () => {
           expect({ pass, valid: refusal === undefined }).toEqual({ pass, valid: expected });
         }
     }
+  });
+});
+
+describe('Sr25519VerifierPool', () => {
+  let pool: Sr25519VerifierPool;
+  beforeAll(async () => {
+    pool = await Sr25519VerifierPool.start({ threads: 2 });
+  });
+  afterAll(() => pool.close());
+
+  it('says of every measured vector what the inline check says, in batches across workers', async () => {
+    const inline = vectors.vectors.map((v) =>
+      sr25519SignatureRefusal(v.signer_ss58, v.message, v.signature),
+    );
+    const pooled = await Promise.all(
+      vectors.vectors.map((v) => pool.refusal(v.signer_ss58, v.message, v.signature)),
+    );
+    expect(pooled).toEqual(inline);
+    expect(pooled.filter((refusal) => refusal === undefined).length).toBeGreaterThan(0);
+    expect(pooled.filter((refusal) => refusal !== undefined).length).toBeGreaterThan(0);
+  });
+
+  it('refuses tampered messages and foreign keys among hundreds of valid checks', async () => {
+    const key = Sr25519Hotkey.generate();
+    const stranger = Sr25519Hotkey.generate();
+    const checks = Array.from({ length: 200 }, (_, i) => {
+      const message = `${i}.${key.address}.axon.uuid.hash`;
+      const signature = key.sign(message);
+      return Promise.all([
+        pool.refusal(key.address, message, signature),
+        pool.refusal(key.address, `${message}!`, signature),
+        pool.refusal(stranger.address, message, signature),
+      ]);
+    });
+    for (const answer of await Promise.all(checks))
+      expect(answer).toEqual([undefined, 'Signature mismatch', 'Signature mismatch']);
+  });
+
+  it('fails later checks once closed', async () => {
+    const closing = await Sr25519VerifierPool.start({ threads: 1 });
+    await closing.close();
+    const key = Sr25519Hotkey.generate();
+    await expect(closing.refusal(key.address, 'm', key.sign('m'))).rejects.toThrow(/closed/);
   });
 });
