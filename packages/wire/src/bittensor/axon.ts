@@ -19,8 +19,8 @@ import {
 } from '../http/http-carrier.js';
 import { type PlainRoute, responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
-import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
-import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
+import { RateLimiter } from '../server/rate-limiter.js';
+import { SenderQueue, type ServerBounds } from '../server/sender-queue.js';
 import { runStages, type Stage } from '../server/stages.js';
 import { SynapseFieldError } from './errors.js';
 import { parsePythonJson } from './python-json.js';
@@ -110,7 +110,7 @@ export function axonStreamRoute<F extends SynapseFields>(
 }
 
 /** Options of {@link BittensorAxon}. */
-export interface BittensorAxonOptions extends SenderQueueOptions {
+export interface BittensorAxonOptions extends ServerBounds {
   /** The axon's hotkey: requests must be signed to its SS58 address. */
   hotkey: Sr25519Hotkey;
   /** The synapses served, each at `/<name>`. The base `Synapse` (a ping) is always served too. */
@@ -137,8 +137,6 @@ export interface BittensorAxonOptions extends SenderQueueOptions {
   pages?: Record<string, PlainRoute>;
   /** Largest request body, in bytes, refused with 413 (before it is read, when declared). Default 8 MiB. */
   bodyLimitBytes?: number;
-  /** Deepest JSON nesting accepted in a body. Default 64. */
-  maxJsonDepth?: number;
   /** The longest a forward runs, in ms, whatever `timeout` the dendrite sent. Default 60 s. */
   maxTimeoutMs?: number;
   /**
@@ -147,14 +145,8 @@ export interface BittensorAxonOptions extends SenderQueueOptions {
    * request lock its sender out.
    */
   maxFutureMs?: number;
-  /** Bounds of the nonce memory. Default 1,000 nonces per hotkey, 1,000 hotkeys. */
-  replay?: { perSenderCapacity?: number; maxSenders?: number };
-  /** Per-hotkey token bucket; past it, 429. Default 20 burst, 10/s. */
-  rateLimit?: RateLimit;
   /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
   observer?: MinerServerObserver;
-  /** One line per request at `debug`, server errors at `warn`. Default: silent. */
-  logger?: MtLogger;
   /** Wall clock in ns since the epoch (Python's `time.time_ns()`). Default: the system clock. */
   now?: () => bigint;
 }
@@ -270,7 +262,7 @@ export class BittensorAxon implements CarriedHandler {
       ttlMs: maxFutureMs + Number(ALLOWED_DELTA_NS / 1_000_000n) + maxTimeoutMs,
       ...options.replay,
     });
-    this.#rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+    this.#rateLimiter = new RateLimiter(options.rateLimit);
     this.#queue = new SenderQueue(options);
     this.#stages = this.#compose(maxTimeoutMs, maxFutureMs);
   }

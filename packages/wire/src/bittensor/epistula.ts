@@ -4,7 +4,6 @@ import {
   JsonParseError,
   type JsonValue,
   jsonValueSchema,
-  type MtLogger,
   parseJson,
   raceWithSignal,
   silentLogger,
@@ -20,8 +19,8 @@ import {
 } from '../http/http-carrier.js';
 import { responseOf, wireRequestOf } from '../http/web-standard.js';
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
-import { type RateLimit, RateLimiter } from '../server/rate-limiter.js';
-import { SenderQueue, type SenderQueueOptions } from '../server/sender-queue.js';
+import { RateLimiter } from '../server/rate-limiter.js';
+import { SenderQueue, type ServerBounds } from '../server/sender-queue.js';
 import { runStages, type Stage } from '../server/stages.js';
 import { type Sr25519Hotkey, sr25519SignatureRefusal } from './sr25519.js';
 
@@ -171,7 +170,7 @@ export type EpistulaRoute = (
 ) => JsonValue | Promise<JsonValue>;
 
 /** Options of {@link createEpistulaHandler}. */
-export interface EpistulaHandlerOptions extends SenderQueueOptions {
+export interface EpistulaHandlerOptions extends ServerBounds {
   /** This side's hotkey: requests must be signed for its address. */
   hotkey: Sr25519Hotkey;
   /** Routes by `POST` path, e.g. `{ '/score': (body) => … }`. */
@@ -182,18 +181,11 @@ export interface EpistulaHandlerOptions extends SenderQueueOptions {
   priority?: (signedBy: string, path: string) => number;
   /** Largest body, in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
-  /** Deepest JSON nesting. Default 64. */
-  maxJsonDepth?: number;
   /** The longest a route runs, in ms. Default 60 s. */
   maxTaskMs?: number;
   /** The signature window (see {@link epistulaVerify}). */
   allowedDeltaMs?: number;
   maxFutureMs?: number;
-  /** Bounds of the uuid memory per signer. */
-  replay?: { perSenderCapacity?: number; maxSenders?: number };
-  /** Per-signer token bucket. Default 20 burst, 10/s. */
-  rateLimit?: RateLimit;
-  logger?: MtLogger;
   /** Now, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
@@ -224,7 +216,7 @@ export function createEpistulaHandler(options: EpistulaHandlerOptions): Epistula
   const allowedDeltaMs = options.allowedDeltaMs ?? 8_000;
   const maxFutureMs = options.maxFutureMs ?? 2_000;
   const replay = new ReplayGuard({ ttlMs: allowedDeltaMs + maxFutureMs, ...options.replay });
-  const limiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+  const limiter = new RateLimiter(options.rateLimit);
   const queue = new SenderQueue(options);
   const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxTaskMs = options.maxTaskMs ?? 60_000;

@@ -128,17 +128,20 @@ export function sr25519SignatureRefusal(
 ): string | undefined {
   if (!/^0x[0-9a-fA-F]*$/.test(signature)) return 'Invalid signature format. Expected hex string.';
   if (signature.length !== 2 + 128) return 'Invalid signature';
-  let publicKey: Uint8Array;
-  try {
-    publicKey = ss58Decode(address).publicKey;
-  } catch (error) {
-    if (Ss58AddressError.isInstance(error)) return `Invalid SS58 address: ${address.slice(0, 64)}`;
-    throw error;
+  let key: SignerKey | undefined = knownKeys.get(address);
+  if (key === undefined) {
+    try {
+      key = { publicKey: ss58Decode(address).publicKey };
+    } catch (error) {
+      if (Ss58AddressError.isInstance(error))
+        return `Invalid SS58 address: ${address.slice(0, 64)}`;
+      throw error;
+    }
   }
   const bytes = Buffer.from(signature.slice(2), 'hex');
   for (const candidate of [message, `<Bytes>${message}</Bytes>`]) {
     try {
-      if (sr25519Verify(publicKey, messageBytes(candidate), bytes)) return undefined;
+      if (sr25519Verify(address, key, messageBytes(candidate), bytes)) return undefined;
     } catch {
       // A signature whose point is not on the curve is no signature: not valid, not an error.
       return 'Invalid signature';
@@ -156,13 +159,19 @@ const SIGN_PK = utf8('sign:pk');
 const SIGN_R = utf8('sign:R');
 const SIGN_C = utf8('sign:c');
 
+/** A signer's public key, and once it has signed validly here, its point with multiplication tables. */
+interface SignerKey {
+  publicKey: Uint8Array;
+  point?: InstanceType<typeof Ristretto>;
+}
+
 /**
- * Public keys that signed validly here lately, decoded once with their
- * multiplication tables (built on first use, about 1 MB each): a miner hears
- * from the same few validators all day. Only keys whose signature verified
- * get in, so fresh keys cannot churn it into work.
+ * Signers that signed validly here lately, by SS58 address: decoded once,
+ * with their multiplication tables (built on first use, about 1 MB each): a
+ * miner hears from the same few validators all day. Only keys whose
+ * signature verified get in, so fresh keys cannot churn it into work.
  */
-const knownKeys = new LRUCache<string, InstanceType<typeof Ristretto>>({ max: 32 });
+const knownKeys = new LRUCache<string, Required<SignerKey>>({ max: 32 });
 
 /**
  * schnorrkel's verification, as `@scure/sr25519`'s `verify` computes it
@@ -175,7 +184,12 @@ const knownKeys = new LRUCache<string, InstanceType<typeof Ristretto>>({ max: 32
  *
  * @throws for a signature whose `R` is not a point (the caller reads it as invalid).
  */
-function sr25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+function sr25519Verify(
+  address: string,
+  key: SignerKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (signature.length !== 64 || ((signature[63] as number) & 0x80) === 0) return false;
   const sBytes = Uint8Array.from(signature.subarray(32));
   sBytes[31] = (sBytes[31] as number) & 0x7f;
@@ -183,9 +197,8 @@ function sr25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
   if (s >= ORDER) return false;
   const rBytes = signature.subarray(0, 32);
   const R = Ristretto.fromBytes(rBytes);
-  const id = Buffer.from(publicKey).toString('hex');
-  const cached = knownKeys.get(id);
-  const A = cached ?? Ristretto.fromBytes(publicKey);
+  const { publicKey } = key;
+  const A = key.point ?? Ristretto.fromBytes(publicKey);
   if (A.equals(Ristretto.ZERO)) return false;
   const transcript = new sr25519.__tests.SigningContext('SigningContext');
   transcript.label(SUBSTRATE);
@@ -195,6 +208,6 @@ function sr25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
   transcript.commitPoint(SIGN_R, { toBytes: () => rBytes } as never);
   const k = transcript.challengeScalar(SIGN_C);
   const valid = Ristretto.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).equals(R);
-  if (valid && !cached) knownKeys.set(id, A.precompute(8));
+  if (valid && !key.point) knownKeys.set(address, { publicKey, point: A.precompute(8) });
   return valid;
 }

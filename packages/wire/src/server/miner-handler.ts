@@ -4,7 +4,6 @@ import {
   LatencyHistogram,
   type LatencySnapshot,
   type MinerServerObserver,
-  type MtLogger,
   silentLogger,
   TaskValidationError,
   type WireResponseEvent,
@@ -25,8 +24,8 @@ import { type PlainRoute, responseOf, wireRequestOf } from '../http/web-standard
 import { type WireAnswer, WireReply, type WireRequest } from '../http/wire-request.js';
 import type { Hotkey } from '../keys/hotkey.js';
 import type { SignerPool } from '../keys/signer-pool.js';
-import { type RateLimit, RateLimiter } from './rate-limiter.js';
-import { SenderQueue, type SenderQueueOptions } from './sender-queue.js';
+import { RateLimiter } from './rate-limiter.js';
+import { SenderQueue, type ServerBounds } from './sender-queue.js';
 import { runStages, type Stage } from './stages.js';
 import {
   admitDeadline,
@@ -42,18 +41,14 @@ import {
 } from './task-stages.js';
 
 /** Options of {@link createMinerHandler}. */
-export interface MinerHandlerOptions extends SenderQueueOptions {
+export interface MinerHandlerOptions extends ServerBounds {
   hotkey: Hotkey;
   /** Handlers by task type; each is served at `POST /v1/tasks/<taskType>`. */
   handlers: Record<string, TaskHandler>;
   /** Largest request body, in bytes, refused with 413 (before it is read, when declared). Default 1 MiB. */
   bodyLimitBytes?: number;
-  /** Deepest JSON nesting accepted in a task's input; deeper is refused with 400. Default 64. */
-  maxJsonDepth?: number;
   /** Accepted clock difference for signed timestamps, ±ms. Default 30 s. */
   timestampWindowMs?: number;
-  /** Bounds of the replay memory (see `ReplayGuard`). Default 1,000 nonces per sender, 1,000 senders. */
-  replay?: { perSenderCapacity?: number; maxSenders?: number };
   /**
    * Called with the verified sender; return a reason (or `true`) to refuse it
    * with 403. Refuse every key that is not a validator of your subnet: it is
@@ -67,18 +62,10 @@ export interface MinerHandlerOptions extends SenderQueueOptions {
    * validator signed. Default 60 s.
    */
   maxTaskMs?: number;
-  /** Per-sender token bucket; past it, 429 with Retry-After. Default 20 burst, 10/s. */
-  rateLimit?: RateLimit;
   /** Unsigned routes by `METHOD /path`, e.g. `{ 'GET /metrics': () => new Response(text) }`. */
   routes?: Record<string, PlainRoute>;
   /** Told of every answered request (metrics: `WireMetrics` in `@mt/telemetry`). */
   observer?: MinerServerObserver;
-  /**
-   * One line per request at `debug`, server errors (5xx) at `warn`, each with
-   * its route, task type, status, error code, refusing stage, sender and time.
-   * Default: silent.
-   */
-  logger?: MtLogger;
   /**
    * Checks signatures and signs answers on these worker threads (libsodium)
    * instead of the event loop; see `SignerPool`. Default: `node:crypto`, inline.
@@ -153,7 +140,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const maxTaskMs = options.maxTaskMs ?? 60_000;
   const replayGuard = new ReplayGuard({ ttlMs: 2 * windowMs, ...options.replay });
-  const rateLimiter = new RateLimiter(options.rateLimit ?? { capacity: 20, refillPerSecond: 10 });
+  const rateLimiter = new RateLimiter(options.rateLimit);
   const queue = new SenderQueue(options);
   const logger = options.logger ?? silentLogger;
   const responses: Record<string, number> = {};

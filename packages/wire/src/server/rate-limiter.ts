@@ -8,6 +8,9 @@ export interface RateLimit {
   refillPerSecond: number;
 }
 
+/** The default per-caller bucket of every server of this package: a burst of 20, then 10 a second. */
+const DEFAULT_RATE_LIMIT: RateLimit = { capacity: 20, refillPerSecond: 10 };
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -23,7 +26,10 @@ export class RateLimiter {
   readonly #buckets: LRUCache<string, Bucket>;
   readonly #now: () => number;
 
-  constructor(limit: RateLimit, { maxCallers = 50_000, now = () => performance.now() } = {}) {
+  constructor(
+    limit: RateLimit = DEFAULT_RATE_LIMIT,
+    { maxCallers = 50_000, now = () => performance.now() } = {},
+  ) {
     this.#limit = limit;
     this.#buckets = new LRUCache<string, Bucket>({ max: maxCallers });
     this.#now = now;

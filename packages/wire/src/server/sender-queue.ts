@@ -1,5 +1,7 @@
+import type { MtLogger } from '@mt/protocol';
 import PQueue from 'p-queue';
 import { WireReply } from '../http/wire-request.js';
+import type { RateLimit } from './rate-limiter.js';
 
 /** How much work a miner's server (our handler, Bittensor's axon) takes on at once. */
 export interface SenderQueueOptions {
@@ -14,6 +16,24 @@ export interface SenderQueueOptions {
    * take every slot.
    */
   maxTasksPerSender?: number;
+}
+
+/**
+ * The bounds every server of this package shares (our miner handler,
+ * Bittensor's axon, the Epistula handler), documented and defaulted once.
+ */
+export interface ServerBounds extends SenderQueueOptions {
+  /** Deepest JSON nesting accepted in a body; deeper is refused with 400. Default 64. */
+  maxJsonDepth?: number;
+  /** Bounds of the replay memory. Default 1,000 nonces per sender, 1,000 senders. */
+  replay?: { perSenderCapacity?: number; maxSenders?: number };
+  /** Per-sender token bucket; past it, 429 with Retry-After. Default 20 burst, 10/s. */
+  rateLimit?: RateLimit;
+  /**
+   * One line per request at `debug`, server errors (5xx) at `warn`, each with
+   * its route, status, error code, refusing stage, sender and time. Default: silent.
+   */
+  logger?: MtLogger;
 }
 
 /**
