@@ -8,6 +8,11 @@ import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
 import { BatchProcessor, ParallelProcessor, TaskQueue } from '../dist/index.js';
 
+// BENCH_QUICK=1 (CI's check that the command still runs): small sizes, one run each.
+const QUICK = process.env.BENCH_QUICK === '1';
+const RUNS = QUICK ? 1 : 3;
+const ITEMS = QUICK ? 200 : 2_000;
+
 const best = async (runs, fn) => {
   await fn(); // warm-up
   const times = [];
@@ -40,35 +45,37 @@ function denseLayer(batch) {
     return total;
   });
 }
-const inputs = Array.from({ length: 2_000 }, (_, k) =>
+const inputs = Array.from({ length: ITEMS }, (_, k) =>
   new Float64Array(DIM).map((_, i) => Math.cos(i + k)),
 );
-const oneAtATime = await best(3, async () => {
+const oneAtATime = await best(RUNS, async () => {
   for (const input of inputs) denseLayer([input]);
 });
 console.log(
-  `1. Dynamic batching: 2000 items through a ${DIM}×${DIM} dense layer with a fixed per-call cost`,
+  `1. Dynamic batching: ${ITEMS} items through a ${DIM}×${DIM} dense layer with a fixed per-call cost`,
 );
 console.log(
-  `   one item per call (baseline)   ${(2_000 / (oneAtATime / 1000)).toFixed(0).padStart(7)} items/s`,
+  `   one item per call (baseline)   ${(ITEMS / (oneAtATime / 1000)).toFixed(0).padStart(7)} items/s`,
 );
 for (const maxBatchSize of [8, 32]) {
-  const time = await best(3, async () => {
+  const time = await best(RUNS, async () => {
     const processor = new BatchProcessor(async (batch) => denseLayer(batch), { maxBatchSize });
     await Promise.all(inputs.map((input) => processor.process(input)));
   });
   console.log(
-    `   BatchProcessor, max ${String(maxBatchSize).padStart(2)}         ${(2_000 / (time / 1000)).toFixed(0).padStart(7)} items/s  (${(oneAtATime / time).toFixed(2)}x)`,
+    `   BatchProcessor, max ${String(maxBatchSize).padStart(2)}         ${(ITEMS / (time / 1000)).toFixed(0).padStart(7)} items/s  (${(oneAtATime / time).toFixed(2)}x)`,
   );
 }
 
 // 2. Worker threads on CPU-bound work.
 const worker = new URL('./cpu-worker.mjs', import.meta.url);
-const tasks = Array.from({ length: 48 }, () => ({ iterations: 1_500_000 }));
+const tasks = Array.from({ length: QUICK ? 4 : 48 }, () => ({
+  iterations: QUICK ? 100_000 : 1_500_000,
+}));
 const poolTime = async (threads) => {
   const pool = new ParallelProcessor({ filename: worker, maxThreads: threads });
   try {
-    return await best(3, async () => {
+    return await best(RUNS, async () => {
       await Promise.all(tasks.map((task) => pool.run(task)));
     });
   } finally {
@@ -77,20 +84,22 @@ const poolTime = async (threads) => {
 };
 const one = await poolTime(1);
 const two = await poolTime(2);
-console.log(`\n2. ParallelProcessor: 48 CPU-bound tasks (${availableParallelism()} cores)`);
+console.log(
+  `\n2. ParallelProcessor: ${tasks.length} CPU-bound tasks (${availableParallelism()} cores)`,
+);
 console.log(`   1 worker (baseline)  ${one.toFixed(0).padStart(6)} ms`);
 console.log(
   `   2 workers            ${two.toFixed(0).padStart(6)} ms  (${(one / two).toFixed(2)}x)`,
 );
 
 // 3. Queue overhead: trivial async tasks through each queue.
-const N = 100_000;
+const N = QUICK ? 5_000 : 100_000;
 const noop = async () => 1;
-const pq = await best(3, async () => {
+const pq = await best(RUNS, async () => {
   const queue = new PQueue({ concurrency: 4 });
   await Promise.all(Array.from({ length: N }, () => queue.add(noop)));
 });
-const tq = await best(3, async () => {
+const tq = await best(RUNS, async () => {
   const queue = new TaskQueue({ concurrency: 4, maxSize: N });
   await Promise.all(Array.from({ length: N }, () => queue.add(noop)));
 });

@@ -5,9 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { ConsensusAggregator, ConsensusMethod, runEpoch } from '../dist/index.js';
 import { float64Epoch } from './float64-epoch.mjs';
 
-const UIDS = 4096;
-const VALIDATORS = 256;
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+// BENCH_QUICK=1 (CI's check that the command still runs): a small network, one run.
+const QUICK = process.env.BENCH_QUICK === '1';
+const UIDS = QUICK ? 256 : 4096;
+const VALIDATORS = QUICK ? 16 : 256;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 5));
+const RESULTS = QUICK ? 50 : 1_000;
 
 /** Deterministic generator (mulberry32) so every run measures the same network. */
 function random(seed) {
@@ -98,9 +101,9 @@ for (const yuma3 of [false, true]) {
 
 const aggregatorInputs = (() => {
   const rand = random(7);
-  return Array.from({ length: 1_000 }, () =>
+  return Array.from({ length: RESULTS }, () =>
     Array.from({ length: 64 }, (_, v) => ({
-      validatorUid: `v${v}`,
+      validatorUid: v,
       score: { value: rand(), confidence: 0.5 + rand() / 2, timestamp: 0 },
       stake: 1 + rand() * 1e4,
       reputation: 1,
@@ -116,9 +119,9 @@ let sink = 0;
 const baseline = time(() => {
   for (const scores of aggregatorInputs) sink += bareMedian(scores);
 });
-console.log(`\nConsensusAggregator, 1000 results × 64 validators`);
+console.log(`\nConsensusAggregator, ${RESULTS} results × 64 validators`);
 console.log(
-  `  bare median (baseline)  ${fmt(baseline)} → ${(1_000 / (baseline.median / 1_000)).toFixed(0)} results/s`,
+  `  bare median (baseline)  ${fmt(baseline)} → ${(RESULTS / (baseline.median / 1_000)).toFixed(0)} results/s`,
 );
 for (const method of Object.values(ConsensusMethod)) {
   const aggregator = new ConsensusAggregator({ method });
@@ -126,7 +129,7 @@ for (const method of Object.values(ConsensusMethod)) {
     for (const scores of aggregatorInputs) sink += aggregator.aggregate(scores).score.value;
   });
   console.log(
-    `  ${method.padEnd(22)}  ${fmt(t)} → ${(1_000 / (t.median / 1_000)).toFixed(0)} results/s, ${(t.median / baseline.median).toFixed(1)}x the baseline's time`,
+    `  ${method.padEnd(22)}  ${fmt(t)} → ${(RESULTS / (t.median / 1_000)).toFixed(0)} results/s, ${(t.median / baseline.median).toFixed(1)}x the baseline's time`,
   );
 }
 if (Number.isNaN(sink)) console.log('unreachable');

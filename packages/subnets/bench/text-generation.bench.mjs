@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
 import { makeModels } from '@mt/testing';
 import * as ort from 'onnxruntime-node';
-import { TextModels } from '../dist/index.js';
+import { TextModels } from '../dist/text-generation.js';
 
-const NEW_TOKENS = Number(process.env.BENCH_NEW_TOKENS ?? 32);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 96);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+// BENCH_QUICK=1 (CI's check that the command still runs): a few short requests, one run.
+const QUICK = process.env.BENCH_QUICK === '1';
+const NEW_TOKENS = Number(process.env.BENCH_NEW_TOKENS ?? (QUICK ? 4 : 32));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (QUICK ? 8 : 96));
+const REPEATS = Number(process.env.BENCH_REPEATS ?? (QUICK ? 1 : 3));
 const { generator } = await makeModels(await mkdtemp(join(tmpdir(), 'mt-subnets-bench-')));
 const topics = [
   'validators',

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 export const CONNECTIONS = 200;
-export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** BENCH_QUICK=1: CI's check that the commands still run, with short runs and small pools. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+export const DURATION_S = Number(process.env.BENCH_DURATION ?? (QUICK ? 1 : 10));
 
 /** Starts `bench/wire-server.mjs` of `kind` in its own process; resolves with its URL. */
 export function startServer(kind, seed) {

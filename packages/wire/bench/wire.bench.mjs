@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Sr25519Hotkey } from '../dist/bittensor/index.js';
 import { Hotkey, signEnvelope, taskPath } from '../dist/index.js';
 import { signBittensorRequests } from './bittensor-requests.mjs';
-import { CONNECTIONS, DURATION_S, line, measure, startServer } from './load.mjs';
+import { CONNECTIONS, DURATION_S, line, measure, QUICK, startServer } from './load.mjs';
 
 const body = JSON.stringify({ text: 'the quick brown fox' });
 
@@ -22,7 +22,7 @@ const path = taskPath('echo');
 // each run (a pool larger than the run can use, signed just before it so its
 // timestamps are inside the server's window) and handed out one by one: the
 // load generator then spends no CPU on signing while it measures.
-const poolSize = Number(process.env.BENCH_POOL ?? 200_000);
+const poolSize = Number(process.env.BENCH_POOL ?? (QUICK ? 30_000 : 200_000));
 const pool = new Array(poolSize);
 const bodyBytes = Buffer.from(body);
 let next = 0;
@@ -90,7 +90,7 @@ const pooledResult = await runSigned('pooled');
 const AXON_CONNECTIONS = 50;
 const axonSeed = randomBytes(32);
 const axonKey = Sr25519Hotkey.fromSeed(axonSeed);
-const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? 40_000);
+const axonPoolSize = Number(process.env.BENCH_AXON_POOL ?? (QUICK ? 5_000 : 40_000));
 async function runAxon(kind) {
   console.log(`signing ${axonPoolSize} Bittensor requests ahead of the run...`);
   const bittensor = signBittensorRequests(

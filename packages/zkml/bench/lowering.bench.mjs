@@ -12,21 +12,26 @@ import { decodeOnnxGraph, lowerGraph } from '../dist/index.js';
 import { checkAgainstOnnxruntime, median, time } from './bench-helpers.mjs';
 import { randomForest } from './bench-models.mjs';
 
+// BENCH_QUICK=1 (CI's check that the command still runs): the two smallest sizes of each kind.
+const QUICK = process.env.BENCH_QUICK === '1';
+const sizes = (list) => (QUICK ? list.slice(0, 2) : list);
 const scaleBits = 8;
 const inputBits = 10;
 const kinds = {
-  'chain of branches (a hand-written tree, each false child the next branch)': [
+  'chain of branches (a hand-written tree, each false child the next branch)': sizes([
     1_250, 2_500, 5_000, 10_000,
-  ].map((depth) => ({
+  ]).map((depth) => ({
     size: `${depth.toLocaleString('en')} deep`,
     nodes: 2 * depth + 1,
     bytes: handWrittenTree(branchChain(depth)),
   })),
-  'random forest, sklearn-onnx (trees of depth 8, 3 classes)': [25, 50, 100].map((trees) => ({
-    size: `${trees} trees`,
-    nodes: trees * (2 ** 9 - 1),
-    bytes: randomForest(trees, 8),
-  })),
+  'random forest, sklearn-onnx (trees of depth 8, 3 classes)': sizes([25, 50, 100]).map(
+    (trees) => ({
+      size: `${trees} trees`,
+      nodes: trees * (2 ** 9 - 1),
+      bytes: randomForest(trees, 8),
+    }),
+  ),
 };
 
 const rows = [];

@@ -67,7 +67,9 @@ const families = {
   ],
 };
 
-const models = {
+// BENCH_QUICK=1 (CI's check that the command still runs): the three smallest models.
+const QUICK = process.env.BENCH_QUICK === '1';
+const allModels = {
   'MNIST CNN': mnistCnn(),
   'MobileNet-style block + Softmax': mobileBlock(),
   'GELU MLP + Softmax': geluMlp(),
@@ -79,6 +81,11 @@ const models = {
   'logistic regression, sklearn-onnx (Scaler, LinearClassifier, SOFTMAX, 4 classes)':
     logisticRegression(),
 };
+const models = QUICK
+  ? Object.fromEntries(
+      Object.entries(allModels).filter(([name]) => /decision tree|logistic|sequence/.test(name)),
+    )
+  : allModels;
 
 const inputBits = 10;
 const scaleBits = 8;

@@ -17,6 +17,8 @@ export interface BullJobQueueOptions {
 }
 
 const JOB_NAME = 'job';
+/** How often a waiter checks a job's state, besides listening for its event. */
+const STATE_POLL_MS = 1_000;
 
 /** The two optional peers, loaded on the first {@link BullJobQueue.open}. */
 interface RedisPeers {
@@ -135,15 +137,44 @@ export class BullJobQueue<T, R> implements JobQueue<T, R> {
     await this.#events.waitUntilReady();
     const job = await this.#peers.bullmq.Job.fromId(this.#queue, id);
     if (!job) throw new InvalidProcessorOptionError('id', `no job ${id}`);
+    // BullMQ's QueueEvents reads Redis's event stream from "now" at each read
+    // that follows an empty one, and its first read can start well after
+    // `waitUntilReady` on a loaded machine: a job that finishes in such a gap
+    // is never announced. A slow poll of the job's state catches it.
+    const announced = job.waitUntilFinished(this.#events, timeoutMs);
+    const stop = new AbortController();
     try {
-      return (await job.waitUntilFinished(this.#events, timeoutMs)) as R;
+      return (await Promise.race([announced, this.#pollFinished(id, stop.signal)])) as R;
     } catch (error) {
+      if (JobFailedError.isInstance(error)) throw error;
       const latest = await this.#peers.bullmq.Job.fromId(this.#queue, id);
       if (latest && (await latest.getState()) === 'failed') {
         throw new JobFailedError(id, latest.attemptsMade, latest.failedReason ?? String(error));
       }
       throw error;
+    } finally {
+      stop.abort();
+      announced.catch(() => undefined);
     }
+  }
+
+  /** Resolves with the job's result once its state says it finished (checked every second), until `signal`. */
+  async #pollFinished(id: string, signal: AbortSignal): Promise<unknown> {
+    while (!signal.aborted) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, STATE_POLL_MS);
+        signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+        signal.addEventListener('abort', resolve, { once: true });
+      });
+      if (signal.aborted) break;
+      const job = await this.#peers.bullmq.Job.fromId(this.#queue, id);
+      const state = await job?.getState();
+      if (job && state === 'completed') return job.returnvalue;
+      if (job && state === 'failed')
+        throw new JobFailedError(id, job.attemptsMade, job.failedReason ?? 'failed');
+    }
+    // Stopped: the race is over, and this side never settles.
+    return new Promise<never>(() => undefined);
   }
 
   /** The job with `id` as it stands, or undefined. */
