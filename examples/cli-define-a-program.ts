@@ -36,7 +36,8 @@ assert.equal(await runTool(['neurons'], io), 0);
 assert.match(out, /^uid +stake +incentive$/m);
 out = '';
 assert.equal(await runTool(['neurons', '--json', '--limit', '1'], io), 0);
-assert.deepEqual(JSON.parse(out), [neurons[0]]);
+// --json prints the value as JSON, two-space indented, one newline after.
+assert.equal(out, `${JSON.stringify([neurons[0]], null, 2)}\n`);
 assert.equal(await runTool(['neurons', '--limit', 'zero'], io), 2);
 assert.match(err, /^mt-tool: option '--limit <n>' argument 'zero' is invalid/);
 console.log('table, --json and a refused option behave as in every mt-* program');

@@ -32,7 +32,7 @@ const validator: SubnetValidator = {
   },
 };
 
-const task = await validator.createTask({ minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 });
+const task = await validator.createTask({ minerUid: 1, difficulty: 0.5, netuid: 1, round: 0 });
 // What arrives from a peer is text: parsed once, bounded in depth, checked.
 const received = parseJson(JSON.stringify(task), taskSchema);
 const result = await solveToResult(miner, received, {

@@ -84,7 +84,7 @@ scorer.addCriterion('length', 1, (_task, result) => String(result.resultData.tex
   maxScore: 10,
 });
 const task = newTask(
-  { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+  { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0 },
   { taskData: { text: 'x' }, timeoutMs: 1_000 },
 );
 const result = resultOf(

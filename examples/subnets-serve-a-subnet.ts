@@ -27,8 +27,8 @@ try {
   const task = await validator.createTask({
     minerUid: 1,
     difficulty: 0.5,
-    subnetUid: 1,
-    cycle: 0,
+    netuid: 1,
+    round: 0,
   });
   const started = performance.now();
   const [outcome] = await client.query(

@@ -9,7 +9,7 @@ import { TextGenerationMiner } from '@mt/subnets/text-generation';
 const miner = await TextGenerationMiner.create({ generator: 'tiny-gpt2' });
 try {
   const task = newTask(
-    { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+    { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0 },
     { taskData: { prompt: 'Hello, my name is', maxNewTokens: 8 }, timeoutMs: 30_000 },
   );
   const solution = await miner.solveTask(task, {

@@ -25,8 +25,8 @@ try {
   const task = await validator.createTask({
     minerUid: 1,
     difficulty: 0.5,
-    subnetUid: 2,
-    cycle: 0,
+    netuid: 2,
+    round: 0,
   });
   const solution = await miner.solveTask(task, {
     signal: new AbortController().signal,

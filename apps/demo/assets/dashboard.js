@@ -118,15 +118,15 @@
       .flatMap((r) =>
         r.outcomes
           .filter((o) => o.hotkey === hotkey)
-          .map((o) => ({ ...o, cycle: r.cycle, validator: r.validator })),
+          .map((o) => ({ ...o, epoch: r.epoch, validator: r.validator })),
       );
   }
-  const cycles = () => [...new Set(run.rounds.map((r) => r.cycle))].sort((a, b) => a - b);
+  const epochIndexes = () => [...new Set(run.rounds.map((r) => r.epoch))].sort((a, b) => a - b);
 
   function renderHeader() {
-    const done = cycles().length;
+    const done = epochIndexes().length;
     $('status').textContent =
-      `${run.status === 'finished' ? 'Finished' : 'Running'}: ${done} of ${run.meta.cycles} epochs` +
+      `${run.status === 'finished' ? 'Finished' : 'Running'}: ${done} of ${run.meta.epochs} epochs` +
       ` · updated ${new Date().toLocaleTimeString()}`;
     $('status').dataset.status = run.status;
     const meta = [
@@ -134,7 +134,7 @@
       ['chain', run.meta.chain],
       ['wire', run.meta.wire],
       ['Node.js', run.meta.node],
-      ['epochs', `${run.meta.cycles} (tempo ${run.meta.tempo} blocks)`],
+      ['epochs', `${run.meta.epochs} (tempo ${run.meta.tempo} blocks)`],
       ['weights', `∝ average^${run.meta.sharpness}`],
       ['digits model', `${fixed(100 * run.digitsAccuracy, 1)} % held out`],
       [
@@ -190,11 +190,11 @@
       rows,
     );
     const charts = section.querySelector('.charts');
-    const cs = cycles();
+    const cs = epochIndexes();
     const perMiner = (pick) => run.miners.map((m) => ({ name: m.name, values: pick(m) }));
     lineChart(charts, `score-${netuid}`, {
       title: 'Moving-average score (mean over validators)',
-      x: 'epoch (cycle)',
+      x: 'epoch',
       y: 'score (0–1)',
       max: 1,
       labels: cs.map((c) => c + 1),
@@ -202,7 +202,7 @@
         cs.map((c) =>
           mean(
             roundsOf(netuid, m.hotkey)
-              .filter((o) => o.cycle === c)
+              .filter((o) => o.epoch === c)
               .map((o) => o.average),
           ),
         ),
@@ -210,7 +210,7 @@
     });
     lineChart(charts, `weights-${netuid}`, {
       title: 'Weight on the chain (mean over validators)',
-      x: 'epoch (cycle)',
+      x: 'epoch',
       y: 'share of the largest (0–1)',
       max: 1,
       labels: cs.map((c) => c + 1),
@@ -218,7 +218,7 @@
         cs.map((c) =>
           mean(
             run.weights
-              .filter((w) => w.netuid === netuid && w.cycle === c)
+              .filter((w) => w.netuid === netuid && w.epoch === c)
               .map((w) => w.byMiner[m.hotkey] ?? 0),
           ),
         ),
@@ -250,12 +250,12 @@
     if (hasProofs)
       lineChart(charts, `proofs-${netuid}`, {
         title: 'Valid proofs per epoch',
-        x: 'epoch (cycle)',
+        x: 'epoch',
         y: 'proofs',
         labels: cs.map((c) => c + 1),
         series: perMiner((m) =>
           cs.map(
-            (c) => roundsOf(netuid, m.hotkey).filter((o) => o.cycle === c && o.proofValid).length,
+            (c) => roundsOf(netuid, m.hotkey).filter((o) => o.epoch === c && o.proofValid).length,
           ),
         ),
       });
@@ -285,16 +285,16 @@
         ),
       );
       const mine = roundsOf(netuid, miner.hotkey);
-      const cs = cycles();
+      const cs = epochIndexes();
       const byValidator = (pick) =>
         validators.map((v) => ({
           name: `validator ${short(v)}`,
-          values: cs.map((c) => pick(mine.find((o) => o.cycle === c && o.validator === v))),
+          values: cs.map((c) => pick(mine.find((o) => o.epoch === c && o.validator === v))),
         }));
       const charts = part.querySelector('.charts');
       lineChart(charts, `drill-score-${netuid}`, {
         title: 'Score per validator',
-        x: 'epoch (cycle)',
+        x: 'epoch',
         y: 'score (0–1)',
         max: 1,
         labels: cs.map((c) => c + 1),
@@ -302,7 +302,7 @@
       });
       lineChart(charts, `drill-latency-${netuid}`, {
         title: 'Latency measured by each validator',
-        x: 'epoch (cycle)',
+        x: 'epoch',
         y: 'ms',
         labels: cs.map((c) => c + 1),
         series: byValidator((o) => (o ? Math.round(o.latencyMs) : null)),
@@ -310,8 +310,8 @@
       const rows = mine.map((o) =>
         el(
           'tr',
-          { 'data-cycle': o.cycle },
-          el('td', {}, o.cycle + 1),
+          { 'data-epoch': o.epoch },
+          el('td', {}, o.epoch + 1),
           el('td', {}, short(o.validator)),
           el('td', {}, o.status),
           el('td', {}, fixed(o.score, 3)),
@@ -351,12 +351,12 @@
         ),
       );
       const epochs = run.epochs[netuid] ?? [];
-      const lastCycle = cycles().at(-1);
+      const lastEpoch = epochIndexes().at(-1);
       const rows = run.validators.map((v) => {
         const e = epochs.at(-1);
         const i = e ? e.hotkeys.indexOf(v.hotkey) : -1;
         const weights = run.weights.find(
-          (w) => w.netuid === netuid && w.cycle === lastCycle && w.validator === v.hotkey,
+          (w) => w.netuid === netuid && w.epoch === lastEpoch && w.validator === v.hotkey,
         );
         return el(
           'tr',

@@ -23,7 +23,7 @@ if (!browserPath)
 
 const outputDir = fileURLToPath(new URL('../test-output/', import.meta.url));
 // Enough epochs that the page, opened after the first, sees later ones arrive even on a loaded machine.
-const CYCLES = 4;
+const EPOCHS = 4;
 let dashboard: Dashboard;
 let browser: Browser;
 let page: Page;
@@ -43,7 +43,7 @@ beforeAll(async () => {
   let opened: Promise<void> | undefined;
   finalRun = await runDemoNetwork({
     workDir: await mkdtemp(join(tmpdir(), 'mt-dashboard-')),
-    cycles: CYCLES,
+    epochs: EPOCHS,
     onCycle: (run) => {
       dashboard.publish(run);
       // Open the page while the network is still running, after the first epoch.
@@ -65,13 +65,13 @@ afterAll(async () => {
 
 describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real run', () => {
   it('receives live updates without reloading the page', async () => {
-    expect(statusAtOpen).toMatch(new RegExp(`Running: [1-3] of ${CYCLES} epochs`));
+    expect(statusAtOpen).toMatch(new RegExp(`Running: [1-3] of ${EPOCHS} epochs`));
     await page.waitForFunction(
-      (cycles) =>
+      (epochs) =>
         document
           .querySelector('#status')
-          ?.textContent?.includes(`Finished: ${cycles} of ${cycles}`),
-      CYCLES,
+          ?.textContent?.includes(`Finished: ${epochs} of ${epochs}`),
+      EPOCHS,
       { timeout: 60_000 },
     );
     const navigation = await page.evaluate(() => ({
@@ -87,7 +87,7 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
         ).Chart.getChart(document.querySelector('canvas[data-chart="score-1"]') as Element).data
           .labels.length,
     );
-    expect(labels).toBe(CYCLES);
+    expect(labels).toBe(EPOCHS);
   });
 
   it('draws charts with titled axes, ticks, tooltips and distinguishable series', async () => {
@@ -164,7 +164,7 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
     await page.locator('section[data-netuid="2"] tr[data-miner="cheater"] button').click();
     await expect(page.locator('#drilldown').isVisible()).resolves.toBe(true);
     const rows = page.locator('#drill-rounds-2 tbody tr');
-    await expect(rows.count()).resolves.toBe(2 * CYCLES);
+    await expect(rows.count()).resolves.toBe(2 * EPOCHS);
     for (const verdict of await page.locator('#drill-rounds-2 td.verdict').allTextContents())
       expect(verdict).toMatch(/^invalid/);
     for (const reason of await page.locator('#drill-rounds-2 td.reason').allTextContents())
@@ -175,7 +175,7 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
     for (const verdict of await page.locator('#drill-rounds-2 td.verdict').allTextContents())
       expect(verdict).toBe('valid');
     const samples = await page.locator('#drill-rounds-1 td.sample').allTextContents();
-    expect(samples.filter((s) => s.length > 0).length).toBe(2 * CYCLES);
+    expect(samples.filter((s) => s.length > 0).length).toBe(2 * EPOCHS);
     await expect(page.locator('canvas[data-chart="drill-latency-1"]').count()).resolves.toBe(1);
   });
 

@@ -46,7 +46,7 @@ const CONTENT_TYPES: Record<keyof ReturnType<typeof dashboardAssets>, string> = 
 
 /**
  * The live dashboard: `/` the page, `/run.json` the run so far, `/events` a
- * server-sent-event stream with the run on connect and after every cycle.
+ * server-sent-event stream with the run on connect and after every epoch.
  * Built from named stages (Host check, security headers, routes) on Hono's
  * web-standard handler; `@hono/node-server` is the adapter. It keeps serving
  * the final run until closed.

@@ -26,7 +26,7 @@ const onSubtensor = process.argv.includes('--subtensor');
 const bittensorWire = process.argv.includes('--bittensor-wire');
 
 const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
-const cycles = Number(process.env.MT_DEMO_EPOCHS ?? 5);
+const epochs = Number(process.env.MT_DEMO_EPOCHS ?? 5);
 const reportFile = join(workDir, 'report.html');
 
 // After the run the dashboard keeps serving its final state until Ctrl+C when
@@ -40,7 +40,7 @@ console.log(`Live dashboard: ${dashboard.url}`);
 try {
   const run = await runDemoNetwork({
     workDir,
-    cycles,
+    epochs,
     ...(onSubtensor ? { chain: subtensorDemoChain } : {}),
     ...(bittensorWire ? { wire: 'bittensor' as const } : {}),
     onProgress: (message) => console.log(message),

@@ -161,8 +161,8 @@ function nodes(keys = validators) {
 describe('the demo network on loopback', () => {
   it('pays the honest miner most and the cheater nothing on the proof subnet, over real epochs', async () => {
     const running = nodes();
-    for (let cycle = 0; cycle < 3; cycle += 1) {
-      const rounds = await Promise.all(running.map((node) => node.round(cycle)));
+    for (let epoch = 0; epoch < 3; epoch += 1) {
+      const rounds = await Promise.all(running.map((node) => node.round(epoch)));
       for (const round of rounds) expect(round).toHaveLength(3);
       // Reveals last epoch's commit (its window is this epoch), commits this round's.
       for (const node of running) await node.setWeights();

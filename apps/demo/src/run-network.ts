@@ -97,12 +97,12 @@ export interface DemoRun {
   validators: { hotkey: string; stake: bigint }[];
   /** Per subnet: the epochs the chain ran. */
   epochs: Record<number, EpochRecord[]>;
-  /** Per cycle, per subnet, per validator: the round's outcomes. */
-  rounds: { cycle: number; netuid: number; validator: string; outcomes: MinerRound[] }[];
+  /** Per epoch, per subnet, per validator: the round's outcomes. */
+  rounds: { epoch: number; netuid: number; validator: string; outcomes: MinerRound[] }[];
   /** Per subnet: rao earned by hotkey. */
   earnings: Record<number, Map<string, bigint>>;
-  /** Per cycle, subnet and validator: its weights on the chain, per miner hotkey (max 1). */
-  weights: { cycle: number; netuid: number; validator: string; byMiner: Record<string, number> }[];
+  /** Per epoch, subnet and validator: its weights on the chain, per miner hotkey (max 1). */
+  weights: { epoch: number; netuid: number; validator: string; byMiner: Record<string, number> }[];
   digitsAccuracy: number;
   /** What ran: start time, versions and configuration, for the report's header. */
   meta: {
@@ -111,7 +111,7 @@ export interface DemoRun {
     chain: string;
     /** The wire the neurons spoke, in words. */
     wire: string;
-    cycles: number;
+    epochs: number;
     tempo: number;
     sharpness: number;
     subnets: { netuid: number; name: string }[];
@@ -124,9 +124,9 @@ export interface DemoRun {
 export interface DemoOptions {
   /** Where models, the circuit and the chain live (reused across runs). */
   workDir: string;
-  cycles?: number;
+  epochs?: number;
   onProgress?: (message: string) => void;
-  /** Called after every cycle with the run so far (the live dashboard listens). */
+  /** Called after every epoch with the run so far (the live dashboard listens). */
   onCycle?: (run: DemoRun) => void;
   /** The chain; default a fresh `LocalChain` in `workDir`. */
   chain?: (tempo: number) => Promise<DemoChain>;
@@ -148,7 +148,7 @@ export interface DemoOptions {
 export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
   const say = options.onProgress ?? (() => {});
   const startedAt = new Date().toISOString();
-  const cycles = options.cycles ?? 5;
+  const epochs = options.epochs ?? 5;
   await mkdir(options.workDir, { recursive: true });
 
   say('[1/5] Making the text models (tiny GPT-2 with the real GPT-2 tokenizer, reward model)...');
@@ -305,7 +305,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
           wire === 'bittensor'
             ? "Bittensor's Synapse wire (sr25519)"
             : 'ModernTensor envelope (ed25519)',
-        cycles,
+        epochs,
         tempo: TEMPO,
         sharpness: SHARPNESS,
         subnets: DEMO_SUBNETS.map((s, i) => ({ ...s, netuid: netuids[i] as number })),
@@ -313,14 +313,14 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
       status: 'running',
     };
 
-    say(`[5/5] Running ${cycles} epochs on both subnets...`);
-    for (let cycle = 0; cycle < cycles; cycle += 1) {
+    say(`[5/5] Running ${epochs} epochs on both subnets...`);
+    for (let epoch = 0; epoch < epochs; epoch += 1) {
       const rounds = await Promise.all(
-        nodes.map(async (n) => ({ ...n, outcomes: await n.node.round(cycle) })),
+        nodes.map(async (n) => ({ ...n, outcomes: await n.node.round(epoch) })),
       );
       for (const r of rounds)
         run.rounds.push({
-          cycle,
+          epoch,
           netuid: r.netuid,
           validator: r.hotkey.address,
           // The demo names every neuron by its wire address.
@@ -345,7 +345,7 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
             const hotkey = neurons.find((n) => n.uid === target)?.hotkey;
             if (hotkey) byMiner[nameOf(hotkey)] = weight / 65535;
           }
-          run.weights.push({ cycle, netuid, validator: key.address, byMiner });
+          run.weights.push({ epoch, netuid, validator: key.address, byMiner });
         }
       }
       const summary = DEMO_SUBNETS.map(({ name }, s) => {
@@ -363,9 +363,9 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         return `${name}: ${scores.join(', ')}`;
       });
       say(
-        `      epoch ${cycle + 1}/${cycles} at block ${await chain.head()}  ${summary.join('  |  ')}`,
+        `      epoch ${epoch + 1}/${epochs} at block ${await chain.head()}  ${summary.join('  |  ')}`,
       );
-      if (cycle + 1 === cycles) run.status = 'finished';
+      if (epoch + 1 === epochs) run.status = 'finished';
       options.onCycle?.(run);
     }
     return run;

@@ -1,4 +1,4 @@
-import { describeCause } from '@mt/protocol';
+import { describeCause, MtError } from '@mt/protocol';
 import { processIo } from './cli-io.js';
 import type { CliRunner } from './define-cli.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -45,7 +45,7 @@ export async function runBin(
       process.stderr.write(`${name}: ${signal} again; exiting now\n`);
       process.exit(EXIT_CODES.failed);
     }
-    stop.abort(new Error(`${signal} received`));
+    stop.abort(new MtError('MT_CLI_STOPPED', `${signal} received`));
     setTimeout(() => {
       process.stderr.write(`${name}: still running ${graceMs} ms after ${signal}; exiting\n`);
       process.exit(EXIT_CODES.failed);

@@ -110,8 +110,8 @@ describe("neurons on Bittensor's wire", () => {
     const task = await echoValidator().createTask({
       minerUid: 0,
       difficulty: 0.5,
-      subnetUid: 1,
-      cycle: 0,
+      netuid: 1,
+      round: 0,
     });
     const url = new URL(miner.url);
     const answer = await stranger.call(

@@ -48,14 +48,14 @@ function signPool() {
 // ignores them), so the load generator does the same work in each and only the
 // server differs: on a 2-core machine the generator shares the CPU with it.
 // The bare route checks nothing, so its run may go round the pool again.
-const signedRequests = ({ cycle }) => {
+const signedRequests = ({ reuse }) => {
   next = 0;
   return [
     {
       method: 'POST',
       body,
       setupRequest: (request) => {
-        const headers = pool[cycle ? next % poolSize : next];
+        const headers = pool[reuse ? next % poolSize : next];
         next += 1;
         if (!headers) throw new Error('the signed pool ran out; raise BENCH_POOL');
         request.headers = headers;
@@ -67,14 +67,14 @@ const signedRequests = ({ cycle }) => {
 
 const bare = await startServer('bare', '');
 signPool();
-const bareResult = await measure(bare, path, signedRequests({ cycle: true }));
+const bareResult = await measure(bare, path, signedRequests({ reuse: true }));
 bare.child.kill();
 
 const seedHex = Buffer.from(miner.exportSeed()).toString('hex');
 async function runSigned(kind) {
   signPool();
   const server = await startServer(kind, seedHex);
-  const result = await measure(server, path, signedRequests({ cycle: false }));
+  const result = await measure(server, path, signedRequests({ reuse: false }));
   server.child.kill('SIGINT');
   return result;
 }

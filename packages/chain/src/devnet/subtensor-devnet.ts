@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { requirePeer } from '@mt/protocol';
 import type { WsProvider } from '@polkadot/api';
-import { ChainRejectedError, ChainUnreachableError } from '../errors.js';
+import { ChainError, ChainRejectedError, ChainUnreachableError } from '../errors.js';
 import { canonicalAddress } from '../keys/keypair.js';
 import { loadPolkadotApi } from '../subtensor/connect.js';
 
@@ -75,7 +75,7 @@ async function freePort(): Promise<number> {
       server.close(() =>
         typeof address === 'object' && address
           ? resolve(address.port)
-          : reject(new Error('no port')),
+          : reject(new ChainError('MT_CHAIN_DEVNET_PORT', 'the system gave no free loopback port')),
       );
     });
   });

@@ -1,12 +1,27 @@
-import { KeyFileError, parseJson, readPrivateFile, writePrivateFile } from '@mt/protocol';
+import {
+  JsonParseError,
+  KeyFileError,
+  parseJson,
+  readPrivateFile,
+  SchemaValidationError,
+  writePrivateFile,
+} from '@mt/protocol';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair$Json } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { z } from 'zod';
 import { KeystoreError } from '../errors.js';
 import { type ChainKeypair, SS58_PREFIX } from './keypair.js';
 
 /** A polkadot-js keystore file is a few hundred bytes; anything far larger is not one. */
 const KEYSTORE_MAX_BYTES = 16 * 1024;
+
+/** What a polkadot-js keystore must hold before Keyring reads it; the rest is Keyring's to check. */
+const keystoreSchema = z.looseObject({
+  encoded: z.string(),
+  address: z.string(),
+  encoding: z.looseObject({ content: z.array(z.unknown()).optional() }),
+});
 
 /**
  * Writes `pair` as the encrypted keystore JSON polkadot-js writes (scrypt +
@@ -54,24 +69,25 @@ async function asKeystoreError<T>(work: Promise<T>): Promise<T> {
  */
 export async function loadColdkey(path: string, passphrase: string): Promise<ChainKeypair> {
   const text = await asKeystoreError(readPrivateFile(path, { maxBytes: KEYSTORE_MAX_BYTES }));
-  const json = parseJson(text) as Partial<KeyringPair$Json> | null;
-  if (
-    json === null ||
-    typeof json !== 'object' ||
-    typeof json.encoded !== 'string' ||
-    typeof json.address !== 'string' ||
-    typeof json.encoding !== 'object' ||
-    json.encoding === null
-  ) {
-    throw new KeystoreError(path, 'is not a polkadot-js keystore (encoded, encoding, address)');
+  let json: z.output<typeof keystoreSchema>;
+  try {
+    json = parseJson(text, keystoreSchema, { typeName: 'keystore' });
+  } catch (error) {
+    if (JsonParseError.isInstance(error) || SchemaValidationError.isInstance(error))
+      throw new KeystoreError(path, 'is not a polkadot-js keystore (encoded, encoding, address)', {
+        cause: error,
+      });
+    throw error;
   }
   await cryptoWaitReady();
-  const [kind] = (json.encoding as { content?: unknown[] }).content?.slice(1) ?? [];
+  const [kind] = json.encoding.content?.slice(1) ?? [];
   const type = kind === 'ed25519' || kind === 'sr25519' || kind === 'ecdsa' ? kind : undefined;
   if (!type) throw new KeystoreError(path, 'names no key type this library signs with');
   let pair: ChainKeypair;
   try {
-    pair = new Keyring({ type, ss58Format: SS58_PREFIX }).addFromJson(json as KeyringPair$Json);
+    pair = new Keyring({ type, ss58Format: SS58_PREFIX }).addFromJson(
+      json as unknown as KeyringPair$Json,
+    );
   } catch (error) {
     throw new KeystoreError(path, 'is not a readable keystore', { cause: error });
   }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type EndpointPolicy, parseJson } from '@mt/protocol';
-import type { U16Entry } from '@mt/scoring';
 import Database from 'better-sqlite3';
 import { checkAmount } from '../amount.js';
 import type {
@@ -19,7 +18,7 @@ import { type ChainKeypair, canonicalAddress, chainCryptoReady } from '../keys/k
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
 import { DEFAULT_NETWORK, LocalRuntime, NEVER, paramsOf } from './local-runtime.js';
-import { LOCAL_CHAIN_SCHEMA } from './local-schema.js';
+import { LOCAL_CHAIN_SCHEMA, storedU16EntriesSchema } from './local-schema.js';
 import {
   type LocalCall,
   readSignedLocalCall,
@@ -473,7 +472,7 @@ export class LocalChain implements ChainClient {
   async weightsOf(netuid: number, uid: number): Promise<Map<number, number>> {
     const row = this.#runtime.neuronRows(netuid).find((r) => r.uid === uid);
     if (!row) throw new ChainRejectedError('uid', `${uid} is not a UID of subnet ${netuid}`);
-    return new Map(parseJson(row.weights) as U16Entry[]);
+    return new Map(parseJson(row.weights, storedU16EntriesSchema));
   }
 
   async metagraph(netuid: number): Promise<Metagraph> {

@@ -1,4 +1,4 @@
-import { parseJson } from '@mt/protocol';
+import { describeCause, parseJson } from '@mt/protocol';
 import {
   maxUpscaleU16,
   runEpoch,
@@ -13,7 +13,12 @@ import { epochIndex, isEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError } from '../errors.js';
 import { canonicalAddress } from '../keys/keypair.js';
 import { weightCommitHash } from '../weights/commit-hash.js';
-import type { NeuronRow, SubnetRow } from './local-schema.js';
+import {
+  type NeuronRow,
+  type SubnetRow,
+  storedParamsSchema,
+  storedU16EntriesSchema,
+} from './local-schema.js';
 import type { LocalCall } from './signed-call.js';
 
 /** A new subnet's hyperparameters: subtensor's defaults. */
@@ -69,10 +74,7 @@ const EPOCH_CONSTANTS = {
 
 /** Reads a subnet's hyperparameters from its row. */
 export function paramsOf(row: SubnetRow): SubnetHyperparameters {
-  const stored = parseJson(row.params) as Omit<SubnetHyperparameters, 'weightsVersionKey'> & {
-    weightsVersionKey: string;
-  };
-  return { ...stored, weightsVersionKey: BigInt(stored.weightsVersionKey) };
+  return parseJson(row.params, storedParamsSchema, { typeName: 'stored hyperparameters' });
 }
 
 function storeParams(params: SubnetHyperparameters): string {
@@ -303,7 +305,7 @@ export class LocalRuntime {
           // applies its own policy when it publishes and when it reads (`servedEndpoint`).
           checkEndpointUrl(call.args.url, { allowPrivate: true });
         } catch (error) {
-          fail(name, 'InvalidIpAddress', error instanceof Error ? error.message : String(error));
+          fail(name, 'InvalidIpAddress', describeCause(error));
         }
         this.#db
           .prepare('UPDATE neurons SET endpoint = ? WHERE netuid = ? AND uid = ?')
@@ -576,8 +578,8 @@ export class LocalRuntime {
       blockAtRegistration: rows.map((r) => r.registered_at),
       lastUpdate: rows.map((r) => r.last_update),
       validatorPermit: rows.map((r) => r.permit === 1),
-      weights: rows.map((r) => parseJson(r.weights) as U16Entry[]),
-      bonds: rows.map((r) => parseJson(r.bonds) as U16Entry[]),
+      weights: rows.map((r) => parseJson(r.weights, storedU16EntriesSchema)),
+      bonds: rows.map((r) => parseJson(r.bonds, storedU16EntriesSchema)),
       currentBlock: block,
       lastMechanismStepBlock: 0,
       commitBlocks: rows.map((r) => commitBlocks.get(r.hotkey) ?? null),

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import type { SubnetHyperparameters } from '../contract/chain-client.js';
+
 /**
  * The embedded chain's tables. Amounts are decimal TEXT (u64 does not fit a
  * JS number); weights and bonds are JSON arrays of `[uid, u16]`. A neuron's
@@ -66,3 +69,26 @@ export interface SubnetRow {
   regs_block: number;
   regs_this_block: number;
 }
+
+/** A subnet row's `params`: its hyperparameters, the version key as decimal text (u64). */
+export const storedParamsSchema = z.object({
+  tempo: z.int(),
+  commitRevealEnabled: z.boolean(),
+  commitRevealPeriod: z.int(),
+  weightsRateLimit: z.int(),
+  maxAllowedUids: z.int(),
+  maxAllowedValidators: z.int(),
+  immunityPeriod: z.int(),
+  targetRegistrationsPerInterval: z.int(),
+  maxRegistrationsPerBlock: z.int(),
+  weightsVersionKey: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .transform((text) => BigInt(text)),
+  activityCutoff: z.int(),
+}) satisfies z.ZodType<SubnetHyperparameters, unknown>;
+
+/** A neuron row's `weights` or `bonds`: `[uid, u16]` pairs. */
+export const storedU16EntriesSchema = z.array(
+  z.tuple([z.int().min(0), z.int().min(0).max(65_535)]),
+);

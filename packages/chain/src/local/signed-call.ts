@@ -1,4 +1,10 @@
-import { parseJson } from '@mt/protocol';
+import {
+  formatIssues,
+  JsonParseError,
+  parseJson,
+  parseWith,
+  SchemaValidationError,
+} from '@mt/protocol';
 import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
 import { z } from 'zod';
 import { ChainRejectedError, ChainSignatureError } from '../errors.js';
@@ -128,13 +134,6 @@ export const signedLocalCallSchema = z
  */
 export type SignedLocalCall = z.infer<typeof signedLocalCallSchema>;
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(call)'} ${i.message}`)
-    .join('; ');
-}
-
 /** The bytes a signer signs: a domain tag, then the call as JSON in a fixed key order. */
 function signingPayload(unsigned: Omit<SignedLocalCall, 'signature'>): Uint8Array {
   return stringToU8a(
@@ -150,9 +149,14 @@ export function signLocalCall(
   call: LocalCall,
 ): SignedLocalCall {
   // Signed in the schema's own form (its key order, no undefined), the form the verifier re-reads.
-  const parsed = localCallSchema.safeParse(call);
-  if (!parsed.success) throw new ChainRejectedError('call', describeIssues(parsed.error.issues));
-  const unsigned = { chain, signer: key.address, nonce, call: parsed.data };
+  let checked: LocalCall;
+  try {
+    checked = parseWith('call', localCallSchema, call);
+  } catch (error) {
+    if (!SchemaValidationError.isInstance(error)) throw error;
+    throw new ChainRejectedError('call', formatIssues(error.issues, '(call)'));
+  }
+  const unsigned = { chain, signer: key.address, nonce, call: checked };
   return { ...unsigned, signature: u8aToHex(key.sign(signingPayload(unsigned))) };
 }
 
@@ -185,23 +189,21 @@ export function verifySignedLocalCall(signed: SignedLocalCall): void {
 }
 
 function parseSignedLocalCall(input: unknown): SignedLocalCall {
-  let value = input;
-  if (typeof input === 'string' || input instanceof Uint8Array) {
+  try {
+    if (typeof input !== 'string' && !(input instanceof Uint8Array))
+      return parseWith('signed call', signedLocalCallSchema, input);
     const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
     if (size > SIGNED_CALL_MAX_BYTES) {
       throw new ChainSignatureError(`the call is ${size} bytes; at most ${SIGNED_CALL_MAX_BYTES}`);
     }
-    try {
-      value = parseJson(typeof input === 'string' ? input : Buffer.from(input).toString('utf8'));
-    } catch (error) {
-      throw new ChainSignatureError(`the call is not JSON (${String(error)})`);
-    }
+    return parseJson(input, signedLocalCallSchema, { typeName: 'signed call' });
+  } catch (error) {
+    if (JsonParseError.isInstance(error))
+      throw new ChainSignatureError(`the call is not JSON (${error.message})`);
+    if (SchemaValidationError.isInstance(error))
+      throw new ChainSignatureError(
+        `the call has the wrong shape: ${formatIssues(error.issues, '(call)')}`,
+      );
+    throw error;
   }
-  const parsed = signedLocalCallSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new ChainSignatureError(
-      `the call has the wrong shape: ${describeIssues(parsed.error.issues)}`,
-    );
-  }
-  return parsed.data;
 }

@@ -1,4 +1,12 @@
-import { JsonParseError, loadPeer, type MtLogger, parseJson, silentLogger } from '@mt/protocol';
+import {
+  JsonParseError,
+  loadPeer,
+  type MtLogger,
+  parseJson,
+  SchemaValidationError,
+  silentLogger,
+} from '@mt/protocol';
+import { z } from 'zod';
 import { ChainRpcError, ChainUnreachableError } from '../errors.js';
 
 /** The part of `ws`'s WebSocket this provider uses (its types are not this package's API). */
@@ -59,13 +67,34 @@ interface Subscription {
 }
 
 /** A JSON-RPC frame's fields, as read once from a hostile node. */
-interface Frame {
-  id?: unknown;
-  method?: unknown;
-  result?: unknown;
-  error?: { code?: unknown; message?: unknown; data?: unknown };
-  params?: { subscription?: unknown; result?: unknown; error?: { message?: unknown } };
-}
+const rpcErrorSchema = z.looseObject({
+  code: z.unknown().optional(),
+  message: z.unknown().optional(),
+  data: z.unknown().optional(),
+});
+
+/**
+ * A node's frame: an answer (a numeric `id`) or a subscription's
+ * notification (a `method` and `params.subscription`). Only these keys are
+ * checked; a result is read by whoever asked for it.
+ */
+const answerSchema = z.looseObject({
+  id: z.number(),
+  result: z.unknown().optional(),
+  error: rpcErrorSchema.optional(),
+});
+const notificationSchema = z.looseObject({
+  id: z.undefined().optional(),
+  method: z.string(),
+  params: z.looseObject({
+    subscription: z.union([z.string(), z.number()]),
+    result: z.unknown().optional(),
+    error: rpcErrorSchema.optional(),
+  }),
+});
+const frameSchema = z.union([answerSchema, notificationSchema]);
+type Answer = z.output<typeof answerSchema>;
+type Notification = z.output<typeof notificationSchema>;
 
 /** Old names some nodes still notify under, as `WsProvider` maps them. */
 const ALIASES: Record<string, string> = {
@@ -106,7 +135,7 @@ export class GuardedWsProvider {
   readonly #pending = new Map<number, Pending>();
   readonly #subscriptions = new Map<string, Subscription>();
   /** Notifications whose subscription is not known (yet), newest last. */
-  readonly #early = new Map<string, Frame>();
+  readonly #early = new Map<string, Notification>();
   #socket: Socket | undefined;
   #connected = false;
   #closing = false;
@@ -294,31 +323,26 @@ export class GuardedWsProvider {
   /** Routes one frame to its request or subscription; returns what is wrong with it, if anything. */
   #dispatch(data: Buffer, isBinary: boolean): string | undefined {
     if (isBinary) return 'it sent a binary frame';
-    let frame: unknown;
+    let message: Answer | Notification;
     try {
-      frame = parseJson(data, { maxDepth: 64 });
+      message = parseJson(data, frameSchema, { maxDepth: 64, typeName: 'frame' });
     } catch (error) {
-      if (!JsonParseError.isInstance(error)) throw error;
-      return `it sent a frame that is not JSON (${error.code})`;
+      if (JsonParseError.isInstance(error))
+        return `it sent a frame that is not JSON (${error.code})`;
+      if (SchemaValidationError.isInstance(error))
+        return 'it sent a frame that is neither an answer nor a notification';
+      throw error;
     }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
-      return 'it sent a frame that is not a JSON-RPC object';
-    const message = frame as Frame;
     if (typeof message.id === 'number') {
       this.#answer(message.id, message);
       return undefined;
     }
-    const subscription = message.params?.subscription;
-    if (
-      typeof message.method !== 'string' ||
-      (typeof subscription !== 'string' && typeof subscription !== 'number')
-    )
-      return 'it sent a frame that is neither an answer nor a notification';
+    const subscription = message.params.subscription;
     this.#notify(`${ALIASES[message.method] ?? message.method}::${subscription}`, message);
     return undefined;
   }
 
-  #answer(id: number, message: Frame): void {
+  #answer(id: number, message: Answer): void {
     const pending = this.#pending.get(id);
     // An answer to nothing we asked (or asked and gave up on) is dropped.
     if (!pending) return;
@@ -343,7 +367,7 @@ export class GuardedWsProvider {
     } else pending.resolve(message.result);
   }
 
-  #notify(key: string, message: Frame): void {
+  #notify(key: string, message: Notification): void {
     const subscription = this.#subscriptions.get(key);
     if (subscription) {
       this.#deliver(subscription, message);
@@ -359,11 +383,11 @@ export class GuardedWsProvider {
     }
   }
 
-  #deliver(subscription: Subscription, message: Frame): void {
-    const error = message.params?.error;
+  #deliver(subscription: Subscription, message: Notification): void {
+    const error = message.params.error;
     if (error !== undefined) {
       const text = typeof error?.message === 'string' ? error.message.slice(0, 300) : 'an error';
       subscription.callback(new ChainRpcError(subscription.method, -32_603, text), undefined);
-    } else subscription.callback(null, message.params?.result);
+    } else subscription.callback(null, message.params.result);
   }
 }

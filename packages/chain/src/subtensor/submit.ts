@@ -1,5 +1,7 @@
+import { describeCause, JsonParseError, parseJson, SchemaValidationError } from '@mt/protocol';
 import type { ApiPromise, SubmittableResult } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import { z } from 'zod';
 import { ChainCallFailedError, ChainRpcError } from '../errors.js';
 import type { ChainKeypair } from '../keys/keypair.js';
 import type { SubmitOptions } from './options.js';
@@ -120,7 +122,7 @@ export class TransactionSubmitter {
         .catch((error: unknown) => {
           settle(() =>
             reject(
-              new ChainCallFailedError(label, poolRefusalName(error), describe(error), {
+              new ChainCallFailedError(label, poolRefusalName(error), describeCause(error), {
                 cause: error,
               }),
             ),
@@ -140,14 +142,11 @@ export class TransactionSubmitter {
 export function poolRefusalName(error: unknown): string {
   const said = ChainRpcError.isInstance(error)
     ? `${error.rpcCode}: ${error.rpcMessage}`
-    : describe(error);
+    : describeCause(error);
   const match = /^(1010|1011|1012): (?:[^{]*: )?(\{.*\})/.exec(said);
   if (!match) return 'TransactionRefused';
   try {
-    const validity = JSON.parse(match[2] as string) as Record<
-      string,
-      Record<string, unknown> | string
-    >;
+    const validity = parseJson(match[2] as string, validitySchema, { typeName: 'validity' });
     const [kind, detail] = Object.entries(validity)[0] ?? [];
     const outer =
       kind === 'invalid'
@@ -162,11 +161,16 @@ export function poolRefusalName(error: unknown): string {
         : `${outer}.${reason}(${JSON.stringify(value)})`;
     }
     return `${outer}.${String(detail)}`;
-  } catch {
-    return 'TransactionRefused';
+  } catch (error) {
+    // The node's text is not the validity JSON a pool refusal carries: name no reason.
+    if (JsonParseError.isInstance(error) || SchemaValidationError.isInstance(error))
+      return 'TransactionRefused';
+    throw error;
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A pool refusal's validity, as the node prints it: `{"invalid":{"custom":5}}` or `{"unknown":"…"}`. */
+const validitySchema = z.record(
+  z.string(),
+  z.union([z.record(z.string(), z.unknown()), z.string()]),
+);

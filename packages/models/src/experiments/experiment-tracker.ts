@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseJson } from '@mt/protocol';
+import { z } from 'zod';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { InvalidModelInputError, ModelNotFoundError } from '../errors.js';
 import type { StoreDatabase } from '../store/open-database.js';
@@ -279,7 +280,7 @@ export class ExperimentTracker {
       endedAt: row.ended_at ?? undefined,
       datasetHash: row.dataset_hash ?? undefined,
       codeRevision: row.code_revision ?? undefined,
-      tags: parseJson(row.tags) as Record<string, string>,
+      tags: parseJson(row.tags, z.record(z.string(), z.string()), { typeName: 'stored tags' }),
       params: Object.fromEntries(params.map((p) => [p.key, p.value])),
       metrics: Object.fromEntries(latest.map((m) => [m.key, m.value])),
       artifacts,

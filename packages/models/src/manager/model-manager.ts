@@ -8,6 +8,7 @@ import {
   parseJson,
   parseWith,
 } from '@mt/protocol';
+import { z } from 'zod';
 import { ArtifactStore } from '../artifacts/artifact-store.js';
 import {
   InvalidModelInputError,
@@ -436,7 +437,7 @@ export class ModelManager {
       framework: row.framework,
       taskType: row.task_type,
       description: row.description,
-      tags: parseJson(row.tags) as string[],
+      tags: parseJson(row.tags, z.array(z.string()), { typeName: 'stored tags' }),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       versions,

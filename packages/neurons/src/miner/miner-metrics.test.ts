@@ -33,7 +33,7 @@ beforeAll(async () => {
   const miner = { address: hotkey.address, url: server.url };
   for (const { name } of miners) {
     const task = newTask(
-      { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+      { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0 },
       { taskData: { n: 1 }, timeoutMs: 5_000 },
     );
     const [outcome] = await client.query([miner], name, task, { responseSchema: resultSchema });

@@ -35,7 +35,7 @@ function upper(seen: { deadline?: number; signal?: AbortSignal } = {}): SubnetMi
 
 const taskFor = (minerUid: number, text: unknown = 'hello wide world'): Task =>
   newTask(
-    { minerUid, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+    { minerUid, difficulty: 0.5, netuid: 1, round: 0 },
     { taskData: { text: text as string }, timeoutMs: 2_000 },
   );
 
@@ -92,7 +92,7 @@ describe('the miner node, in memory', () => {
     });
     const miner = [{ address: key.address, url: 'http://miner.test' }];
     const task = newTask(
-      { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0 },
+      { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0 },
       { taskData: { text: 'x' }, timeoutMs: 1_000 },
     );
     const [stranger] = await clientFor(handler).query(miner, 'echo', task);

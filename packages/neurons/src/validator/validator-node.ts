@@ -131,8 +131,8 @@ export interface ValidatorNodeOptions {
    * the task's `timeoutMs`, the client's margin and this. Default 30 s.
    */
   judgeTimeoutMs?: number;
-  /** Task difficulty for a round (default: cycles through 0.2, 0.5, 0.8). */
-  difficulty?: (cycle: number) => number;
+  /** Task difficulty for a round (default: 0.2, 0.5, 0.8 in turn). */
+  difficulty?: (round: number) => number;
   /**
    * Weights are proportional to `average ^ sharpness`. Default
    * {@link DEFAULT_SHARPNESS}; higher values starve miners far below the
@@ -252,13 +252,13 @@ export class ValidatorNode {
    * queries in flight are aborted and the round rejects with its reason,
    * leaving the averages as they were.
    */
-  async round(cycle: number, signal?: AbortSignal): Promise<MinerRound[]> {
+  async round(round: number, signal?: AbortSignal): Promise<MinerRound[]> {
     signal?.throwIfAborted();
     await this.#resume();
     const started = performance.now();
     const { chain, netuid, subnet } = this.#options;
     const alpha = this.#options.alpha ?? 0.3;
-    const difficulty = this.#options.difficulty?.(cycle) ?? [0.2, 0.5, 0.8][cycle % 3] ?? 0.5;
+    const difficulty = this.#options.difficulty?.(round) ?? [0.2, 0.5, 0.8][round % 3] ?? 0.5;
     const me = (await this.#key()).address;
     const miners = (await chain.metagraph(netuid)).neurons.filter(
       (n) => n.endpoint !== '' && n.hotkey !== me,
@@ -268,8 +268,8 @@ export class ValidatorNode {
         const task = await subnet.createTask({
           minerUid: miner.uid,
           difficulty,
-          subnetUid: netuid,
-          cycle,
+          netuid: netuid,
+          round,
         });
         return { miner, ...(await this.#minerPart(miner, task, signal)) };
       }),
@@ -288,7 +288,7 @@ export class ValidatorNode {
     this.#metrics?.roundSeconds.observe(this.#netuidLabel, seconds);
     this.#logger.info(
       {
-        cycle,
+        round,
         durationMs: Math.round(seconds * 1000),
         answered: outcomes.filter((o) => o.status === 'ok').length,
         miners: outcomes.map((o) => ({
@@ -371,11 +371,11 @@ export class ValidatorNode {
           throw new ValidatorHaltedError(this.#options.netuid, failures[stage], { cause: error });
       }
     };
-    for (let cycle = 0; cycle < rounds && !signal.aborted; cycle += 1) {
-      await step('round', () => this.round(cycle, signal));
+    for (let round = 0; round < rounds && !signal.aborted; round += 1) {
+      await step('round', () => this.round(round, signal));
       if (signal.aborted) break;
       await step('weights', () => this.setWeights());
-      if (cycle + 1 < rounds)
+      if (round + 1 < rounds)
         await sleep(intervalMs, undefined, { signal }).catch((error: unknown) => {
           if (!signal.aborted) throw error;
         });

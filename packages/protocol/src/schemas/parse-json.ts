@@ -35,31 +35,24 @@ function nestingBeyond(text: string, limit: number): boolean {
 }
 
 /**
- * Parses JSON from a peer: refuses nesting deeper than `maxDepth` before
- * parsing (deep nesting costs recursion in every later walk of the value, and
- * overflows the stack past a few thousand levels), then parses once. With a
- * schema, the value is also checked against it (`SchemaValidationError`).
- * Bad JSON or nesting gives a {@link JsonParseError}.
+ * Parses JSON from a peer, a file or a store: refuses nesting deeper than
+ * `maxDepth` before parsing (deep nesting costs recursion in every later walk
+ * of the value, and overflows the stack past a few thousand levels), parses
+ * once, and checks the value against `schema` (`SchemaValidationError`). Bad
+ * JSON or nesting gives a {@link JsonParseError}. The schema is not optional:
+ * a value is never used on a cast's word.
  *
  * @example
  * ```ts
  * const task = parseJson(body, taskSchema, { typeName: 'Task' });
  * ```
  */
-export function parseJson(text: string | Uint8Array, limits?: JsonLimits): unknown;
 export function parseJson<S extends z.ZodType>(
   text: string | Uint8Array,
   schema: S,
-  options?: JsonLimits & { typeName?: string },
-): z.output<S>;
-export function parseJson(
-  text: string | Uint8Array,
-  schemaOrLimits?: z.ZodType | JsonLimits,
   options: JsonLimits & { typeName?: string } = {},
-): unknown {
-  const schema = isSchema(schemaOrLimits) ? schemaOrLimits : undefined;
-  const limits = schema ? options : ((schemaOrLimits as JsonLimits | undefined) ?? {});
-  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+): z.output<S> {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const source = typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
   if (nestingBeyond(source, maxDepth)) {
     throw new JsonParseError('MT_JSON_TOO_DEEP', `it nests deeper than ${maxDepth} levels`);
@@ -70,9 +63,5 @@ export function parseJson(
   } catch (error) {
     throw new JsonParseError('MT_JSON_MALFORMED', (error as Error).message, { cause: error });
   }
-  return schema ? parseWith(options.typeName ?? 'value', schema, value) : value;
-}
-
-function isSchema(value: unknown): value is z.ZodType {
-  return typeof value === 'object' && value !== null && 'safeParse' in value;
+  return parseWith(options.typeName ?? 'value', schema, value);
 }

@@ -7,7 +7,7 @@ import { parseTask } from './task.js';
 import { parseTaskContext } from './task-context.js';
 import { parseValidatorScore } from './validator-score.js';
 
-const context = { minerUid: 1, difficulty: 0.5, subnetUid: 3, cycle: 7 };
+const context = { minerUid: 1, difficulty: 0.5, netuid: 3, round: 7 };
 const task = { taskId: 't-1', taskData: { prompt: 'hi' }, context, createdAt: 1_700_000_000_000 };
 const proof = {
   system: 'groth16',
@@ -38,8 +38,8 @@ describe('TaskContext', () => {
     ['minerUid', { ...context, minerUid: -1 }],
     ['difficulty', { ...context, difficulty: 1.5 }],
     ['difficulty', { ...context, difficulty: Number.NaN }],
-    ['subnetUid', { ...context, subnetUid: 1.5 }],
-    ['cycle', { ...context, cycle: -1 }],
+    ['netuid', { ...context, netuid: 1.5 }],
+    ['round', { ...context, round: -1 }],
     ['metadata.note', { ...context, metadata: { note: () => 1 } }],
   ])('names the bad field %s', (path, input) => {
     expect(issuePaths(parseTaskContext, input)).toEqual([path]);

@@ -10,13 +10,13 @@ export const taskContextSchema = z.object({
   /** How hard the task should be, from 0 (easiest) to 1 (hardest). */
   difficulty: z.number().min(0).max(1),
   /** The subnet the task belongs to. */
-  subnetUid: z.int().min(0),
-  /** The validation cycle (epoch or round) the task was made in. */
-  cycle: z.int().min(0),
+  netuid: z.int().min(0),
+  /** The validator's round the task was made in (`ValidatorNode.round`'s index). */
+  round: z.int().min(0),
   metadata: jsonObjectSchema.default({}),
 });
 
-/** Where and for whom a task is created: miner, difficulty, subnet and cycle. */
+/** Where and for whom a task is created: miner, difficulty, subnet and round. */
 export type TaskContext = z.output<typeof taskContextSchema>;
 /** What {@link parseTaskContext} accepts: {@link TaskContext} with `metadata` optional. */
 export type TaskContextInput = z.input<typeof taskContextSchema>;

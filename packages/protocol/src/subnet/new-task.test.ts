@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaValidationError } from '../errors.js';
 import { newTask, resultOf } from './new-task.js';
 
-const context = { minerUid: 7, difficulty: 0.5, subnetUid: 1, cycle: 3 };
+const context = { minerUid: 7, difficulty: 0.5, netuid: 1, round: 3 };
 
 describe('newTask and resultOf', () => {
   it('make schema-checked tasks with fresh ids, and results stamped with their task', () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, formatTable, jsonOption } from '@mt/cli';
 import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
+import { z } from 'zod';
 import { type describeEpoch, toExactJson } from '../yuma/report.js';
 import { parseYumaScenario, replayScenario } from '../yuma/scenario.js';
 
@@ -30,7 +31,10 @@ export const runYumaCli: CliRunner = defineCli(
         .option('--case <name>', 'the case to replay, when the file holds several'),
     ).action(async (file: string, options: { case?: string; json?: boolean }) => {
       const scenario = parseYumaScenario(
-        pickCase(parseJson(await readFile(file, 'utf8')), options.case),
+        pickCase(
+          parseJson(await readFile(file, 'utf8'), scenarioFileSchema, { typeName: file }),
+          options.case,
+        ),
       );
       for (const report of replayScenario(scenario)) {
         // --json: one object per line, in the vectors' exact encodings.
@@ -65,23 +69,37 @@ function readable(report: ReturnType<typeof describeEpoch>): string {
   return `epoch at step ${report.step}, block ${report.block}\n${table}\n\n`;
 }
 
-function pickCase(document: unknown, caseName: string | undefined): unknown {
-  const cases = (document as { cases?: unknown }).cases;
-  if (!Array.isArray(cases)) {
+/**
+ * A replay file: one scenario, or `{ cases: [...] }` of named cases (the
+ * vectors' form). Only the case structure is checked here;
+ * `parseYumaScenario` checks the scenario picked.
+ */
+const scenarioFileSchema = z.looseObject({
+  cases: z
+    .array(z.looseObject({ name: z.string().optional(), kind: z.string().optional() }))
+    .optional(),
+});
+
+function pickCase(
+  document: z.output<typeof scenarioFileSchema>,
+  caseName: string | undefined,
+): unknown {
+  const cases = document.cases;
+  if (cases === undefined) {
     if (caseName !== undefined)
       throw new CliUsageError(`--case '${caseName}' given, but the file holds a single scenario`);
     return document;
   }
-  const names = cases.map((c) => (c as { name?: unknown }).name);
+  const names = cases.map((c) => c.name);
   if (caseName === undefined) {
     throw new CliUsageError(
       `the file holds ${cases.length} cases; pick one with --case (${names.join(', ')})`,
     );
   }
-  const found = cases.find((c) => (c as { name?: unknown }).name === caseName);
+  const found = cases.find((c) => c.name === caseName);
   if (found === undefined)
     throw new CliUsageError(`no case named '${caseName}'; the file has ${names.join(', ')}`);
-  if ((found as { kind?: unknown }).kind === 'math') {
+  if (found.kind === 'math') {
     throw new CliUsageError(
       `case '${caseName}' tests a math primitive, not an epoch scenario; pick an epoch case`,
     );

@@ -8,7 +8,7 @@ import { ScoringMethod } from './scoring-method.js';
 const task: Task = {
   taskId: 't1',
   taskData: { prompt: 'name three primes' },
-  context: { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0, metadata: {} },
+  context: { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0, metadata: {} },
   createdAt: 0,
 };
 const result = (text: string, executionTimeMs = 100): Result => ({

@@ -1,5 +1,6 @@
 import type { Observation, Result, Task } from '@mt/protocol';
 import { describeCause } from '@mt/protocol';
+import { ScoringError } from '../errors.js';
 
 /**
  * A scoring function; it may be async and should stop when `signal` aborts.
@@ -48,7 +49,10 @@ export async function runCriterion(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new Error(`timed out after ${criterion.timeoutMs} ms`);
+      const error = new ScoringError(
+        'MT_SCORING_CRITERION_TIMEOUT',
+        `timed out after ${criterion.timeoutMs} ms`,
+      );
       controller.abort(error);
       reject(error);
     }, criterion.timeoutMs);

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, integer, jsonOption, printResult } from '@mt/cli';
-import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
+import {
+  CliUsageError,
+  JsonParseError,
+  packageVersion,
+  parseJson,
+  SchemaValidationError,
+} from '@mt/protocol';
+import { z } from 'zod';
 import type { SamplingParams } from '../text/text-model-worker.js';
 import { TextModels } from '../text/text-models.js';
 
@@ -10,15 +17,20 @@ async function prompts(options: { prompt?: string; batch?: string }): Promise<st
   if (options.prompt !== undefined) return [options.prompt];
   if (options.batch === undefined) throw new CliUsageError('give --prompt TEXT or --batch FILE');
   const text = await readFile(options.batch, 'utf8');
-  const list = text.trimStart().startsWith('[')
-    ? (parseJson(text) as unknown[])
-    : text.split('\n').filter((line) => line.trim() !== '');
-  if (list.length === 0 || !list.every((p) => typeof p === 'string')) {
-    throw new CliUsageError(
-      `${options.batch} must hold a JSON array of strings or one prompt per line`,
-    );
-  }
-  return list as string[];
+  const refused = () =>
+    new CliUsageError(`${options.batch} must hold a JSON array of strings or one prompt per line`);
+  let list: string[];
+  if (text.trimStart().startsWith('[')) {
+    try {
+      list = parseJson(text, z.array(z.string()), { typeName: options.batch });
+    } catch (error) {
+      if (JsonParseError.isInstance(error) || SchemaValidationError.isInstance(error))
+        throw refused();
+      throw error;
+    }
+  } else list = text.split('\n').filter((line) => line.trim() !== '');
+  if (list.length === 0) throw refused();
+  return list;
 }
 
 /**

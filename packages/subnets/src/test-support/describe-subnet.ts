@@ -22,7 +22,7 @@ export interface SubnetUnderTest {
   wrongAnswerScores: 'zero' | 'lower';
 }
 
-const context = (cycle: number) => ({ minerUid: 3, difficulty: 0.5, subnetUid: 1, cycle });
+const context = (round: number) => ({ minerUid: 3, difficulty: 0.5, netuid: 1, round });
 
 async function solve(subject: SubnetUnderTest, task: Task): Promise<Result> {
   const started = performance.now();

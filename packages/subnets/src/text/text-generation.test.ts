@@ -18,8 +18,8 @@ let validator: TextGenerationValidator;
 const context = (minerUid: number, difficulty = 0.2) => ({
   minerUid,
   difficulty,
-  subnetUid: 1,
-  cycle: 0,
+  netuid: 1,
+  round: 0,
 });
 const live = () => ({ signal: new AbortController().signal, deadline: Date.now() + 30_000 });
 const observed = (task: Task, latencyMs = 10): Observation => ({

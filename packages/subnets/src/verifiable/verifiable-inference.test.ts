@@ -33,7 +33,7 @@ const mlp = {
 let dir: string;
 let miner: VerifiableInferenceMiner;
 let validator: VerifiableInferenceValidator;
-const context = (minerUid: number) => ({ minerUid, difficulty: 0.5, subnetUid: 2, cycle: 0 });
+const context = (minerUid: number) => ({ minerUid, difficulty: 0.5, netuid: 2, round: 0 });
 const live = () => ({ signal: new AbortController().signal, deadline: Date.now() + 60_000 });
 
 async function solve(task: Task): Promise<Result> {

@@ -31,7 +31,7 @@ function scripted(options: { deterministic?: boolean; delayMs?: number } = {}) {
 const task = (id: string, text = 'hello'): Task => ({
   taskId: id,
   taskData: { text },
-  context: { minerUid: 1, difficulty: 0.5, subnetUid: 1, cycle: 0, metadata: {} },
+  context: { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0, metadata: {} },
   createdAt: 0,
   timeoutMs: 1_000,
 });

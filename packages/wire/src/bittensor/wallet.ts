@@ -1,9 +1,16 @@
 import { link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isMtErrorWithCode, MtError } from '@mt/protocol';
+import {
+  isMtErrorWithCode,
+  JsonParseError,
+  MtError,
+  parseJson,
+  SchemaValidationError,
+} from '@mt/protocol';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { argon2i } from '@noble/hashes/argon2.js';
+import { z } from 'zod';
 import { Sr25519Hotkey, ss58Decode } from './sr25519.js';
 
 /** Where btwallet keeps wallets: `~/.bittensor/wallets`. */
@@ -178,28 +185,32 @@ function plaintextOf(file: string, data: Buffer, options: WalletPasswordOptions)
   return data;
 }
 
-/** The public half of a keyfile, checked: its `publicKey` and `ss58Address` agree. */
-interface KeyfileJson {
-  publicKey?: unknown;
-  ss58Address?: unknown;
-  secretSeed?: unknown;
-  secretPhrase?: unknown;
-}
+/**
+ * A keyfile's JSON, as btwallet writes it; what each field must be is
+ * checked where it is used, so that each lack gets its own message.
+ */
+const keyfileSchema = z.looseObject({
+  publicKey: z.unknown().optional(),
+  ss58Address: z.unknown().optional(),
+  secretSeed: z.unknown().optional(),
+  secretPhrase: z.unknown().optional(),
+});
+type KeyfileJson = z.output<typeof keyfileSchema>;
 
 function parseKeyfile(file: string, plaintext: Buffer): KeyfileJson {
-  let json: unknown;
   try {
-    json = JSON.parse(plaintext.toString('utf8'));
-  } catch {
-    throw new BittensorWalletError(
-      'not-json',
-      file,
-      'is neither JSON nor a known encrypted keyfile',
-    );
+    return parseJson(plaintext, keyfileSchema, { typeName: 'keyfile' });
+  } catch (error) {
+    if (JsonParseError.isInstance(error))
+      throw new BittensorWalletError(
+        'not-json',
+        file,
+        'is neither JSON nor a known encrypted keyfile',
+      );
+    if (SchemaValidationError.isInstance(error))
+      throw new BittensorWalletError('not-json', file, 'must hold a JSON object');
+    throw error;
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new BittensorWalletError('not-json', file, 'must hold a JSON object');
-  return json as KeyfileJson;
 }
 
 /**

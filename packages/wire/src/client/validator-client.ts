@@ -6,12 +6,13 @@ import {
   formatIssues,
   JsonParseError,
   type JsonValue,
+  MtError,
   parseJson,
   parseWith,
   SchemaValidationError,
 } from '@mt/protocol';
 import PQueue from 'p-queue';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { envelopeHeaders, taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { verifyEnvelope } from '../envelope/verify-envelope.js';
@@ -124,6 +125,15 @@ export interface QueryOptions<S extends z.ZodType> {
 }
 
 /** Characters kept of a message a miner wrote itself (it is shown to people, not trusted). */
+/** A miner's success body: the result is checked against the caller's schema, if any. */
+const answerSchema = z.looseObject({ result: z.unknown() });
+/** A miner's error body: its code and message are shown, trimmed, and never trusted. */
+const errorBodySchema = z.looseObject({
+  error: z
+    .looseObject({ code: z.unknown().optional(), message: z.unknown().optional() })
+    .optional(),
+});
+
 const PEER_MESSAGE_CHARS = 300;
 
 /** The shape of an error code worth passing on from an unsigned answer. */
@@ -255,7 +265,7 @@ export class ValidatorClient {
     } finally {
       clearTimeout(timer);
       caller?.removeEventListener('abort', abort);
-      controller.abort(new Error('the call is over'));
+      controller.abort(new MtError('MT_WIRE_CALL_OVER', 'the call is over'));
     }
   }
 
@@ -366,10 +376,16 @@ export class ValidatorClient {
       return done({ status, httpStatus: response.status, ...fields });
     }
 
-    let payload: unknown;
+    let result: unknown;
     try {
-      payload = parseJson(answer, { maxDepth: this.#maxDepth });
+      ({ result } = parseJson(answer, answerSchema, { maxDepth: this.#maxDepth }));
     } catch (error) {
+      if (SchemaValidationError.isInstance(error))
+        return done({
+          status: 'bad_schema',
+          httpStatus: response.status,
+          message: 'the answer has no result field',
+        });
       if (!JsonParseError.isInstance(error)) throw error;
       return done({
         status: 'bad_response',
@@ -378,14 +394,6 @@ export class ValidatorClient {
         message: error.message,
       });
     }
-    if (typeof payload !== 'object' || payload === null || !('result' in payload)) {
-      return done({
-        status: 'bad_schema',
-        httpStatus: response.status,
-        message: 'the answer has no result field',
-      });
-    }
-    const result = (payload as { result: unknown }).result;
     if (!options.responseSchema)
       return done({ status: 'ok', httpStatus: response.status, result: result as z.output<S> });
     try {
@@ -403,14 +411,13 @@ export class ValidatorClient {
 
   /** The code and message of a miner's error body, bounded and trimmed: shown, never trusted. */
   #errorFields(answer: Uint8Array): { code?: string; message?: string } {
-    let body: unknown;
+    let fields: z.output<typeof errorBodySchema>['error'];
     try {
-      body = parseJson(answer, { maxDepth: this.#maxDepth });
+      fields = parseJson(answer, errorBodySchema, { maxDepth: this.#maxDepth }).error;
     } catch (error) {
-      if (JsonParseError.isInstance(error)) return {};
+      if (JsonParseError.isInstance(error) || SchemaValidationError.isInstance(error)) return {};
       throw error;
     }
-    const fields = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     const text = (value: unknown) =>
       typeof value === 'string' ? value.slice(0, PEER_MESSAGE_CHARS) : undefined;
     const code = text(fields?.code);

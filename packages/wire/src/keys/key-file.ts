@@ -1,16 +1,25 @@
 import { lstat } from 'node:fs/promises';
-import { KeyFileError, parseJson, readPrivateFile, writePrivateFile } from '@mt/protocol';
+import {
+  JsonParseError,
+  KeyFileError,
+  parseJson,
+  readPrivateFile,
+  SchemaValidationError,
+  writePrivateFile,
+} from '@mt/protocol';
+import { z } from 'zod';
 import { Hotkey } from './hotkey.js';
 
 /** A hotkey file is about 200 bytes; anything far larger is not one. */
 const KEY_FILE_MAX_BYTES = 4 * 1024;
 
-interface KeyFileContents {
-  type: 'moderntensor-hotkey';
-  version: 1;
-  address: string;
-  seed: string;
-}
+const keyFileSchema = z.looseObject({
+  type: z.literal('moderntensor-hotkey'),
+  version: z.literal(1),
+  address: z.string(),
+  seed: z.string(),
+});
+type KeyFileContents = z.output<typeof keyFileSchema>;
 
 /**
  * Writes `key` to `path` as JSON with mode 0600, its missing folders with
@@ -35,18 +44,17 @@ export async function saveHotkey(key: Hotkey, path: string): Promise<void> {
  */
 export async function loadHotkey(path: string): Promise<Hotkey> {
   const text = await readPrivateFile(path, { maxBytes: KEY_FILE_MAX_BYTES });
-  let contents: Partial<KeyFileContents>;
+  let contents: KeyFileContents;
   try {
-    contents = parseJson(text) as Partial<KeyFileContents>;
+    contents = parseJson(text, keyFileSchema, { typeName: 'hotkey file' });
   } catch (error) {
-    throw new KeyFileError(path, 'is not JSON', { cause: error });
-  }
-  if (
-    contents.type !== 'moderntensor-hotkey' ||
-    contents.version !== 1 ||
-    typeof contents.seed !== 'string'
-  ) {
-    throw new KeyFileError(path, 'is not a ModernTensor hotkey file (version 1)');
+    if (JsonParseError.isInstance(error))
+      throw new KeyFileError(path, 'is not JSON', { cause: error });
+    if (SchemaValidationError.isInstance(error))
+      throw new KeyFileError(path, 'is not a ModernTensor hotkey file (version 1)', {
+        cause: error,
+      });
+    throw error;
   }
   if (!/^[0-9a-f]{64}$/.test(contents.seed))
     throw new KeyFileError(path, 'holds a seed that is not 32 hex bytes');

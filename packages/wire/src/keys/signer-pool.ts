@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { builtModulePath } from '@mt/protocol';
+import { builtModulePath, MtError } from '@mt/protocol';
 import { ANSWER_BYTES, type Ed25519Job, packJobs } from './ed25519-batch.js';
 import { type Hotkey, secretKeyOf } from './hotkey.js';
 import { loadSodium } from './sodium.js';
@@ -60,7 +60,7 @@ export class SignerPool {
 
   /** Stops the workers; jobs still pending fail. */
   close(): Promise<void> {
-    return this.#workers.close(new Error('the signer pool was closed'));
+    return this.#workers.close(new MtError('MT_WIRE_POOL_CLOSED', 'the signer pool was closed'));
   }
 }
 

@@ -6,7 +6,7 @@ import { Hotkey } from '../keys/hotkey.js';
 import { createMinerHandler } from './miner-handler.js';
 import { subnetTaskHandler } from './task-stages.js';
 
-const context = { minerUid: 3, difficulty: 0.5, subnetUid: 1, cycle: 0 };
+const context = { minerUid: 3, difficulty: 0.5, netuid: 1, round: 0 };
 
 function serve(miner: SubnetMiner) {
   const key = Hotkey.generate();

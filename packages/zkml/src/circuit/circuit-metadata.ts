@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CircuitMode } from '../lower/lower-graph.js';
 
 /** A named tensor of the model, by shape. */
@@ -42,6 +43,32 @@ export interface CircuitMetadata {
   steps: number;
   privateTensors: PrivateTensorShape[];
 }
+
+const tensorShapeSchema = z.object({ name: z.string(), dims: z.array(z.int().min(0)) });
+
+/**
+ * The schema `circuit.json` is read with: a circuit folder may come from
+ * anyone (a subnet publishes it), so every field is checked. The format is
+ * any string here, so that an old folder gets its own message (recompile).
+ */
+export const circuitMetadataSchema = z.object({
+  format: z.string(),
+  mode: z.enum(['public', 'private']),
+  scaleBits: z.int().min(0),
+  inputBits: z.int().min(1),
+  inputSize: z.int().min(0),
+  inputs: z.array(tensorShapeSchema),
+  outputSize: z.int().min(0),
+  outputs: z.array(tensorShapeSchema),
+  argmaxBits: z.int().min(0),
+  modelHash: z.string().regex(/^\d+$/),
+  digest: z.string(),
+  onnxSha256: z.string(),
+  steps: z.int().min(0),
+  privateTensors: z.array(
+    z.object({ name: z.string(), size: z.int().min(0), bits: z.int().min(1) }),
+  ),
+}) satisfies z.ZodType<Omit<CircuitMetadata, 'format'> & { format: string }, unknown>;
 
 /** The public signals in order: outputs, predicted class, model hash, input hash. */
 export function publicSignalCount(metadata: Pick<CircuitMetadata, 'outputSize'>): number {

@@ -1,9 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseJson } from '@mt/protocol';
+import { z } from 'zod';
 import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
 import { quantizeInput } from '../lower/quantize-input.js';
-import { type CircuitMetadata, publicSignalCount } from './circuit-metadata.js';
+import {
+  type CircuitMetadata,
+  circuitMetadataSchema,
+  publicSignalCount,
+} from './circuit-metadata.js';
 import { FIELD_PRIME, packedPoseidon } from './packed-poseidon.js';
 
 /** Compiler optimisation level: O2 for Groth16 (fewer constraints), O1 for PLONK (sparse, far fewer gates). */
@@ -27,6 +32,12 @@ export interface PrivateWeights {
   tensors: string[][];
 }
 
+/** The schema `weights.json` is read with. */
+export const privateWeightsSchema = z.object({
+  salt: z.string().regex(/^\d+$/),
+  tensors: z.array(z.array(z.string().regex(/^-?\d+$/))),
+}) satisfies z.ZodType<PrivateWeights, unknown>;
+
 /** File names inside a circuit folder. */
 export const circuitFiles = {
   source: 'circuit.circom',
@@ -40,9 +51,14 @@ function toSigned(value: bigint): bigint {
   return value > FIELD_PRIME / 2n ? value - FIELD_PRIME : value;
 }
 
-async function readJson<T>(path: string, remedy: string): Promise<T> {
+/** A JSON file of a circuit folder, checked against `schema`; `remedy` says what to run when it is missing or wrong. */
+export async function readCircuitJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  remedy: string,
+): Promise<z.output<S>> {
   try {
-    return parseJson(await readFile(path, 'utf8')) as T;
+    return parseJson(await readFile(path, 'utf8'), schema, { typeName: basename(path) });
   } catch (error) {
     throw new CircuitArtifactMissingError(path, remedy, { cause: error });
   }
@@ -69,8 +85,9 @@ export class Circuit {
 
   /** Reads the circuit folder `dir`. */
   static async load(dir: string): Promise<Circuit> {
-    const metadata = await readJson<CircuitMetadata>(
+    const metadata = await readCircuitJson(
       join(dir, circuitFiles.metadata),
+      circuitMetadataSchema,
       'compile the model first (mt-zkml compile MODEL.onnx --out DIR)',
     );
     if (metadata.format !== 'mt-zkml-circuit/2') {
@@ -79,7 +96,7 @@ export class Circuit {
         `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/2; recompile the model`,
       );
     }
-    return new Circuit(dir, metadata);
+    return new Circuit(dir, metadata as CircuitMetadata);
   }
 
   /** Paths of the compiled build at `optimization`. */
@@ -119,8 +136,9 @@ export class Circuit {
     };
     if (this.metadata.mode === 'private') {
       // Read once per Circuit: a prover calls this for every proof.
-      this.#weights ??= readJson<PrivateWeights>(
+      this.#weights ??= readCircuitJson(
         this.file(circuitFiles.weights),
+        privateWeightsSchema,
         'private-mode proofs need the quantised weights that compile writes there',
       );
       this.#weights.catch(() => {

@@ -1,6 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, integer, jsonOption, Option, printResult } from '@mt/cli';
-import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
+import {
+  CliUsageError,
+  JsonParseError,
+  packageVersion,
+  parseJson,
+  SchemaValidationError,
+} from '@mt/protocol';
+import { z } from 'zod';
 import { Circuit } from '../circuit/circuit.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';
 import type { CircuitMode } from '../lower/lower-graph.js';
@@ -10,11 +17,16 @@ import { auditCircuit } from '../setup/audit-circuit.js';
 import { exportInferenceVerifier } from '../setup/export-verifier.js';
 import { setupCircuit } from '../setup/trusted-setup.js';
 
+const inputFileSchema = z.looseObject({ input: z.array(z.number()) });
+
 async function readInput(path: string): Promise<number[]> {
-  const parsed = parseJson(await readFile(path, 'utf8')) as { input?: unknown };
-  if (!Array.isArray(parsed.input) || !parsed.input.every((v) => typeof v === 'number'))
-    throw new CliUsageError(`${path} must hold {"input": [numbers]}`);
-  return parsed.input;
+  try {
+    return parseJson(await readFile(path, 'utf8'), inputFileSchema, { typeName: path }).input;
+  } catch (error) {
+    if (JsonParseError.isInstance(error) || SchemaValidationError.isInstance(error))
+      throw new CliUsageError(`${path} must hold {"input": [numbers]}`);
+    throw error;
+  }
 }
 
 /**
@@ -159,7 +171,10 @@ export const runZkmlCli: CliRunner = defineCli(
           );
         if (options.input !== undefined && options.modelOnly === true)
           throw new CliUsageError('give --input or --model-only, not both');
-        const proof = parseJson(await readFile(proofFile, 'utf8'));
+        // Any JSON: the verifier reads it with the proof's schema and answers with a verdict code.
+        const proof = parseJson(await readFile(proofFile, 'utf8'), z.unknown(), {
+          typeName: proofFile,
+        });
         const input = options.input === undefined ? undefined : await readInput(options.input);
         const verifier = await ProofVerifier.load(dir);
         try {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeCause, type Proof, parseJson, parseProof } from '@mt/protocol';
+import { z } from 'zod';
 import { Circuit, circuitFiles } from '../circuit/circuit.js';
 import { CircuitArtifactMissingError } from '../errors.js';
 import { verificationKeyHash } from '../setup/trusted-setup.js';
@@ -30,6 +31,16 @@ export interface VerificationExpectations {
   /** The input the task gave (float units): the proof's input hash must be this input's. */
   input?: readonly number[];
 }
+
+/**
+ * What a verification key must say before snarkjs reads it: its proof
+ * system, curve and number of public signals (snarkjs checks the points).
+ */
+const verificationKeySchema = z.looseObject({
+  protocol: z.enum(['groth16', 'plonk']),
+  curve: z.literal('bn128'),
+  nPublic: z.int().min(1),
+});
 
 /**
  * Checks inference proofs against a circuit's verification key and model
@@ -68,7 +79,7 @@ export class ProofVerifier {
     let key: Record<string, unknown>;
     try {
       text = await readFile(path, 'utf8');
-      key = parseJson(text) as Record<string, unknown>;
+      key = parseJson(text, verificationKeySchema, { typeName: 'verification key' });
     } catch (error) {
       throw new CircuitArtifactMissingError(
         path,

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJson } from '@mt/protocol';
-import { Circuit, circuitFiles, type PrivateWeights } from '../circuit/circuit.js';
+import { Circuit, circuitFiles, privateWeightsSchema } from '../circuit/circuit.js';
 import { generateCircom, privateModelHash, publicModelHash } from '../circuit/generate-circom.js';
 import { packedPoseidon } from '../circuit/packed-poseidon.js';
 import { CircuitCompiler, type ProgressListener } from '../compile/circuit-compiler.js';
@@ -82,7 +82,7 @@ export async function auditCircuit(
     record('modelHash', expected === m.modelHash, `public commitment ${expected}`);
   } else {
     const weights = await readFile(circuit.file(circuitFiles.weights), 'utf8').then(
-      (text) => parseJson(text) as PrivateWeights,
+      (text) => parseJson(text, privateWeightsSchema, { typeName: 'weights.json' }),
       () => undefined,
     );
     if (!weights)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { ProofSystem } from '@mt/protocol';
 import { parseJson } from '@mt/protocol';
+import { z } from 'zod';
 import { type Circuit, circuitFiles, type Optimization } from '../circuit/circuit.js';
 import { CircuitCompiler, type ProgressListener } from '../compile/circuit-compiler.js';
 import { CircuitArtifactMissingError, TrustedSetupError } from '../errors.js';
@@ -38,6 +39,15 @@ export interface SetupRecord {
   ptauPower: number;
   development: boolean;
 }
+
+const setupRecordSchema = z.object({
+  system: z.enum(['groth16', 'plonk']),
+  optimization: z.enum(['O1', 'O2']),
+  zkey: z.string(),
+  verificationKeyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  ptauPower: z.int().min(1).max(28),
+  development: z.boolean(),
+}) satisfies z.ZodType<SetupRecord, unknown>;
 
 /** The build each proof system proves from (see zk-toolchain notes: PLONK gates explode on dense O2 constraints). */
 export const optimizationFor: Record<ProofSystem, Optimization> = { groth16: 'O2', plonk: 'O1' };
@@ -160,7 +170,7 @@ export async function setupCircuit(
 export async function readSetup(circuit: Circuit): Promise<SetupRecord> {
   const path = circuit.file(circuitFiles.setup);
   try {
-    return parseJson(await readFile(path, 'utf8')) as SetupRecord;
+    return parseJson(await readFile(path, 'utf8'), setupRecordSchema, { typeName: 'setup.json' });
   } catch (error) {
     throw new CircuitArtifactMissingError(path, 'run the trusted setup first (mt-zkml setup DIR)', {
       cause: error,
