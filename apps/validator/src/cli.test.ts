@@ -183,7 +183,9 @@ describe('mt-validator options', () => {
       [[], "required option '--chain <file-or-url>' not specified"],
       [['--chain', chain, '--text-model', 'x'], '--text-model needs --reward-model'],
       [['--chain', chain], 'nothing to validate'],
-      [['--chain', chain, '--circuit', 'c', '--sharpness', '-1'], 'must be a number ≥ 0'],
+      [['--chain', chain, '--circuit', 'c', '--sharpness', '-1'], 'must be a number > 0'],
+      // Sharpness 0 would give every miner the same weight, the honest and the idle.
+      [['--chain', chain, '--circuit', 'c', '--sharpness', '0'], 'must be a number > 0'],
       [['--chain', chain, '--circuit', 'c', '--stake', '1.5'], 'must be a whole number ≥ 0'],
       [['--chain', chain, '--circuit', 'c', '--stake', '99999999999999999999'], 'must fit a u64'],
       [['--chain', chain, '--circuit', 'c', '--max-failures', '0'], 'must be an integer ≥ 1'],

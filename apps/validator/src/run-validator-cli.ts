@@ -99,7 +99,12 @@ export const runValidatorCli: CliRunner = defineCli(
         'stop after this many rounds (default: run until stopped)',
         integer({ min: 1 }),
       )
-      .option('--sharpness <s>', 'weights ∝ average^s', finite({ min: 0 }), DEFAULT_SHARPNESS)
+      .option(
+        '--sharpness <s>',
+        'weights ∝ average^s (> 0)',
+        finite({ above: 0 }),
+        DEFAULT_SHARPNESS,
+      )
       .option(
         '--max-failures <n>',
         'stop after this many failed rounds or weight updates in a row',

@@ -21,14 +21,27 @@ export function integer(range: { min?: number; max?: number } = {}): (text: stri
   };
 }
 
-/** A commander argument parser for a finite number in [`min`, `max`]. */
-export function finite(range: { min?: number; max?: number } = {}): (text: string) => number {
+/**
+ * A commander argument parser for a finite number in [`min`, `max`], and
+ * above `above` when given (for a value that must be positive: `{ above: 0 }`).
+ */
+export function finite(
+  range: { min?: number; max?: number; above?: number } = {},
+): (text: string) => number {
   const min = range.min ?? Number.NEGATIVE_INFINITY;
   const max = range.max ?? Number.POSITIVE_INFINITY;
+  const above = range.above ?? Number.NEGATIVE_INFINITY;
   return (text) => {
     const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`must be a number${describeRange(min, max)}`);
+    if (
+      text.trim() === '' ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      value <= above
+    ) {
+      const over = Number.isFinite(above) ? ` > ${above}` : '';
+      throw new InvalidArgumentError(`must be a number${over}${describeRange(min, max)}`);
     }
     return value;
   };

@@ -52,11 +52,12 @@ export {
   yumaScenarioSchema,
 } from './yuma/scenario.js';
 export { YumaSimulator } from './yuma/simulator.js';
-export type {
-  EpochResult,
-  LiquidAlphaParams,
-  U16Entry,
-  YumaParams,
-  YumaState,
+export {
+  type EpochResult,
+  type LiquidAlphaParams,
+  type U16Entry,
+  YUMA_DEFAULTS,
+  type YumaParams,
+  type YumaState,
 } from './yuma/types.js';
 export { validateYumaInput } from './yuma/validate.js';

@@ -4,6 +4,7 @@ import {
   runEpoch,
   toU16Proportion,
   type U16Entry,
+  YUMA_DEFAULTS,
   type YumaParams,
 } from '@mt/scoring';
 import type Database from 'better-sqlite3';
@@ -23,17 +24,17 @@ import type { LocalCall } from './signed-call.js';
 
 /** A new subnet's hyperparameters: subtensor's defaults. */
 export const DEFAULT_HYPERPARAMETERS: SubnetHyperparameters = {
-  tempo: 360,
-  commitRevealEnabled: false,
+  tempo: YUMA_DEFAULTS.tempo,
+  commitRevealEnabled: YUMA_DEFAULTS.commitReveal,
   commitRevealPeriod: 1,
   weightsRateLimit: 100,
   maxAllowedUids: 256,
-  maxAllowedValidators: 64,
+  maxAllowedValidators: YUMA_DEFAULTS.maxAllowedValidators,
   immunityPeriod: 4096,
   targetRegistrationsPerInterval: 1,
   maxRegistrationsPerBlock: 1,
   weightsVersionKey: 0n,
-  activityCutoff: 5000,
+  activityCutoff: YUMA_DEFAULTS.activityCutoffBlocks,
 };
 
 /** Blocks per registration interval (`AdjustmentInterval`'s default). */
@@ -60,17 +61,6 @@ interface NetworkRow {
   last_lock_block: number;
   rate_limit: number;
 }
-
-/** Classic Yuma with subtensor's defaults for what the local chain does not make configurable. */
-const EPOCH_CONSTANTS = {
-  kappaU16: 32767,
-  bondsPenaltyU16: 65535,
-  bondsMovingAverage: 900_000,
-  liquidAlpha: { enabled: false, alphaLowU16: 45875, alphaHighU16: 58982, sigmoidSteepness: 1000 },
-  yuma3: false,
-  stakeThreshold: 0n,
-  ownerUid: null,
-} as const;
 
 /** Reads a subnet's hyperparameters from its row. */
 export function paramsOf(row: SubnetRow): SubnetHyperparameters {
@@ -564,7 +554,8 @@ export class LocalRuntime {
       commitBlocks.set(c.hotkey, c.block);
     }
     const yuma: YumaParams = {
-      ...EPOCH_CONSTANTS,
+      // Subtensor's defaults for what the local chain does not make configurable.
+      ...YUMA_DEFAULTS,
       commitReveal: params.commitRevealEnabled,
       raoEmission: emission,
       tempo: params.tempo,

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { ChainCallFailedError } from '@mt/chain';
-import type { SubnetMiner } from '@mt/protocol';
+import { InvalidArgumentError, type SubnetMiner } from '@mt/protocol';
 import { echoMiner, echoValidator } from '@mt/subnets';
 import { createMetricsRegistry } from '@mt/telemetry';
 import { Hotkey, signEnvelope, taskPath } from '@mt/wire';
@@ -89,6 +89,28 @@ async function network() {
 }
 
 describe('ValidatorNode', () => {
+  it('checks its weight policy once, when built: sharpness > 0, alpha in (0, 1], a judging time > 0', async () => {
+    const net = await network();
+    for (const [options, option] of [
+      [{ sharpness: 0 }, 'sharpness'],
+      [{ sharpness: Number.NaN }, 'sharpness'],
+      [{ alpha: 0 }, 'alpha'],
+      [{ alpha: 1.5 }, 'alpha'],
+      [{ judgeTimeoutMs: -1 }, 'judgeTimeoutMs'],
+    ] as const) {
+      const error = (() => {
+        try {
+          net.node(1_000, options);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(InvalidArgumentError.isInstance(error), option).toBe(true);
+      expect((error as Error).message).toContain(option);
+    }
+    expect(() => net.node(1_000, { sharpness: 1, alpha: 1 })).not.toThrow();
+  });
+
   it('survives every hostile miner: each scores 0 with its reason, and the round completes', async () => {
     const net = await network();
     const honest = await net.join('honest', net.honestMiner(echoMiner()));

@@ -10,9 +10,11 @@ import {
 } from '@mt/chain';
 import {
   describeCause,
+  InvalidArgumentError,
   type JsonObject,
   type MtLogger,
   type Observation,
+  optionChecks,
   type ProofVerdict,
   type Result,
   resultSchema,
@@ -50,8 +52,11 @@ const SAMPLE_CHARS = 160;
  */
 export const DEFAULT_SHARPNESS = 4;
 
-/** A task's budget when its subnet sets none, in ms. */
-const DEFAULT_TASK_TIMEOUT_MS = 30_000;
+/** The weight of the newest score in a validator's moving average. */
+const DEFAULT_ALPHA = 0.3;
+
+const check = optionChecks((option, problem) => new InvalidArgumentError(option, problem));
+
 
 /** Options of {@link ValidatorNode.run}. */
 export interface ValidatorRunOptions {
@@ -117,7 +122,7 @@ export interface ValidatorNodeOptions {
   netuid: number;
   /** The subnet's validator role: it creates the tasks and scores the answers. */
   subnet: SubnetValidator;
-  /** Weight of the newest score in the moving average. Default 0.3. */
+  /** Weight of the newest score in the moving average, in (0, 1]. Default 0.3. */
   alpha?: number;
   /**
    * On our envelope, the `fetch` the wire uses, and the client's other limits
@@ -195,6 +200,7 @@ export class ValidatorNode {
   readonly #logger: MtLogger;
   readonly #netuidLabel: { netuid: string };
   readonly #sharpness: number;
+  readonly #alpha: number;
   readonly #judgeTimeoutMs: number;
 
   constructor(options: ValidatorNodeOptions) {
@@ -217,8 +223,13 @@ export class ValidatorNode {
       this.#query = clientQuery(client, options.subnet.name);
       this.#marginMs = client.marginMs;
     }
-    this.#sharpness = options.sharpness ?? DEFAULT_SHARPNESS;
-    this.#judgeTimeoutMs = options.judgeTimeoutMs ?? 30_000;
+    // Checked once, here: a sharpness of 0 would make every weight equal, and an
+    // alpha outside (0, 1] would not average at all.
+    this.#sharpness = check.positive('sharpness', options.sharpness ?? DEFAULT_SHARPNESS);
+    this.#alpha = check.positive('alpha', options.alpha ?? DEFAULT_ALPHA);
+    if (this.#alpha > 1)
+      throw new InvalidArgumentError('alpha', `must be in (0, 1], got ${this.#alpha}`);
+    this.#judgeTimeoutMs = check.positive('judgeTimeoutMs', options.judgeTimeoutMs ?? 30_000);
   }
 
   /** The current moving averages by UID. */
@@ -257,7 +268,7 @@ export class ValidatorNode {
     await this.#resume();
     const started = performance.now();
     const { chain, netuid, subnet } = this.#options;
-    const alpha = this.#options.alpha ?? 0.3;
+    const alpha = this.#alpha;
     const difficulty = this.#options.difficulty?.(round) ?? [0.2, 0.5, 0.8][round % 3] ?? 0.5;
     const me = (await this.#key()).address;
     const miners = (await chain.metagraph(netuid)).neurons.filter(
@@ -312,7 +323,7 @@ export class ValidatorNode {
     task: Task,
     signal: AbortSignal | undefined,
   ): Promise<{ status: MinerRound['status']; latencyMs: number; judgement: Judged }> {
-    const timeoutMs = task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    const timeoutMs = task.timeoutMs;
     const budgetMs = timeoutMs + this.#marginMs + this.#judgeTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<{ status: 'timeout'; latencyMs: number; judgement: Judged }>(
@@ -404,7 +415,7 @@ export class ValidatorNode {
         : undefined;
       const observation: Observation = {
         latencyMs: outcome.latencyMs,
-        timeoutMs: task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
+        timeoutMs: task.timeoutMs,
         ...(verdict ? { proof: verdict } : {}),
       };
       const judgement = await subnet.scoreResult(task, result, observation);

@@ -8,7 +8,13 @@ import { parseTaskContext } from './task-context.js';
 import { parseValidatorScore } from './validator-score.js';
 
 const context = { minerUid: 1, difficulty: 0.5, netuid: 3, round: 7 };
-const task = { taskId: 't-1', taskData: { prompt: 'hi' }, context, createdAt: 1_700_000_000_000 };
+const task = {
+  taskId: 't-1',
+  taskData: { prompt: 'hi' },
+  context,
+  createdAt: 1_700_000_000_000,
+  timeoutMs: 5_000,
+};
 const proof = {
   system: 'groth16',
   proof: { pi_a: ['1', '2', '1'], protocol: 'groth16', curve: 'bn128' },
@@ -50,6 +56,12 @@ describe('Task', () => {
   it('round-trips through JSON unchanged', () => {
     const parsed = parseTask(task);
     expect(parseTask(JSON.parse(JSON.stringify(parsed)))).toEqual(parsed);
+  });
+
+  it('refuses a task without its budget: the subnet that makes it says how long it may take', () => {
+    const { timeoutMs: _, ...unbudgeted } = task;
+    expect(() => parseTask(unbudgeted)).toThrow(SchemaValidationError);
+    expect(() => parseTask({ ...task, timeoutMs: 0 })).toThrow(SchemaValidationError);
   });
 
   it('names nested fields and reports every problem at once', () => {

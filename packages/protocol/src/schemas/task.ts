@@ -11,8 +11,12 @@ export const taskSchema = z.object({
   context: taskContextSchema,
   /** Creation time, milliseconds since the Unix epoch. */
   createdAt: z.number().int().nonnegative(),
-  /** How long a solver may take, in ms: the validator signs it into the request as its deadline. */
-  timeoutMs: z.number().int().positive().optional(),
+  /**
+   * How long a solver may take, in ms: the validator signs it into the request
+   * as its deadline. Required: the subnet that makes a task says how long it
+   * takes, so no layer below guesses.
+   */
+  timeoutMs: z.number().int().positive(),
 });
 
 /** A unit of work a validator sends to a miner. */

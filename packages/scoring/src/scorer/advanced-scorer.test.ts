@@ -10,6 +10,7 @@ const task: Task = {
   taskData: { prompt: 'name three primes' },
   context: { minerUid: 1, difficulty: 0.5, netuid: 1, round: 0, metadata: {} },
   createdAt: 0,
+  timeoutMs: 1_000,
 };
 const result = (text: string, executionTimeMs = 100): Result => ({
   taskId: 't1',

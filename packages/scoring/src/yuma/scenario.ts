@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InvalidScoringInputError } from '../errors.js';
 import { describeEpoch, type EpochReport } from './report.js';
 import { YumaSimulator } from './simulator.js';
-import type { YumaParams, YumaState } from './types.js';
+import { YUMA_DEFAULTS, type YumaParams, type YumaState } from './types.js';
 
 const u16 = z.int().min(0).max(65_535);
 const block = z.int().min(0);
@@ -11,30 +11,30 @@ const rao = z.union([z.int().min(0), z.string().regex(/^\d+$/, 'must be a decima
 const entries = z.array(z.tuple([z.int().min(0), u16]));
 
 const paramsSchema = z.object({
-  kappa_u16: u16.default(32_767),
-  bonds_penalty_u16: u16.default(65_535),
-  bonds_moving_average: z.int().min(0).max(1_000_000).default(900_000),
+  kappa_u16: u16.default(YUMA_DEFAULTS.kappaU16),
+  bonds_penalty_u16: u16.default(YUMA_DEFAULTS.bondsPenaltyU16),
+  bonds_moving_average: z.int().min(0).max(1_000_000).default(YUMA_DEFAULTS.bondsMovingAverage),
   liquid_alpha: z
     .object({
       enabled: z.boolean(),
-      alpha_low_u16: u16.default(45_875),
-      alpha_high_u16: u16.default(58_982),
-      sigmoid_steepness: z.int().default(1_000),
+      alpha_low_u16: u16.default(YUMA_DEFAULTS.liquidAlpha.alphaLowU16),
+      alpha_high_u16: u16.default(YUMA_DEFAULTS.liquidAlpha.alphaHighU16),
+      sigmoid_steepness: z.int().default(YUMA_DEFAULTS.liquidAlpha.sigmoidSteepness),
     })
     .default({
-      enabled: false,
-      alpha_low_u16: 45_875,
-      alpha_high_u16: 58_982,
-      sigmoid_steepness: 1_000,
+      enabled: YUMA_DEFAULTS.liquidAlpha.enabled,
+      alpha_low_u16: YUMA_DEFAULTS.liquidAlpha.alphaLowU16,
+      alpha_high_u16: YUMA_DEFAULTS.liquidAlpha.alphaHighU16,
+      sigmoid_steepness: YUMA_DEFAULTS.liquidAlpha.sigmoidSteepness,
     }),
-  yuma3: z.boolean().default(false),
+  yuma3: z.boolean().default(YUMA_DEFAULTS.yuma3),
   stake_threshold: rao.default(0),
-  owner_uid: z.int().min(0).nullable().default(null),
-  commit_reveal: z.boolean().default(false),
+  owner_uid: z.int().min(0).nullable().default(YUMA_DEFAULTS.ownerUid),
+  commit_reveal: z.boolean().default(YUMA_DEFAULTS.commitReveal),
   rao_emission: rao,
-  tempo: z.int().min(0).default(360),
-  activity_cutoff_blocks: block.default(5_000),
-  max_allowed_validators: z.int().min(0).default(128),
+  tempo: z.int().min(0).default(YUMA_DEFAULTS.tempo),
+  activity_cutoff_blocks: block.default(YUMA_DEFAULTS.activityCutoffBlocks),
+  max_allowed_validators: z.int().min(0).default(YUMA_DEFAULTS.maxAllowedValidators),
 });
 
 const initialStateSchema = z.object({

@@ -36,6 +36,31 @@ export interface YumaParams {
   maxAllowedValidators: number;
 }
 
+/**
+ * Subtensor's defaults for every Yuma parameter but the emission, in one
+ * place: the scenario format's defaults and `LocalChain`'s new subnets use
+ * these. (`MaxAllowedValidators` 128, `Kappa` 32767, `BondsMovingAverage`
+ * 900000, `Tempo` 360, `ActivityCutoff` 5000, liquid alpha off, classic bonds.)
+ */
+export const YUMA_DEFAULTS: Readonly<Omit<YumaParams, 'raoEmission'>> = Object.freeze({
+  kappaU16: 32_767,
+  bondsPenaltyU16: 65_535,
+  bondsMovingAverage: 900_000,
+  liquidAlpha: Object.freeze({
+    enabled: false,
+    alphaLowU16: 45_875,
+    alphaHighU16: 58_982,
+    sigmoidSteepness: 1_000,
+  }),
+  yuma3: false,
+  stakeThreshold: 0n,
+  ownerUid: null,
+  commitReveal: false,
+  tempo: 360,
+  activityCutoffBlocks: 5_000,
+  maxAllowedValidators: 128,
+});
+
 /** The chain state an epoch reads and writes, for one subnet. */
 export interface YumaState {
   /** Number of UIDs. */
