@@ -4,6 +4,7 @@ import { loadColdkey } from '@mt/chain';
 import {
   amount,
   type CliRunner,
+  coldkeyPassphrase,
   defineCli,
   integer,
   loggingOptions,
@@ -191,17 +192,11 @@ export const runMinerCli: CliRunner = defineCli(
           });
       if (server && chain) {
         const chainKey = wallet?.chainHotkey ?? (await chainHotkeyOf(hotkey));
-        const passphrase = process.env.MT_COLDKEY_PASSPHRASE;
-        if (options.coldkey !== undefined && !passphrase) {
-          throw new CliUsageError(
-            '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
-          );
-        }
         // The wallet's coldkey is decrypted only if a subnet must register the hotkey.
         const coldkey =
           options.coldkey === undefined
             ? wallet?.coldkey
-            : await loadColdkey(options.coldkey, passphrase ?? '');
+            : await loadColdkey(options.coldkey, coldkeyPassphrase());
         for (const { netuid } of served) {
           await joinSubnet(chain, {
             netuid,

@@ -4,6 +4,7 @@ import { loadColdkey } from '@mt/chain';
 import {
   amount,
   type CliRunner,
+  coldkeyPassphrase,
   defineCli,
   finite,
   integer,
@@ -166,7 +167,7 @@ export const runValidatorCli: CliRunner = defineCli(
       const coldkey =
         options.coldkey === undefined
           ? wallet?.coldkey
-          : await loadColdkey(options.coldkey, passphrase());
+          : await loadColdkey(options.coldkey, coldkeyPassphrase());
       const metrics =
         options.metricsPort === undefined
           ? undefined
@@ -240,12 +241,3 @@ export const runValidatorCli: CliRunner = defineCli(
     });
   },
 );
-
-function passphrase(): string {
-  const value = process.env.MT_COLDKEY_PASSPHRASE;
-  if (!value)
-    throw new CliUsageError(
-      '--coldkey needs $MT_COLDKEY_PASSPHRASE, the passphrase that decrypts it',
-    );
-  return value;
-}

@@ -25,4 +25,9 @@ export { type PrintOptions, printResult } from './print-result.js';
 export { type RunBinOptions, runBin } from './run-bin.js';
 export { type CapturedRun, runCaptured } from './run-captured.js';
 export { loggingOptions, settingsSources } from './settings-sources.js';
-export { type WalletOptionValues, walletOptions } from './wallet-options.js';
+export {
+  COLDKEY_PASSPHRASE_ENV,
+  coldkeyPassphrase,
+  type WalletOptionValues,
+  walletOptions,
+} from './wallet-options.js';

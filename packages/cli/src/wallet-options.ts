@@ -1,3 +1,4 @@
+import { CliUsageError } from '@mt/protocol';
 import type { Command } from 'commander';
 
 /** The values of {@link walletOptions}, as commander hands them to an action. */
@@ -29,4 +30,24 @@ export function walletOptions(command: Command): Command {
     )
     .option('--hotkey <name>', "the wallet's hotkey", 'default')
     .option('--wallet-path <dir>', 'where Bittensor wallets are', '~/.bittensor/wallets');
+}
+
+/** The variable a keystore coldkey's passphrase comes from: never a flag, never a file. */
+export const COLDKEY_PASSPHRASE_ENV = 'MT_COLDKEY_PASSPHRASE';
+
+/**
+ * The passphrase of a polkadot-js keystore coldkey (`--coldkey FILE.json`),
+ * from `$MT_COLDKEY_PASSPHRASE`: the one place every `mt-*` program reads it.
+ * `purpose` ends the usage error when it is unset ("decrypts --coldkey").
+ *
+ * @throws CliUsageError when the variable is unset or empty.
+ */
+export function coldkeyPassphrase(
+  purpose = 'that decrypts --coldkey',
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const value = env[COLDKEY_PASSPHRASE_ENV];
+  if (!value)
+    throw new CliUsageError(`set $${COLDKEY_PASSPHRASE_ENV} to the passphrase ${purpose}`);
+  return value;
 }

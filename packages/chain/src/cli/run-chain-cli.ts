@@ -1,7 +1,9 @@
 import {
   amount,
   type CliRunner,
+  COLDKEY_PASSPHRASE_ENV,
   type Command,
+  coldkeyPassphrase,
   defineCli,
   integer,
   jsonOption,
@@ -17,7 +19,6 @@ import { LocalChain } from '../local/local-chain.js';
 import { walletColdkey, walletHotkeyAddress } from './wallet-keys.js';
 
 /** Where a coldkey passphrase comes from: never a flag, which `ps` and shell history would show. */
-const PASSPHRASE_ENV = 'MT_COLDKEY_PASSPHRASE';
 
 /**
  * `mt-chain`: the embedded chain from a shell: `genesis` makes a chain file,
@@ -157,17 +158,14 @@ export const runChainCli: CliRunner = defineCli(
         return walletColdkey({ ...options, wallet: options.wallet });
       if (options.coldkey === undefined)
         throw new CliUsageError('give --coldkey FILE.json or --wallet NAME');
-      const passphrase = process.env[PASSPHRASE_ENV];
-      if (!passphrase)
-        throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase of --coldkey`);
-      return loadColdkey(options.coldkey, passphrase);
+      return loadColdkey(options.coldkey, coldkeyPassphrase());
     };
 
     walletOptions(
       command(
         subnet,
         'create',
-        `create a subnet owned by a coldkey (a keystore with its passphrase from $${PASSPHRASE_ENV}, or a Bittensor wallet's with MT_WALLET_PASSWORD); prints its netuid`,
+        `create a subnet owned by a coldkey (a keystore with its passphrase from $${COLDKEY_PASSPHRASE_ENV}, or a Bittensor wallet's with MT_WALLET_PASSWORD); prints its netuid`,
       )
         .option('--coldkey <file.json>', 'the owner: pays for the subnet, sets its hyperparameters')
         .option('--tempo <blocks>', 'blocks between epochs', integer({ min: 1, max: 65_535 })),
@@ -241,14 +239,12 @@ export const runChainCli: CliRunner = defineCli(
     command(
       key,
       'new',
-      `write a new encrypted coldkey (passphrase from $${PASSPHRASE_ENV}); prints its address`,
+      `write a new encrypted coldkey (passphrase from $${COLDKEY_PASSPHRASE_ENV}); prints its address`,
     )
       .requiredOption('--out <file.json>', 'where to write it (must not exist)')
       .option('--type <scheme>', 'sr25519 or ed25519', 'sr25519')
       .action(async (options: { out: string; type: string; json?: boolean }) => {
-        const passphrase = process.env[PASSPHRASE_ENV];
-        if (!passphrase)
-          throw new CliUsageError(`set ${PASSPHRASE_ENV} to the passphrase that encrypts the key`);
+        const passphrase = coldkeyPassphrase('that encrypts the key');
         if (options.type !== 'sr25519' && options.type !== 'ed25519') {
           throw new CliUsageError(`--type ${options.type} is not sr25519 or ed25519`);
         }
