@@ -1,12 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cheatingStrategy, lazyStrategy } from '@mt/app-miner';
 import { type ChainKeypair, generateKeypair, LocalChain } from '@mt/chain';
 import {
   chainHotkeyOf,
-  cheatingStrategy,
   joinSubnet,
-  lazyStrategy,
   type MinerNode,
   type MinerRound,
   startMinerNode,

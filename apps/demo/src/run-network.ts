@@ -1,14 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cheatingStrategy, lazyStrategy } from '@mt/app-miner';
 import { type ChainClient, generateKeypair } from '@mt/chain';
 import {
   type AnswerStrategy,
   chainHotkeyOf,
-  cheatingStrategy,
   DEFAULT_SHARPNESS,
   joinSubnet,
-  lazyStrategy,
   type MinerNode,
   type MinerRound,
   type NeuronHotkey,

@@ -6,3 +6,4 @@
  */
 
 export { runMinerCli } from './run-miner-cli.js';
+export { cheatingStrategy, lazyStrategy } from './strategies.js';

@@ -17,10 +17,8 @@ import {
 import {
   type ChainBlacklist,
   chainHotkeyOf,
-  cheatingStrategy,
   DEFAULT_MIN_VALIDATOR_STAKE,
   joinSubnet,
-  lazyStrategy,
   type MinerJob,
   openChain,
   programKeys,
@@ -33,6 +31,7 @@ import { BullJobQueue } from '@mt/processors';
 import { CliUsageError, type Result } from '@mt/protocol';
 import { SubnetMetrics, withResilience } from '@mt/subnets';
 import { createLogger, createMetricsRegistry, resolveLogLevel } from '@mt/telemetry';
+import { cheatingStrategy, lazyStrategy } from './strategies.js';
 import { APP_VERSION } from './version.js';
 
 interface MinerOptions extends WalletOptionValues {

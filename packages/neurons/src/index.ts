@@ -40,7 +40,6 @@ export {
   serveMinerJobs,
   startMinerNode,
 } from './miner/miner-node.js';
-export { cheatingStrategy, lazyStrategy } from './miner/strategies.js';
 export { instrumentChain } from './validator/instrument-chain.js';
 export { ValidatorMetrics } from './validator/validator-metrics.js';
 export {

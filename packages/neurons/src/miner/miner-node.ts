@@ -45,7 +45,8 @@ import { NEURONS_VERSION } from '../version.js';
 
 /**
  * How a miner answers a task: `solve` runs the subnet honestly. The demo's
- * lazy and cheating miners pass strategies that cut corners or forge.
+ * lazy and cheating miners (in its `mt-miner` program, `apps/miner`) pass
+ * strategies that cut corners or forge.
  */
 export type AnswerStrategy = (task: Task, solve: () => Promise<Result>) => Promise<Result>;
 

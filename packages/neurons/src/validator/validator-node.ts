@@ -57,7 +57,6 @@ const DEFAULT_ALPHA = 0.3;
 
 const check = optionChecks((option, problem) => new InvalidArgumentError(option, problem));
 
-
 /** Options of {@link ValidatorNode.run}. */
 export interface ValidatorRunOptions {
   /** Stops the loop: the round in progress is aborted, and `run` resolves. */

@@ -1,5 +1,8 @@
+import type { AnswerStrategy } from '@mt/neurons';
 import type { Result } from '@mt/protocol';
-import type { AnswerStrategy } from './miner-node.js';
+
+// The demo's dishonest miners: they live with the demo's program, never in a
+// published library, and `mt-miner --strategy` and the demo network use them.
 
 /**
  * The demo's lazy miner: does the work, then sends a low-effort answer — the
