@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SubtensorDevnet, startSubtensorDevnet } from '../devnet/subtensor-devnet.js';
+import { generateKeypair } from '../keys/keypair.js';
 import { SubtensorChain } from './subtensor-chain.js';
 
 // Subtensor's own runtime in chopsticks, behind a node of ours on loopback
@@ -29,6 +30,7 @@ async function hostileProxy(upstream: string) {
   const server = new Server({ host: '127.0.0.1', port: 0 });
   let client: Peer | undefined;
   let connections = 0;
+  let requests = 0;
   /** Subscription ids of the client's new-head subscriptions, from the node's answers. */
   const headSubscriptions: string[] = [];
   server.on('connection', (socket) => {
@@ -48,6 +50,7 @@ async function hostileProxy(upstream: string) {
       if (socket.readyState === 1) socket.send(text);
     });
     socket.on('message', (data) => {
+      requests += 1;
       const request = JSON.parse(data.toString()) as { id: number; method: string };
       if (/^chain_subscribeNewHeads?$/.test(request.method)) headRequests.add(request.id);
       if (node.readyState === 1) node.send(data.toString());
@@ -62,6 +65,8 @@ async function hostileProxy(upstream: string) {
   return {
     url: `ws://127.0.0.1:${server.address().port}`,
     connections: () => connections,
+    /** JSON-RPC requests the client has sent through. */
+    requests: () => requests,
     headSubscription: () => headSubscriptions.at(-1),
     inject: (frame: string) => client?.send(frame),
     close: () =>
@@ -156,4 +161,42 @@ describe('SubtensorChain behind a hostile node', () => {
     },
     60_000,
   );
+});
+
+describe('SubtensorChain reading a metagraph', () => {
+  it('spends the same few requests on 2 UIDs as on 6: each per-neuron item is one request for all', async () => {
+    const sudo = (await generateKeypair()).pair;
+    await devnet.setSudo(sudo.address);
+    await devnet.setBalance(sudo.address, 10n ** 15n);
+    await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
+    await chain.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
+    const owner = (await generateKeypair()).pair;
+    await devnet.setBalance(owner.address, 10n ** 15n);
+    const netuid = await chain.createSubnet(owner, (await generateKeypair()).pair.address);
+    await devnet.newBlocks(1);
+    await chain.setHyperparameters(sudo, netuid, {
+      targetRegistrationsPerInterval: 100,
+      maxRegistrationsPerBlock: 100,
+    });
+    const register = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        const coldkey = (await generateKeypair()).pair;
+        await devnet.setBalance(coldkey.address, 10n ** 13n);
+        await chain.register(coldkey, netuid, (await generateKeypair()).pair.address);
+      }
+    };
+    const cost = async () => {
+      const before = proxy.requests();
+      const graph = await chain.metagraph(netuid);
+      return { requests: proxy.requests() - before, uids: graph.neurons.length };
+    };
+    await register(1);
+    const small = await cost();
+    await register(4);
+    const large = await cost();
+    expect(large.uids).toBe(small.uids + 4);
+    // One request per item for all UIDs: 256 UIDs cost what 2 do (1,037 requests before).
+    expect(large.requests).toBe(small.requests);
+    expect(small.requests).toBeLessThanOrEqual(20);
+  }, 180_000);
 });

@@ -572,6 +572,7 @@ export class SubtensorChain implements ChainClient {
         string,
         ((...a: unknown[]) => Promise<Codec>) & {
           entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]>;
+          multi: (keys: unknown[]) => Promise<Codec[]>;
         }
       >;
       const need = (name: string) => {
@@ -586,8 +587,14 @@ export class SubtensorChain implements ChainClient {
       );
       const vector = async (name: string) =>
         ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
-      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] =
-        await Promise.all(
+      // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
+      const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
+      const uids = [...hotkeys.keys()].sort((a, b) => a - b);
+      const hotkeyOf = uids.map((uid) => hotkeys.get(uid) as string);
+      // Each per-neuron item is read for every UID in one request (state_queryStorageAt),
+      // never one request per neuron: 256 UIDs cost a dozen requests, not a thousand.
+      const [vectors, coldkeys, stakes, axons, registered] = await Promise.all([
+        Promise.all(
           [
             'consensus',
             'incentive',
@@ -597,51 +604,45 @@ export class SubtensorChain implements ChainClient {
             'lastUpdate',
             'validatorPermit',
           ].map(vector),
-        );
-      // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
-      const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
-      const uids = [...hotkeys.keys()].sort((a, b) => a - b);
-      const neurons = await Promise.all(
-        uids.map(async (uid): Promise<MetagraphNeuron> => {
-          const hotkey = hotkeys.get(uid) as string;
-          const [coldkey, stake, axon, registered] = await Promise.all([
-            need('owner')(hotkey),
-            need(stakeItem)(hotkey, netuid),
-            need('axons')(netuid, hotkey),
-            need('blockAtRegistration')(netuid, uid),
-          ]);
-          const axonJson = axon.toJSON() as {
-            ip?: number | string;
-            ipType?: number;
-            port?: number;
-          } | null;
-          const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
-          return {
-            uid,
-            hotkey,
-            coldkey: coldkey.toString(),
-            stake: BigInt(stake.toString()),
-            endpoint: axonJson
-              ? servedEndpoint(
-                  urlOfAxon({
-                    ip: BigInt(axonJson.ip ?? 0),
-                    ipType: Number(axonJson.ipType),
-                    port: Number(axonJson.port),
-                  }),
-                  this.#endpoints,
-                )
-              : '',
-            registeredAtBlock: Number(registered.toString()),
-            lastUpdate: Number(lastUpdate?.[uid] ?? 0),
-            validatorPermit: permit?.[uid] === true,
-            consensus: ratio(consensus),
-            incentive: ratio(incentive),
-            dividends: ratio(dividends),
-            trust: ratio(trust),
-            emission: BigInt(String(emission?.[uid] ?? 0)),
-          };
-        }),
-      );
+        ),
+        need('owner').multi(hotkeyOf),
+        need(stakeItem).multi(hotkeyOf.map((hotkey) => [hotkey, netuid])),
+        need('axons').multi(hotkeyOf.map((hotkey) => [netuid, hotkey])),
+        need('blockAtRegistration').multi(uids.map((uid) => [netuid, uid])),
+      ]);
+      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] = vectors;
+      const neurons = uids.map((uid, i): MetagraphNeuron => {
+        const axonJson = axons[i]?.toJSON() as {
+          ip?: number | string;
+          ipType?: number;
+          port?: number;
+        } | null;
+        const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
+        return {
+          uid,
+          hotkey: hotkeyOf[i] as string,
+          coldkey: String(coldkeys[i]),
+          stake: BigInt(String(stakes[i] ?? 0)),
+          endpoint: axonJson
+            ? servedEndpoint(
+                urlOfAxon({
+                  ip: BigInt(axonJson.ip ?? 0),
+                  ipType: Number(axonJson.ipType),
+                  port: Number(axonJson.port),
+                }),
+                this.#endpoints,
+              )
+            : '',
+          registeredAtBlock: Number(String(registered[i] ?? 0)),
+          lastUpdate: Number(lastUpdate?.[uid] ?? 0),
+          validatorPermit: permit?.[uid] === true,
+          consensus: ratio(consensus),
+          incentive: ratio(incentive),
+          dividends: ratio(dividends),
+          trust: ratio(trust),
+          emission: BigInt(String(emission?.[uid] ?? 0)),
+        };
+      });
       return { netuid, block, neurons };
     });
   }
