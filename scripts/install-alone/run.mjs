@@ -10,8 +10,8 @@
 //
 //   node scripts/install-alone/run.mjs [--only NAME,NAME] [--json FILE] [--keep]
 //
-// Prints a table of installed size and package count per case; exits 1 when
-// any case fails, and then prints no table.
+// Prints a table of installed size, package count and exported names per
+// case; exits 1 when any case fails, and then prints no table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -23,6 +23,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +145,27 @@ function unresolvedSourceMaps(dir) {
 // 3. Each case in an empty project.
 const typesNode = join(root, 'node_modules/@types');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const ts = createRequire(join(root, 'package.json'))('typescript');
+
+/**
+ * The names an installed package exports, values and types, summed over the
+ * entries of its `exports` map (read from the `.d.ts` files it ships): the
+ * public surface a user meets, which must stay no larger than its users need.
+ */
+function exportCount(packageDir) {
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  const files = Object.values(manifest.exports ?? {})
+    .filter((entry) => typeof entry === 'object' && entry.types)
+    .map((entry) => join(packageDir, entry.types));
+  const program = ts.createProgram(files, { skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  let count = 0;
+  for (const file of files) {
+    const module = checker.getSymbolAtLocation(program.getSourceFile(file));
+    if (module) count += checker.getExportsOfModule(module).length;
+  }
+  return count;
+}
 const npmInstall = (dir) =>
   // onnxruntime-node's postinstall downloads GPU providers from GitHub;
   // offline it must be told to skip them (the CPU binaries are in its tarball).
@@ -249,8 +271,10 @@ for (const testCase of cases) {
     run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], dir);
     run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], dir);
     const output = run(process.execPath, ['out/smoke.js'], dir).trim();
+    const exported = exportCount(join(dir, 'node_modules', testCase.name));
     results.push({
       name: testCase.name,
+      exported,
       installs: testCase.install.join(' + '),
       packages,
       megabytes: bytes / 1e6,
@@ -258,7 +282,7 @@ for (const testCase of cases) {
       output,
     });
     console.log(
-      `ok   ${testCase.name}: ${packages} packages, ${(bytes / 1e6).toFixed(1)} MB, installed in ${installSeconds.toFixed(0)} s; ${output}`,
+      `ok   ${testCase.name}: ${packages} packages, ${(bytes / 1e6).toFixed(1)} MB, ${exported} exported names, installed in ${installSeconds.toFixed(0)} s; ${output}`,
     );
   } catch (error) {
     failed += 1;
@@ -275,13 +299,13 @@ if (failed > 0) {
   process.exit(1);
 }
 console.log(
-  `\n| installed alone | what the user installs | packages | size on disk | beyond zod@${zodVersion} alone (${baseline.packages}, ${(baseline.bytes / 1e6).toFixed(1)} MB) |`,
+  `\n| installed alone | what the user installs | packages | size on disk | beyond zod@${zodVersion} alone (${baseline.packages}, ${(baseline.bytes / 1e6).toFixed(1)} MB) | exported names |`,
 );
-console.log('|---|---|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|');
 for (const r of results) {
   const beyond = `+${r.packages - baseline.packages} packages, +${(r.megabytes - baseline.bytes / 1e6).toFixed(1)} MB (${(r.megabytes / (baseline.bytes / 1e6)).toFixed(1)}×)`;
   console.log(
-    `| \`${r.name}\` | ${r.installs} | ${r.packages} | ${r.megabytes.toFixed(1)} MB | ${beyond} |`,
+    `| \`${r.name}\` | ${r.installs} | ${r.packages} | ${r.megabytes.toFixed(1)} MB | ${beyond} | ${r.exported} |`,
   );
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
