@@ -74,4 +74,5 @@ export {
   verifySignedLocalCall,
 } from './local/signed-call.js';
 export { randomSalt, type WeightReveal, weightCommitHash } from './weights/commit-hash.js';
+export { weightsNotYet } from './weights/not-yet.js';
 export { checkU16Weights, toU16Weights, type U16Weights } from './weights/u16-weights.js';

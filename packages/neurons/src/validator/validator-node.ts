@@ -7,6 +7,7 @@ import {
   toU16Weights,
   type WeightReveal,
   weightCommitHash,
+  weightsNotYet,
 } from '@mt/chain';
 import {
   describeCause,
@@ -71,9 +72,6 @@ export interface ValidatorRunOptions {
    */
   maxConsecutiveFailures?: number;
 }
-
-/** Chain errors that mean "not now": the weights wait for the next call. */
-const WAIT_ERRORS = new Set(['SettingWeightsTooFast', 'CommittingWeightsTooFast']);
 
 /** What happened to one miner in one round. */
 export interface MinerRound {
@@ -509,7 +507,7 @@ export class ValidatorNode {
             );
             this.#pending = undefined;
             commitReveal = false;
-          } else if (!(name !== undefined && /TooEarly|Tempo/.test(name))) throw error;
+          } else if (!weightsNotYet(error, 'reveal')) throw error;
         }
       }
     }
@@ -540,7 +538,7 @@ export class ValidatorNode {
       // A validator newly staked has no permit until the next epoch grants one, and a
       // subnet's rate limit may be raised under it: either way the averages are kept and
       // set on a later call. Any other refusal is the caller's to see.
-      if (name === 'NeuronNoValidatorPermit' || (name !== undefined && WAIT_ERRORS.has(name))) {
+      if (weightsNotYet(error, 'update')) {
         this.#metrics?.failures.inc({ ...this.#netuidLabel, stage: 'weights_wait' });
         this.#logger.warn(
           { chainError: name },
