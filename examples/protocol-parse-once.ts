@@ -46,7 +46,7 @@ const judgement = await validator.scoreResult(received, result, {
 assert.ok(judgement.value > 0.9, `echo scored ${judgement.value}`);
 
 assert.throws(
-  () => parseJson('['.repeat(100)),
+  () => parseJson('['.repeat(100), taskSchema),
   (e) => JsonParseError.isInstance(e) && e.code === 'MT_JSON_TOO_DEEP',
 );
 assert.throws(
