@@ -9,6 +9,10 @@
  * worker threads and verify with the snarkjs CLI and the exported Solidity
  * verifier too.
  *
+ * This entry is what a prover, a verifier and a subnet use; the compiler's
+ * own parts (the lowering algebra, the program's steps, the field, the
+ * Circom generator) are in `@mt/zkml/internal`, with no stability promise.
+ *
  * @packageDocumentation
  */
 
@@ -16,33 +20,20 @@
 export type { Proof, ProofSystem } from '@mt/protocol';
 export {
   Circuit,
-  circuitFiles,
   type DecodedOutputs,
   type Optimization,
   type PrivateWeights,
 } from './circuit/circuit.js';
-export {
-  type CircuitMetadata,
-  type PrivateTensorShape,
-  publicSignalCount,
-  type TensorShape,
+export type {
+  CircuitMetadata,
+  PrivateTensorShape,
+  TensorShape,
 } from './circuit/circuit-metadata.js';
-export {
-  type GeneratedCircuit,
-  generateCircom,
-  privateModelHash,
-  publicModelHash,
-  scoresOutput,
-} from './circuit/generate-circom.js';
-export { FIELD_PRIME, packedPoseidon, signedBitsFor } from './circuit/packed-poseidon.js';
-export { poseidon, sponge } from './circuit/poseidon.js';
 export {
   CircuitCompiler,
   type CompiledBuild,
   type CompileModelOptions,
   type ProgressListener,
-  templatesDir,
-  writeCircuitFolder,
 } from './compile/circuit-compiler.js';
 export {
   CircuitArtifactMissingError,
@@ -57,30 +48,12 @@ export {
   ZKML_ERROR_PREFIX,
   ZkmlError,
 } from './errors.js';
-export type { Algebra } from './graph/algebra.js';
-export { floatAlgebra } from './graph/float-algebra.js';
-export { type Kernel, type KernelContext, NodeRefusal } from './graph/kernel.js';
-export { kernels, runGraph, supportedOps } from './graph/run-graph.js';
-export {
-  approximationBound,
-  type SmoothApproximation,
-  type SmoothFunction,
-  smoothApproximations,
-} from './graph/smooth-functions.js';
+export { supportedOps } from './graph/run-graph.js';
+export { approximationBound } from './graph/smooth-functions.js';
 export type { Tensor } from './graph/tensor.js';
-export type { Affine, ErrorRule, Value } from './lower/affine.js';
-export { evaluateProgram, floorShift, type ProgramResult } from './lower/evaluate-program.js';
+export { evaluateProgram, type ProgramResult } from './lower/evaluate-program.js';
 export { type CircuitMode, type LowerOptions, lowerGraph } from './lower/lower-graph.js';
-export { LoweringAlgebra, MAX_NUMERATOR_BITS, quantize } from './lower/lowering-algebra.js';
-export type {
-  FixedPointProgram,
-  PrivateTensor,
-  ProgramInput,
-  ProgramOutput,
-  SignalInfo,
-  SoftmaxShare,
-  Step,
-} from './lower/program.js';
+export type { FixedPointProgram, ProgramInput, ProgramOutput } from './lower/program.js';
 export { type InputEncoding, quantizeInput } from './lower/quantize-input.js';
 export {
   argmax,
@@ -101,10 +74,7 @@ export {
   type OnnxValue,
 } from './onnx/onnx-graph.js';
 export {
-  BASE_FIELD_PRIME,
   canonicalProof,
-  nonCanonicalField,
-  proofElements,
   proofFromBytes,
   proofFromJson,
   proofToBytes,
@@ -126,17 +96,14 @@ export {
 export { exportInferenceVerifier, exportSolidityVerifier } from './setup/export-verifier.js';
 export { HERMEZ_PTAU_BLAKE2B } from './setup/hermez-ptau-hashes.js';
 export {
-  blake2bOfFile,
   checkPtauFile,
   developmentPtau,
   developmentPtauDir,
   INSECURE_PTAU_WARNING,
-  MIN_DEV_PTAU_POWER,
   type PtauFile,
   ptauPower,
 } from './setup/powers-of-tau.js';
 export {
-  optimizationFor,
   readSetup,
   type SetupOptions,
   type SetupRecord,

@@ -34,7 +34,7 @@ export type Step =
    */
   | { kind: 'require'; input: Affine; what: string; out: number };
 
-/** Which softmax a division belongs to: what bounds its error (see {@link evaluateProgram}). */
+/** Which softmax a division belongs to: what bounds its error (see `evaluateProgram` in `@mt/zkml`). */
 export interface SoftmaxShare {
   /** The group's inputs, as the circuit holds them (at most 2^S). */
   inputs: Affine[];
