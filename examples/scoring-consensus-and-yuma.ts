@@ -12,29 +12,17 @@ import {
   ScoringMethod,
   toFloat,
   type YumaParams,
+  YUMA_DEFAULTS,
   YumaSimulator,
   type YumaState,
 } from '@mt/scoring';
 
 // 1. Yuma. UIDs 0 and 1 are validators (600 and 400 rao of stake), 2 and 3 miners.
+// Subtensor's defaults (YUMA_DEFAULTS), with this epoch's emission and a short tempo.
 const params: YumaParams = {
-  kappaU16: 32_767,
-  bondsPenaltyU16: 65_535,
-  bondsMovingAverage: 900_000,
-  liquidAlpha: {
-    enabled: false,
-    alphaLowU16: 45_875,
-    alphaHighU16: 58_982,
-    sigmoidSteepness: 1_000,
-  },
-  yuma3: false,
-  stakeThreshold: 0n,
-  ownerUid: null,
-  commitReveal: false,
+  ...YUMA_DEFAULTS,
   raoEmission: 1_000_000_000n,
   tempo: 100,
-  activityCutoffBlocks: 5_000,
-  maxAllowedValidators: 64,
 };
 const n = 4;
 const state: YumaState = {

@@ -9,30 +9,12 @@
 // beside the checkout (`../shared`) are not the repository's, and are skipped.
 //   node scripts/check-doc-paths.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { markdownFiles } from './markdown-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function markdownFiles() {
-  const files = ['README.md', 'CONTRIBUTING.md', 'BENCHMARKS.md'].map((f) => join(root, f));
-  for (const group of ['packages', 'apps'])
-    for (const name of readdirSync(join(root, group))) {
-      const readme = join(root, group, name, 'README.md');
-      if (existsSync(readme)) files.push(readme);
-    }
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) {
-        if (entry !== 'api') walk(path);
-      } else if (entry.endsWith('.md')) files.push(path);
-    }
-  };
-  walk(join(root, 'docs'));
-  return files;
-}
 
 /**
  * Where a code-span path in `file` may be written from: the repository, the
@@ -95,7 +77,7 @@ function generated(bases, path) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const missing = [];
   let checked = 0;
-  for (const file of markdownFiles()) {
+  for (const file of markdownFiles(root)) {
     for (const { path, line, kind } of namedPaths(readFileSync(file, 'utf8'))) {
       if (outside(path)) continue;
       checked += 1;

@@ -3,9 +3,10 @@
 // one that (sub)command or its parents take, with its value where it needs
 // one. Run by `npm test` after the build, on the built programs' own --help.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { markdownFiles } from './markdown-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,24 +23,6 @@ function programs() {
     }
   }
   return found;
-}
-
-/** The Markdown people read: the READMEs, CONTRIBUTING and docs/ (not the generated API pages). */
-function markdownFiles() {
-  const files = ['README.md', 'CONTRIBUTING.md'].map((f) => join(root, f));
-  for (const group of ['packages', 'apps'])
-    for (const name of readdirSync(join(root, group)))
-      files.push(join(root, group, name, 'README.md'));
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) {
-        if (entry !== 'api') walk(path);
-      } else if (entry.endsWith('.md')) files.push(path);
-    }
-  };
-  walk(join(root, 'docs'));
-  return files.filter((f) => existsSync(f));
 }
 
 /** Shell-like words: quotes grouped, a trailing comment dropped. */
@@ -134,7 +117,7 @@ function problemWith(bin, tokens) {
 const bins = programs();
 const failures = [];
 let checked = 0;
-for (const file of markdownFiles()) {
+for (const file of markdownFiles(root)) {
   for (const { where, tokens } of invocations(file)) {
     checked += 1;
     const bin = bins.get(tokens[0]);

@@ -2,28 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runEpoch } from './epoch.js';
 import { div, fromInt, ONE } from './fixed.js';
-import type { U16Entry, YumaParams, YumaState } from './types.js';
+import { type U16Entry, YUMA_DEFAULTS, type YumaParams, type YumaState } from './types.js';
 
 const u16 = fc.integer({ min: 0, max: 65_535 });
 
 function baseParams(overrides: Partial<YumaParams> = {}): YumaParams {
   return {
-    kappaU16: 32_767,
-    bondsPenaltyU16: 65_535,
-    bondsMovingAverage: 900_000,
-    liquidAlpha: {
-      enabled: false,
-      alphaLowU16: 45_875,
-      alphaHighU16: 58_982,
-      sigmoidSteepness: 1_000,
-    },
-    yuma3: false,
-    stakeThreshold: 0n,
-    ownerUid: null,
-    commitReveal: false,
+    ...YUMA_DEFAULTS,
     raoEmission: 1_000_000_000n,
     tempo: 10,
-    activityCutoffBlocks: 5_000,
     maxAllowedValidators: 64,
     ...overrides,
   };
