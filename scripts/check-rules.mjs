@@ -55,8 +55,9 @@ function sourceFiles() {
       } else if (/\.(?:ts|mts)$/.test(entry) && !/\.(?:test|d)\.ts$/.test(entry)) files.push(path);
     }
   };
-  // The examples are the code users copy first.
+  // The examples are the code users copy first; circuits/ is the templates' own package.
   walk(join(root, 'examples'));
+  walk(join(root, 'circuits', 'src'));
   for (const group of ['packages', 'apps'])
     for (const name of readdirSync(join(root, group))) {
       const src = join(root, group, name, 'src');

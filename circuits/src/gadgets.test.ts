@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIELD_PRIME, floorShift, packedPoseidon, sponge } from '@mt/zkml';
+import { FIELD_PRIME, floorShift, packedPoseidon, sponge } from '@mt/zkml/internal';
 import fc from 'fast-check';
 import * as snarkjs from 'snarkjs';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { FIELD_PRIME } from '@mt/zkml';
+import { FIELD_PRIME } from '@mt/zkml/internal';
 import * as snarkjs from 'snarkjs';
 
 /** An R1CS as snarkjs exports it: each constraint is A·w × B·w = C·w over sparse rows. */
