@@ -11,8 +11,8 @@ import {
   InsufficientConsensusError,
   ScoringMethod,
   toFloat,
-  type YumaParams,
   YUMA_DEFAULTS,
+  type YumaParams,
   YumaSimulator,
   type YumaState,
 } from '@mt/scoring';
