@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Affine, raised } from '../lower/affine.js';
-import type { FixedPointProgram, Step } from '../lower/program.js';
+import { type FixedPointProgram, type Step, unknownStep } from '../lower/program.js';
 import { sponge } from './poseidon.js';
 
 /** Terms per statement: circom2 crashes on one very long linear expression. */
@@ -118,7 +118,7 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
     out.lines.push(`    component ${c} = RequireNonPositive(${K});`);
     out.expression('acc', step.input);
     out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.out;`);
-  } else {
+  } else if (step.kind === 'argmax') {
     const K = step.inputs.reduce((bits, a) => Math.max(bits, bitLength(bound(a))), 1);
     out.lines.push(`    component ${c} = Argmax(${step.inputs.length}, ${K});`);
     step.inputs.forEach((a, i) => {
@@ -126,7 +126,7 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
       out.lines.push(`    ${c}.in[${i}] <== acc;`);
     });
     out.lines.push(`    ${target} <== ${c}.index;`);
-  }
+  } else unknownStep(step);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidZkmlInputError } from '../errors.js';
 import type { Affine } from './affine.js';
-import type { FixedPointProgram, SoftmaxShare } from './program.js';
+import { type FixedPointProgram, type SoftmaxShare, unknownStep } from './program.js';
 
 /** `floor(a / 2^bits)` for any sign, as the circuit's shift computes it. */
 export function floorShift(a: bigint, bits: number): bigint {
@@ -191,7 +191,7 @@ export function evaluateProgram(
         );
       value[step.out] = n;
       error[step.out] = errorOf(step.input);
-    } else {
+    } else if (step.kind === 'argmax') {
       const ns = step.inputs.map(numerator);
       let best = 0;
       ns.forEach((n, i) => {
@@ -205,7 +205,7 @@ export function evaluateProgram(
         (n, i) => i === best || top - Number(n) / 2 ** D > (errors[i] ?? 0) + (errors[best] ?? 0),
       );
       error[step.out] = clear ? 0 : ns.length - 1;
-    }
+    } else unknownStep(step);
   }
   const raw: bigint[] = [];
   const outputs: number[] = [];

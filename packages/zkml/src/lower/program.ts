@@ -1,3 +1,4 @@
+import { ZkmlError } from '../errors.js';
 import type { Affine } from './affine.js';
 
 /** What each signal of a program is. */
@@ -92,4 +93,17 @@ export interface FixedPointProgram {
   privateTensors: PrivateTensor[];
   /** Exact float values of the private weights, by signal (to bound the error). */
   privateExact: Map<number, number>;
+}
+
+/**
+ * The end of a dispatch over `Step['kind']`: every kind has its branch, so
+ * the type checker refuses a new kind until each dispatch handles it, and a
+ * program built by hand with a kind of its own is refused rather than run as
+ * another kind.
+ */
+export function unknownStep(step: never): never {
+  throw new ZkmlError(
+    'MT_ZKML_UNKNOWN_STEP',
+    `a program step of kind ${JSON.stringify((step as { kind?: unknown }).kind)} is not one this compiler knows`,
+  );
 }
