@@ -6,7 +6,7 @@
 // quick run on a loaded machine mean nothing and are not read. Run by
 // `npm test` after the build.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,13 +27,15 @@ export function benchmarkCommands(markdown) {
   return [...found.values()];
 }
 
+/** The workspace folder whose package.json is named `name` (`@mt/app-demo` lives in apps/demo). */
 function packageDir(name) {
-  for (const group of ['packages', 'apps']) {
-    const dir = join(root, group, name.replace('@mt/', ''));
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === name)
-      return dir;
-  }
+  for (const group of ['packages', 'apps'])
+    for (const folder of readdirSync(join(root, group))) {
+      const dir = join(root, group, folder);
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === name)
+        return dir;
+    }
   return undefined;
 }
 

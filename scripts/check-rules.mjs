@@ -44,7 +44,7 @@ export const RULES = [
   },
 ];
 
-/** The source files the rules cover: `examples/` and `src/` of every package and app, tests and fixtures left out. */
+/** The source files the rules cover: `examples/`, and `src/` and `page/` of every package and app, tests and fixtures left out. */
 function sourceFiles() {
   const files = [];
   const walk = (dir) => {
@@ -60,11 +60,14 @@ function sourceFiles() {
   walk(join(root, 'circuits', 'src'));
   for (const group of ['packages', 'apps'])
     for (const name of readdirSync(join(root, group))) {
-      const src = join(root, group, name, 'src');
-      try {
-        if (statSync(src).isDirectory()) walk(src);
-      } catch {
-        // A package without src/ (a data package) has nothing to check.
+      // page/ holds the browser sources an app bundles (apps/demo's verifier pages).
+      for (const folder of ['src', 'page']) {
+        const dir = join(root, group, name, folder);
+        try {
+          if (statSync(dir).isDirectory()) walk(dir);
+        } catch {
+          // A package without src/ (a data package) or page/ has nothing there to check.
+        }
       }
     }
   return files;

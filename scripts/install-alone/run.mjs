@@ -6,7 +6,8 @@
 // other packages come from their tarballs through `overrides`, so only those
 // the case really depends on arrive), measures what arrived, type-checks a
 // small program under `node16` and `bundler` resolution with skipLibCheck
-// off, and runs it.
+// off, and runs it. A case with a `browserEntry` also bundles that entry with
+// esbuild for the browser, which fails on any Node built-in it reaches.
 //
 //   node scripts/install-alone/run.mjs [--only NAME,NAME] [--json FILE] [--keep]
 //
@@ -66,6 +67,8 @@ const cases = [
     install: ['@mt/zkml'],
     example: 'zkml-prove-an-onnx-model.ts',
     fixtures: ['mlp'],
+    // Bundled for a browser as well: any Node built-in it reaches fails the case.
+    browserEntry: '@mt/zkml/browser',
   },
   {
     name: '@mt/subnets',
@@ -197,6 +200,34 @@ console.log(
   `baseline zod@${zodVersion} alone: ${baseline.packages} package, ${(baseline.bytes / 1e6).toFixed(1)} MB`,
 );
 
+/**
+ * Bundles `entry`, as installed in `dir`, for a browser: esbuild refuses any
+ * Node built-in (`node:fs`, `crypto`, …) that a browser would not have, and
+ * the metafile is read again for one, in case a package maps it away.
+ */
+async function bundleForBrowser(dir, entry) {
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  writeFileSync(join(dir, 'browser-entry.mjs'), `export * from '${entry}';\n`);
+  const result = await esbuild.build({
+    entryPoints: [join(dir, 'browser-entry.mjs')],
+    absWorkingDir: dir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: join(dir, 'browser-bundle.js'),
+  });
+  const builtIns = Object.values(result.metafile.inputs)
+    .flatMap((input) => input.imports)
+    .filter((i) => i.path.startsWith('node:') || i.external);
+  if (builtIns.length > 0)
+    throw new Error(`${entry} reaches ${builtIns.map((i) => i.path).join(', ')} in a browser`);
+  return `${entry} bundles for a browser (${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KiB minified)`;
+}
+
 const results = [];
 let failed = 0;
 for (const testCase of cases) {
@@ -272,7 +303,8 @@ for (const testCase of cases) {
     );
     run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], dir);
     run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], dir);
-    const output = run(process.execPath, ['out/smoke.js'], dir).trim();
+    let output = run(process.execPath, ['out/smoke.js'], dir).trim();
+    if (testCase.browserEntry) output += `; ${await bundleForBrowser(dir, testCase.browserEntry)}`;
     // A case named for an entry (`@mt/subnets/text-generation`) counts that entry's names.
     const [scope, name, ...entry] = testCase.name.split('/');
     const exported = exportCount(

@@ -9,6 +9,8 @@
   const charts = new Map();
   let run = null;
   let selected = null;
+  // This page's own verdicts, by round (see localCell); kept across updates.
+  const localChecks = new Map();
   window.mtDashboard = { updates: 0, loadedAt: Date.now() };
 
   const $ = (id) => document.getElementById(id);
@@ -326,16 +328,76 @@
                 : `invalid${o.proofCode ? ` (${o.proofCode})` : ''}`,
           ),
           el('td', { class: 'reason' }, o.proofReason ?? o.error ?? ''),
+          localCell(netuid, o),
           el('td', { class: 'sample' }, o.sample ?? ''),
         ),
       );
       table(
         part,
         `drill-rounds-${netuid}`,
-        ['epoch', 'validator', 'status', 'score', 'latency', 'proof', 'reason', 'sample answer'],
+        [
+          'epoch',
+          'validator',
+          'status',
+          'score',
+          'latency',
+          'proof (validator)',
+          'reason',
+          'proof (this page)',
+          'sample answer',
+        ],
         rows,
       );
     }
+  }
+
+  /** What this page found for a round's proof, in words. */
+  function describeLocal(result) {
+    if (result.error) return `error: ${result.error}`;
+    const { verdict } = result;
+    if (!verdict.valid) return `invalid (${verdict.code})`;
+    return `valid · local run predicts ${result.localPredicted}, max |Δ| ${result.maxDifference.toExponential(1)}`;
+  }
+
+  /**
+   * The cell with this page's own verdict on a round's proof: a button that
+   * checks the proof here (the dashboard-verify bundle, with the circuit's
+   * files checked against their published hashes) and runs the model on the
+   * proven input, so the reader need not trust the validator's column.
+   */
+  function localCell(netuid, o) {
+    const cell = el('td', { class: 'local' });
+    if (!o.evidence || run.proofFiles?.netuid !== netuid || !window.mtVerify) {
+      cell.textContent = '–';
+      return cell;
+    }
+    const key = `${netuid}/${o.epoch}/${o.validator}/${o.hotkey}`;
+    const done = localChecks.get(key);
+    if (done) {
+      cell.textContent = describeLocal(done);
+      cell.dataset.code = done.error ? 'error' : done.verdict.valid ? 'valid' : done.verdict.code;
+      return cell;
+    }
+    cell.append(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'verify-here',
+          onclick: async (event) => {
+            event.currentTarget.disabled = true;
+            cell.dataset.code = 'checking';
+            const result = await window.mtVerify
+              .check(o.evidence, run.proofFiles)
+              .catch((error) => ({ error: error.message ?? String(error) }));
+            localChecks.set(key, result);
+            render();
+          },
+        },
+        'check here',
+      ),
+    );
+    return cell;
   }
 
   function renderValidators() {

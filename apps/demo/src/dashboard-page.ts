@@ -7,24 +7,37 @@ import type { DemoRun } from './run-network.js';
 
 const require = createRequire(import.meta.url);
 const assetDir = new URL('../assets/', import.meta.url);
+// What scripts/bundle-page.mjs writes at build time (the same folder from src/ and dist/).
+const bundleDir = new URL('../dist/assets/', import.meta.url);
 
-type AssetName = 'chart.umd.js' | 'dashboard.js' | 'dashboard.css';
-let assets: Record<AssetName, string> | undefined;
+/** The files the dashboard serves under `/assets/`. */
+export type AssetName =
+  | 'chart.umd.js'
+  | 'dashboard.js'
+  | 'dashboard.css'
+  | 'dashboard-verify.js'
+  | 'verify-file.js'
+  | 'ort-wasm-simd-threaded.wasm';
+let assets: Record<AssetName, Uint8Array<ArrayBuffer>> | undefined;
+
+const read = (path: string | URL) => new Uint8Array(readFileSync(path));
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
- * The page's scripts and styles, read on first use and kept: Chart.js from
- * the project's own dependencies, and ours. Not at import, so loading the
- * package for `ValidatorNode` reads no files.
+ * The pages' scripts and styles, read on first use and kept: Chart.js from
+ * the project's own dependencies, ours, and the bundles the build made (the
+ * in-browser verifier, with onnxruntime-web's wasm). Not at import, so
+ * loading the package reads no files.
  */
-export function dashboardAssets(): Record<AssetName, string> {
+export function dashboardAssets(): Record<AssetName, Uint8Array<ArrayBuffer>> {
   assets ??= {
-    'chart.umd.js': readFileSync(
-      // Its exports map names no UMD build; the file sits beside the CommonJS one.
-      join(dirname(require.resolve('chart.js')), 'chart.umd.js'),
-      'utf8',
-    ),
-    'dashboard.js': readFileSync(new URL('dashboard.js', assetDir), 'utf8'),
-    'dashboard.css': readFileSync(new URL('dashboard.css', assetDir), 'utf8'),
+    // Its exports map names no UMD build; the file sits beside the CommonJS one.
+    'chart.umd.js': read(join(dirname(require.resolve('chart.js')), 'chart.umd.js')),
+    'dashboard.js': read(new URL('dashboard.js', assetDir)),
+    'dashboard.css': read(new URL('dashboard.css', assetDir)),
+    'dashboard-verify.js': read(new URL('dashboard-verify.js', bundleDir)),
+    'verify-file.js': read(new URL('verify-file.js', bundleDir)),
+    'ort-wasm-simd-threaded.wasm': read(new URL('ort-wasm-simd-threaded.wasm', bundleDir)),
   };
   return assets;
 }
@@ -40,13 +53,13 @@ const body = `<header><h1>ModernTensor demo network</h1><p id="status"></p><dl i
 /** The live dashboard's page: its scripts and styles come from the same server (CSP `'self'`). */
 export function livePage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ModernTensor demo network</title>
-<link rel="stylesheet" href="/assets/dashboard.css"><script src="/assets/chart.umd.js" defer></script><script src="/assets/dashboard.js" defer></script></head>
+<link rel="stylesheet" href="/assets/dashboard.css"><script src="/assets/chart.umd.js" defer></script><script src="/assets/dashboard-verify.js" defer></script><script src="/assets/dashboard.js" defer></script></head>
 <body data-live="true">${body}</body></html>`;
 }
 
 /** A CSP source for an inline script or style with exactly this text. */
-function sha256Source(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+function sha256Source(source: string): string {
+  return `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
 }
 
 /**
@@ -57,7 +70,10 @@ function sha256Source(text: string): string {
  * tampered file) does not run, and the page loads nothing from anywhere.
  */
 export function renderReport(run: DemoRun): string {
-  const { 'dashboard.css': css, 'chart.umd.js': chart, 'dashboard.js': script } = dashboardAssets();
+  const assets = dashboardAssets();
+  const css = text(assets['dashboard.css']);
+  const chart = text(assets['chart.umd.js']);
+  const script = text(assets['dashboard.js']);
   const policy = [
     "default-src 'none'",
     `script-src ${sha256Source(chart)} ${sha256Source(script)}`,
@@ -71,4 +87,34 @@ export function renderReport(run: DemoRun): string {
 <style>${css}</style></head><body data-live="false">${body}
 <script type="application/json" id="run">${scriptJson(runToJson(run))}</script>
 <script>${chart}</script><script>${script}</script></body></html>`;
+}
+
+const VERIFY_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}
+#drop{border:2px dashed #888;border-radius:8px;padding:2rem;text-align:center}
+#verdict{font-weight:600}#verdict[data-code=valid]{color:#1b7837}#verdict[data-code]:not([data-code=valid]):not([data-code=waiting]){color:#b2182b}`;
+
+/**
+ * A page that checks one proof from files dropped on it, in the reader's
+ * browser and from `file://`: the bundled verifier inline, under a CSP that
+ * allows that script and style by hash, and `'wasm-unsafe-eval'` because
+ * snarkjs compiles its curve arithmetic to WebAssembly (the only relaxation).
+ */
+export function renderVerifyPage(): string {
+  const script = text(dashboardAssets()['verify-file.js']);
+  const policy = [
+    "default-src 'none'",
+    `script-src ${sha256Source(script)} 'wasm-unsafe-eval'`,
+    `style-src ${sha256Source(VERIFY_STYLE)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${policy}"><title>Check a zk inference proof</title>
+<style>${VERIFY_STYLE}</style></head><body>
+<h1>Check a zk inference proof</h1>
+<p>Drop the circuit's <code>circuit.json</code> and <code>verification_key.json</code>, and a proof or a round's evidence (proof and input). Nothing leaves this page; no validator is trusted.</p>
+<div id="drop"><input type="file" id="files" multiple accept=".json,application/json"><p>or drop files here</p></div>
+<ul id="loaded"></ul><p id="verdict" data-code="waiting">Waiting for circuit.json, verification_key.json and a proof.</p>
+<button type="button" id="reset">Clear</button>
+<script>${script}</script></body></html>`;
 }

@@ -1,15 +1,19 @@
 /// <reference lib="dom" />
 // Code passed to page.evaluate runs in the browser, hence the DOM types.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MinerRound } from '@mt/neurons';
+import type { Proof } from '@mt/protocol';
+import { ProofVerifier } from '@mt/zkml';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './dashboard.js';
-import { renderReport } from './dashboard-page.js';
+import { renderReport, renderVerifyPage } from './dashboard-page.js';
 import { type DemoRun, runDemoNetwork } from './run-network.js';
 
 // Debian's chromium; CI installs it (.ci/run), so there a missing browser is a failure, not a skip.
@@ -28,6 +32,7 @@ let dashboard: Dashboard;
 let browser: Browser;
 let page: Page;
 let finalRun: DemoRun;
+let workDir: string;
 const cspViolations: string[] = [];
 let statusAtOpen = '';
 
@@ -41,8 +46,9 @@ beforeAll(async () => {
       cspViolations.push(message.text());
   });
   let opened: Promise<void> | undefined;
+  workDir = await mkdtemp(join(tmpdir(), 'mt-dashboard-'));
   finalRun = await runDemoNetwork({
-    workDir: await mkdtemp(join(tmpdir(), 'mt-dashboard-')),
+    workDir,
     epochs: EPOCHS,
     onCycle: (run) => {
       dashboard.publish(run);
@@ -188,6 +194,185 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
     expect(vtrust.some((v) => v > 0)).toBe(true);
     const weights = await rows.first().locator('td').last().textContent();
     expect(weights).toMatch(/honest \d\.\d\d · lazy \d\.\d\d · cheater \d\.\d\d/);
+  });
+
+  /** The proof subnet's outcomes for `miner`, in round order, each with the evidence its validator recorded. */
+  const proofOutcomes = (miner: string): MinerRound[] => {
+    const hotkey = finalRun.miners.find((m) => m.name === miner)?.hotkey;
+    return finalRun.rounds
+      .filter((r) => r.netuid === finalRun.proofFiles?.netuid)
+      .flatMap((r) => r.outcomes.filter((o) => o.hotkey === hotkey));
+  };
+  /** The pins the page reads from /run.json: each public file's name and SHA-256. */
+  const publishedPins = async () =>
+    (await (await fetch(`${dashboard.url}run.json`)).json()).proofFiles as {
+      netuid: number;
+      files: { name: string; sha256: string }[];
+    };
+  type PageVerify = {
+    mtVerify: {
+      check(
+        evidence: unknown,
+        pins: unknown,
+      ): Promise<{ verdict: { valid: boolean; code?: string } }>;
+      runModel(input: number[], pins: unknown): Promise<number[]>;
+    };
+  };
+
+  it('re-checks every proof in the reader’s browser, agreeing with the validator’s verdict and code', async () => {
+    for (const miner of ['honest', 'cheater']) {
+      await page.locator(`section[data-netuid="2"] tr[data-miner="${miner}"] button`).click();
+      const withEvidence = proofOutcomes(miner).filter((o) => o.evidence).length;
+      expect(withEvidence).toBeGreaterThan(0);
+      await expect(page.locator('#drill-rounds-2 button.verify-here').count()).resolves.toBe(
+        withEvidence,
+      );
+      await page.evaluate(() => {
+        for (const button of Array.from(
+          document.querySelectorAll<HTMLButtonElement>('#drill-rounds-2 button.verify-here'),
+        ))
+          button.click();
+      });
+      await page.waitForFunction(
+        () => document.querySelectorAll('#drill-rounds-2 button.verify-here').length === 0,
+        undefined,
+        { timeout: 120_000 },
+      );
+      const rows = await page.locator('#drill-rounds-2 tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          validator: tr.querySelector('td.verdict')?.textContent ?? '',
+          local: (tr.querySelector('td.local') as HTMLElement | null)?.dataset.code,
+          text: tr.querySelector('td.local')?.textContent ?? '',
+        })),
+      );
+      const checked = rows.filter((r) => r.local !== undefined);
+      expect(checked).toHaveLength(withEvidence);
+      for (const row of checked) {
+        // The validator's column says `valid` or `invalid (code)`; the page's code must be the same.
+        const code = row.validator === 'valid' ? 'valid' : /\((\w+)\)/.exec(row.validator)?.[1];
+        expect(row.local, `${miner}: ${row.text}`).toBe(code);
+      }
+      if (miner === 'honest') {
+        for (const row of checked) expect(row.text).toMatch(/^valid · local run predicts \d/);
+        await mkdir(outputDir, { recursive: true });
+        await page
+          .locator('#drill-rounds-2')
+          .screenshot({ path: join(outputDir, 'verified-here.png') });
+      }
+    }
+  });
+
+  it('runs the model in the page with onnxruntime-web, equal to onnxruntime-node within 1e-5', async () => {
+    const pins = await publishedPins();
+    const circuit = JSON.parse(
+      await readFile(join(workDir, 'digits-circuit', 'circuit.json'), 'utf8'),
+    );
+    const [input] = circuit.inputs as { name: string; dims: number[] }[];
+    const session = await InferenceSession.create(join(workDir, 'digits.onnx'));
+    const samples = proofOutcomes('honest').map((o) => o.evidence?.taskData.input as number[]);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    for (const sample of samples) {
+      const feeds = {
+        [input?.name ?? '']: new Tensor('float32', Float32Array.from(sample), input?.dims),
+      };
+      const expected = Array.from(
+        (await session.run(feeds))[session.outputNames[0] ?? '']?.data as Float32Array,
+      );
+      const inPage = await page.evaluate(
+        ([x, p]) => (window as unknown as PageVerify).mtVerify.runModel(x, p),
+        [sample, pins] as const,
+      );
+      expect(inPage).toHaveLength(expected.length);
+      const worst = Math.max(...inPage.map((v, i) => Math.abs(v - (expected[i] ?? Number.NaN))));
+      expect(worst).toBeLessThanOrEqual(1e-5);
+    }
+    await session.release();
+  });
+
+  it('refuses a key or a model whose hash is not the published one', async () => {
+    const pins = await publishedPins();
+    const evidence = proofOutcomes('honest')[0]?.evidence;
+    const tamper = (name: string, sha256: string) => ({
+      ...pins,
+      files: pins.files.map((f) => (f.name === name ? { ...f, sha256 } : f)),
+    });
+    const attempt = (p: unknown): Promise<string> =>
+      page.evaluate(
+        ([e, q]) =>
+          (window as unknown as PageVerify).mtVerify.check(e, q).then(
+            () => 'accepted',
+            (error: { code?: string }) => error.code ?? 'uncoded',
+          ),
+        [evidence as unknown, p] as [unknown, unknown],
+      );
+    // Another key than the one published: the bytes served do not hash to it.
+    await expect(attempt(tamper('verification_key.json', 'ab'.repeat(32)))).resolves.toBe(
+      'MT_ZKML_ARTIFACT_HASH_MISMATCH',
+    );
+    // A model the circuit was not compiled from is refused before it is fetched.
+    await expect(attempt(tamper('model.onnx', 'cd'.repeat(32)))).resolves.toBe(
+      'MT_ZKML_INVALID_INPUT',
+    );
+    await expect(attempt(pins)).resolves.toBe('accepted');
+  });
+
+  it('checks dropped files from file://, refusing each tampering with the code Node gives', async () => {
+    const circuitDir = join(workDir, 'digits-circuit');
+    const circuit = JSON.parse(await readFile(join(circuitDir, 'circuit.json'), 'utf8'));
+    const verifier = await ProofVerifier.load(circuitDir);
+    const [first, ...rest] = proofOutcomes('honest').map((o) => o.evidence);
+    if (!first) throw new TypeError('no honest evidence');
+    const other = rest.find(
+      (e) => JSON.stringify(e?.taskData.input) !== JSON.stringify(first.taskData.input),
+    );
+    if (!other) throw new TypeError('every round asked about the same image');
+    const proof = first.proof as Proof & { proof: Record<string, unknown> };
+    const signals = [...proof.publicSignals];
+    signals[circuit.outputSize + 1] = '12345';
+    const cases: Record<string, { taskData: typeof first.taskData; proof: unknown }> = {
+      valid: first,
+      pairing_failed: {
+        ...first,
+        proof: {
+          ...proof,
+          proof: { ...proof.proof, pi_a: (other.proof as typeof proof).proof.pi_a },
+        },
+      },
+      wrong_key: { ...first, proof: { ...proof, verificationKeyHash: 'ef'.repeat(32) } },
+      wrong_model: { ...first, proof: { ...proof, publicSignals: signals } },
+      wrong_input: { taskData: other.taskData, proof },
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'mt-verify-page-'));
+    await writeFile(join(dir, 'verify.html'), renderVerifyPage());
+    const violations: string[] = [];
+    for (const [expected, evidence] of Object.entries(cases)) {
+      const node = await verifier.check(evidence.proof, {
+        input: evidence.taskData.input as number[],
+      });
+      expect(node.valid ? 'valid' : node.code).toBe(expected);
+      const file = join(dir, `${expected}.json`);
+      await writeFile(file, JSON.stringify(evidence));
+      const dropPage = await browser.newPage();
+      dropPage.on('console', (m) => {
+        if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+      });
+      await dropPage.goto(`file://${join(dir, 'verify.html')}`);
+      await dropPage.setInputFiles('#files', [
+        join(circuitDir, 'circuit.json'),
+        join(circuitDir, 'verification_key.json'),
+        file,
+      ]);
+      await dropPage.waitForFunction(
+        () => document.querySelector<HTMLElement>('#verdict')?.dataset.code !== 'waiting',
+        undefined,
+        { timeout: 60_000 },
+      );
+      const inPage = await dropPage.locator('#verdict').getAttribute('data-code');
+      expect(inPage, (await dropPage.locator('#verdict').textContent()) ?? '').toBe(expected);
+      await dropPage.close();
+    }
+    await verifier.close();
+    expect(violations).toEqual([]);
   });
 
   it('saves a screenshot and loads under its CSP without violations', async () => {

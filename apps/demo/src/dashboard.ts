@@ -1,8 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
-import { dashboardAssets, livePage } from './dashboard-page.js';
+import { type AssetName, dashboardAssets, livePage } from './dashboard-page.js';
 import { runToJson } from './run-json.js';
 import type { DemoRun } from './run-network.js';
 
@@ -38,10 +39,14 @@ function hostGuard(allowed: () => Set<string>): MiddlewareHandler {
   };
 }
 
-const CONTENT_TYPES: Record<keyof ReturnType<typeof dashboardAssets>, string> = {
-  'chart.umd.js': 'text/javascript; charset=utf-8',
-  'dashboard.js': 'text/javascript; charset=utf-8',
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+const CONTENT_TYPES: Record<AssetName, string> = {
+  'chart.umd.js': JAVASCRIPT,
+  'dashboard.js': JAVASCRIPT,
   'dashboard.css': 'text/css; charset=utf-8',
+  'dashboard-verify.js': JAVASCRIPT,
+  'verify-file.js': JAVASCRIPT,
+  'ort-wasm-simd-threaded.wasm': 'application/wasm',
 };
 
 /**
@@ -67,7 +72,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
+        // 'wasm-unsafe-eval' and nothing more: the page's own verifier compiles
+        // snarkjs's curve arithmetic and onnxruntime to WebAssembly.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
@@ -89,6 +96,15 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     const key = name as keyof typeof CONTENT_TYPES;
     return c.body(dashboardAssets()[key], 200, {
       'content-type': CONTENT_TYPES[key],
+      'cache-control': 'no-cache',
+    });
+  });
+  // The proof subnet's public files, which the page checks against the hashes in /run.json.
+  app.get('/zk/:name', async (c) => {
+    const file = latest?.proofFiles?.files.find((f) => f.name === c.req.param('name'));
+    if (!file) return c.notFound();
+    return c.body(await readFile(file.path), 200, {
+      'content-type': file.name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
       'cache-control': 'no-cache',
     });
   });

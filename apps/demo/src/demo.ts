@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatTable } from '@mt/cli';
 import { startDashboard } from './dashboard.js';
-import { renderReport } from './dashboard-page.js';
+import { renderReport, renderVerifyPage } from './dashboard-page.js';
 import { subtensorDemoChain } from './demo-chain.js';
 import { standings } from './report.js';
 import { runDemoNetwork } from './run-network.js';
@@ -28,6 +28,7 @@ const bittensorWire = process.argv.includes('--bittensor-wire');
 const workDir = resolve(process.env.MT_DEMO_DIR ?? join(process.cwd(), '.demo'));
 const epochs = Number(process.env.MT_DEMO_EPOCHS ?? 5);
 const reportFile = join(workDir, 'report.html');
+const verifyFile = join(workDir, 'verify.html');
 
 // After the run the dashboard keeps serving its final state until Ctrl+C when
 // a person is watching (a terminal), or when MT_DEMO_KEEP_SERVING=1.
@@ -88,6 +89,16 @@ try {
     );
   }
   console.log(`\nReport: ${reportFile}`);
+  // A page that checks a proof with no server, and one honest round's evidence to drop on it.
+  writeFileSync(verifyFile, renderVerifyPage());
+  const evidence = run.rounds
+    .filter((r) => r.netuid === run.proofFiles?.netuid)
+    .flatMap((r) => r.outcomes)
+    .find((o) => o.proofValid && o.evidence)?.evidence;
+  if (evidence) writeFileSync(join(workDir, 'evidence.json'), JSON.stringify(evidence));
+  console.log(
+    `Check a proof yourself: open ${verifyFile} and drop ${join(workDir, 'digits-circuit', 'circuit.json')}, verification_key.json beside it, and ${join(workDir, 'evidence.json')}`,
+  );
   if (!ok || cheaterShare > 0.05) {
     console.error(
       `Honest work did not come out on top, or the cheater earned ${(100 * cheaterShare).toFixed(1)} % of a subnet's miner emission.`,

@@ -10,6 +10,12 @@ import type { DemoRun } from './run-network.js';
 export function runToJson(run: DemoRun | undefined): string {
   const withStandings = run && {
     ...run,
+    ...(run.proofFiles && {
+      proofFiles: {
+        netuid: run.proofFiles.netuid,
+        files: run.proofFiles.files.map(({ name, sha256 }) => ({ name, sha256 })),
+      },
+    }),
     standings: Object.fromEntries(
       run.meta.subnets.map(({ netuid }) => [netuid, standings(run, netuid)]),
     ),

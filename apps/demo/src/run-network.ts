@@ -1,5 +1,5 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cheatingStrategy, lazyStrategy } from '@mt/app-miner';
 import { type ChainClient, generateKeypair } from '@mt/chain';
@@ -117,6 +117,12 @@ export interface DemoRun {
   };
   /** `running` until the last epoch is in. */
   status: 'running' | 'finished';
+  /**
+   * The proof subnet's public files, for a reader to re-check its proofs:
+   * the circuit's description, its verification key and the ONNX model, each
+   * with its SHA-256 (`path` stays on this machine: `/run.json` leaves it out).
+   */
+  proofFiles?: { netuid: number; files: { name: string; path: string; sha256: string }[] };
 }
 
 /** Options of {@link runDemoNetwork}. */
@@ -164,6 +170,20 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
     { inputBits: 10 },
   );
   await setupCircuit(circuit, { onProgress: (m) => say(`      ${m.split('\n')[0]}`) });
+  const modelPath = join(options.workDir, 'digits.onnx');
+  await writeFile(modelPath, digits.onnx);
+  const publicFiles = await Promise.all(
+    [
+      { name: 'circuit.json', path: circuit.file('circuit.json') },
+      { name: 'verification_key.json', path: circuit.file('verification_key.json') },
+      { name: 'model.onnx', path: modelPath },
+    ].map(async (file) => ({
+      ...file,
+      sha256: createHash('sha256')
+        .update(await readFile(file.path))
+        .digest('hex'),
+    })),
+  );
 
   say('[4/5] Starting the chain, 3 miners and 2 validators on loopback...');
   // Each role loads only its own models: the miners' generator and prover
@@ -310,6 +330,10 @@ export async function runDemoNetwork(options: DemoOptions): Promise<DemoRun> {
         subnets: DEMO_SUBNETS.map((s, i) => ({ ...s, netuid: netuids[i] as number })),
       },
       status: 'running',
+      proofFiles: {
+        netuid: netuids[DEMO_SUBNETS.findIndex((s) => s.name === 'verifiable-inference')] as number,
+        files: publicFiles,
+      },
     };
 
     say(`[5/5] Running ${epochs} epochs on both subnets...`);

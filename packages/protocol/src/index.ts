@@ -41,15 +41,8 @@ export type {
   WireResponseEvent,
   WireStage,
 } from './observer/miner-server-observer.js';
-export { builtModulePath } from './runtime/built-module-path.js';
 export { loadPeer, type PeerName, type PeerSpec, requirePeer } from './runtime/load-peer.js';
 export { type OptionChecks, optionChecks } from './runtime/option-checks.js';
-export { packageVersion } from './runtime/package-version.js';
-export {
-  type ReadPrivateFileOptions,
-  readPrivateFile,
-  writePrivateFile,
-} from './runtime/private-file.js';
 export {
   type JsonObject,
   type JsonValue,

@@ -11,7 +11,7 @@
  */
 
 /** Re-exported from `@mt/protocol`, where every package's CLI reads its version too. */
-export { packageVersion } from '@mt/protocol';
+export { packageVersion } from '@mt/protocol/node';
 export type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export {
   InvalidLogLevelError,

@@ -164,3 +164,21 @@ export class ProofGenerationError extends ZkmlError {
     super(ProofGenerationError.code, `Proof generation failed: ${problem}`, options);
   }
 }
+
+/** A file fetched for verification does not have the SHA-256 it was pinned to, so it is not used. */
+export class ArtifactHashMismatchError extends ZkmlError {
+  static readonly code = 'MT_ZKML_ARTIFACT_HASH_MISMATCH';
+  static override readonly isInstance = isMtErrorWithCode<ArtifactHashMismatchError>(
+    ArtifactHashMismatchError.code,
+  );
+
+  readonly url: string;
+
+  constructor(url: string, expected: string, actual: string) {
+    super(
+      ArtifactHashMismatchError.code,
+      `${url} has SHA-256 ${actual}, but ${expected} was published for it; it was changed on the way or is another file, so it is not used.`,
+    );
+    this.url = url;
+  }
+}

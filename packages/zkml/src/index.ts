@@ -18,12 +18,8 @@
 
 /** A proof in transit (from `@mt/protocol`): snarkjs's proof and public signals, the key hash, the decoded outputs. */
 export type { Proof, ProofSystem } from '@mt/protocol';
-export {
-  Circuit,
-  type DecodedOutputs,
-  type Optimization,
-  type PrivateWeights,
-} from './circuit/circuit.js';
+export { Circuit, type Optimization, type PrivateWeights } from './circuit/circuit.js';
+export { CircuitDescription, type DecodedOutputs } from './circuit/circuit-description.js';
 export type {
   CircuitMetadata,
   PrivateTensorShape,
@@ -73,6 +69,12 @@ export {
   type OnnxNode,
   type OnnxValue,
 } from './onnx/onnx-graph.js';
+export type {
+  RejectionCode,
+  Verdict,
+  VerificationExpectations,
+  VerificationKey,
+} from './prove/check-proof.js';
 export {
   canonicalProof,
   proofFromBytes,
@@ -81,12 +83,7 @@ export {
   proofToJson,
 } from './prove/proof-codec.js';
 export { type InferenceProof, type ProofConfig, ProofGenerator } from './prove/proof-generator.js';
-export {
-  ProofVerifier,
-  type RejectionCode,
-  type Verdict,
-  type VerificationExpectations,
-} from './prove/proof-verifier.js';
+export { ProofVerifier } from './prove/proof-verifier.js';
 export {
   type AuditCheck,
   type AuditOptions,

@@ -12,7 +12,8 @@ import {
   type WalletOptionValues,
   walletOptions,
 } from '@mt/cli';
-import { CliUsageError, packageVersion } from '@mt/protocol';
+import { CliUsageError } from '@mt/protocol';
+import { packageVersion } from '@mt/protocol/node';
 import { generateKeypair } from '../keys/keypair.js';
 import { loadColdkey, saveColdkey } from '../keys/keystore.js';
 import { LocalChain } from '../local/local-chain.js';

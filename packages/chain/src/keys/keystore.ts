@@ -1,11 +1,5 @@
-import {
-  JsonParseError,
-  KeyFileError,
-  parseJson,
-  readPrivateFile,
-  SchemaValidationError,
-  writePrivateFile,
-} from '@mt/protocol';
+import { JsonParseError, KeyFileError, parseJson, SchemaValidationError } from '@mt/protocol';
+import { readPrivateFile, writePrivateFile } from '@mt/protocol/node';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair$Json } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type CliRunner, type Command, defineCli, jsonOption, Option, printResult } from '@mt/cli';
-import { CliUsageError, packageVersion } from '@mt/protocol';
+import { CliUsageError } from '@mt/protocol';
+import { packageVersion } from '@mt/protocol/node';
 import { ModelManager } from '../manager/model-manager.js';
 
 /**

@@ -16,6 +16,7 @@ import {
   type MtLogger,
   type Observation,
   optionChecks,
+  type Proof,
   type ProofVerdict,
   type Result,
   resultSchema,
@@ -93,6 +94,12 @@ export interface MinerRound {
   proofCode?: string;
   /** ... and the reason in words. */
   proofReason?: string;
+  /**
+   * What anyone needs to check this verdict again without trusting the
+   * validator: the task's data (the input) and the proof as the miner sent
+   * it. Present when the answer carried a proof.
+   */
+  evidence?: { taskData: JsonObject; proof: Proof };
   error?: string;
 }
 
@@ -150,7 +157,7 @@ export interface ValidatorNodeOptions {
 /** What judging one answer gives a round entry. */
 type Judged = Pick<
   MinerRound,
-  'score' | 'sample' | 'proofValid' | 'proofCode' | 'proofReason' | 'error'
+  'score' | 'sample' | 'proofValid' | 'proofCode' | 'proofReason' | 'evidence' | 'error'
 >;
 
 /** The readable start of an answer: its text, else its predicted class, else its JSON. */
@@ -425,6 +432,7 @@ export class ValidatorNode {
         ...(verdict ? { proofValid: verdict.valid } : {}),
         ...(code === undefined ? {} : { proofCode: code }),
         ...(reason === undefined ? {} : { proofReason: reason }),
+        ...(result.proof ? { evidence: { taskData: task.taskData, proof: result.proof } } : {}),
       };
     } catch (failure) {
       // A subnet that cannot score this answer pays nothing for it; the round goes on.

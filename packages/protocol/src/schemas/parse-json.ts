@@ -53,7 +53,8 @@ export function parseJson<S extends z.ZodType>(
   options: JsonLimits & { typeName?: string } = {},
 ): z.output<S> {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
-  const source = typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
+  // TextDecoder rather than Buffer: this module also runs in the browser.
+  const source = typeof text === 'string' ? text : new TextDecoder().decode(text);
   if (nestingBeyond(source, maxDepth)) {
     throw new JsonParseError('MT_JSON_TOO_DEEP', `it nests deeper than ${maxDepth} levels`);
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../schemas/json-value.js';
 import { parseResult, type Result } from '../schemas/result.js';
 import { parseTask, type Task } from '../schemas/task.js';
@@ -15,7 +14,8 @@ export function newTask(
   now: () => number = Date.now,
 ): Task {
   return parseTask({
-    taskId: randomUUID(),
+    // Web Crypto's, present in Node and browsers alike.
+    taskId: globalThis.crypto.randomUUID(),
     taskData: payload.taskData,
     context,
     createdAt: now(),

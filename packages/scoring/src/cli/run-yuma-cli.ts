@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, formatTable, jsonOption } from '@mt/cli';
-import { CliUsageError, packageVersion, parseJson } from '@mt/protocol';
+import { CliUsageError, parseJson } from '@mt/protocol';
+import { packageVersion } from '@mt/protocol/node';
 import { z } from 'zod';
 import { type describeEpoch, toExactJson } from '../yuma/report.js';
 import { parseYumaScenario, replayScenario } from '../yuma/scenario.js';

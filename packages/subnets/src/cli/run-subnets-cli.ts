@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, integer, jsonOption, printResult } from '@mt/cli';
-import {
-  CliUsageError,
-  JsonParseError,
-  packageVersion,
-  parseJson,
-  SchemaValidationError,
-} from '@mt/protocol';
+import { CliUsageError, JsonParseError, parseJson, SchemaValidationError } from '@mt/protocol';
+import { packageVersion } from '@mt/protocol/node';
 import { z } from 'zod';
 import type { SamplingParams } from '../text/text-model-worker.js';
 import { TextModels } from '../text/text-models.js';

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BatchProcessor } from '@mt/processors';
-import { builtModulePath, describeCause, raceWithSignal } from '@mt/protocol';
+import { describeCause, raceWithSignal } from '@mt/protocol';
+import { builtModulePath } from '@mt/protocol/node';
 import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';

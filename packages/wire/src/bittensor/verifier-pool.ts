@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { builtModulePath, MtError } from '@mt/protocol';
+import { MtError } from '@mt/protocol';
+import { builtModulePath } from '@mt/protocol/node';
 import { type BatchCodec, WorkerBatches } from '../keys/worker-batches.js';
 
 /** Options of {@link Sr25519VerifierPool.start}. */

@@ -1,12 +1,6 @@
 import { lstat } from 'node:fs/promises';
-import {
-  JsonParseError,
-  KeyFileError,
-  parseJson,
-  readPrivateFile,
-  SchemaValidationError,
-  writePrivateFile,
-} from '@mt/protocol';
+import { JsonParseError, KeyFileError, parseJson, SchemaValidationError } from '@mt/protocol';
+import { readPrivateFile, writePrivateFile } from '@mt/protocol/node';
 import { z } from 'zod';
 import { Hotkey } from './hotkey.js';
 

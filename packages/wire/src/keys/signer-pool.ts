@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { builtModulePath, MtError } from '@mt/protocol';
+import { MtError } from '@mt/protocol';
+import { builtModulePath } from '@mt/protocol/node';
 import { ANSWER_BYTES, type Ed25519Job, packJobs } from './ed25519-batch.js';
 import { type Hotkey, secretKeyOf } from './hotkey.js';
 import { loadSodium } from './sodium.js';

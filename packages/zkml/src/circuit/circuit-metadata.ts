@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CircuitArtifactMissingError } from '../errors.js';
 import type { CircuitMode } from '../lower/lower-graph.js';
 
 /** A named tensor of the model, by shape. */
@@ -73,4 +74,23 @@ export const circuitMetadataSchema = z.object({
 /** The public signals in order: outputs, predicted class, model hash, input hash. */
 export function publicSignalCount(metadata: Pick<CircuitMetadata, 'outputSize'>): number {
   return metadata.outputSize + 3;
+}
+
+/**
+ * `metadata` as this version reads it, or a refusal naming `where`: an
+ * older folder's format is told to recompile rather than misread.
+ *
+ * @throws CircuitArtifactMissingError when the format is not `mt-zkml-circuit/2`.
+ */
+export function currentFormat(
+  metadata: z.output<typeof circuitMetadataSchema>,
+  where: string,
+): CircuitMetadata {
+  if (metadata.format !== 'mt-zkml-circuit/2') {
+    throw new CircuitArtifactMissingError(
+      where,
+      `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/2; recompile the model`,
+    );
+  }
+  return metadata as CircuitMetadata;
 }

@@ -2,29 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseJson } from '@mt/protocol';
 import { z } from 'zod';
-import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
-import { quantizeInput } from '../lower/quantize-input.js';
-import {
-  type CircuitMetadata,
-  circuitMetadataSchema,
-  publicSignalCount,
-} from './circuit-metadata.js';
-import { FIELD_PRIME, packedPoseidon } from './packed-poseidon.js';
+import { CircuitArtifactMissingError } from '../errors.js';
+import { CircuitDescription } from './circuit-description.js';
+import { type CircuitMetadata, circuitMetadataSchema, currentFormat } from './circuit-metadata.js';
 
 /** Compiler optimisation level: O2 for Groth16 (fewer constraints), O1 for PLONK (sparse, far fewer gates). */
 export type Optimization = 'O1' | 'O2';
-
-/** The model outputs a proof attests to, decoded from its public signals. */
-export interface DecodedOutputs {
-  /** Every output in float units (the fixed-point values divided by 2^S), flattened in order. */
-  outputs: number[];
-  /** The predicted class: the first largest element of the first output with more than one element (else of the first). */
-  predicted: number;
-  /** The model commitment the proof is bound to. */
-  modelHash: string;
-  /** The packed Poseidon hash of the quantised input. */
-  inputHash: string;
-}
 
 /** What `weights.json` holds: the commitment's salt and the quantised private tensors, as decimal strings. */
 export interface PrivateWeights {
@@ -46,10 +29,6 @@ export const circuitFiles = {
   verificationKey: 'verification_key.json',
   setup: 'setup.json',
 } as const;
-
-function toSigned(value: bigint): bigint {
-  return value > FIELD_PRIME / 2n ? value - FIELD_PRIME : value;
-}
 
 /** A JSON file of a circuit folder, checked against `schema`; `remedy` says what to run when it is missing or wrong. */
 export async function readCircuitJson<S extends z.ZodType>(
@@ -75,13 +54,15 @@ export async function readCircuitJson<S extends z.ZodType>(
  * circuit.inputHash(pixels); // what the proof's inputHash signal must equal
  * ```
  */
-export class Circuit {
+export class Circuit extends CircuitDescription {
   #weights: Promise<PrivateWeights> | undefined;
 
   private constructor(
     readonly dir: string,
-    readonly metadata: CircuitMetadata,
-  ) {}
+    metadata: CircuitMetadata,
+  ) {
+    super(metadata);
+  }
 
   /** Reads the circuit folder `dir`. */
   static async load(dir: string): Promise<Circuit> {
@@ -90,13 +71,7 @@ export class Circuit {
       circuitMetadataSchema,
       'compile the model first (mt-zkml compile MODEL.onnx --out DIR)',
     );
-    if (metadata.format !== 'mt-zkml-circuit/2') {
-      throw new CircuitArtifactMissingError(
-        join(dir, circuitFiles.metadata),
-        `it has format ${JSON.stringify(metadata.format)}, expected mt-zkml-circuit/2; recompile the model`,
-      );
-    }
-    return new Circuit(dir, metadata as CircuitMetadata);
+    return new Circuit(dir, currentFormat(metadata, join(dir, circuitFiles.metadata)));
   }
 
   /** Paths of the compiled build at `optimization`. */
@@ -112,21 +87,6 @@ export class Circuit {
   /** A file in the circuit folder. */
   file(name: string): string {
     return join(this.dir, name);
-  }
-
-  /**
-   * The input quantised as the circuit takes it.
-   *
-   * @throws InvalidZkmlInputError when the length is wrong or a value is
-   *   not finite or outside the circuit's input range.
-   */
-  quantizeInput(input: readonly number[]): bigint[] {
-    return quantizeInput(this.metadata, input);
-  }
-
-  /** The `inputHash` public signal a proof on `input` carries. */
-  inputHash(input: readonly number[]): string {
-    return packedPoseidon(this.quantizeInput(input), this.metadata.inputBits).toString();
   }
 
   /** The witness input for `input`: the quantised values, plus the weights and the salt in private mode. */
@@ -151,32 +111,5 @@ export class Circuit {
       witness.salt = weights.salt;
     }
     return witness;
-  }
-
-  /**
-   * Reads the public signals of a proof of this circuit.
-   *
-   * @throws InvalidZkmlInputError when their number or form is wrong.
-   */
-  decode(publicSignals: readonly string[]): DecodedOutputs {
-    const { outputSize, scaleBits } = this.metadata;
-    if (publicSignals.length !== publicSignalCount(this.metadata)) {
-      throw new InvalidZkmlInputError(
-        'publicSignals',
-        `has ${publicSignals.length} values; this circuit has ${publicSignalCount(this.metadata)}`,
-      );
-    }
-    const values = publicSignals.map((signal, i) => {
-      if (!/^(0|[1-9][0-9]*)$/.test(signal)) {
-        throw new InvalidZkmlInputError(`publicSignals[${i}]`, 'must be a decimal field element');
-      }
-      return BigInt(signal);
-    });
-    return {
-      outputs: values.slice(0, outputSize).map((v) => Number(toSigned(v)) / 2 ** scaleBits),
-      predicted: Number(values[outputSize]),
-      modelHash: String(values[outputSize + 1]),
-      inputHash: String(values[outputSize + 2]),
-    };
   }
 }

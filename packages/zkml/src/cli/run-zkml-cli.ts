@@ -1,12 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type CliRunner, defineCli, integer, jsonOption, Option, printResult } from '@mt/cli';
-import {
-  CliUsageError,
-  JsonParseError,
-  packageVersion,
-  parseJson,
-  SchemaValidationError,
-} from '@mt/protocol';
+import { CliUsageError, JsonParseError, parseJson, SchemaValidationError } from '@mt/protocol';
+import { packageVersion } from '@mt/protocol/node';
 import { z } from 'zod';
 import { Circuit } from '../circuit/circuit.js';
 import { CircuitCompiler } from '../compile/circuit-compiler.js';

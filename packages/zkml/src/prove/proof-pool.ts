@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { builtModulePath } from '@mt/protocol';
+import { builtModulePath } from '@mt/protocol/node';
 import { Piscina } from 'piscina';
 import type { ProofWorkerResult, ProofWorkerTask } from './proof-worker.js';
 

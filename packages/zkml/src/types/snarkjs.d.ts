@@ -97,7 +97,11 @@ declare module 'snarkjs' {
     calculate(input: WitnessInput, wasm: string, wtnsFile: string): Promise<void>;
     exportJson(wtnsFile: string): Promise<bigint[]>;
   };
+  /** ffjavascript's curves; `singleThread` builds one that starts no workers. */
   export const curves: {
-    getCurveFromName(name: string, singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
+    getCurveFromName(
+      name: string,
+      options?: { singleThread?: boolean },
+    ): Promise<{ terminate(): Promise<void> }>;
   };
 }
