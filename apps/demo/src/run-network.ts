@@ -6,7 +6,6 @@ import { type ChainClient, generateKeypair } from '@mt/chain';
 import {
   type AnswerStrategy,
   chainHotkeyOf,
-  DEFAULT_SHARPNESS,
   joinSubnet,
   type MinerNode,
   type MinerRound,
@@ -19,6 +18,7 @@ import {
   walletNeuronKeys,
 } from '@mt/neurons';
 import type { SubnetValidator } from '@mt/protocol';
+import { DEFAULT_SHARPNESS } from '@mt/scoring';
 import { TextGenerationMiner, TextGenerationValidator } from '@mt/subnets/text-generation';
 import {
   VerifiableInferenceMiner,

@@ -16,7 +16,6 @@ import {
 } from '@mt/cli';
 import {
   chainHotkeyOf,
-  DEFAULT_SHARPNESS,
   instrumentChain,
   joinSubnet,
   openChain,
@@ -24,6 +23,7 @@ import {
   ValidatorNode,
 } from '@mt/neurons';
 import { CliUsageError, type SubnetValidator } from '@mt/protocol';
+import { DEFAULT_SHARPNESS } from '@mt/scoring';
 import { SubnetMetrics } from '@mt/subnets';
 import {
   createLogger,

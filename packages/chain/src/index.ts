@@ -76,3 +76,9 @@ export {
 export { randomSalt, type WeightReveal, weightCommitHash } from './weights/commit-hash.js';
 export { weightsNotYet } from './weights/not-yet.js';
 export { checkU16Weights, toU16Weights, type U16Weights } from './weights/u16-weights.js';
+export {
+  type WeightEvent,
+  type WeightSubmission,
+  WeightSubmitter,
+  type WeightSubmitterOptions,
+} from './weights/weight-submitter.js';

@@ -43,7 +43,6 @@ export {
 export { instrumentChain } from './validator/instrument-chain.js';
 export { ValidatorMetrics } from './validator/validator-metrics.js';
 export {
-  DEFAULT_SHARPNESS,
   type MinerRound,
   ValidatorNode,
   type ValidatorNodeOptions,

@@ -7,6 +7,7 @@
  *   modified Z-score outlier detection.
  * - Yuma consensus bit-exact with subtensor: {@link runEpoch} (one pure epoch)
  *   and {@link YumaSimulator} (set weights, advance blocks, run epochs).
+ * - {@link WeightPolicy}: a validator's moving averages turned into weights.
  * - Errors: {@link ScoringError} and {@link InvalidScoringInputError}, which
  *   names the bad field.
  *
@@ -40,6 +41,12 @@ export {
 export { bradleyTerry } from './scorer/bradley-terry.js';
 export type { CriterionFunction, CriterionOutcome, ScoringCriterion } from './scorer/criterion.js';
 export { ScoringMethod } from './scorer/scoring-method.js';
+export {
+  DEFAULT_ALPHA,
+  DEFAULT_SHARPNESS,
+  WeightPolicy,
+  type WeightPolicyOptions,
+} from './weights/weight-policy.js';
 export { runEpoch } from './yuma/epoch.js';
 export { fromU16Proportion, ONE as I32F32_ONE, toFloat, toU16Proportion } from './yuma/fixed.js';
 export { maxUpscaleU16 } from './yuma/max-upscale.js';

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { ChainCallFailedError } from '@mt/chain';
 import { InvalidArgumentError, type SubnetMiner } from '@mt/protocol';
+import { InvalidScoringInputError } from '@mt/scoring';
 import { echoMiner, echoValidator } from '@mt/subnets';
 import { createMetricsRegistry } from '@mt/telemetry';
 import { Hotkey, signEnvelope, taskPath } from '@mt/wire';
@@ -105,7 +106,10 @@ describe('ValidatorNode', () => {
           return e;
         }
       })();
-      expect(InvalidArgumentError.isInstance(error), option).toBe(true);
+      // The weight policy's own options are @mt/scoring's to check; the judging time is the node's.
+      const expected =
+        option === 'judgeTimeoutMs' ? InvalidArgumentError : InvalidScoringInputError;
+      expect(expected.isInstance(error), option).toBe(true);
       expect((error as Error).message).toContain(option);
     }
     expect(() => net.node(1_000, { sharpness: 1, alpha: 1 })).not.toThrow();
@@ -231,6 +235,29 @@ describe('ValidatorNode', () => {
     expect(revealed?.values).toEqual([65535]);
     const me = neurons.find((n) => n.stake > 0n)?.uid ?? -1;
     expect((await net.chain.weightsOf(net.netuid, me)).get(uid(good))).toBe(65535);
+  });
+
+  it('reads the metagraph again only when the chain has moved, and sees a new miner then', async () => {
+    const net = await network();
+    await net.join('first', net.honestMiner(echoMiner()));
+    let reads = 0;
+    const counted = new Proxy(net.chain, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property === 'metagraph') reads += 1;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const node = net.node(1_000, { chain: counted });
+    expect(await node.round(0)).toHaveLength(1);
+    expect(await node.round(1)).toHaveLength(1);
+    expect(reads).toBe(1);
+    const second = await net.join('second', net.honestMiner(echoMiner()));
+    net.chain.advanceBlocks(1); // a registration lands in a new block
+    const third = await node.round(2);
+    expect(reads).toBe(2);
+    expect(third).toHaveLength(2);
+    expect(entryOf(third, second)?.status).toBe('ok');
   });
 
   it('ends a round at the budget when a miner never answers and its fetch ignores every signal', async () => {

@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ChainCallFailedError,
   type ChainClient,
   type ChainKeypair,
-  randomSalt,
   toU16Weights,
   type WeightReveal,
-  weightCommitHash,
-  weightsNotYet,
+  WeightSubmitter,
 } from '@mt/chain';
 import {
   describeCause,
@@ -24,6 +21,7 @@ import {
   silentLogger,
   type Task,
 } from '@mt/protocol';
+import { WeightPolicy } from '@mt/scoring';
 import type { Registry } from '@mt/telemetry';
 import {
   type Hotkey,
@@ -46,16 +44,6 @@ import { ValidatorMetrics } from './validator-metrics.js';
 
 /** Characters of a miner's answer kept as its sample (for dashboards and logs). */
 const SAMPLE_CHARS = 160;
-
-/**
- * The default sharpness of weights (`average ^ 4`), the library's and
- * `mt-validator`'s alike: at 1, miners that do no work but answer on time
- * kept a share of the weights that their scores alone did not earn.
- */
-export const DEFAULT_SHARPNESS = 4;
-
-/** The weight of the newest score in a validator's moving average. */
-const DEFAULT_ALPHA = 0.3;
 
 const check = optionChecks((option, problem) => new InvalidArgumentError(option, problem));
 
@@ -126,7 +114,7 @@ export interface ValidatorNodeOptions {
   netuid: number;
   /** The subnet's validator role: it creates the tasks and scores the answers. */
   subnet: SubnetValidator;
-  /** Weight of the newest score in the moving average, in (0, 1]. Default 0.3. */
+  /** Weight of the newest score in the moving average, in (0, 1]: `WeightPolicy`'s, default 0.3. */
   alpha?: number;
   /**
    * On our envelope, the `fetch` the wire uses, and the client's other limits
@@ -143,9 +131,8 @@ export interface ValidatorNodeOptions {
   /** Task difficulty for a round (default: 0.2, 0.5, 0.8 in turn). */
   difficulty?: (round: number) => number;
   /**
-   * Weights are proportional to `average ^ sharpness`. Default
-   * {@link DEFAULT_SHARPNESS}; higher values starve miners far below the
-   * best (a validator's policy, not the chain's).
+   * Weights are proportional to `average ^ sharpness`: `WeightPolicy`'s
+   * (`@mt/scoring`), default `DEFAULT_SHARPNESS` (4).
    */
   sharpness?: number;
   /** Where the validator's metrics go (see {@link ValidatorMetrics}); default: not recorded. */
@@ -194,17 +181,19 @@ function clampScore(value: number): number {
 export class ValidatorNode {
   readonly #options: ValidatorNodeOptions;
   readonly #query: MinerQuery;
+  /** How a chain hotkey signs on this node's wire. */
+  readonly #addressOf: (chainHotkey: string) => string;
+  /** The metagraph's miners as of `head`: read again only when the chain has moved. */
+  #view: { head: number; miners: RoundMiner[]; ownUid: number | undefined } | undefined;
   readonly #marginMs: number;
-  readonly #averages = new Map<number, number>();
+  readonly #policy: WeightPolicy;
   /** The weights committed and not yet revealed, and their hash. */
-  #pending: { reveal: WeightReveal; hash: `0x${string}` } | undefined;
+  #submitter: WeightSubmitter | undefined;
   #chainKey: ChainKeypair | undefined;
   #resumed = false;
   readonly #metrics: ValidatorMetrics | undefined;
   readonly #logger: MtLogger;
   readonly #netuidLabel: { netuid: string };
-  readonly #sharpness: number;
-  readonly #alpha: number;
   readonly #judgeTimeoutMs: number;
 
   constructor(options: ValidatorNodeOptions) {
@@ -222,23 +211,24 @@ export class ValidatorNode {
         options.synapse ?? taskSynapse(options.subnet.name),
       );
       this.#marginMs = 0;
+      this.#addressOf = (hotkey) => senderAddressOf(hotkey, 'bittensor');
     } else {
       const client = new ValidatorClient({ ...options.client, hotkey: options.hotkey as Hotkey });
       this.#query = clientQuery(client, options.subnet.name);
       this.#marginMs = client.marginMs;
+      this.#addressOf = wireAddressOf;
     }
-    // Checked once, here: a sharpness of 0 would make every weight equal, and an
-    // alpha outside (0, 1] would not average at all.
-    this.#sharpness = check.positive('sharpness', options.sharpness ?? DEFAULT_SHARPNESS);
-    this.#alpha = check.positive('alpha', options.alpha ?? DEFAULT_ALPHA);
-    if (this.#alpha > 1)
-      throw new InvalidArgumentError('alpha', `must be in (0, 1], got ${this.#alpha}`);
+    // The policy checks its sharpness and alpha once, here, when the node is built.
+    this.#policy = new WeightPolicy({
+      ...(options.sharpness === undefined ? {} : { sharpness: options.sharpness }),
+      ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+    });
     this.#judgeTimeoutMs = check.positive('judgeTimeoutMs', options.judgeTimeoutMs ?? 30_000);
   }
 
   /** The current moving averages by UID. */
   get averages(): ReadonlyMap<number, number> {
-    return this.#averages;
+    return this.#policy.averages;
   }
 
   async #key(): Promise<ChainKeypair> {
@@ -246,16 +236,44 @@ export class ValidatorNode {
     return this.#chainKey;
   }
 
+  /**
+   * The miners to query, from the metagraph as of the chain's head. A
+   * metagraph is read only when the head has moved since the last one (a new
+   * block is the only way registrations and axons change), so rounds within
+   * a block cost their network work and one `head()`; each neuron's wire
+   * address is converted once and kept while it stays registered.
+   */
+  async #currentView(): Promise<{ miners: RoundMiner[]; ownUid: number | undefined }> {
+    const { chain, netuid } = this.#options;
+    const head = await chain.head();
+    if (this.#view?.head === head) return this.#view;
+    const me = (await this.#key()).address;
+    const { neurons } = await chain.metagraph(netuid);
+    const known = new Map(this.#view?.miners.map((m) => [m.hotkey, m.address]));
+    this.#view = {
+      head,
+      ownUid: neurons.find((n) => n.hotkey === me)?.uid,
+      miners: neurons
+        .filter((n) => n.endpoint !== '' && n.hotkey !== me)
+        .map((n) => ({
+          uid: n.uid,
+          hotkey: n.hotkey,
+          endpoint: n.endpoint,
+          address: known.get(n.hotkey) ?? this.#addressOf(n.hotkey),
+        })),
+    };
+    return this.#view;
+  }
+
+  /** Starts the averages from this validator's weights on the chain (see `WeightPolicy.resume`). */
   async #resume(): Promise<void> {
     if (this.#resumed) return;
     const { chain, netuid } = this.#options;
-    const me = (await this.#key()).address;
-    const own = (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === me);
+    const { ownUid } = await this.#currentView();
     this.#resumed = true;
-    if (!own) return;
-    const stored = await chain.weightsOf(netuid, own.uid);
-    for (const [uid, weight] of stored)
-      this.#averages.set(uid, (weight / 65535) ** (1 / this.#sharpness));
+    if (ownUid === undefined) return;
+    const stored = await chain.weightsOf(netuid, ownUid);
+    this.#policy.resume(stored);
   }
 
   /**
@@ -271,13 +289,9 @@ export class ValidatorNode {
     signal?.throwIfAborted();
     await this.#resume();
     const started = performance.now();
-    const { chain, netuid, subnet } = this.#options;
-    const alpha = this.#alpha;
+    const { netuid, subnet } = this.#options;
     const difficulty = this.#options.difficulty?.(round) ?? [0.2, 0.5, 0.8][round % 3] ?? 0.5;
-    const me = (await this.#key()).address;
-    const miners = (await chain.metagraph(netuid)).neurons.filter(
-      (n) => n.endpoint !== '' && n.hotkey !== me,
-    );
+    const { miners } = await this.#currentView();
     const judged = await Promise.all(
       miners.map(async (miner) => {
         const task = await subnet.createTask({
@@ -292,9 +306,7 @@ export class ValidatorNode {
     // An aborted round says nothing about the miners: their averages stay.
     signal?.throwIfAborted();
     const outcomes = judged.map(({ miner, status, latencyMs, judgement }): MinerRound => {
-      const previous = this.#averages.get(miner.uid) ?? 0;
-      const average = alpha * judgement.score + (1 - alpha) * previous;
-      this.#averages.set(miner.uid, average);
+      const average = this.#policy.record(miner.uid, judgement.score);
       this.#record(miner.uid, status, latencyMs, judgement.score, average);
       return { uid: miner.uid, hotkey: miner.hotkey, average, latencyMs, status, ...judgement };
     });
@@ -323,7 +335,7 @@ export class ValidatorNode {
 
   /** One miner's query and judgement, settled by its budget whatever either does. */
   async #minerPart(
-    miner: { uid: number; hotkey: string; endpoint: string },
+    miner: RoundMiner,
     task: Task,
     signal: AbortSignal | undefined,
   ): Promise<{ status: MinerRound['status']; latencyMs: number; judgement: Judged }> {
@@ -469,99 +481,40 @@ export class ValidatorNode {
   /**
    * Reveals weights committed earlier once the chain's reveal window has
    * come (a reveal the chain calls too early stays pending for the next
-   * call), then sets the current averages, or commits them where the subnet
-   * uses commit-reveal. Returns what was revealed or set in the clear.
+   * call), then sets the current averages' weights, or commits them where the
+   * subnet uses commit-reveal; the bookkeeping is `@mt/chain`'s
+   * `WeightSubmitter`. Returns what was revealed or set in the clear.
    */
   async setWeights(): Promise<WeightReveal | undefined> {
     const { chain, netuid } = this.#options;
-    const key = await this.#key();
-    const config = await chain.subnet(netuid);
-    let commitReveal = config.commitRevealEnabled;
-    let revealed: WeightReveal | undefined;
-    if (this.#pending) {
-      const pending = this.#pending;
-      const commit = (await chain.pendingCommits(netuid, key.address)).find(
-        (c) => c.hash === pending.hash,
-      );
-      // The call lands in the next block on a node, in the head on LocalChain: try from the block before.
-      if (!commit) {
-        this.#logger.warn(
-          { hash: pending.hash },
-          'the chain holds no such commit any more; committing afresh',
-        );
-        this.#pending = undefined;
-      } else if ((await chain.head()) > commit.revealUntil) {
-        // The window passed (a validator that was down, or slow rounds): the chain drops
-        // such a commit when it next reads it; this one commits afresh.
-        this.#logger.warn(
-          { hash: pending.hash, revealUntil: commit.revealUntil },
-          'reveal window missed; committing afresh',
-        );
-        this.#pending = undefined;
-      } else if ((await chain.head()) + 1 >= commit.revealFrom) {
-        try {
-          await chain.revealWeights(key, netuid, pending.reveal);
-          revealed = pending.reveal;
-          this.#pending = undefined;
-          this.#recordWeights('reveal', revealed);
-        } catch (error) {
-          const name = chainErrorOf(error);
-          if (name === 'CommitRevealDisabled') {
-            // The owner switched commit-reveal off between our commit and its reveal: the
-            // commit can never be revealed, so the current weights are set in the clear.
-            this.#logger.warn(
-              { chainError: name },
-              'commit-reveal was switched off; setting weights',
-            );
-            this.#pending = undefined;
-            commitReveal = false;
-          } else if (!weightsNotYet(error, 'reveal')) throw error;
-        }
-      }
-    }
-    if (this.#pending) return revealed;
-    const scores = new Map(
-      [...this.#averages].filter(([, v]) => v > 0).map(([uid, v]) => [uid, v ** this.#sharpness]),
-    );
-    const weights = toU16Weights(scores);
-    if (weights.uids.length === 0) return revealed;
-    const reveal: WeightReveal = {
-      ...weights,
-      salt: randomSalt(),
-      versionKey: config.weightsVersionKey,
-    };
-    try {
-      if (!commitReveal) {
-        await chain.setWeights(key, netuid, weights, config.weightsVersionKey);
-        this.#recordWeights('set', reveal);
-        return reveal;
-      }
-      const hash = weightCommitHash(key.address, netuid, reveal);
-      await chain.commitWeights(key, netuid, hash);
-      this.#pending = { reveal, hash };
-      this.#recordWeights('commit', reveal);
-      return revealed;
-    } catch (error) {
-      const name = chainErrorOf(error);
-      // A validator newly staked has no permit until the next epoch grants one, and a
-      // subnet's rate limit may be raised under it: either way the averages are kept and
-      // set on a later call. Any other refusal is the caller's to see.
-      if (weightsNotYet(error, 'update')) {
+    this.#submitter ??= new WeightSubmitter({
+      chain,
+      netuid,
+      hotkey: await this.#key(),
+      logger: this.#logger,
+    });
+    const { applied, events } = await this.#submitter.submit(toU16Weights(this.#policy.scores()));
+    for (const event of events) {
+      if (event.kind === 'wait')
         this.#metrics?.failures.inc({ ...this.#netuidLabel, stage: 'weights_wait' });
-        this.#logger.warn(
-          { chainError: name },
-          'the chain asks to wait; weights are kept for later',
-        );
-        return revealed;
-      }
-      throw error;
+      else this.#recordWeights(event.kind, event.weights);
     }
+    return applied;
   }
+}
+
+/** A miner as a round queries it: its chain hotkey, endpoint and the address it signs with on this wire. */
+interface RoundMiner {
+  uid: number;
+  hotkey: string;
+  endpoint: string;
+  /** Its wire address, converted once per neuron (not per round). */
+  address: string;
 }
 
 /** One miner queried with one task, on whichever wire: its outcome, never an exception. */
 type MinerQuery = (
-  miner: { hotkey: string; endpoint: string },
+  miner: RoundMiner,
   task: Task,
   options: { timeoutMs: number; signal: AbortSignal | undefined },
 ) => Promise<QueryOutcome<Result>>;
@@ -569,7 +522,7 @@ type MinerQuery = (
 /** Our envelope: the signed request, the verified and schema-checked result. */
 function clientQuery(client: ValidatorClient, taskType: string): MinerQuery {
   return async (miner, task, { timeoutMs, signal }) => {
-    const endpoint = { address: wireAddressOf(miner.hotkey), url: miner.endpoint };
+    const endpoint = { address: miner.address, url: miner.endpoint };
     const [outcome] = await client.query([endpoint], taskType, task, {
       responseSchema: resultSchema,
       timeoutMs,
@@ -586,7 +539,7 @@ function clientQuery(client: ValidatorClient, taskType: string): MinerQuery {
  */
 function dendriteQuery(dendrite: BittensorDendrite, mapping: SynapseMapping): MinerQuery {
   return async (miner, task, { timeoutMs, signal }) => {
-    const endpoint = { address: senderAddressOf(miner.hotkey, 'bittensor'), url: miner.endpoint };
+    const endpoint = { address: miner.address, url: miner.endpoint };
     let axon: { ip: string; port: number; hotkey: string };
     try {
       const url = new URL(miner.endpoint);
@@ -632,9 +585,4 @@ function statusOfCall(code: number | null, signal: AbortSignal | undefined): Que
   if (code === 503) return 'refused';
   if (code === 400 || code === 413 || code === 422 || code === null) return 'bad_response';
   return 'rejected';
-}
-
-/** The chain's own error name of a failed call, if `error` is one. */
-function chainErrorOf(error: unknown): string | undefined {
-  return ChainCallFailedError.isInstance(error) ? error.chainError : undefined;
 }

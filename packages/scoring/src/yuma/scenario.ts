@@ -35,6 +35,7 @@ const paramsSchema = z.object({
   tempo: z.int().min(0).default(YUMA_DEFAULTS.tempo),
   activity_cutoff_blocks: block.default(YUMA_DEFAULTS.activityCutoffBlocks),
   max_allowed_validators: z.int().min(0).default(YUMA_DEFAULTS.maxAllowedValidators),
+  bonds_reset: z.boolean().default(YUMA_DEFAULTS.bondsReset),
 });
 
 const initialStateSchema = z.object({
@@ -62,6 +63,8 @@ const stepSchema = z.discriminatedUnion('op', [
     stored_u16: z.array(u16).optional(),
   }),
   z.object({ op: z.literal('commit_weights'), uid: z.int().min(0) }),
+  /** The hotkey at `uid` committed: its bonds column is reset when `bonds_reset` is on. */
+  z.object({ op: z.literal('reset_bonds'), uid: z.int().min(0) }),
 ]);
 
 /** Schema of a Yuma scenario: one case in the format of the reference vectors. */
@@ -104,6 +107,7 @@ export function scenarioSetup(scenario: YumaScenario): { params: YumaParams; sta
       tempo: p.tempo,
       activityCutoffBlocks: p.activity_cutoff_blocks,
       maxAllowedValidators: p.max_allowed_validators,
+      bondsReset: p.bonds_reset,
     },
     state: {
       n: s.n,
@@ -139,6 +143,9 @@ export function replayScenario(scenario: YumaScenario): EpochReport[] {
         break;
       case 'commit_weights':
         simulator.commitWeights(step.uid);
+        break;
+      case 'reset_bonds':
+        simulator.resetBonds(step.uid);
         break;
       case 'set_weights': {
         const row = simulator.setWeights(step.uid, step.dests, step.values_u16);

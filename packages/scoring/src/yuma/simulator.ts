@@ -73,6 +73,19 @@ export class YumaSimulator {
     this.#state.commitBlocks[uid] ??= this.#state.currentBlock;
   }
 
+  /**
+   * Subtensor's `reset_bonds_column_for_hotkey`: when `bondsReset` is on,
+   * removes column `uid` from every validator's bonds row, so the next epoch
+   * starts that miner's bonds from nothing. Returns whether it reset (off,
+   * it does nothing, as the chain does).
+   */
+  resetBonds(uid: number): boolean {
+    this.#requireUid('uid', uid);
+    if (!this.#params.bondsReset) return false;
+    this.#state.bonds = this.#state.bonds.map((row) => row.filter(([j]) => j !== uid));
+    return true;
+  }
+
   /** Moves the chain forward to `block`. */
   advanceToBlock(block: number): void {
     if (!Number.isSafeInteger(block) || block < this.#state.currentBlock) {

@@ -34,6 +34,11 @@ export interface YumaParams {
   tempo: number;
   activityCutoffBlocks: number;
   maxAllowedValidators: number;
+  /**
+   * `BondsResetOn`: a hotkey's commitment (subtensor's `ResetBondsOnCommit`)
+   * zeroes its bonds column, so validators bond to it afresh. Default off.
+   */
+  bondsReset: boolean;
 }
 
 /**
@@ -59,6 +64,7 @@ export const YUMA_DEFAULTS: Readonly<Omit<YumaParams, 'raoEmission'>> = Object.f
   tempo: 360,
   activityCutoffBlocks: 5_000,
   maxAllowedValidators: 128,
+  bondsReset: false,
 });
 
 /** The chain state an epoch reads and writes, for one subnet. */

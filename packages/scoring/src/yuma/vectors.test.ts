@@ -196,6 +196,7 @@ describe('Yuma epochs against the chain', () => {
       'epoch_bonds_classic',
       'yuma3_kappa_moves_first',
       'yuma3_liquid_alpha_disabled',
+      'yuma3_bonds_reset',
     ]);
   });
 

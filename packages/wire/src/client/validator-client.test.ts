@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { taskPath } from '../envelope/headers.js';
 import { signEnvelope } from '../envelope/sign-envelope.js';
 import { Hotkey } from '../keys/hotkey.js';
+import { SignerPool } from '../keys/signer-pool.js';
 import { createMinerHandler, type MinerHandler } from '../server/miner-handler.js';
 import { createMinerServer } from '../server/miner-server.js';
 import type { TaskHandler } from '../server/task-stages.js';
@@ -112,6 +113,47 @@ describe('ValidatorClient', () => {
     expect(outcomes[1]).toMatchObject({ httpStatus: 504, code: 'MT_WIRE_DEADLINE_EXCEEDED' });
     expect(outcomes[4]?.code).toBe('MT_WIRE_SIGNATURE_INVALID');
     expect(outcomes[5]?.code).toBe('MT_WIRE_SIGNATURE_MISSING');
+  });
+
+  it('signs and verifies on a SignerPool, refusing a signature that does not verify', async () => {
+    const net = setup();
+    const pool = await SignerPool.start({ threads: 1 });
+    closers.push(() => pool.close());
+    const client = new ValidatorClient({
+      hotkey: Hotkey.generate(),
+      fetch: net.fetch,
+      signer: pool,
+    });
+    // The miner checks our pooled signature with node:crypto, so a bad one would be refused there.
+    const honest = net.miner((input) => ({ text: (input as { text: string }).text }));
+    const realKey = Hotkey.generate();
+    // Signed by the key it claims, with one byte of the signature changed: only the
+    // signature check itself (on the pool) can catch it.
+    const flipped = net.place((request) => {
+      const answer = Buffer.from(JSON.stringify({ result: { text: 'pong' } }));
+      const headers = signEnvelope({
+        key: realKey,
+        kind: 'response',
+        target: `POST ${taskPath('echo')}`,
+        receiver: String(request.headers.get('x-mt-sender')),
+        body: answer,
+        requestNonce: String(request.headers.get('x-mt-nonce')),
+      });
+      const signature = Buffer.from(String(headers['x-mt-signature']), 'base64');
+      signature[0] = (signature[0] ?? 0) ^ 1;
+      return new Response(answer, {
+        headers: { ...headers, 'x-mt-signature': signature.toString('base64') },
+      });
+    });
+    const outcomes = await client.query(
+      [honest, { address: realKey.address, url: flipped }],
+      'echo',
+      { text: 'ping' },
+      { responseSchema: textSchema },
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'bad_signature']);
+    expect(outcomes[0]?.result).toEqual({ text: 'ping' });
+    expect(outcomes[1]?.code).toBe('MT_WIRE_SIGNATURE_INVALID');
   });
 
   it('signs the deadline it waits for into each request', async () => {

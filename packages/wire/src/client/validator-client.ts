@@ -14,8 +14,7 @@ import {
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import { envelopeHeaders, taskPath } from '../envelope/headers.js';
-import { signEnvelope } from '../envelope/sign-envelope.js';
-import { verifyEnvelope } from '../envelope/verify-envelope.js';
+import { signEnvelopeOn, verifyEnvelopeOn } from '../envelope/pooled-envelope.js';
 import { EnvelopeRejectedError } from '../errors.js';
 import {
   endpointRefusalIn,
@@ -27,6 +26,7 @@ import {
 import { readBounded } from '../http/read-body.js';
 import { WireReply } from '../http/wire-request.js';
 import type { Hotkey } from '../keys/hotkey.js';
+import type { SignerPool } from '../keys/signer-pool.js';
 
 /** A miner to query: its address (who must sign the answer) and where it listens. */
 export interface MinerEndpoint {
@@ -113,6 +113,12 @@ export interface ValidatorClientOptions {
   fetch?: WireFetch;
   /** Wall clock in ms since the epoch, for timestamps and deadlines. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Signs requests and verifies answers with libsodium on worker threads
+   * instead of `node:crypto` on the event loop; see `SignerPool`. The caller
+   * owns the pool (and closes it). Default: inline.
+   */
+  signer?: SignerPool;
 }
 
 /** Options of one {@link ValidatorClient.query}. */
@@ -167,6 +173,7 @@ export class ValidatorClient {
   readonly #queue: PQueue;
   readonly #send: WireSender;
   readonly #now: () => number;
+  readonly #signer: SignerPool | undefined;
   readonly #allowPrivate: boolean;
 
   constructor(options: ValidatorClientOptions) {
@@ -182,6 +189,7 @@ export class ValidatorClient {
       ? fromFetch(options.fetch)
       : guardedSender({ allowPrivate: this.#allowPrivate });
     this.#now = options.now ?? Date.now;
+    this.#signer = options.signer;
   }
 
   /** Time waited past a call's deadline for the miner's own word that it passed, in ms. */
@@ -294,7 +302,7 @@ export class ValidatorClient {
         message: refusal?.message ?? `${JSON.stringify(miner.url.slice(0, 80))} is not a URL`,
       });
     }
-    const headers = signEnvelope({
+    const headers = await signEnvelopeOn(this.#signer, {
       key: this.#key,
       kind: 'request',
       target: `POST ${path}`,
@@ -350,7 +358,7 @@ export class ValidatorClient {
       });
     }
     try {
-      verifyEnvelope({
+      await verifyEnvelopeOn(this.#signer, {
         header: (name) => response.headers.get(name),
         body: answer,
         kind: 'response',

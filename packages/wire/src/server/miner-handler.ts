@@ -9,15 +9,10 @@ import {
   type WireResponseEvent,
   type WireStage,
 } from '@mt/protocol';
-import { envelopeHeaders, TASK_PREFIX, taskPath } from '../envelope/headers.js';
+import { TASK_PREFIX, taskPath } from '../envelope/headers.js';
+import { signEnvelopeOn, verifyEnvelopeOn } from '../envelope/pooled-envelope.js';
 import { ReplayGuard } from '../envelope/replay-guard.js';
-import { prepareEnvelope, signEnvelope } from '../envelope/sign-envelope.js';
-import {
-  checkEnvelope,
-  type VerifiedEnvelope,
-  type VerifyEnvelopeInput,
-  verifyEnvelope,
-} from '../envelope/verify-envelope.js';
+import type { VerifiedEnvelope, VerifyEnvelopeInput } from '../envelope/verify-envelope.js';
 import { EnvelopeRejectedError } from '../errors.js';
 import type { CarriedHandler } from '../http/http-carrier.js';
 import { type PlainRoute, responseOf, wireRequestOf } from '../http/web-standard.js';
@@ -173,14 +168,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
   const signer = options.signer;
 
   /** The envelope's sender, verified inline or on the signer's threads. */
-  async function authenticate(input: VerifyEnvelopeInput): Promise<VerifiedEnvelope> {
-    if (!signer) return verifyEnvelope(input);
-    const checked = checkEnvelope(input);
-    if (!(await signer.verify(checked.key.publicKey, checked.message, checked.signature))) {
-      throw checked.badSignature();
-    }
-    return checked.envelope;
-  }
+  const authenticate = (input: VerifyEnvelopeInput) => verifyEnvelopeOn(signer, input);
 
   async function answer(
     status: number,
@@ -203,12 +191,7 @@ export function createMinerHandler(options: MinerHandlerOptions): MinerHandler {
         body,
         requestNonce: envelope.nonce,
       };
-      if (signer) {
-        const prepared = prepareEnvelope(response);
-        const signature = await signer.sign(key, prepared.message);
-        prepared.headers[envelopeHeaders.signature] = Buffer.from(signature).toString('base64');
-        Object.assign(headers, prepared.headers);
-      } else Object.assign(headers, signEnvelope(response));
+      Object.assign(headers, await signEnvelopeOn(signer, response));
     }
     return { status, headers, body };
   }
