@@ -2,14 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { requirePeer } from '@mt/protocol';
 import type { WsProvider } from '@polkadot/api';
 import { ChainError, ChainRejectedError, ChainUnreachableError } from '../errors.js';
 import { canonicalAddress } from '../keys/keypair.js';
 import { loadPolkadotApi } from '../subtensor/connect.js';
 
-/** The subtensor runtimes shipped with `@mt/chain` (raw chain specs from opentensor/subtensor, public domain). */
+/**
+ * The subtensor runtimes `@mt/chain-devnet-specs` holds (raw chain specs from
+ * opentensor/subtensor, public domain), an optional peer: 2.8 MB that only a
+ * devnet needs.
+ */
 export const DEVNET_RUNTIMES = {
   /** node-subtensor 218 (Jan 2025): the modern call API; its epochs are mocked (no Yuma). */
   spec218: 'spec218-raonet-2025-01-04.json',
@@ -66,6 +69,17 @@ function chopsticksCli(): string {
   });
 }
 
+/** The file of a shipped runtime, from its package (with what to install when it is missing). */
+function runtimeSpec(runtime: DevnetRuntime): string {
+  return requirePeer({
+    name: '@mt/chain-devnet-specs',
+    range: '^0.1.0',
+    feature: `the ${runtime} devnet runtime (@mt/chain/devnet)`,
+    resolve: () =>
+      createRequire(import.meta.url).resolve(`@mt/chain-devnet-specs/${DEVNET_RUNTIMES[runtime]}`),
+  });
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -92,7 +106,8 @@ async function freePort(): Promise<number> {
  * await devnet.setSudo(sudo.address);
  * const chain = await SubtensorChain.connect(devnet.url);
  * ```
- * @throws MissingPeerError when `@acala-network/chopsticks` is not installed.
+ * @throws MissingPeerError when `@acala-network/chopsticks` is not installed,
+ *   or `@mt/chain-devnet-specs` for a shipped runtime.
  * @throws ChainUnreachableError when it does not start in time.
  */
 export async function startSubtensorDevnet(
@@ -106,9 +121,7 @@ export async function startSubtensorDevnet(
       `is ${runtime}; choose ${Object.keys(DEVNET_RUNTIMES).join(' or ')}`,
     );
   }
-  const genesis =
-    options.genesisFile ??
-    fileURLToPath(new URL(`../../specs/${DEVNET_RUNTIMES[runtime]}`, import.meta.url));
+  const genesis = options.genesisFile ?? runtimeSpec(runtime);
   const port = options.port ?? (await freePort());
   const url = `ws://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
