@@ -284,3 +284,44 @@ describe('LocalChain under attack', () => {
     await chain.close();
   }, 60_000);
 });
+
+describe('LocalChain calls that arrive together', () => {
+  it('run in one write transaction, and a refused call is rolled back and rejected alone', async () => {
+    const { chain, sudo, owner, ownerHot, netuid } = await world();
+    const targets = await Promise.all(
+      Array.from({ length: 6 }, async () => (await generateKeypair('ed25519')).pair.address),
+    );
+    const outcomes = await Promise.allSettled([
+      ...targets.slice(0, 3).map((address, i) => chain.setBalance(sudo, address, BigInt(i + 1))),
+      // Refused in the same batch: the owner stakes more than it has.
+      chain.addStake(owner, netuid, ownerHot.address, 10n ** 18n),
+      ...targets.slice(3).map((address, i) => chain.setBalance(sudo, address, BigInt(i + 4))),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(await Promise.all(targets.map((a) => chain.balance(a)))).toEqual([
+      1n,
+      2n,
+      3n,
+      4n,
+      5n,
+      6n,
+    ]);
+    // Every accepted call spent one nonce in order; the refused one spent none.
+    expect(
+      chain.sign(sudo, { name: 'setBalance', args: { address: targets[0] ?? '', rao: '1' } }).nonce,
+    ).toBe(6);
+    // The owner made two calls (subnet, hyperparameters); its refused stake was rolled back, nonce and all.
+    expect(
+      chain.sign(owner, { name: 'createSubnet', args: { hotkey: ownerHot.address } }).nonce,
+    ).toBe(2);
+    await chain.close();
+  });
+});

@@ -14,7 +14,12 @@ import type {
 import { checkEndpointUrl, servedEndpoint } from '../endpoint.js';
 import { epochIndex, nextEpochBlock } from '../epoch-schedule.js';
 import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
-import { type ChainKeypair, canonicalAddress, chainCryptoReady } from '../keys/keypair.js';
+import {
+  addressOf,
+  type ChainKeypair,
+  canonicalAddress,
+  chainCryptoReady,
+} from '../keys/keypair.js';
 import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
 import { DEFAULT_NETWORK, LocalRuntime, NEVER, paramsOf } from './local-runtime.js';
@@ -83,6 +88,14 @@ export interface LocalChainOptions {
  */
 export class LocalChain implements ChainClient {
   readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  /** Calls waiting for the next write transaction (see `#call`). */
+  readonly #queue: {
+    key: ChainKeypair;
+    call: LocalCall;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   readonly #runtime: LocalRuntime;
   readonly #genesis: string;
   readonly #options: Required<LocalChainOptions>;
@@ -100,6 +113,16 @@ export class LocalChain implements ChainClient {
       allowPrivateEndpoints: options.allowPrivateEndpoints ?? false,
     };
     this.#endpoints = { allowPrivate: this.#options.allowPrivateEndpoints };
+  }
+
+  /** A statement prepared once and kept: preparing costs more than running the small ones. */
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 
   static #connect(file: string, options: LocalChainOptions): Database.Database {
@@ -209,36 +232,65 @@ export class LocalChain implements ChainClient {
           : `nonce ${call.nonce} of ${signer} is ahead of the next, ${expected}`,
       );
     }
-    this.#db
-      .prepare(
-        `INSERT INTO accounts (address, free, nonce) VALUES (?, '0', 1)
+    this.#sql(
+      `INSERT INTO accounts (address, free, nonce) VALUES (?, '0', 1)
          ON CONFLICT (address) DO UPDATE SET nonce = nonce + 1`,
-      )
-      .run(signer);
+    ).run(signer);
     this.#runtime.apply(signer, call.call);
   }
 
   /** Signs `call` with `key` at the account's next nonce, ready for {@link LocalChain.submit} here or elsewhere. */
   sign(key: ChainKeypair, call: LocalCall): SignedLocalCall {
-    return signLocalCall(key, this.#genesis, this.#nonce(canonicalAddress(key.address)), call);
+    return signLocalCall(key, this.#genesis, this.#nonce(canonicalAddress(addressOf(key))), call);
   }
 
   /**
    * Signs at the nonce read in the same write transaction, verifies and runs:
    * no other process can take the nonce in between, so one key used by
-   * several processes at once never races.
+   * several processes at once never races. Calls that arrive together (in
+   * the same turn of the event loop) share one write transaction, each in a
+   * savepoint of its own: a refused call is rolled back and rejected alone,
+   * and the others pay for one commit between them.
    */
   async #call(key: ChainKeypair, call: LocalCall): Promise<void> {
     await chainCryptoReady();
-    this.#write(() => {
-      const signed = this.sign(key, call);
-      verifySignedLocalCall(signed);
-      this.#apply(signed);
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ key, call, resolve, reject });
+      if (this.#queue.length === 1) queueMicrotask(() => this.#flush());
+    });
+  }
+
+  /** Runs every queued call in one write transaction, and settles each by its own outcome. */
+  #flush(): void {
+    const batch = this.#queue.splice(0);
+    const failures = new Map<number, unknown>();
+    try {
+      this.#write(() => {
+        failures.clear(); // a write retried after SQLITE_BUSY runs the whole batch again
+        batch.forEach(({ key, call }, i) => {
+          try {
+            this.#db.transaction(() => {
+              const signed = this.sign(key, call);
+              verifySignedLocalCall(signed);
+              this.#apply(signed);
+            })();
+          } catch (error) {
+            failures.set(i, error);
+          }
+        });
+      });
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      if (failures.has(i)) reject(failures.get(i));
+      else resolve();
     });
   }
 
   #nonce(address: string): number {
-    const row = this.#db.prepare('SELECT nonce FROM accounts WHERE address = ?').get(address) as
+    const row = this.#sql('SELECT nonce FROM accounts WHERE address = ?').get(address) as
       | { nonce: number }
       | undefined;
     return row?.nonce ?? 0;
@@ -305,7 +357,7 @@ export class LocalChain implements ChainClient {
 
   async subnets(): Promise<number[]> {
     return (
-      this.#db.prepare('SELECT netuid FROM subnets ORDER BY netuid').all() as { netuid: number }[]
+      this.#sql('SELECT netuid FROM subnets ORDER BY netuid').all() as { netuid: number }[]
     ).map((r) => r.netuid);
   }
 
@@ -332,9 +384,9 @@ export class LocalChain implements ChainClient {
       name: 'createSubnet',
       args: { hotkey: canonicalAddress(hotkey, 'hotkey') },
     });
-    const { netuid } = this.#db
-      .prepare('SELECT MAX(netuid) AS netuid FROM subnets WHERE owner = ?')
-      .get(canonicalAddress(owner.address)) as { netuid: number };
+    const { netuid } = this.#sql('SELECT MAX(netuid) AS netuid FROM subnets WHERE owner = ?').get(
+      canonicalAddress(owner.address),
+    ) as { netuid: number };
     return netuid;
   }
 
@@ -455,9 +507,9 @@ export class LocalChain implements ChainClient {
   async pendingCommits(netuid: number, hotkey: string): Promise<PendingCommit[]> {
     const { tempo, commitRevealPeriod } = await this.subnet(netuid);
     const period = tempo + 1;
-    const rows = this.#db
-      .prepare('SELECT hash, block FROM commits WHERE netuid = ? AND hotkey = ? ORDER BY block')
-      .all(netuid, canonicalAddress(hotkey)) as { hash: `0x${string}`; block: number }[];
+    const rows = this.#sql(
+      'SELECT hash, block FROM commits WHERE netuid = ? AND hotkey = ? ORDER BY block',
+    ).all(netuid, canonicalAddress(hotkey)) as { hash: `0x${string}`; block: number }[];
     return rows.map(({ hash, block }) => {
       const epoch = epochIndex(block, netuid, tempo) + commitRevealPeriod;
       return {

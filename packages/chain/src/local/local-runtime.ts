@@ -79,58 +79,66 @@ function storeParams(params: SubnetHyperparameters): string {
  */
 export class LocalRuntime {
   readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(db: Database.Database) {
     this.#db = db;
   }
 
+  /** A statement prepared once and kept: preparing costs more than running the small ones. */
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
   block(): number {
-    return (this.#db.prepare('SELECT block FROM chain WHERE id = 0').get() as { block: number })
-      .block;
+    return (this.#sql('SELECT block FROM chain WHERE id = 0').get() as { block: number }).block;
   }
 
   sudo(): string {
-    return (this.#db.prepare('SELECT sudo FROM chain WHERE id = 0').get() as { sudo: string }).sudo;
+    return (this.#sql('SELECT sudo FROM chain WHERE id = 0').get() as { sudo: string }).sudo;
   }
 
   free(address: string): bigint {
-    const row = this.#db.prepare('SELECT free FROM accounts WHERE address = ?').get(address) as
+    const row = this.#sql('SELECT free FROM accounts WHERE address = ?').get(address) as
       | { free: string }
       | undefined;
     return BigInt(row?.free ?? '0');
   }
 
   #setFree(address: string, rao: bigint): void {
-    this.#db
-      .prepare(
-        `INSERT INTO accounts (address, free, nonce) VALUES (?, ?, 0)
+    this.#sql(
+      `INSERT INTO accounts (address, free, nonce) VALUES (?, ?, 0)
          ON CONFLICT (address) DO UPDATE SET free = excluded.free`,
-      )
-      .run(address, rao.toString());
+    ).run(address, rao.toString());
   }
 
   subnetRow(netuid: number, call: string): SubnetRow {
-    const row = this.#db.prepare('SELECT * FROM subnets WHERE netuid = ?').get(netuid) as
+    const row = this.#sql('SELECT * FROM subnets WHERE netuid = ?').get(netuid) as
       | SubnetRow
       | undefined;
     return row ?? fail(call, 'SubNetworkDoesNotExist', `no subnet ${netuid}`);
   }
 
   neuronRows(netuid: number): NeuronRow[] {
-    return this.#db
-      .prepare('SELECT * FROM neurons WHERE netuid = ? ORDER BY uid')
-      .all(netuid) as NeuronRow[];
+    return this.#sql('SELECT * FROM neurons WHERE netuid = ? ORDER BY uid').all(
+      netuid,
+    ) as NeuronRow[];
   }
 
   neuronOf(netuid: number, hotkey: string): NeuronRow | undefined {
-    return this.#db
-      .prepare('SELECT * FROM neurons WHERE netuid = ? AND hotkey = ?')
-      .get(netuid, hotkey) as NeuronRow | undefined;
+    return this.#sql('SELECT * FROM neurons WHERE netuid = ? AND hotkey = ?').get(netuid, hotkey) as
+      | NeuronRow
+      | undefined;
   }
 
   coldkeyOf(hotkey: string): string | undefined {
     return (
-      this.#db.prepare('SELECT coldkey FROM hotkeys WHERE hotkey = ?').get(hotkey) as
+      this.#sql('SELECT coldkey FROM hotkeys WHERE hotkey = ?').get(hotkey) as
         | { coldkey: string }
         | undefined
     )?.coldkey;
@@ -139,7 +147,7 @@ export class LocalRuntime {
   /** Subnet creation's economics (a chain file from before they existed gets subtensor's defaults). */
   #network(): NetworkRow {
     return (
-      (this.#db.prepare('SELECT * FROM network WHERE id = 0').get() as NetworkRow | undefined) ?? {
+      (this.#sql('SELECT * FROM network WHERE id = 0').get() as NetworkRow | undefined) ?? {
         min_lock: DEFAULT_NETWORK.minLock.toString(),
         last_lock: '0',
         last_lock_block: NEVER,
@@ -165,41 +173,46 @@ export class LocalRuntime {
   /** Each coldkey's stake on a neuron. */
   #stakesOn(netuid: number, hotkey: string): { coldkey: string; rao: bigint }[] {
     return (
-      this.#db
-        .prepare('SELECT coldkey, rao FROM stakes WHERE netuid = ? AND hotkey = ?')
-        .all(netuid, hotkey) as { coldkey: string; rao: string }[]
+      this.#sql('SELECT coldkey, rao FROM stakes WHERE netuid = ? AND hotkey = ?').all(
+        netuid,
+        hotkey,
+      ) as { coldkey: string; rao: string }[]
     ).map((row) => ({ coldkey: row.coldkey, rao: BigInt(row.rao) }));
   }
 
   /** Moves `delta` rao (negative to take) into one coldkey's stake on a neuron, and its total. */
   #moveStake(row: NeuronRow, coldkey: string, delta: bigint): void {
     this.#addToStakeOf(row.netuid, row.hotkey, coldkey, delta);
-    this.#db
-      .prepare('UPDATE neurons SET stake = ? WHERE netuid = ? AND uid = ?')
-      .run((BigInt(row.stake) + delta).toString(), row.netuid, row.uid);
+    this.#sql('UPDATE neurons SET stake = ? WHERE netuid = ? AND uid = ?').run(
+      (BigInt(row.stake) + delta).toString(),
+      row.netuid,
+      row.uid,
+    );
   }
 
   /** Adds `delta` rao (negative to take) to one coldkey's row of a neuron's stake; a row at 0 goes. */
   #addToStakeOf(netuid: number, hotkey: string, coldkey: string, delta: bigint): void {
     const held = BigInt(
       (
-        this.#db
-          .prepare('SELECT rao FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?')
-          .get(netuid, hotkey, coldkey) as { rao: string } | undefined
+        this.#sql('SELECT rao FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?').get(
+          netuid,
+          hotkey,
+          coldkey,
+        ) as { rao: string } | undefined
       )?.rao ?? '0',
     );
     const mine = held + delta;
     if (mine > 0n)
-      this.#db
-        .prepare(
-          `INSERT INTO stakes (netuid, hotkey, coldkey, rao) VALUES (?, ?, ?, ?)
+      this.#sql(
+        `INSERT INTO stakes (netuid, hotkey, coldkey, rao) VALUES (?, ?, ?, ?)
            ON CONFLICT (netuid, hotkey, coldkey) DO UPDATE SET rao = excluded.rao`,
-        )
-        .run(netuid, hotkey, coldkey, mine.toString());
+      ).run(netuid, hotkey, coldkey, mine.toString());
     else
-      this.#db
-        .prepare('DELETE FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?')
-        .run(netuid, hotkey, coldkey);
+      this.#sql('DELETE FROM stakes WHERE netuid = ? AND hotkey = ? AND coldkey = ?').run(
+        netuid,
+        hotkey,
+        coldkey,
+      );
   }
 
   /** Runs `call`, signed by `signer`. */
@@ -215,9 +228,9 @@ export class LocalRuntime {
       case 'createSubnet': {
         const hotkey = checkAddress(name, call.args.hotkey);
         this.#claimHotkey(name, signer, hotkey);
-        const { next } = this.#db
-          .prepare('SELECT COALESCE(MAX(netuid), 0) + 1 AS next FROM subnets')
-          .get() as { next: number };
+        const { next } = this.#sql(
+          'SELECT COALESCE(MAX(netuid), 0) + 1 AS next FROM subnets',
+        ).get() as { next: number };
         if (next > 65_535) fail(name, 'SubnetLimitReached');
         const block = this.block();
         // As subtensor: a subnet locks a cost from its creator's balance (doubling with each
@@ -238,22 +251,20 @@ export class LocalRuntime {
         if (free < lock)
           fail(name, 'NotEnoughBalanceToStake', `a subnet locks ${lock} rao; ${free} rao free`);
         this.#setFree(signer, free - lock);
-        this.#db
-          .prepare(
-            `INSERT INTO network (id, min_lock, last_lock, last_lock_block, rate_limit) VALUES (0, ?, ?, ?, ?)
+        this.#sql(
+          `INSERT INTO network (id, min_lock, last_lock, last_lock_block, rate_limit) VALUES (0, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET last_lock = excluded.last_lock, last_lock_block = excluded.last_lock_block`,
-          )
-          .run(network.min_lock, lock.toString(), block, network.rate_limit);
-        this.#db
-          .prepare('INSERT INTO subnet_locks (netuid, coldkey, rao) VALUES (?, ?, ?)')
-          .run(next, signer, lock.toString());
-        this.#db
-          .prepare(
-            `INSERT INTO subnets (netuid, owner, owner_hotkey, params, pending_emission, registered_at,
+        ).run(network.min_lock, lock.toString(), block, network.rate_limit);
+        this.#sql('INSERT INTO subnet_locks (netuid, coldkey, rao) VALUES (?, ?, ?)').run(
+          next,
+          signer,
+          lock.toString(),
+        );
+        this.#sql(
+          `INSERT INTO subnets (netuid, owner, owner_hotkey, params, pending_emission, registered_at,
                regs_interval_start, regs_this_interval, regs_block, regs_this_block)
              VALUES (?, ?, ?, ?, '0', ?, ?, 0, ?, 0)`,
-          )
-          .run(next, signer, hotkey, storeParams(DEFAULT_HYPERPARAMETERS), block, block, block);
+        ).run(next, signer, hotkey, storeParams(DEFAULT_HYPERPARAMETERS), block, block, block);
         // As on subtensor, the owner's hotkey takes UID 0.
         this.#insertNeuron(next, 0, hotkey, block);
         return;
@@ -274,9 +285,10 @@ export class LocalRuntime {
         if (next.maxAllowedValidators > next.maxAllowedUids) {
           fail(name, 'MaxValidatorsLargerThanMaxUIds');
         }
-        this.#db
-          .prepare('UPDATE subnets SET params = ? WHERE netuid = ?')
-          .run(storeParams(next), row.netuid);
+        this.#sql('UPDATE subnets SET params = ? WHERE netuid = ?').run(
+          storeParams(next),
+          row.netuid,
+        );
         return;
       }
       case 'register':
@@ -297,9 +309,11 @@ export class LocalRuntime {
         } catch (error) {
           fail(name, 'InvalidIpAddress', describeCause(error));
         }
-        this.#db
-          .prepare('UPDATE neurons SET endpoint = ? WHERE netuid = ? AND uid = ?')
-          .run(call.args.url, row.netuid, row.uid);
+        this.#sql('UPDATE neurons SET endpoint = ? WHERE netuid = ? AND uid = ?').run(
+          call.args.url,
+          row.netuid,
+          row.uid,
+        );
         return;
       }
       case 'addStake': {
@@ -339,15 +353,13 @@ export class LocalRuntime {
         if (!paramsOf(subnet).commitRevealEnabled) fail(name, 'CommitRevealDisabled');
         if (!this.neuronOf(subnet.netuid, signer)) fail(name, 'HotKeyNotRegisteredInSubNet');
         this.#expireCommits(subnet);
-        const { pending } = this.#db
-          .prepare('SELECT COUNT(*) AS pending FROM commits WHERE netuid = ? AND hotkey = ?')
-          .get(subnet.netuid, signer) as { pending: number };
+        const { pending } = this.#sql(
+          'SELECT COUNT(*) AS pending FROM commits WHERE netuid = ? AND hotkey = ?',
+        ).get(subnet.netuid, signer) as { pending: number };
         if (pending >= 10) fail(name, 'TooManyUnrevealedCommits');
-        this.#db
-          .prepare(
-            'INSERT OR REPLACE INTO commits (netuid, hotkey, hash, block) VALUES (?, ?, ?, ?)',
-          )
-          .run(subnet.netuid, signer, call.args.hash, this.block());
+        this.#sql(
+          'INSERT OR REPLACE INTO commits (netuid, hotkey, hash, block) VALUES (?, ?, ?, ?)',
+        ).run(subnet.netuid, signer, call.args.hash, this.block());
         return;
       }
       case 'revealWeights': {
@@ -355,9 +367,9 @@ export class LocalRuntime {
         const params = paramsOf(subnet);
         if (!params.commitRevealEnabled) fail(name, 'CommitRevealDisabled');
         this.#expireCommits(subnet);
-        const commits = this.#db
-          .prepare('SELECT hash, block FROM commits WHERE netuid = ? AND hotkey = ? ORDER BY block')
-          .all(subnet.netuid, signer) as { hash: string; block: number }[];
+        const commits = this.#sql(
+          'SELECT hash, block FROM commits WHERE netuid = ? AND hotkey = ? ORDER BY block',
+        ).all(subnet.netuid, signer) as { hash: string; block: number }[];
         if (commits.length === 0) fail(name, 'NoWeightsCommitFound');
         const reveal = {
           uids: call.args.uids,
@@ -376,9 +388,11 @@ export class LocalRuntime {
           fail(name, 'RevealTooEarly');
         }
         this.#storeWeights(name, subnet, signer, call.args);
-        this.#db
-          .prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?')
-          .run(subnet.netuid, signer, hash);
+        this.#sql('DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?').run(
+          subnet.netuid,
+          signer,
+          hash,
+        );
         return;
       }
     }
@@ -390,7 +404,7 @@ export class LocalRuntime {
       fail(call, 'NonAssociatedColdKey', `hotkey ${hotkey} belongs to another coldkey`);
     }
     if (owner === undefined) {
-      this.#db.prepare('INSERT INTO hotkeys (hotkey, coldkey) VALUES (?, ?)').run(hotkey, coldkey);
+      this.#sql('INSERT INTO hotkeys (hotkey, coldkey) VALUES (?, ?)').run(hotkey, coldkey);
     }
   }
 
@@ -438,32 +452,24 @@ export class LocalRuntime {
         const back = this.free(staker) + rao;
         this.#setFree(staker, back > U64_MAX ? U64_MAX : back);
       }
-      this.#db
-        .prepare('DELETE FROM stakes WHERE netuid = ? AND hotkey = ?')
-        .run(netuid, pruned.hotkey);
-      this.#db.prepare('DELETE FROM neurons WHERE netuid = ? AND uid = ?').run(netuid, pruned.uid);
-      this.#db
-        .prepare('DELETE FROM commits WHERE netuid = ? AND hotkey = ?')
-        .run(netuid, pruned.hotkey);
+      this.#sql('DELETE FROM stakes WHERE netuid = ? AND hotkey = ?').run(netuid, pruned.hotkey);
+      this.#sql('DELETE FROM neurons WHERE netuid = ? AND uid = ?').run(netuid, pruned.uid);
+      this.#sql('DELETE FROM commits WHERE netuid = ? AND hotkey = ?').run(netuid, pruned.hotkey);
       uid = pruned.uid;
     }
     this.#insertNeuron(netuid, uid, hotkey, block);
-    this.#db
-      .prepare(
-        `UPDATE subnets SET regs_interval_start = ?, regs_this_interval = ?, regs_block = ?, regs_this_block = ?
+    this.#sql(
+      `UPDATE subnets SET regs_interval_start = ?, regs_this_interval = ?, regs_block = ?, regs_this_block = ?
          WHERE netuid = ?`,
-      )
-      .run(intervalStart, inInterval + 1, block, inBlock + 1, netuid);
+    ).run(intervalStart, inInterval + 1, block, inBlock + 1, netuid);
   }
 
   #insertNeuron(netuid: number, uid: number, hotkey: string, block: number): void {
-    this.#db
-      .prepare(
-        `INSERT INTO neurons (netuid, uid, hotkey, stake, endpoint, registered_at, last_update, permit,
+    this.#sql(
+      `INSERT INTO neurons (netuid, uid, hotkey, stake, endpoint, registered_at, last_update, permit,
            weights, bonds, consensus, incentive, dividends, trust, emission)
          VALUES (?, ?, ?, '0', '', ?, ?, 0, '[]', '[]', 0, 0, 0, 0, '0')`,
-      )
-      .run(netuid, uid, hotkey, block, block);
+    ).run(netuid, uid, hotkey, block, block);
   }
 
   #storeWeights(
@@ -494,21 +500,22 @@ export class LocalRuntime {
       .map((uid, i): U16Entry => [uid, stored[i] ?? 0])
       .filter(([, value]) => value > 0)
       .sort((a, b) => a[0] - b[0]);
-    this.#db
-      .prepare('UPDATE neurons SET weights = ?, last_update = ? WHERE netuid = ? AND uid = ?')
-      .run(JSON.stringify(entries), block, subnet.netuid, row.uid);
+    this.#sql('UPDATE neurons SET weights = ?, last_update = ? WHERE netuid = ? AND uid = ?').run(
+      JSON.stringify(entries),
+      block,
+      subnet.netuid,
+      row.uid,
+    );
   }
 
   /** Drops commits whose reveal epoch has passed, as subtensor does when it next reads them. */
   #expireCommits(subnet: SubnetRow): void {
     const { tempo, commitRevealPeriod } = paramsOf(subnet);
     const now = epochIndex(this.block(), subnet.netuid, tempo);
-    const commits = this.#db
-      .prepare('SELECT hotkey, hash, block FROM commits WHERE netuid = ?')
-      .all(subnet.netuid) as { hotkey: string; hash: string; block: number }[];
-    const drop = this.#db.prepare(
-      'DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?',
-    );
+    const commits = this.#sql('SELECT hotkey, hash, block FROM commits WHERE netuid = ?').all(
+      subnet.netuid,
+    ) as { hotkey: string; hash: string; block: number }[];
+    const drop = this.#sql('DELETE FROM commits WHERE netuid = ? AND hotkey = ? AND hash = ?');
     for (const c of commits) {
       if (now > epochIndex(c.block, subnet.netuid, tempo) + commitRevealPeriod) {
         drop.run(subnet.netuid, c.hotkey, c.hash);
@@ -518,12 +525,12 @@ export class LocalRuntime {
 
   /** Produces one block: each subnet accrues its share of the block emission and runs its epoch when due. */
   produceBlock(): number[] {
-    this.#db.prepare('UPDATE chain SET block = block + 1 WHERE id = 0').run();
+    this.#sql('UPDATE chain SET block = block + 1 WHERE id = 0').run();
     const block = this.block();
-    const { block_emission } = this.#db
-      .prepare('SELECT block_emission FROM chain WHERE id = 0')
-      .get() as { block_emission: string };
-    const subnets = this.#db.prepare('SELECT * FROM subnets ORDER BY netuid').all() as SubnetRow[];
+    const { block_emission } = this.#sql('SELECT block_emission FROM chain WHERE id = 0').get() as {
+      block_emission: string;
+    };
+    const subnets = this.#sql('SELECT * FROM subnets ORDER BY netuid').all() as SubnetRow[];
     const share = subnets.length === 0 ? 0n : BigInt(block_emission) / BigInt(subnets.length);
     const epochs: number[] = [];
     for (const subnet of subnets) {
@@ -532,25 +539,24 @@ export class LocalRuntime {
         this.#epoch(subnet, block, pending);
         epochs.push(subnet.netuid);
       } else {
-        this.#db
-          .prepare('UPDATE subnets SET pending_emission = ? WHERE netuid = ?')
-          .run(pending.toString(), subnet.netuid);
+        this.#sql('UPDATE subnets SET pending_emission = ? WHERE netuid = ?').run(
+          pending.toString(),
+          subnet.netuid,
+        );
       }
     }
     return epochs;
   }
 
   #epoch(subnet: SubnetRow, block: number, emission: bigint): void {
-    this.#db
-      .prepare("UPDATE subnets SET pending_emission = '0' WHERE netuid = ?")
-      .run(subnet.netuid);
+    this.#sql("UPDATE subnets SET pending_emission = '0' WHERE netuid = ?").run(subnet.netuid);
     const rows = this.neuronRows(subnet.netuid);
     if (rows.length === 0) return;
     const params = paramsOf(subnet);
     const commitBlocks = new Map<string, number>();
-    for (const c of this.#db
-      .prepare('SELECT hotkey, MIN(block) AS block FROM commits WHERE netuid = ? GROUP BY hotkey')
-      .all(subnet.netuid) as { hotkey: string; block: number }[]) {
+    for (const c of this.#sql(
+      'SELECT hotkey, MIN(block) AS block FROM commits WHERE netuid = ? GROUP BY hotkey',
+    ).all(subnet.netuid) as { hotkey: string; block: number }[]) {
       commitBlocks.set(c.hotkey, c.block);
     }
     const yuma: YumaParams = {
@@ -575,7 +581,7 @@ export class LocalRuntime {
       lastMechanismStepBlock: 0,
       commitBlocks: rows.map((r) => commitBlocks.get(r.hotkey) ?? null),
     });
-    const update = this.#db.prepare(
+    const update = this.#sql(
       `UPDATE neurons SET permit = ?, bonds = ?, consensus = ?, incentive = ?, dividends = ?, trust = ?,
          emission = ?, stake = ? WHERE netuid = ? AND uid = ?`,
     );

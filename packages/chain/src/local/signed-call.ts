@@ -9,7 +9,12 @@ import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
 import { z } from 'zod';
 import { ChainRejectedError, ChainSignatureError } from '../errors.js';
 import type { ChainKeypair } from '../keys/keypair.js';
-import { chainCryptoReady, verifyChainSignatureNow } from '../keys/keypair.js';
+import {
+  addressOf,
+  chainCryptoReady,
+  signWithChainKey,
+  verifyChainSignatureNow,
+} from '../keys/keypair.js';
 
 /** A signed call is a few hundred bytes; 64 KiB leaves room for 65,535-UID weights and nothing silly. */
 export const SIGNED_CALL_MAX_BYTES = 64 * 1024;
@@ -156,8 +161,8 @@ export function signLocalCall(
     if (!SchemaValidationError.isInstance(error)) throw error;
     throw new ChainRejectedError('call', formatIssues(error.issues, '(call)'));
   }
-  const unsigned = { chain, signer: key.address, nonce, call: checked };
-  return { ...unsigned, signature: u8aToHex(key.sign(signingPayload(unsigned))) };
+  const unsigned = { chain, signer: addressOf(key), nonce, call: checked };
+  return { ...unsigned, signature: u8aToHex(signWithChainKey(key, signingPayload(unsigned))) };
 }
 
 /**
