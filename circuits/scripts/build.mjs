@@ -1,4 +1,5 @@
-// Compiles every harness in harness/ against lib/ into build/<name>/.
+// Compiles every harness in harness/ against the templates @mt/zkml ships
+// (packages/zkml/circuits/, their one home) into build/<name>/.
 // Each build is keyed by a hash of its sources, the templates, circomlib,
 // circom2's version and the flags, so an unchanged circuit is never recompiled.
 import { readdirSync } from 'node:fs';
@@ -11,7 +12,5 @@ for (const file of readdirSync(`${root}/harness`)
   .filter((f) => f.endsWith('.circom'))
   .sort()) {
   const name = file.replace(/\.circom$/, '');
-  await compiler.compileFile(`${root}/harness/${file}`, `${root}/build/${name}`, {
-    templates: `${root}/lib`,
-  });
+  await compiler.compileFile(`${root}/harness/${file}`, `${root}/build/${name}`);
 }

@@ -146,7 +146,7 @@ export function scoresOutput(program: FixedPointProgram): { offset: number; coun
 
 /**
  * Writes the Circom source of a lowered program. It includes the templates
- * in `circuits/lib` and circomlib, so compile it with both on the include
+ * in this package's `circuits/` and circomlib, so compile it with both on the include
  * path.
  *
  * Signals: private input `x` (and in private mode `p<k>` per private tensor

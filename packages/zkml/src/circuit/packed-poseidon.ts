@@ -17,7 +17,7 @@ export function signedBitsFor(values: Iterable<bigint>): number {
 }
 
 /**
- * The commitment `circuits/lib/packed_poseidon.circom` computes: each value
+ * The commitment `circuits/packed_poseidon.circom` computes: each value
  * is offset by 2^(bits−1) into [0, 2^bits), floor(253 / bits) values are
  * packed per field element, and the elements are absorbed 15 at a time
  * after the count: `h_0 = n`, `h_c = Poseidon(h_{c−1}, chunk_c)`.

@@ -36,7 +36,7 @@ export function poseidon(inputs: readonly bigint[]): bigint {
 }
 
 /**
- * circuits/lib/packed_poseidon.circom's `Sponge(n)`: `h_0 = count` (n by default), then
+ * circuits/packed_poseidon.circom's `Sponge(n)`: `h_0 = count` (n by default), then
  * `h_c = Poseidon(h_{c−1}, chunk_c)` over chunks of up to 15 elements (the
  * last zero-padded). A commitment to any number of field elements.
  */

@@ -42,7 +42,7 @@ export interface CompiledBuild {
   cached: boolean;
 }
 
-/** The folder holding our own Circom templates (a copy of the repository's `circuits/lib`). */
+/** The folder holding our own Circom templates: this package's `circuits/`, their one home. */
 export function templatesDir(): string {
   return fileURLToPath(new URL('../../circuits/', import.meta.url));
 }
@@ -135,17 +135,16 @@ export class CircuitCompiler {
   /**
    * Compiles any Circom file that includes our templates or circomlib into
    * `outDir` (`<name>.r1cs`, `<name>_js/<name>.wasm`), unless an up-to-date
-   * build is there. `templates` replaces the folder of our templates on the
-   * include path (the repository's `circuits/lib` compiles against itself).
+   * build is there.
    */
   async compileFile(
     source: string,
     outDir: string,
-    options: { optimization?: Optimization; signal?: AbortSignal; templates?: string } = {},
+    options: { optimization?: Optimization; signal?: AbortSignal } = {},
   ): Promise<CompiledBuild> {
     const optimization = options.optimization ?? 'O2';
     const { circomVersion, circomlibRoot } = toolPaths();
-    const libDir = resolve(options.templates ?? templatesDir());
+    const libDir = resolve(templatesDir());
     const absoluteSource = resolve(source);
     const name = absoluteSource.replace(/^.*[\\/]/, '').replace(/\.circom$/, '');
     const dir = resolve(outDir);
