@@ -16,7 +16,7 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
 });
 
-function pool(options: { maxThreads?: number; maxRetries?: number } = {}) {
+function pool(options: { maxThreads?: number; maxRetries?: number; minThreads?: number } = {}) {
   const created = new ParallelProcessor<Input, Output>({
     filename: worker,
     maxThreads: 2,
@@ -80,6 +80,14 @@ describe('ParallelProcessor', () => {
     controller.abort('no longer needed');
     await expect(queued).rejects.toThrow(TaskCancelledError);
     await busy;
+  });
+
+  it('keeps no idle worker with minThreads 0, and starts one for a task', async () => {
+    const processor = pool({ minThreads: 0 });
+    expect(processor.stats().threads).toBe(0);
+    expect((await processor.run({ to: 1_000 })).total).toBe(expected(1_000));
+    expect(processor.stats().threads).toBeGreaterThanOrEqual(1);
+    expect(() => new ParallelProcessor({ filename: worker, minThreads: -1 })).toThrow(/minThreads/);
   });
 
   it('refuses bad options', () => {

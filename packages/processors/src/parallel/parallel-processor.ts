@@ -16,6 +16,11 @@ export interface ParallelProcessorOptions {
   threadsPerTask?: number;
   /** Worker threads at most. Default `max(1, floor(cores / threadsPerTask))`. */
   maxThreads?: number;
+  /**
+   * Worker threads kept while idle. Default 1 (no start-up on the next task);
+   * 0 for work whose worker holds much memory between tasks (a prover).
+   */
+  minThreads?: number;
   /** How often a task is retried when its worker crashed (not when it threw). Default 2. */
   maxRetries?: number;
   /** Idle workers are stopped after this many ms. Default 30 s. */
@@ -61,11 +66,15 @@ export class ParallelProcessor<T, R> {
       options.maxThreads ?? Math.max(1, Math.floor(availableParallelism() / threadsPerTask)),
     );
     this.#maxRetries = check.integer('maxRetries', options.maxRetries ?? 2, 0);
+    const minThreads = Math.min(
+      check.integer('minThreads', options.minThreads ?? 1, 0),
+      maxThreads,
+    );
     const filename = options.filename instanceof URL ? options.filename.href : options.filename;
     this.#pool = new Piscina<T, R>({
       filename,
       maxThreads,
-      minThreads: Math.min(1, maxThreads),
+      minThreads,
       idleTimeout: options.idleTimeoutMs ?? 30_000,
     });
   }

@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { BatchProcessor } from '@mt/processors';
+import { BatchProcessor, ParallelProcessor } from '@mt/processors';
 import { describeCause, raceWithSignal } from '@mt/protocol';
 import { builtModulePath } from '@mt/protocol/node';
-import { Piscina } from 'piscina';
 import { ModelLoadError, TransientSubnetError } from '../errors.js';
 import type { GeneratedRow, SamplingParams, TextModelTask } from './text-model-worker.js';
 import { requireTextPeers } from './text-peers.js';
@@ -51,7 +50,7 @@ async function localFolder(model: string): Promise<string | undefined> {
  */
 export class TextModels {
   readonly #options: TextModelsOptions;
-  readonly #pool: Piscina<TextModelTask, GeneratedRow[] | number[] | null>;
+  readonly #pool: ParallelProcessor<TextModelTask, GeneratedRow[] | number[] | null>;
   readonly #batchers = new Map<string, BatchProcessor<GenerationRequest, GeneratedRow>>();
   #resolved: { generator?: string; reward?: string; allowRemote: boolean } | undefined;
   #contextTokens: number | undefined;
@@ -60,11 +59,11 @@ export class TextModels {
   constructor(options: TextModelsOptions) {
     requireTextPeers();
     this.#options = options;
-    this.#pool = new Piscina({
+    // @mt/processors' pool: a worker that crashed is replaced and its task retried.
+    this.#pool = new ParallelProcessor({
       filename: builtModulePath(new URL('./text-model-worker.js', import.meta.url)),
-      minThreads: 1,
       maxThreads: Math.max(1, options.threads ?? 1),
-      idleTimeout: 60_000,
+      idleTimeoutMs: 60_000,
     });
   }
 

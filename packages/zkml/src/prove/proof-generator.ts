@@ -3,7 +3,7 @@ import { describeCause } from '@mt/protocol';
 import { Circuit } from '../circuit/circuit.js';
 import { ProofGenerationError } from '../errors.js';
 import { readSetup, type SetupRecord } from '../setup/trusted-setup.js';
-import { ProofPool } from './proof-pool.js';
+import { type ProofPool, proofPool } from './proof-pool.js';
 
 /** How proofs are made. */
 export interface ProofConfig {
@@ -52,7 +52,7 @@ export class ProofGenerator {
     readonly setup: SetupRecord,
     readonly config: ProofConfig,
   ) {
-    this.#pool = new ProofPool({ ...(config.maxThreads ? { maxThreads: config.maxThreads } : {}) });
+    this.#pool = proofPool({ ...(config.maxThreads ? { maxThreads: config.maxThreads } : {}) });
   }
 
   /**
@@ -98,7 +98,7 @@ export class ProofGenerator {
           zkey: this.circuit.file(this.setup.zkey),
           input: witness,
         },
-        signals.length > 0 ? AbortSignal.any(signals) : undefined,
+        signals.length > 0 ? { signal: AbortSignal.any(signals) } : {},
       );
     } catch (error) {
       const cause = describeCause(error);

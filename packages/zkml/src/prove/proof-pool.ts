@@ -1,33 +1,23 @@
 import { availableParallelism } from 'node:os';
+import { ParallelProcessor } from '@mt/processors';
 import { builtModulePath } from '@mt/protocol/node';
-import { Piscina } from 'piscina';
 import type { ProofWorkerResult, ProofWorkerTask } from './proof-worker.js';
 
+/** The worker pool that proves and verifies off the event loop. */
+export type ProofPool = ParallelProcessor<ProofWorkerTask, ProofWorkerResult>;
+
 /**
- * The piscina pool that proves and verifies off the event loop. Each proof
- * itself also spreads over all cores (snarkjs's own threads), so one thread
- * per pool is the default; raise `maxThreads` to prove several at once.
+ * `@mt/processors`' `ParallelProcessor` on the proof worker. Each proof also
+ * spreads over every core by itself (snarkjs's own threads), so one thread is
+ * the default (raise `maxThreads` to prove several at once); no thread is kept
+ * idle, since a prover's worker holds its keys and snarkjs's threads; and a
+ * failed proof is not retried, since it would fail again.
  */
-export class ProofPool {
-  readonly #pool: Piscina<ProofWorkerTask, ProofWorkerResult>;
-
-  constructor(options: { maxThreads?: number; idleTimeoutMs?: number } = {}) {
-    const maxThreads = options.maxThreads ?? 1;
-    this.#pool = new Piscina({
-      filename: builtModulePath(new URL('./proof-worker.js', import.meta.url)),
-      minThreads: 0,
-      maxThreads: Math.max(1, Math.min(maxThreads, availableParallelism())),
-      idleTimeout: options.idleTimeoutMs ?? 30_000,
-    });
-  }
-
-  /** Runs `task` in a pool thread. */
-  run(task: ProofWorkerTask, signal?: AbortSignal): Promise<ProofWorkerResult> {
-    return this.#pool.run(task, signal ? { signal } : {});
-  }
-
-  /** Stops the pool's threads (and snarkjs's threads inside them). */
-  close(): Promise<void> {
-    return this.#pool.destroy();
-  }
+export function proofPool(options: { maxThreads?: number } = {}): ProofPool {
+  return new ParallelProcessor<ProofWorkerTask, ProofWorkerResult>({
+    filename: builtModulePath(new URL('./proof-worker.js', import.meta.url)),
+    maxThreads: Math.max(1, Math.min(options.maxThreads ?? 1, availableParallelism())),
+    minThreads: 0,
+    maxRetries: 0,
+  });
 }

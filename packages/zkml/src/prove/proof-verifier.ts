@@ -10,7 +10,7 @@ import {
   type VerificationKey,
   verificationKeySchema,
 } from './check-proof.js';
-import { ProofPool } from './proof-pool.js';
+import { type ProofPool, proofPool } from './proof-pool.js';
 
 /**
  * Checks inference proofs against a circuit's verification key and model
@@ -33,7 +33,7 @@ export class ProofVerifier {
     readonly verificationKeyHash: string,
     maxThreads: number,
   ) {
-    this.#pool = new ProofPool({ maxThreads });
+    this.#pool = proofPool({ maxThreads });
   }
 
   /**
