@@ -12,7 +12,7 @@ import { writeBittensorHotkey } from '@mt/wire/bittensor';
 import { describe, expect, it } from 'vitest';
 import { runMinerCli } from './run-miner-cli.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/mt-miner.js', import.meta.url));
 
 function start(
   args: string[],

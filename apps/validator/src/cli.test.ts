@@ -15,7 +15,7 @@ import { Hotkey } from '@mt/wire';
 import { describe, expect, it } from 'vitest';
 import { runValidatorCli } from './run-validator-cli.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/mt-validator.js', import.meta.url));
 
 /** The built mt-validator, with the test's models and coldkey passphrase in its environment. */
 function startValidator(models: { generator: string; reward: string }, args: string[]) {

@@ -123,7 +123,7 @@ describe('mt-yuma replay', () => {
   });
 
   it('runs as the built bin', async () => {
-    const bin = fileURLToPath(new URL('../../dist/cli/mt-yuma.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/mt-yuma.js', import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, [
       bin,
       'replay',

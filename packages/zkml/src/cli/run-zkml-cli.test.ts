@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runZkmlCli } from './run-zkml-cli.js';
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../dist/cli/mt-zkml.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/mt-zkml.js', import.meta.url));
 
 const cli = (args: string[]) => runCaptured(runZkmlCli, args);
 
