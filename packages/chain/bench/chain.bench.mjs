@@ -25,7 +25,9 @@ async function localChain() {
   t = performance.now();
   for (let i = 0; i < N; i += AT_ONCE)
     await Promise.all(
-      Array.from({ length: AT_ONCE }, (_, k) => chain.setBalance(sudo, target, BigInt(i + k))),
+      Array.from({ length: Math.min(AT_ONCE, N - i) }, (_, k) =>
+        chain.setBalance(sudo, target, BigInt(i + k)),
+      ),
     );
   const batched = (performance.now() - t) / N;
   if ((await chain.balance(target)) !== BigInt(N - 1))

@@ -40,6 +40,7 @@ const chain = LocalChain.create(
 const netuid = await chain.createSubnet(owner, (await generateKeypair('ed25519')).pair.address);
 await chain.setHyperparameters(owner, netuid, {
   maxAllowedUids: MINERS + 16,
+  maxAllowedValidators: 8,
   maxRegistrationsPerBlock: 4096,
   targetRegistrationsPerInterval: 4096,
   weightsRateLimit: 0,
