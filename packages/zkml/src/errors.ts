@@ -182,3 +182,38 @@ export class ArtifactHashMismatchError extends ZkmlError {
     this.url = url;
   }
 }
+
+/**
+ * A model whose circuit is over the compiler's constraint budget, refused
+ * before the circuit is generated or compiled: circom2 compiles in
+ * WebAssembly with at most 4 GiB, and a setup needs a ptau of the power
+ * given here.
+ */
+export class CircuitTooLargeError extends ZkmlError {
+  static readonly code = 'MT_ZKML_CIRCUIT_TOO_LARGE';
+  static override readonly isInstance = isMtErrorWithCode<CircuitTooLargeError>(
+    CircuitTooLargeError.code,
+  );
+
+  /** The estimated R1CS constraints. */
+  readonly constraints: number;
+  /** The budget it is over. */
+  readonly maxConstraints: number;
+  /** The powers of tau a setup of it would need (2^ptauPower). */
+  readonly ptauPower: number;
+
+  constructor(figures: {
+    constraints: number;
+    maxConstraints: number;
+    ptauPower: number;
+    steps: number;
+  }) {
+    super(
+      CircuitTooLargeError.code,
+      `The model's circuit would have about ${figures.constraints.toLocaleString('en-US')} constraints (${figures.steps.toLocaleString('en-US')} constrained steps), over the budget of ${figures.maxConstraints.toLocaleString('en-US')}; a setup would need powers of tau 2^${figures.ptauPower}. Use a smaller model, or raise maxConstraints (mt-zkml compile --max-constraints) if this machine can compile and prove it.`,
+    );
+    this.constraints = figures.constraints;
+    this.maxConstraints = figures.maxConstraints;
+    this.ptauPower = figures.ptauPower;
+  }
+}

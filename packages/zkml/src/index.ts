@@ -29,11 +29,13 @@ export {
   CircuitCompiler,
   type CompiledBuild,
   type CompileModelOptions,
+  DEFAULT_MAX_CONSTRAINTS,
   type ProgressListener,
 } from './compile/circuit-compiler.js';
 export {
   CircuitArtifactMissingError,
   CircuitCompilationError,
+  CircuitTooLargeError,
   InvalidZkmlInputError,
   MalformedOnnxError,
   ProofGenerationError,

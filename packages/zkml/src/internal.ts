@@ -11,6 +11,7 @@
 export { circuitFiles } from './circuit/circuit.js';
 export { publicSignalCount } from './circuit/circuit-metadata.js';
 export {
+  estimateConstraints,
   type GeneratedCircuit,
   generateCircom,
   privateModelHash,

@@ -25,7 +25,13 @@ function literal(value: bigint): string {
 
 /** The generated circuit, its model commitment, and what a prover needs to know about its signals. */
 export interface GeneratedCircuit {
-  source: string;
+  /**
+   * The Circom source, line by line: never one string, which past about 512 MiB
+   * JavaScript cannot hold (write it with {@link sourceChunks}).
+   */
+  lines: readonly string[];
+  /** SHA-256 (hex) of the source as written. */
+  sourceSha256: string;
   /** SHA-256 of the source before the digest was filled in: covers architecture, scale, bounds and public weights. */
   digest: string;
   /** The model commitment in public mode; in private mode the salt is needed, see {@link privateModelHash}. */
@@ -54,6 +60,93 @@ export function privateModelHash(
 /** The public-mode model commitment: the tag and the digest of the circuit, weights included. */
 export function publicModelHash(digest: string): bigint {
   return sponge([PUBLIC_TAG, ...digestHalves(digest)]);
+}
+
+/** The largest absolute value an affine form of `program`'s signals can take. */
+function boundOf(program: FixedPointProgram): (a: Affine) => bigint {
+  return (a) => {
+    let b = a.c < 0n ? -a.c : a.c;
+    for (let i = 0; i < a.sig.length; i += 1) {
+      const q = a.q[i] as bigint;
+      b += (q < 0n ? -q : q) * (program.signals[a.sig[i] as number]?.bound ?? 0n);
+    }
+    return b;
+  };
+}
+
+/** circomlib's partial rounds of Poseidon by state width t = 2..17. */
+const PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
+
+/** R1CS constraints of one circomlib Poseidon over `inputs` elements: 3 per S-box, 8 full rounds of t and the partial rounds. */
+function poseidonCost(inputs: number): number {
+  const t = inputs + 1;
+  return 3 * (8 * t + (PARTIAL_ROUNDS[t - 2] ?? 70));
+}
+
+/** R1CS constraints of `Sponge` over `elements`: one Poseidon of the state and up to 15 elements per chunk. */
+function spongeCost(elements: number): number {
+  const width = Math.max(1, Math.min(elements, 15));
+  return Math.max(1, Math.ceil(elements / width)) * poseidonCost(width + 1);
+}
+
+/** R1CS constraints of `PackedPoseidon(n, B)`: each value's B-bit range check, then the sponge over the packed elements. */
+function packedPoseidonCost(n: number, bits: number): number {
+  return n * bits + spongeCost(Math.ceil(n / Math.max(1, Math.floor(253 / bits))));
+}
+
+/**
+ * An upper estimate of a lowered program's R1CS constraints, from each
+ * template's cost at the widths the generator will give it (see the table in
+ * circuits/README.md). Cheap beside generating and compiling the circuit, so
+ * the compiler refuses a model over its budget before either.
+ */
+export function estimateConstraints(program: FixedPointProgram): number {
+  const bound = boundOf(program);
+  const width = (a: Affine) => Math.max(bitLength(bound(a)), 1);
+  let total = packedPoseidonCost(program.inputSize, program.inputBits);
+  for (const step of program.steps) {
+    if (step.kind === 'shift') total += Math.max(width(step.input), step.k, 1) + 2;
+    else if (step.kind === 'sign') total += Math.max(bitLength(bound(step.input) + 1n), 1) + 1;
+    else if (step.kind === 'mul') total += 1;
+    else if (step.kind === 'div') total += 2 * width(step.den) + width(step.num) + 2;
+    else if (step.kind === 'require') total += width(step.input) + 1;
+    else if (step.kind === 'argmax')
+      total += step.inputs.length * (step.inputs.reduce((k, a) => Math.max(k, width(a)), 1) + 4);
+    else unknownStep(step);
+  }
+  const outputs = program.outputs.flatMap((o) =>
+    o.elements.map((e) => raised(e, program.scaleBits)),
+  );
+  const { offset, count } = scoresOutput(program);
+  const argmaxBits = outputs
+    .slice(offset, offset + count)
+    .reduce((bits, e) => Math.max(bits, bitLength(bound(e))), 1);
+  total += count * (argmaxBits + 4);
+  for (const tensor of program.privateTensors)
+    total += packedPoseidonCost(tensor.signals.length, tensor.bits);
+  if (program.mode === 'private')
+    total += 640 * (Math.ceil((4 + program.privateTensors.length) / 15) + 1);
+  return total;
+}
+
+/** How many lines each written chunk of a source joins: a few hundred KiB, far below a string's limit. */
+const LINES_PER_CHUNK = 4096;
+
+/**
+ * The source's text in chunks, exactly `lines.join('\n')`: for
+ * `writeFile`, and for hashing, without ever building the whole string.
+ */
+export function* sourceChunks(lines: readonly string[]): Generator<string> {
+  for (let start = 0; start < lines.length; start += LINES_PER_CHUNK) {
+    const chunk = lines.slice(start, start + LINES_PER_CHUNK).join('\n');
+    yield start === 0 ? chunk : `\n${chunk}`;
+  }
+}
+
+function sha256Of(lines: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const chunk of sourceChunks(lines)) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 class Writer {
@@ -169,14 +262,7 @@ export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
     names[step.out] = `t[${j}]`;
   });
   const out = new Writer(names);
-  const bound = (a: Affine) => {
-    let b = a.c < 0n ? -a.c : a.c;
-    for (let i = 0; i < a.sig.length; i += 1) {
-      const q = a.q[i] as bigint;
-      b += (q < 0n ? -q : q) * (program.signals[a.sig[i] as number]?.bound ?? 0n);
-    }
-    return b;
-  };
+  const bound = boundOf(program);
   const outputs = program.outputs.flatMap((o) => o.elements.map((e) => raised(e, S)));
   const { offset: scoresAt, count: scoreCount } = scoresOutput(program);
   const argmaxBits = outputs
@@ -257,13 +343,23 @@ export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
     );
   }
   L.push('}', '', 'component main = Model();', '');
-  const template = L.join('\n');
-  const digest = createHash('sha256').update(template).digest('hex');
+  const digest = sha256Of(L);
   const [hi, lo] = digestHalves(digest);
   const publicHash = program.mode === 'public' ? publicModelHash(digest) : undefined;
-  const source = template
-    .replace(DIGEST_HI, `${hi}`)
-    .replace(DIGEST_LO, `${lo}`)
-    .replace(MODEL_HASH, `${publicHash ?? 0n}`);
-  return { source, digest, publicModelHash: publicHash, argmaxBits };
+  // Each placeholder sits in one line of its own making: fill those lines only.
+  const fill: Record<string, string> = {
+    [DIGEST_HI]: `${hi}`,
+    [DIGEST_LO]: `${lo}`,
+    [MODEL_HASH]: `${publicHash ?? 0n}`,
+  };
+  const lines = L.map((line) =>
+    line.includes('__MT_') ? line.replace(/__MT_[A-Z_]+__/, (name) => fill[name] ?? name) : line,
+  );
+  return {
+    lines,
+    sourceSha256: sha256Of(lines),
+    digest,
+    publicModelHash: publicHash,
+    argmaxBits,
+  };
 }

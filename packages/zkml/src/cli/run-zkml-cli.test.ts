@@ -37,6 +37,20 @@ describe('mt-zkml', () => {
     await writeFile(join(work, 'input.json'), JSON.stringify({ input: sampleInputs(8, 1, 2)[0] }));
   });
 
+  it('refuses a model over --max-constraints with its figures, and makes no circuit', async () => {
+    const refused = await cli([
+      'compile',
+      join(work, 'model.onnx'),
+      '--out',
+      join(work, 'too-large'),
+      '--max-constraints',
+      '50',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/about [\d,]+ constraints .* over the budget of 50.*2\^\d+/);
+    expect(refused.stderr).toContain('MT_ZKML_CIRCUIT_TOO_LARGE');
+  });
+
   it('compiles, sets up, proves, verifies and exports, with progress on stderr', async () => {
     const compiled = await cli([
       'compile',

@@ -4,7 +4,7 @@ import { CliUsageError, JsonParseError, parseJson, SchemaValidationError } from 
 import { packageVersion } from '@mt/protocol/node';
 import { z } from 'zod';
 import { Circuit } from '../circuit/circuit.js';
-import { CircuitCompiler } from '../compile/circuit-compiler.js';
+import { CircuitCompiler, DEFAULT_MAX_CONSTRAINTS } from '../compile/circuit-compiler.js';
 import type { CircuitMode } from '../lower/lower-graph.js';
 import { ProofGenerator } from '../prove/proof-generator.js';
 import { ProofVerifier } from '../prove/proof-verifier.js';
@@ -55,7 +55,12 @@ export const runZkmlCli: CliRunner = defineCli(
             .default('public'),
         )
         .option('--scale <bits>', 'fixed-point fraction bits', integer({ min: 1, max: 24 }))
-        .option('--input-bits <bits>', 'bits of each input', integer({ min: 2, max: 64 })),
+        .option('--input-bits <bits>', 'bits of each input', integer({ min: 2, max: 64 }))
+        .option(
+          '--max-constraints <n>',
+          `refuse a model whose circuit would have more (default ${DEFAULT_MAX_CONSTRAINTS})`,
+          integer({ min: 1 }),
+        ),
     ).action(
       async (
         model: string,
@@ -64,6 +69,7 @@ export const runZkmlCli: CliRunner = defineCli(
           mode: CircuitMode;
           scale?: number;
           inputBits?: number;
+          maxConstraints?: number;
           json?: boolean;
         },
       ) => {
@@ -74,6 +80,9 @@ export const runZkmlCli: CliRunner = defineCli(
             mode: options.mode,
             ...(options.scale === undefined ? {} : { scaleBits: options.scale }),
             ...(options.inputBits === undefined ? {} : { inputBits: options.inputBits }),
+            ...(options.maxConstraints === undefined
+              ? {}
+              : { maxConstraints: options.maxConstraints }),
           },
         );
         cli.io.stdout(printResult(circuit.metadata, { json: options.json === true }));

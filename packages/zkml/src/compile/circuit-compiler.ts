@@ -8,12 +8,20 @@ import {
   type Optimization,
   type PrivateWeights,
 } from '../circuit/circuit.js';
-import type { CircuitMetadata } from '../circuit/circuit-metadata.js';
-import { generateCircom, privateModelHash } from '../circuit/generate-circom.js';
+import { type CircuitMetadata, publicSignalCount } from '../circuit/circuit-metadata.js';
+import {
+  estimateConstraints,
+  generateCircom,
+  privateModelHash,
+  sourceChunks,
+} from '../circuit/generate-circom.js';
 import { FIELD_PRIME, packedPoseidon } from '../circuit/packed-poseidon.js';
+import { CircuitTooLargeError } from '../errors.js';
 import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
 import type { FixedPointProgram } from '../lower/program.js';
 import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
+import { check } from '../option-checks.js';
+import { powerFor } from '../setup/ptau-power.js';
 import { runCircom, toolPaths } from './run-circom.js';
 
 /** A progress line from a long step, for a CLI or a log. */
@@ -31,8 +39,23 @@ export interface CompileModelOptions {
   salt?: bigint;
   /** Builds to compile now (default `['O2']`, what Groth16 uses; PLONK setup adds `O1` on demand). */
   optimizations?: readonly Optimization[];
+  /**
+   * The most R1CS constraints a model's circuit may have, by the estimate
+   * made right after lowering; a larger one is refused with
+   * `CircuitTooLargeError` before anything costly runs. Default
+   * {@link DEFAULT_MAX_CONSTRAINTS}.
+   */
+  maxConstraints?: number;
   signal?: AbortSignal;
 }
+
+/**
+ * The default constraint budget, 2^22 (about 4.2 million): a circuit that
+ * size needs a ptau of 2^23 for its setup, and circom2 compiles in
+ * WebAssembly with at most 4 GiB. A choice, not a measured bound: raise it
+ * where the machine can compile and prove more.
+ */
+export const DEFAULT_MAX_CONSTRAINTS = 2 ** 22;
 
 /** The result of one compilation. */
 export interface CompiledBuild {
@@ -106,12 +129,30 @@ export class CircuitCompiler {
       ...(options.scaleBits === undefined ? {} : { scaleBits: options.scaleBits }),
       ...(options.inputBits === undefined ? {} : { inputBits: options.inputBits }),
     });
+    const constraints = estimateConstraints(program);
+    const maxConstraints = check.positive(
+      'maxConstraints',
+      options.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
+    );
+    if (constraints > maxConstraints) {
+      throw new CircuitTooLargeError({
+        constraints,
+        maxConstraints,
+        ptauPower: powerFor(
+          constraints +
+            publicSignalCount({
+              outputSize: program.outputs.reduce((n, o) => n + o.elements.length, 0),
+            }),
+        ),
+        steps: program.steps.length,
+      });
+    }
     const onnxSha256 = createHash('sha256').update(bytes).digest('hex');
     const dir = resolve(outDir);
     await mkdir(dir, { recursive: true });
     await writeCircuitFolder(dir, program, onnxSha256, options.salt);
     this.#onProgress(
-      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits})`,
+      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits}), about ${constraints} constraints`,
     );
     const circuit = await Circuit.load(dir);
     for (const optimization of options.optimizations ?? ['O2']) {
@@ -226,7 +267,8 @@ export async function writeCircuitFolder(
       bits: t.bits,
     })),
   };
-  await writeFile(join(dir, circuitFiles.source), generated.source);
+  // Written in chunks: a large model's source is more than one string can hold.
+  await writeFile(join(dir, circuitFiles.source), sourceChunks(generated.lines));
   await writeFile(join(dir, circuitFiles.metadata), `${JSON.stringify(metadata, null, 2)}\n`);
   return metadata;
 }

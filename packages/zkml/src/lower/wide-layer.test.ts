@@ -18,7 +18,7 @@ describe('a wide layer (784 × 2500, public mode)', () => {
     // One ReLU per output; the 1 960 000 products are linear terms, not steps.
     expect(program.steps.length).toBe(2500);
     expect(program.steps.every((s) => s.kind === 'shift' && s.relu)).toBe(true);
-    const { source } = generateCircom(program);
+    const source = generateCircom(program).lines.join('\n');
     expect(source.split('component c').length - 1).toBe(2500);
     expect(source.length).toBeGreaterThan(784 * 2500 * 8);
   }, 120_000);

@@ -12,6 +12,7 @@ import {
   INSECURE_PTAU_WARNING,
   type PtauFile,
 } from './powers-of-tau.js';
+import { powerFor } from './ptau-power.js';
 import { setupLogger, withSnarkjs } from './snarkjs-session.js';
 
 /** Options of {@link setupCircuit}. */
@@ -55,10 +56,6 @@ export const optimizationFor: Record<ProofSystem, Optimization> = { groth16: 'O2
 /** SHA-256 of a verification key in the canonical form {@link setupCircuit} writes. */
 export function verificationKeyHash(json: string): string {
   return createHash('sha256').update(json).digest('hex');
-}
-
-function powerFor(rows: number): number {
-  return Math.max(1, Math.floor(Math.log2(Math.max(1, rows - 1))) + 1);
 }
 
 async function phase1(

@@ -1,0 +1,62 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportMlpToOnnx, smallMlp } from '@mt/testing';
+import { describe, expect, it } from 'vitest';
+import { estimateConstraints } from '../circuit/generate-circom.js';
+import { CircuitTooLargeError } from '../errors.js';
+import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
+import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
+import { CircuitCompiler } from './circuit-compiler.js';
+
+/** The constraint count in an R1CS file's header section (iden3's binary format). */
+async function r1csConstraints(path: string): Promise<number> {
+  const bytes = await readFile(path);
+  let at = 12; // "r1cs", version, number of sections
+  for (;;) {
+    const type = bytes.readUInt32LE(at);
+    const size = Number(bytes.readBigUInt64LE(at + 4));
+    if (type === 1) {
+      const n8 = bytes.readUInt32LE(at + 12);
+      // field size, prime, wires, public outputs, public inputs, private inputs, labels (u64), then constraints
+      return bytes.readUInt32LE(at + 12 + 4 + n8 + 16 + 8);
+    }
+    at += 12 + size;
+  }
+}
+
+describe('the constraint budget', () => {
+  it('estimates at or above the compiled constraint count, and within half again of it', async () => {
+    for (const [sizes, mode] of [
+      [[8, 6, 3], 'public'],
+      [[64, 32, 10], 'public'],
+      [[16, 12, 4], 'private'],
+    ] as [number[], CircuitMode][]) {
+      const onnx = exportMlpToOnnx(smallMlp(sizes, 3));
+      const estimate = estimateConstraints(lowerGraph(decodeOnnxGraph(onnx), { mode }));
+      const dir = await mkdtemp(join(tmpdir(), 'mt-zk-budget-'));
+      const circuit = await new CircuitCompiler().compileModel(onnx, dir, { mode });
+      const actual = await r1csConstraints(circuit.build('O2').r1cs);
+      expect(estimate, `${mode} ${sizes}`).toBeGreaterThanOrEqual(actual);
+      expect(estimate, `${mode} ${sizes}`).toBeLessThanOrEqual(1.5 * actual);
+    }
+  });
+
+  it('refuses a model over the budget before writing or compiling anything, with the figures', async () => {
+    const onnx = exportMlpToOnnx(smallMlp([8, 6, 3], 3));
+    const dir = join(await mkdtemp(join(tmpdir(), 'mt-zk-budget-')), 'never');
+    const refusal = await new CircuitCompiler()
+      .compileModel(onnx, dir, { maxConstraints: 100 })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(CircuitTooLargeError.isInstance(refusal)).toBe(true);
+    const error = refusal as CircuitTooLargeError;
+    expect(error.maxConstraints).toBe(100);
+    expect(error.constraints).toBeGreaterThan(100);
+    expect(error.ptauPower).toBeGreaterThanOrEqual(Math.log2(error.constraints));
+    expect(error.message).toContain('--max-constraints');
+    await expect(readFile(join(dir, 'circuit.circom'))).rejects.toThrow(/ENOENT/);
+  });
+});
