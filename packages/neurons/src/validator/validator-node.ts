@@ -187,7 +187,7 @@ export class ValidatorNode {
   #view: { head: number; miners: RoundMiner[]; ownUid: number | undefined } | undefined;
   readonly #marginMs: number;
   readonly #policy: WeightPolicy;
-  /** The weights committed and not yet revealed, and their hash. */
+  /** The commit-reveal bookkeeping (`@mt/chain`), made on the first weight update. */
   #submitter: WeightSubmitter | undefined;
   #chainKey: ChainKeypair | undefined;
   #resumed = false;
