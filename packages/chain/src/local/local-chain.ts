@@ -31,6 +31,7 @@ import {
   signLocalCall,
   verifySignedLocalCall,
 } from './signed-call.js';
+import { preparedStatements } from './statements.js';
 
 /** What a new chain file starts with. */
 export interface LocalChainGenesis {
@@ -88,7 +89,7 @@ export interface LocalChainOptions {
  */
 export class LocalChain implements ChainClient {
   readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #sql: (sql: string) => Database.Statement;
   /** Calls waiting for the next write transaction (see `#call`). */
   readonly #queue: {
     key: ChainKeypair;
@@ -103,6 +104,7 @@ export class LocalChain implements ChainClient {
 
   private constructor(db: Database.Database, options: LocalChainOptions) {
     this.#db = db;
+    this.#sql = preparedStatements(db);
     this.#runtime = new LocalRuntime(db);
     this.#genesis = (
       db.prepare('SELECT genesis FROM chain WHERE id = 0').get() as { genesis: string }
@@ -113,16 +115,6 @@ export class LocalChain implements ChainClient {
       allowPrivateEndpoints: options.allowPrivateEndpoints ?? false,
     };
     this.#endpoints = { allowPrivate: this.#options.allowPrivateEndpoints };
-  }
-
-  /** A statement prepared once and kept: preparing costs more than running the small ones. */
-  #sql(text: string): Database.Statement {
-    let statement = this.#statements.get(text);
-    if (!statement) {
-      statement = this.#db.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
   }
 
   static #connect(file: string, options: LocalChainOptions): Database.Database {

@@ -21,6 +21,7 @@ import {
   storedU16EntriesSchema,
 } from './local-schema.js';
 import type { LocalCall } from './signed-call.js';
+import { preparedStatements } from './statements.js';
 
 /** A new subnet's hyperparameters: subtensor's defaults. */
 export const DEFAULT_HYPERPARAMETERS: SubnetHyperparameters = {
@@ -78,21 +79,10 @@ function storeParams(params: SubnetHyperparameters): string {
  * the same failure, and the transaction rolls back.
  */
 export class LocalRuntime {
-  readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #sql: (sql: string) => Database.Statement;
 
   constructor(db: Database.Database) {
-    this.#db = db;
-  }
-
-  /** A statement prepared once and kept: preparing costs more than running the small ones. */
-  #sql(text: string): Database.Statement {
-    let statement = this.#statements.get(text);
-    if (!statement) {
-      statement = this.#db.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
+    this.#sql = preparedStatements(db);
   }
 
   block(): number {
