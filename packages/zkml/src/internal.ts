@@ -17,6 +17,7 @@ export {
   privateModelHash,
   publicModelHash,
   scoresOutput,
+  sourceChunks,
 } from './circuit/generate-circom.js';
 export { FIELD_PRIME, packedPoseidon, signedBitsFor } from './circuit/packed-poseidon.js';
 export { poseidon, sponge } from './circuit/poseidon.js';
