@@ -18,28 +18,37 @@ export type AssetName =
   | 'dashboard-verify.js'
   | 'verify-file.js'
   | 'ort-wasm-simd-threaded.wasm';
-let assets: Record<AssetName, Uint8Array<ArrayBuffer>> | undefined;
+const assets = new Map<AssetName, Uint8Array<ArrayBuffer>>();
 
-const read = (path: string | URL) => new Uint8Array(readFileSync(path));
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** Where each asset comes from: Chart.js from the project's dependencies, ours, and the build's bundles. */
+function assetPath(name: AssetName): string | URL {
+  switch (name) {
+    case 'chart.umd.js':
+      // Its exports map names no UMD build; the file sits beside the CommonJS one.
+      return join(dirname(require.resolve('chart.js')), 'chart.umd.js');
+    case 'dashboard.js':
+    case 'dashboard.css':
+      return new URL(name, assetDir);
+    default:
+      return new URL(name, bundleDir);
+  }
+}
+
 /**
- * The pages' scripts and styles, read on first use and kept: Chart.js from
- * the project's own dependencies, ours, and the bundles the build made (the
- * in-browser verifier, with onnxruntime-web's wasm). Not at import, so
- * loading the package reads no files.
+ * One of the pages' scripts and styles, read on its first use and kept. Each
+ * on its own: the report, written every epoch, never reads the verifier's
+ * bundles or onnxruntime's 14 MB of wasm, and loading the package reads no
+ * files at all.
  */
-export function dashboardAssets(): Record<AssetName, Uint8Array<ArrayBuffer>> {
-  assets ??= {
-    // Its exports map names no UMD build; the file sits beside the CommonJS one.
-    'chart.umd.js': read(join(dirname(require.resolve('chart.js')), 'chart.umd.js')),
-    'dashboard.js': read(new URL('dashboard.js', assetDir)),
-    'dashboard.css': read(new URL('dashboard.css', assetDir)),
-    'dashboard-verify.js': read(new URL('dashboard-verify.js', bundleDir)),
-    'verify-file.js': read(new URL('verify-file.js', bundleDir)),
-    'ort-wasm-simd-threaded.wasm': read(new URL('ort-wasm-simd-threaded.wasm', bundleDir)),
-  };
-  return assets;
+export function dashboardAsset(name: AssetName): Uint8Array<ArrayBuffer> {
+  let bytes = assets.get(name);
+  if (!bytes) {
+    bytes = new Uint8Array(readFileSync(assetPath(name)));
+    assets.set(name, bytes);
+  }
+  return bytes;
 }
 
 /** JSON that is safe inside a `<script>` element (no `</script>` or HTML comment can close it). */
@@ -70,10 +79,9 @@ function sha256Source(source: string): string {
  * tampered file) does not run, and the page loads nothing from anywhere.
  */
 export function renderReport(run: DemoRun): string {
-  const assets = dashboardAssets();
-  const css = text(assets['dashboard.css']);
-  const chart = text(assets['chart.umd.js']);
-  const script = text(assets['dashboard.js']);
+  const css = text(dashboardAsset('dashboard.css'));
+  const chart = text(dashboardAsset('chart.umd.js'));
+  const script = text(dashboardAsset('dashboard.js'));
   const policy = [
     "default-src 'none'",
     `script-src ${sha256Source(chart)} ${sha256Source(script)}`,
@@ -100,7 +108,7 @@ const VERIFY_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:46rem;ma
  * snarkjs compiles its curve arithmetic to WebAssembly (the only relaxation).
  */
 export function renderVerifyPage(): string {
-  const script = text(dashboardAssets()['verify-file.js']);
+  const script = text(dashboardAsset('verify-file.js'));
   const policy = [
     "default-src 'none'",
     `script-src ${sha256Source(script)} 'wasm-unsafe-eval'`,

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
-import { type AssetName, dashboardAssets, livePage } from './dashboard-page.js';
+import { type AssetName, dashboardAsset, livePage } from './dashboard-page.js';
 import { runToJson } from './run-json.js';
 import type { DemoRun } from './run-network.js';
 
@@ -94,7 +94,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     const name = c.req.param('name');
     if (!Object.hasOwn(CONTENT_TYPES, name)) return c.notFound();
     const key = name as keyof typeof CONTENT_TYPES;
-    return c.body(dashboardAssets()[key], 200, {
+    return c.body(dashboardAsset(key), 200, {
       'content-type': CONTENT_TYPES[key],
       'cache-control': 'no-cache',
     });
