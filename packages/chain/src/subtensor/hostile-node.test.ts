@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SubtensorDevnet, startSubtensorDevnet } from '../devnet/subtensor-devnet.js';
+import { ChainRuntimeError } from '../errors.js';
 import { generateKeypair } from '../keys/keypair.js';
 import { SubtensorChain } from './subtensor-chain.js';
 
@@ -33,6 +34,9 @@ async function hostileProxy(upstream: string) {
   let requests = 0;
   /** Subscription ids of the client's new-head subscriptions, from the node's answers. */
   const headSubscriptions: string[] = [];
+  /** Runtime API answers to forge: `state_call` method → the node's hex answer → the one sent. */
+  const forged = new Map<string, (answer: string) => string>();
+  const forgedRequests = new Map<number, (answer: string) => string>();
   server.on('connection', (socket) => {
     connections += 1;
     client = socket;
@@ -47,12 +51,25 @@ async function hostileProxy(upstream: string) {
       const frame = JSON.parse(text) as { id?: number; result?: unknown };
       if (frame.id !== undefined && headRequests.has(frame.id))
         headSubscriptions.push(String(frame.result));
+      const forge = frame.id === undefined ? undefined : forgedRequests.get(frame.id);
+      if (forge && typeof frame.result === 'string') {
+        frame.result = forge(frame.result);
+        if (socket.readyState === 1) socket.send(JSON.stringify(frame));
+        return;
+      }
       if (socket.readyState === 1) socket.send(text);
     });
     socket.on('message', (data) => {
       requests += 1;
-      const request = JSON.parse(data.toString()) as { id: number; method: string };
+      const request = JSON.parse(data.toString()) as {
+        id: number;
+        method: string;
+        params?: unknown[];
+      };
       if (/^chain_subscribeNewHeads?$/.test(request.method)) headRequests.add(request.id);
+      const forge =
+        request.method === 'state_call' ? forged.get(String(request.params?.[0])) : undefined;
+      if (forge) forgedRequests.set(request.id, forge);
       if (node.readyState === 1) node.send(data.toString());
       else early.push(data.toString());
     });
@@ -69,6 +86,9 @@ async function hostileProxy(upstream: string) {
     requests: () => requests,
     headSubscription: () => headSubscriptions.at(-1),
     inject: (frame: string) => client?.send(frame),
+    /** Rewrites every answer to the runtime API call `method` (`undefined` passes them through again). */
+    forge: (method: string, rewrite: ((answer: string) => string) | undefined) =>
+      rewrite ? forged.set(method, rewrite) : forged.delete(method),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of server.clients) socket.terminate();
@@ -164,7 +184,7 @@ describe('SubtensorChain behind a hostile node', () => {
 });
 
 describe('SubtensorChain reading a metagraph', () => {
-  it('spends the same few requests on 2 UIDs as on 6: each per-neuron item is one request for all', async () => {
+  it('spends the same few requests on 2 UIDs as on 6: the runtime APIs, or one storage request per item for all UIDs', async () => {
     const sudo = (await generateKeypair()).pair;
     await devnet.setSudo(sudo.address);
     await devnet.setBalance(sudo.address, 10n ** 15n);
@@ -185,18 +205,69 @@ describe('SubtensorChain reading a metagraph', () => {
         await chain.register(coldkey, netuid, (await generateKeypair()).pair.address);
       }
     };
-    const cost = async () => {
-      const before = proxy.requests();
-      const graph = await chain.metagraph(netuid);
-      return { requests: proxy.requests() - before, uids: graph.neurons.length };
-    };
-    await register(1);
-    const small = await cost();
-    await register(4);
-    const large = await cost();
-    expect(large.uids).toBe(small.uids + 4);
-    // One request per item for all UIDs: 256 UIDs cost what 2 do (1,037 requests before).
-    expect(large.requests).toBe(small.requests);
-    expect(small.requests).toBeLessThanOrEqual(20);
+    const fromStorage = await SubtensorChain.connect(proxy.url, { runtimeApis: false });
+    try {
+      const cost = async (reader: SubtensorChain) => {
+        const before = proxy.requests();
+        const graph = await reader.metagraph(netuid);
+        return { requests: proxy.requests() - before, uids: graph.neurons.length };
+      };
+      await register(1);
+      const small = { api: await cost(chain), storage: await cost(fromStorage) };
+      await register(4);
+      const large = { api: await cost(chain), storage: await cost(fromStorage) };
+      expect(large.api.uids).toBe(small.api.uids + 4);
+      expect(large.storage.uids).toBe(large.api.uids);
+      // Spec 218's runtime APIs: the head, get_neurons_lite and get_subnet_state.
+      expect(small.api.requests).toBe(3);
+      expect(large.api.requests).toBe(3);
+      // From storage, one request per item for all UIDs: 256 UIDs cost what 2 do (1,037 requests before).
+      expect(large.storage.requests).toBe(small.storage.requests);
+      expect(small.storage.requests).toBeLessThanOrEqual(20);
+    } finally {
+      await fromStorage.close();
+    }
   }, 180_000);
+
+  it('refuses a runtime API answer with a byte too many or a neuron count it cannot hold, with a typed error', async () => {
+    const [netuid] = (await chain.subnets()).slice(-1) as [number];
+    const before = await chain.metagraph(netuid);
+    expect(before.neurons.length).toBeGreaterThan(0);
+    /** `answer` (a SCALE `Vec<u8>` as hex) with its inner bytes replaced by `inner(bytes)`. */
+    const reencode = (answer: string, inner: (bytes: Buffer) => Buffer) => {
+      const bytes = Buffer.from(answer.slice(2), 'hex');
+      const mode = (bytes[0] as number) & 3;
+      const prefix = mode === 0 ? 1 : mode === 1 ? 2 : 4;
+      const body = inner(bytes.subarray(prefix));
+      const length = body.length << 2;
+      const head =
+        body.length < 64
+          ? Buffer.from([length])
+          : body.length < 16_384
+            ? Buffer.from([(length | 1) & 255, (length | 1) >> 8])
+            : Buffer.from(Uint32Array.of(length | 2).buffer);
+      return `0x${Buffer.concat([head, body]).toString('hex')}`;
+    };
+    const cases: [string, (bytes: Buffer) => Buffer][] = [
+      ['a trailing byte', (bytes) => Buffer.concat([bytes, Buffer.from([0])])],
+      ['a missing byte', (bytes) => bytes.subarray(0, -1)],
+      // A count of 2^30 neurons in a few bytes: refused, never allocated.
+      ['a billion neurons', () => Buffer.from([0xfe, 0xff, 0xff, 0xff, 0])],
+    ];
+    try {
+      for (const [what, inner] of cases) {
+        proxy.forge('NeuronInfoRuntimeApi_get_neurons_lite', (answer) => reencode(answer, inner));
+        const error = await chain.metagraph(netuid).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(ChainRuntimeError.isInstance(error), `${what}: ${String(error)}`).toBe(true);
+        expect(String(error)).toMatch(/NeuronInfoRuntimeApi_get_neurons_lite/);
+      }
+    } finally {
+      proxy.forge('NeuronInfoRuntimeApi_get_neurons_lite', undefined);
+    }
+    // The client is still usable once the node answers honestly again.
+    expect((await chain.metagraph(netuid)).neurons.length).toBe(before.neurons.length);
+  }, 60_000);
 });

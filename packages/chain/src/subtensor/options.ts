@@ -38,4 +38,13 @@ export interface SubtensorChainOptions extends ConnectOptions, SubmitOptions {
    * metadata service), names and port 0 are refused either way.
    */
   allowPrivateEndpoints?: boolean;
+  /**
+   * Read metagraphs and hyperparameters through the runtime APIs the node's
+   * metadata declares (`get_neurons_lite`, `get_subnet_state`,
+   * `get_subnet_hyperparams`): one or two requests each. `false` reads
+   * storage instead, every UID of an item in one request: for a runtime whose
+   * API answers this client cannot decode (it says so with `ChainRuntimeError`).
+   * Default true.
+   */
+  runtimeApis?: boolean;
 }

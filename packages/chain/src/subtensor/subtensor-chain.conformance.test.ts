@@ -37,6 +37,10 @@ async function subtensorTestbed(runtime: 'spec202' | 'spec218'): Promise<ChainTe
             },
       ),
     publicView: () => SubtensorChain.connect(devnet.url),
+    // The same chain read from storage, as a runtime without the neuron and subnet APIs is.
+    otherReaders: async () => [
+      await SubtensorChain.connect(devnet.url, { allowPrivateEndpoints: true, runtimeApis: false }),
+    ],
     fund: (address, rao) => devnet.setBalance(address, rao),
     newBlocks: async (count) => {
       await devnet.newBlocks(count);

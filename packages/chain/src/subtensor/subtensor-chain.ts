@@ -1,6 +1,7 @@
 import { type EndpointPolicy, type MtLogger, silentLogger } from '@mt/protocol';
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import { u8aToHex } from '@polkadot/util';
 import pRetry from 'p-retry';
 import { checkAmount } from '../amount.js';
 import type {
@@ -25,6 +26,17 @@ import type { WeightReveal } from '../weights/commit-hash.js';
 import { checkU16Weights, type U16Weights } from '../weights/u16-weights.js';
 import { connectSubtensor } from './connect.js';
 import type { SubtensorChainOptions } from './options.js';
+import {
+  decodeRuntimeAnswer,
+  type Fields,
+  field,
+  HYPERPARAMS_LAYOUTS,
+  listField,
+  type RuntimeApiMethod,
+  runtimeApiMethod,
+  SUBNET_STATE_LAYOUTS,
+  structsOf,
+} from './runtime-api.js';
 import { TransactionSubmitter } from './submit.js';
 
 /** Each hyperparameter's AdminUtils setter; the value is its second argument, after the netuid. */
@@ -82,6 +94,7 @@ export class SubtensorChain implements ChainClient {
   readonly #endpoints: EndpointPolicy;
   readonly #maxHeadGap: number;
   readonly #logger: MtLogger;
+  readonly #useRuntimeApis: boolean;
 
   private constructor(api: ApiPromise, url: string, options: SubtensorChainOptions) {
     this.#api = api;
@@ -91,6 +104,7 @@ export class SubtensorChain implements ChainClient {
     this.#endpoints = { allowPrivate: options.allowPrivateEndpoints ?? false };
     this.#maxHeadGap = options.maxHeadGap ?? 1_024;
     this.#logger = options.logger ?? silentLogger;
+    this.#useRuntimeApis = options.runtimeApis ?? true;
   }
 
   /**
@@ -315,7 +329,15 @@ export class SubtensorChain implements ChainClient {
       .sort((a, b) => a - b);
   }
 
+  /**
+   * A subnet's owner, size and hyperparameters: from `get_subnet_hyperparams`
+   * and `get_subnet_info` (two requests) where the runtime has them, else
+   * from storage.
+   */
   async subnet(netuid: number): Promise<SubnetInfo> {
+    const hyperparams = this.#runtimeApi('subnetInfoRuntimeApi', 'getSubnetHyperparams');
+    const info = this.#runtimeApi('subnetInfoRuntimeApi', 'getSubnetInfo');
+    if (hyperparams && info) return this.#subnetFromRuntime(netuid, hyperparams, info);
     const added = await this.#read('a subnet', () => this.#storage('networksAdded')(netuid));
     if (added.toPrimitive() !== true)
       throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
@@ -339,6 +361,48 @@ export class SubtensorChain implements ChainClient {
       }),
     ) as unknown as SubnetHyperparameters;
     return { netuid, owner: owner.toString(), size: Number(size.toString()), ...params };
+  }
+
+  async #subnetFromRuntime(
+    netuid: number,
+    hyperparamsApi: RuntimeApiMethod,
+    infoApi: RuntimeApiMethod,
+  ): Promise<SubnetInfo> {
+    const [hyperparamsRaw, infoRaw] = await this.#read('a subnet', async () => {
+      const hash = (await this.#api.rpc.chain.getHeader()).hash.toHex();
+      return Promise.all([
+        this.#callRuntime(hyperparamsApi, netuid, hash),
+        this.#callRuntime(infoApi, netuid, hash),
+      ]);
+    });
+    const params = decodeRuntimeAnswer(this.#api, hyperparamsApi, hyperparamsRaw, [
+      ...HYPERPARAMS_LAYOUTS,
+    ]) as Fields | undefined;
+    const info = decodeRuntimeAnswer(this.#api, infoApi, infoRaw, ['MtSubnetInfo']) as
+      | Fields
+      | undefined;
+    if (!params || !info) throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
+    if (Number(field(info, 'netuid')) !== netuid)
+      throw new ChainRuntimeError(
+        `the node answered for subnet ${field(info, 'netuid')}, not ${netuid}`,
+      );
+    const number = (name: string) => Number(field(params, name));
+    return {
+      netuid,
+      owner: field(info, 'owner'),
+      size: Number(field(info, 'subnetworkN')),
+      tempo: number('tempo'),
+      commitRevealEnabled: field(params, 'commitRevealWeightsEnabled') === 'true',
+      commitRevealPeriod: number('commitRevealWeightsInterval'),
+      weightsRateLimit: number('weightsRateLimit'),
+      maxAllowedUids: Number(field(info, 'maxAllowedUids')),
+      maxAllowedValidators: number('maxValidators'),
+      immunityPeriod: number('immunityPeriod'),
+      targetRegistrationsPerInterval: number('targetRegsPerInterval'),
+      maxRegistrationsPerBlock: number('maxRegsPerBlock'),
+      weightsVersionKey: BigInt(field(params, 'weightsVersion')),
+      activityCutoff: number('activityCutoff'),
+    };
   }
 
   async createSubnet(owner: ChainKeypair, hotkey: string): Promise<number> {
@@ -563,87 +627,225 @@ export class SubtensorChain implements ChainClient {
     return new Map(row.map(([target, value]) => [Number(target), Number(value)]));
   }
 
+  /**
+   * One request per metagraph where the runtime offers it: the neurons from
+   * `NeuronInfoRuntimeApi.get_neurons_lite`, and the per-subnet stake and
+   * registration blocks from `SubnetInfoRuntimeApi.get_subnet_state` (spec
+   * 218 on), else from storage for every UID in one request. A runtime
+   * without these APIs, or a client made with `runtimeApis: false`, reads
+   * each storage item for all UIDs in one request instead.
+   */
   async metagraph(netuid: number): Promise<Metagraph> {
     return this.#read('the metagraph', async () => {
-      const api = this.#api;
-      const hash = await api.rpc.chain.getBlockHash();
-      const at = await api.at(hash);
-      const query = at.query.subtensorModule as unknown as Record<
-        string,
-        ((...a: unknown[]) => Promise<Codec>) & {
-          entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]>;
-          multi: (keys: unknown[]) => Promise<Codec[]>;
-        }
-      >;
-      const need = (name: string) => {
-        const item = query[name];
-        if (!item) throw new ChainRuntimeError(`subtensorModule has no storage item ${name}`);
-        return item;
-      };
-      const block = (await api.rpc.chain.getHeader(hash)).number.toNumber();
-      const keys = await need('keys').entries(netuid);
-      const hotkeys = new Map(
-        keys.map(([key, value]) => [Number(key.args[1]?.toString()), value.toString()]),
-      );
-      const vector = async (name: string) =>
-        ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
-      // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
-      const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
-      const uids = [...hotkeys.keys()].sort((a, b) => a - b);
-      const hotkeyOf = uids.map((uid) => hotkeys.get(uid) as string);
-      // Each per-neuron item is read for every UID in one request (state_queryStorageAt),
-      // never one request per neuron: 256 UIDs cost a dozen requests, not a thousand.
-      const [vectors, coldkeys, stakes, axons, registered] = await Promise.all([
-        Promise.all(
-          [
-            'consensus',
-            'incentive',
-            'dividends',
-            'validatorTrust',
-            'emission',
-            'lastUpdate',
-            'validatorPermit',
-          ].map(vector),
+      const header = await this.#api.rpc.chain.getHeader();
+      const hash = header.hash.toHex();
+      const lite = this.#runtimeApi('neuronInfoRuntimeApi', 'getNeuronsLite');
+      const neurons = lite
+        ? await this.#neuronsFromRuntime(netuid, hash, lite)
+        : await this.#neuronsFromStorage(netuid, hash);
+      return { netuid, block: header.number.toNumber(), neurons };
+    });
+  }
+
+  /** `section.method` of the runtime APIs, where the node's metadata declares it and this client may use it. */
+  #runtimeApi(section: string, method: string): RuntimeApiMethod | undefined {
+    return this.#useRuntimeApis ? runtimeApiMethod(this.#api, section, method) : undefined;
+  }
+
+  /** The raw answer of a runtime API called with one `u16` (a netuid) at block `hash`. */
+  async #callRuntime(method: RuntimeApiMethod, netuid: number, hash: string): Promise<Uint8Array> {
+    // The SCALE bytes as hex: a number codec's toHex() is big-endian (another netuid to the
+    // runtime), and raw bytes would be read as already length-prefixed.
+    const arg = u8aToHex(this.#api.registry.createType('u16', netuid).toU8a());
+    return (await this.#api.rpc.state.call(method.rpcName, arg, hash)).toU8a(true);
+  }
+
+  async #neuronsFromRuntime(
+    netuid: number,
+    hash: string,
+    lite: RuntimeApiMethod,
+  ): Promise<MetagraphNeuron[]> {
+    const stateApi = this.#runtimeApi('subnetInfoRuntimeApi', 'getSubnetState');
+    const [liteRaw, stateRaw] = await Promise.all([
+      this.#callRuntime(lite, netuid, hash),
+      stateApi ? this.#callRuntime(stateApi, netuid, hash) : undefined,
+    ]);
+    const entries = structsOf(
+      decodeRuntimeAnswer(this.#api, lite, liteRaw, ['Vec<MtNeuronInfoLite>']) ?? [],
+    );
+    // The node is a peer: its answer must be about this subnet, each UID once.
+    const seen = new Set<number>();
+    for (const entry of entries) {
+      const uid = Number(field(entry, 'uid'));
+      if (Number(field(entry, 'netuid')) !== netuid || seen.has(uid))
+        throw new ChainRuntimeError(
+          `the node's neurons for subnet ${netuid} hold another subnet's neuron, or a UID twice (${uid})`,
+        );
+      seen.add(uid);
+    }
+    entries.sort((a, b) => Number(field(a, 'uid')) - Number(field(b, 'uid')));
+    const hotkeys = entries.map((e) => field(e, 'hotkey'));
+    // A runtime without a subnet state for this subnet (spec 218 has none for some) is read from storage.
+    const perSubnet =
+      (stateApi && stateRaw && this.#stakeFromState(stateApi, stateRaw, hotkeys)) ||
+      (await this.#stakeFromStorage(
+        netuid,
+        hash,
+        entries.map((e) => Number(field(e, 'uid'))),
+        hotkeys,
+      ));
+    return entries.map((entry, i): MetagraphNeuron => {
+      const axon = entry.get('axonInfo') as unknown as Fields;
+      const ratio = (name: string) => Number(field(entry, name)) / 65_535;
+      return {
+        uid: Number(field(entry, 'uid')),
+        hotkey: hotkeys[i] as string,
+        coldkey: field(entry, 'coldkey'),
+        stake: perSubnet.stake[i] ?? 0n,
+        endpoint: this.#endpointOf(
+          BigInt(field(axon, 'ip')),
+          Number(field(axon, 'ipType')),
+          Number(field(axon, 'port')),
         ),
-        need('owner').multi(hotkeyOf),
-        need(stakeItem).multi(hotkeyOf.map((hotkey) => [hotkey, netuid])),
-        need('axons').multi(hotkeyOf.map((hotkey) => [netuid, hotkey])),
-        need('blockAtRegistration').multi(uids.map((uid) => [netuid, uid])),
-      ]);
-      const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] = vectors;
-      const neurons = uids.map((uid, i): MetagraphNeuron => {
-        const axonJson = axons[i]?.toJSON() as {
-          ip?: number | string;
-          ipType?: number;
-          port?: number;
-        } | null;
-        const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
-        return {
-          uid,
-          hotkey: hotkeyOf[i] as string,
-          coldkey: String(coldkeys[i]),
-          stake: BigInt(String(stakes[i] ?? 0)),
-          endpoint: axonJson
-            ? servedEndpoint(
-                urlOfAxon({
-                  ip: BigInt(axonJson.ip ?? 0),
-                  ipType: Number(axonJson.ipType),
-                  port: Number(axonJson.port),
-                }),
-                this.#endpoints,
-              )
-            : '',
-          registeredAtBlock: Number(String(registered[i] ?? 0)),
-          lastUpdate: Number(lastUpdate?.[uid] ?? 0),
-          validatorPermit: permit?.[uid] === true,
-          consensus: ratio(consensus),
-          incentive: ratio(incentive),
-          dividends: ratio(dividends),
-          trust: ratio(trust),
-          emission: BigInt(String(emission?.[uid] ?? 0)),
-        };
-      });
-      return { netuid, block, neurons };
+        registeredAtBlock: perSubnet.registeredAt[i] ?? 0,
+        lastUpdate: Number(field(entry, 'lastUpdate')),
+        validatorPermit: field(entry, 'validatorPermit') === 'true',
+        consensus: ratio('consensus'),
+        incentive: ratio('incentive'),
+        dividends: ratio('dividends'),
+        trust: ratio('validatorTrust'),
+        emission: BigInt(field(entry, 'emission')),
+      };
+    });
+  }
+
+  /** Per-subnet stake and registration blocks from a `SubnetState`, whose vectors are indexed by UID. */
+  #stakeFromState(
+    method: RuntimeApiMethod,
+    raw: Uint8Array,
+    hotkeys: string[],
+  ): { stake: bigint[]; registeredAt: number[] } | undefined {
+    const state = decodeRuntimeAnswer(
+      this.#api,
+      method,
+      raw,
+      SUBNET_STATE_LAYOUTS.map((l) => l.layout),
+    ) as Fields | undefined;
+    if (!state) return undefined;
+    const stakeField = SUBNET_STATE_LAYOUTS.find((l) => state.get(l.stake) !== undefined)?.stake;
+    if (!stakeField) throw new ChainRuntimeError('the subnet state has no per-subnet stake');
+    const stateHotkeys = listField(state, 'hotkeys');
+    if (hotkeys.some((hotkey, uid) => stateHotkeys[uid] !== hotkey))
+      throw new ChainRuntimeError("the node's subnet state and its neurons disagree on hotkeys");
+    return {
+      stake: listField(state, stakeField).map(BigInt),
+      registeredAt: listField(state, 'blockAtRegistration').map(Number),
+    };
+  }
+
+  /** Per-subnet stake and registration blocks from storage, every UID in one request. */
+  async #stakeFromStorage(
+    netuid: number,
+    hash: string,
+    uids: number[],
+    hotkeys: string[],
+  ): Promise<{ stake: bigint[]; registeredAt: number[] }> {
+    if (uids.length === 0) return { stake: [], registeredAt: [] };
+    const at = await this.#api.at(hash);
+    const query = at.query.subtensorModule as unknown as Record<string, unknown>;
+    const item = (name: string) => {
+      if (!query[name]) throw new ChainRuntimeError(`subtensorModule has no storage item ${name}`);
+      return query[name];
+    };
+    const stakeItem = item(query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake');
+    const registration = item('blockAtRegistration');
+    const values = (await at.queryMulti([
+      ...hotkeys.map((hotkey) => [stakeItem, [hotkey, netuid]]),
+      ...uids.map((uid) => [registration, [netuid, uid]]),
+    ] as never)) as unknown as Codec[];
+    return {
+      stake: hotkeys.map((_, i) => BigInt(String(values[i] ?? 0))),
+      registeredAt: uids.map((_, i) => Number(String(values[hotkeys.length + i] ?? 0))),
+    };
+  }
+
+  /** An axon as the endpoint this client's policy lets it show; `''` when not served or refused. */
+  #endpointOf(ip: bigint, ipType: number, port: number): string {
+    return servedEndpoint(urlOfAxon({ ip, ipType, port }), this.#endpoints);
+  }
+
+  async #neuronsFromStorage(netuid: number, hash: string): Promise<MetagraphNeuron[]> {
+    const at = await this.#api.at(hash);
+    const query = at.query.subtensorModule as unknown as Record<
+      string,
+      ((...a: unknown[]) => Promise<Codec>) & {
+        entries: (...a: unknown[]) => Promise<[{ args: Codec[] }, Codec][]>;
+        multi: (keys: unknown[]) => Promise<Codec[]>;
+      }
+    >;
+    const need = (name: string) => {
+      const item = query[name];
+      if (!item) throw new ChainRuntimeError(`subtensorModule has no storage item ${name}`);
+      return item;
+    };
+    const keys = await need('keys').entries(netuid);
+    const hotkeys = new Map(
+      keys.map(([key, value]) => [Number(key.args[1]?.toString()), value.toString()]),
+    );
+    const vector = async (name: string) =>
+      ((await need(name)(netuid)).toJSON() as (number | string | boolean)[]) ?? [];
+    // Stake the epoch weighs: per subnet (spec 218's alpha, spec 202's subnet stake).
+    const stakeItem = query.totalHotkeyAlpha ? 'totalHotkeyAlpha' : 'totalHotkeySubStake';
+    const uids = [...hotkeys.keys()].sort((a, b) => a - b);
+    const hotkeyOf = uids.map((uid) => hotkeys.get(uid) as string);
+    // Each per-neuron item is read for every UID in one request (state_queryStorageAt),
+    // never one request per neuron: 256 UIDs cost a dozen requests, not a thousand.
+    const [vectors, coldkeys, stakes, axons, registered] = await Promise.all([
+      Promise.all(
+        [
+          'consensus',
+          'incentive',
+          'dividends',
+          'validatorTrust',
+          'emission',
+          'lastUpdate',
+          'validatorPermit',
+        ].map(vector),
+      ),
+      need('owner').multi(hotkeyOf),
+      need(stakeItem).multi(hotkeyOf.map((hotkey) => [hotkey, netuid])),
+      need('axons').multi(hotkeyOf.map((hotkey) => [netuid, hotkey])),
+      need('blockAtRegistration').multi(uids.map((uid) => [netuid, uid])),
+    ]);
+    const [consensus, incentive, dividends, trust, emission, lastUpdate, permit] = vectors;
+    return uids.map((uid, i): MetagraphNeuron => {
+      const axonJson = axons[i]?.toJSON() as {
+        ip?: number | string;
+        ipType?: number;
+        port?: number;
+      } | null;
+      const ratio = (values: unknown[] | undefined) => Number(values?.[uid] ?? 0) / 65_535;
+      return {
+        uid,
+        hotkey: hotkeyOf[i] as string,
+        coldkey: String(coldkeys[i]),
+        stake: BigInt(String(stakes[i] ?? 0)),
+        endpoint: axonJson
+          ? this.#endpointOf(
+              BigInt(axonJson.ip ?? 0),
+              Number(axonJson.ipType),
+              Number(axonJson.port),
+            )
+          : '',
+        registeredAtBlock: Number(String(registered[i] ?? 0)),
+        lastUpdate: Number(lastUpdate?.[uid] ?? 0),
+        validatorPermit: permit?.[uid] === true,
+        consensus: ratio(consensus),
+        incentive: ratio(incentive),
+        dividends: ratio(dividends),
+        trust: ratio(trust),
+        emission: BigInt(String(emission?.[uid] ?? 0)),
+      };
     });
   }
 }

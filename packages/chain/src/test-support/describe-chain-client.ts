@@ -30,6 +30,12 @@ export interface ChainTestbed {
    * addresses only); `chain` itself allows private ones, as a local network does.
    */
   publicView(): Promise<ChainClient>;
+  /**
+   * Clients of the same chain that read it by another path (`SubtensorChain`
+   * on storage rather than runtime APIs); the suite requires each to read the
+   * same metagraph and hyperparameters as `chain`.
+   */
+  otherReaders?(): Promise<ChainClient[]>;
   /** Called once a subnet exists, before stake is added (spec 218 seeds its pool here). */
   prepareSubnet?(netuid: number): Promise<void>;
   close(): Promise<void>;
@@ -403,6 +409,24 @@ export function describeChainClient(
       expect(of((validators[0] as (typeof validators)[0]).uid).dividends).toBeGreaterThan(
         of((validators[1] as (typeof validators)[0]).uid).dividends,
       );
+    });
+
+    it('reads the same metagraph and hyperparameters by every path the chain offers', async () => {
+      const readers = (await bed.otherReaders?.()) ?? [];
+      try {
+        // After the epoch: stake, permits, endpoints, emission and (on real epochs) incentive.
+        const graph = await bed.chain.metagraph(netuid);
+        const info = await bed.chain.subnet(netuid);
+        expect(graph.neurons.length).toBeGreaterThanOrEqual(6);
+        expect(graph.neurons.some((n) => n.stake > 0n && n.endpoint === '')).toBe(true);
+        expect(graph.neurons.some((n) => n.endpoint !== '')).toBe(true);
+        for (const reader of readers) {
+          expect(await reader.metagraph(netuid)).toEqual(graph);
+          expect(await reader.subnet(netuid)).toEqual(info);
+        }
+      } finally {
+        for (const reader of readers) await reader.close();
+      }
     });
   });
 }
