@@ -119,6 +119,12 @@ export interface ChainClient {
   nextEpochBlock(netuid: number, fromBlock: number): Promise<number>;
   /** Free balance of an account, in rao. */
   balance(address: string): Promise<bigint>;
+  /**
+   * Moves `rao` of `from`'s free balance to `to`, keeping `from` alive (as
+   * `balances.transfer_keep_alive`). More than `from` has fails with the
+   * chain's error name.
+   */
+  transfer(from: ChainKeypair, to: string, rao: bigint): Promise<void>;
   /** Netuids of every subnet. */
   subnets(): Promise<number[]>;
   /** A subnet's owner, size and hyperparameters. */

@@ -404,6 +404,13 @@ export class LocalChain implements ChainClient {
     });
   }
 
+  async transfer(from: ChainKeypair, to: string, rao: bigint): Promise<void> {
+    await this.#call(from, {
+      name: 'transfer',
+      args: { to: canonicalAddress(to, 'to'), rao: checkAmount(rao, 'rao').toString() },
+    });
+  }
+
   async register(coldkey: ChainKeypair, netuid: number, hotkey: string): Promise<number> {
     const address = canonicalAddress(hotkey, 'hotkey');
     await this.#call(coldkey, { name: 'register', args: { netuid, hotkey: address } });

@@ -215,6 +215,19 @@ export class LocalRuntime {
         this.#setFree(address, BigInt(call.args.rao));
         return;
       }
+      case 'transfer': {
+        const to = checkAddress(name, call.args.to);
+        const rao = BigInt(call.args.rao);
+        const free = this.free(signer);
+        // As subtensor's balances pallet: the sender keeps its account, nothing is minted.
+        if (free < rao) fail(name, 'InsufficientBalance', `${free} rao free, ${rao} asked`);
+        if (to === signer) return;
+        const theirs = this.free(to);
+        if (theirs + rao > U64_MAX) fail(name, 'BalanceOverflow');
+        this.#setFree(signer, free - rao);
+        this.#setFree(to, theirs + rao);
+        return;
+      }
       case 'createSubnet': {
         const hotkey = checkAddress(name, call.args.hotkey);
         this.#claimHotkey(name, signer, hotkey);

@@ -54,6 +54,12 @@ export const localCallSchema = z.discriminatedUnion('name', [
     .strict(),
   z
     .object({
+      name: z.literal('transfer'),
+      args: z.object({ to: address, rao: u64String }).strict(),
+    })
+    .strict(),
+  z
+    .object({
       name: z.literal('setHyperparameters'),
       args: z.object({ netuid: u16, params: hyperparameters }).strict(),
     })

@@ -20,7 +20,12 @@ export function dispatchErrorName(
     const meta = api.registry.findMetaError(error.asModule);
     return { name: meta.name, detail: `${meta.section}: ${meta.docs.join(' ').trim()}` };
   }
-  return { name: error.type, detail: error.toString() };
+  // Token and Arithmetic errors carry their kind (`Token.FundsUnavailable`), as the pool's do.
+  const inner = (error as unknown as Record<string, { type?: string } | undefined>)[
+    `as${error.type}`
+  ];
+  const name = typeof inner?.type === 'string' ? `${error.type}.${inner.type}` : error.type;
+  return { name, detail: error.toString() };
 }
 
 /**

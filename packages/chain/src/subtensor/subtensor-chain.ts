@@ -321,6 +321,17 @@ export class SubtensorChain implements ChainClient {
     return BigInt(account.data.free.toString());
   }
 
+  async transfer(from: ChainKeypair, to: string, rao: bigint): Promise<void> {
+    await this.#submit(
+      from,
+      this.#tx('balances', 'transferKeepAlive', {
+        dest: canonicalAddress(to, 'to'),
+        value: checkAmount(rao, 'rao'),
+      }),
+      'balances.transferKeepAlive',
+    );
+  }
+
   async subnets(): Promise<number[]> {
     const entries = await this.#read('the subnets', () => this.#storage('networksAdded').entries());
     return entries

@@ -111,6 +111,27 @@ export function describeChainClient(
       expect(seen.at(-1)).toBeGreaterThan(head);
     });
 
+    it('transfers free balance, signed by the sender, and never more than it has', async () => {
+      const from = (await generateKeypair('sr25519')).pair;
+      const to = (await generateKeypair('ed25519')).pair;
+      await bed.fund(from.address, 5n * TAO);
+      await bed.chain.transfer(from, to.address, 2n * TAO);
+      // The receiver gets the amount; the sender pays it and, on subtensor, a transfer fee.
+      expect(await bed.chain.balance(to.address)).toBe(2n * TAO);
+      const left = await bed.chain.balance(from.address);
+      expect(left).toBeLessThanOrEqual(3n * TAO);
+      expect(left).toBeGreaterThan(3n * TAO - TAO / 1_000n);
+      await expectChainError(
+        bed.chain.transfer(to, from.address, 3n * TAO),
+        /InsufficientBalance|FundsUnavailable|KeepAlive|Expendability/,
+      );
+      // Nothing moved (subtensor still takes the failed transaction's fee).
+      const kept = await bed.chain.balance(to.address);
+      expect(kept).toBeLessThanOrEqual(2n * TAO);
+      expect(kept).toBeGreaterThan(2n * TAO - TAO / 1_000n);
+      expect(await bed.chain.balance(from.address)).toBe(left);
+    });
+
     it('creates a subnet its owner owns, and its sudo key sets the hyperparameters', async () => {
       netuid = await bed.chain.createSubnet(owner, ownerHotkey.address);
       expect(await bed.chain.subnets()).toContain(netuid);
