@@ -1,6 +1,7 @@
 // Chain benchmarks, each beside a baseline measured in the same run:
 //   node bench/chain.bench.mjs            LocalChain: signed calls/s vs the same write unsigned
 //   node bench/chain.bench.mjs --devnet   also chopsticks spec 202: s/block, s/epoch block, weight update inclusion
+//   node bench/chain.bench.mjs --metagraph   a 256-UID metagraph on spec 218: requests, bytes, caller CPU
 // Figures are printed only when every step succeeded.
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -128,8 +129,116 @@ async function chopsticks() {
   }
 }
 
+/**
+ * A validator round's chain work on Bittensor's runtime: one metagraph of a
+ * subnet of `UIDS` neurons on spec 218, read through the runtime APIs and,
+ * as the baseline in the same run, from storage. Each client talks through a
+ * counting proxy, so the requests and the bytes are the ones a real node
+ * would serve; the CPU is this process's own (chopsticks runs in another),
+ * which is what carries to a real node: chopsticks' executor dominates the
+ * wall time.
+ */
+async function metagraphRound() {
+  const { startSubtensorDevnet } = await import('../dist/devnet/index.js');
+  const { SubtensorChain } = await import('../dist/subtensor/index.js');
+  const { WebSocket, WebSocketServer } = await import('ws');
+  const UIDS = process.env.BENCH_QUICK === '1' ? 6 : 255;
+  const READS = process.env.BENCH_QUICK === '1' ? 2 : 10;
+  const net = await startSubtensorDevnet({ runtime: 'spec218' });
+  // A pass-through node on loopback that counts each request and the bytes both ways.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const traffic = { requests: 0, down: 0, up: 0 };
+  server.on('connection', (socket) => {
+    const node = new WebSocket(net.url);
+    const early = [];
+    node.on('open', () => {
+      for (const frame of early.splice(0)) node.send(frame);
+    });
+    node.on('message', (data) => {
+      traffic.down += data.length;
+      socket.send(data.toString());
+    });
+    socket.on('message', (data) => {
+      traffic.requests += 1;
+      traffic.up += data.length;
+      if (node.readyState === 1) node.send(data.toString());
+      else early.push(data.toString());
+    });
+    socket.on('close', () => node.close());
+    node.on('error', () => undefined);
+  });
+  const proxyUrl = `ws://127.0.0.1:${server.address().port}`;
+  const clients = [];
+  try {
+    const sudo = (await generateKeypair()).pair;
+    await net.setSudo(sudo.address);
+    await net.setBalance(sudo.address, 10n ** 15n);
+    const setup = await SubtensorChain.connect(net.url, { allowPrivateEndpoints: true });
+    clients.push(setup);
+    await setup.sudo(sudo, 'adminUtils', 'sudoSetNetworkRateLimit', [0]);
+    await setup.sudo(sudo, 'adminUtils', 'sudoSetNetworkMinLockCost', [1_000_000_000]);
+    const owner = (await generateKeypair()).pair;
+    await net.setBalance(owner.address, 10n ** 15n);
+    const netuid = await setup.createSubnet(owner, (await generateKeypair()).pair.address);
+    await net.newBlocks(1);
+    await setup.setHyperparameters(sudo, netuid, {
+      maxAllowedUids: 256,
+      targetRegistrationsPerInterval: 1000,
+      maxRegistrationsPerBlock: 1000,
+    });
+    // One coldkey registers every hotkey, as an operator filling a subnet would.
+    const coldkey = (await generateKeypair()).pair;
+    await net.setBalance(coldkey.address, 10n ** 16n);
+    for (let i = 0; i < UIDS; i += 1)
+      await setup.register(coldkey, netuid, (await generateKeypair('ed25519')).pair.address);
+    const measure = async (label, options) => {
+      const chain = await SubtensorChain.connect(proxyUrl, options);
+      clients.push(chain);
+      const first = await chain.metagraph(netuid); // caches of the first read (the runtime version)
+      const before = { ...traffic };
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      for (let i = 0; i < READS; i += 1) await chain.metagraph(netuid);
+      const wall = (performance.now() - t) / READS;
+      const used = process.cpuUsage(cpu);
+      return {
+        label,
+        graph: first,
+        requests: (traffic.requests - before.requests) / READS,
+        kib: (traffic.down - before.down + traffic.up - before.up) / READS / 1024,
+        cpuMs: (used.user + used.system) / 1000 / READS,
+        wallMs: wall,
+      };
+    };
+    const storage = await measure('from storage, every UID of an item in one request', {
+      runtimeApis: false,
+    });
+    const api = await measure('through the runtime APIs', {});
+    // No figures for a run whose two paths disagree.
+    const same = (a, b) =>
+      JSON.stringify(a.neurons, (_, v) => (typeof v === 'bigint' ? String(v) : v)) ===
+      JSON.stringify(b.neurons, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+    if (api.graph.neurons.length !== UIDS + 1 || !same(api.graph, storage.graph))
+      throw new Error('the two paths read different metagraphs');
+    for (const row of [api, storage]) {
+      rows.push([
+        `metagraph of ${UIDS + 1} UIDs on spec 218, ${row.label}`,
+        `${row.requests} requests, ${row.kib.toFixed(1)} KiB, ${row.cpuMs.toFixed(1)} ms caller CPU (${row.wallMs.toFixed(0)} ms wall)`,
+        row === api ? 'from storage (next row)' : '',
+        row === api ? `${(row.cpuMs / storage.cpuMs).toFixed(2)}× the CPU, ${(row.requests / storage.requests).toFixed(2)}× the requests` : '',
+      ]);
+    }
+  } finally {
+    for (const client of clients) await client.close();
+    await new Promise((resolve) => server.close(resolve));
+    await net.stop();
+  }
+}
+
 try {
-  await localChain();
+  if (process.argv.includes('--metagraph')) await metagraphRound();
+  else await localChain();
   if (devnet) await chopsticks();
 } catch (error) {
   console.error(`benchmark failed, no figures printed: ${error?.stack ?? error}`);

@@ -104,7 +104,8 @@ export const runChainCli: CliRunner = defineCli(
         throw new CliUsageError(`${what} works on a LocalChain file; give --chain FILE.sqlite`);
       return where;
     };
-    const withChain = async (work: (chain: LocalChain) => Promise<void> | void) => {
+    /** `run`'s chain: the file itself, which produces the blocks. */
+    const withLocalFile = async (work: (chain: LocalChain) => Promise<void> | void) => {
       const chain = LocalChain.open(localFile('run'), {
         allowPrivateEndpoints: allowPrivateEndpoints(),
       });
@@ -172,7 +173,7 @@ export const runChainCli: CliRunner = defineCli(
         integer({ min: 1 }),
       )
       .action(async (options: { blockMs: number; blocks?: number; json?: boolean }) => {
-        await withChain(async (chain) => {
+        await withLocalFile(async (chain) => {
           const limit = options.blocks ?? Number.POSITIVE_INFINITY;
           for (let produced = 0; produced < limit && !cli.signal.aborted; produced += 1) {
             await new Promise((resolve) => setTimeout(resolve, options.blockMs));

@@ -35,6 +35,12 @@ export interface SubnetHyperparameters {
   weightsVersionKey: bigint;
   /** `ActivityCutoff` in blocks. */
   activityCutoff: number;
+  /**
+   * `BondsResetOn`: a hotkey may reset the bonds validators hold in it (its
+   * bond column), as subtensor does when it commits with the reset flag.
+   * False on runtimes without it (specs 202 and 218).
+   */
+  bondsResetEnabled: boolean;
 }
 
 /** A subnet and who owns it. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ChainCallFailedError, ChainRejectedError, ChainSignatureError } from '../errors.js';
 import { generateKeypair, keypairFromSeed } from '../keys/keypair.js';
@@ -11,12 +12,12 @@ import { signLocalCall } from './signed-call.js';
 
 const TAO = 1_000_000_000n;
 
-async function world() {
+async function world(file = ':memory:') {
   const sudo = (await generateKeypair()).pair;
   const owner = (await generateKeypair()).pair;
   const ownerHot = (await generateKeypair('ed25519')).pair;
   const chain = LocalChain.create(
-    ':memory:',
+    file,
     // The subnet's lock takes 10 TAO, leaving the owner 100.
     {
       sudo: sudo.address,
@@ -323,5 +324,87 @@ describe('LocalChain calls that arrive together', () => {
       chain.sign(owner, { name: 'createSubnet', args: { hotkey: ownerHot.address } }).nonce,
     ).toBe(2);
     await chain.close();
+  });
+});
+
+describe("LocalChain's bond reset", () => {
+  it("takes a miner's column out of every bonds row when the subnet allows it, and only then", async () => {
+    // Three twin chains, the same steps: A allows the reset and resets, B resets where it is
+    // not allowed, C allows it and never resets.
+    const dir = mkdtempSync(join(tmpdir(), 'mt-bond-reset-'));
+    const twins = await Promise.all(
+      (
+        [
+          ['a', true, true],
+          ['b', false, true],
+          ['c', true, false],
+        ] as const
+      ).map(async ([name, bondsResetEnabled, resets]) => {
+        const file = join(dir, `${name}.db`);
+        const w = await world(file);
+        await w.chain.setHyperparameters(w.owner, w.netuid, { bondsResetEnabled });
+        const keys = await Promise.all(
+          ['v1', 'v2', 'm1', 'm2'].map(
+            async (k) => [k, (await generateKeypair('ed25519')).pair] as const,
+          ),
+        );
+        const key = Object.fromEntries(keys) as Record<string, (typeof keys)[0][1]>;
+        const uid: Record<string, number> = {};
+        for (const [k, pair] of keys)
+          uid[k] = await w.chain.register(w.owner, w.netuid, pair.address);
+        await w.chain.addStake(w.owner, w.netuid, key.v1?.address as string, 30n * TAO);
+        await w.chain.addStake(w.owner, w.netuid, key.v2?.address as string, 20n * TAO);
+        w.chain.advanceBlocks(5); // an epoch grants the permits
+        const v1 = key.v1 as (typeof keys)[0][1];
+        const v2 = key.v2 as (typeof keys)[0][1];
+        await w.chain.setWeights(v1, w.netuid, { uids: [uid.m1 as number], values: [65535] });
+        await w.chain.setWeights(v2, w.netuid, {
+          uids: [uid.m1 as number, uid.m2 as number],
+          values: [65535, 65535],
+        });
+        w.chain.advanceBlocks(20);
+        return { ...w, file, resets, m1: key.m1 as (typeof keys)[0][1], uid };
+      }),
+    );
+    const [a, b, c] = twins as [(typeof twins)[0], (typeof twins)[0], (typeof twins)[0]];
+    const m1 = a.uid.m1 as number;
+    /** Every stored bonds row's entries in column `uid` (read from the chain file itself). */
+    const column = (twin: (typeof twins)[0], uid: number) => {
+      const db = new Database(twin.file, { readonly: true });
+      try {
+        const rows = db
+          .prepare('SELECT bonds FROM neurons WHERE netuid = ? ORDER BY uid')
+          .all(twin.netuid) as {
+          bonds: string;
+        }[];
+        return rows.flatMap((r) =>
+          (JSON.parse(r.bonds) as [number, number][]).filter(([j]) => j === uid),
+        );
+      } finally {
+        db.close();
+      }
+    };
+    const results = async (twin: (typeof twins)[0]) =>
+      (await twin.chain.metagraph(twin.netuid)).neurons.map((n) => [
+        n.uid,
+        n.dividends,
+        n.incentive,
+      ]);
+    expect(column(a, m1).length).toBeGreaterThan(0);
+    expect(await results(a)).toEqual(await results(c));
+    // A stranger has no column to reset.
+    const stranger = (await generateKeypair('ed25519')).pair;
+    await expect(a.chain.resetBonds(stranger, a.netuid)).rejects.toThrow(
+      /HotKeyNotRegisteredInSubNet/,
+    );
+    for (const twin of twins) if (twin.resets) await twin.chain.resetBonds(twin.m1, twin.netuid);
+    expect(column(a, m1)).toEqual([]);
+    expect(column(b, m1)).toEqual(column(c, m1));
+    expect(column(b, m1).length).toBeGreaterThan(0);
+    for (const twin of twins) twin.chain.advanceBlocks(5);
+    // The reset moved the next epoch; a reset the subnet does not allow moved nothing.
+    expect(await results(b)).toEqual(await results(c));
+    expect(await results(a)).not.toEqual(await results(c));
+    for (const twin of twins) await twin.chain.close();
   });
 });

@@ -404,6 +404,16 @@ export class LocalChain implements ChainClient {
     });
   }
 
+  /**
+   * Resets the bonds validators hold in `hotkey`'s UID (its column in every
+   * bonds row), as subtensor's `do_reset_bonds` when the hotkey commits with
+   * the reset flag; nothing happens unless the subnet's `bondsResetEnabled`.
+   * Signed by the hotkey itself: only a miner resets its own column.
+   */
+  async resetBonds(hotkey: ChainKeypair, netuid: number): Promise<void> {
+    await this.#call(hotkey, { name: 'resetBonds', args: { netuid } });
+  }
+
   async transfer(from: ChainKeypair, to: string, rao: bigint): Promise<void> {
     await this.#call(from, {
       name: 'transfer',

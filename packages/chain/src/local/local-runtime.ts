@@ -36,6 +36,7 @@ export const DEFAULT_HYPERPARAMETERS: SubnetHyperparameters = {
   maxRegistrationsPerBlock: 1,
   weightsVersionKey: 0n,
   activityCutoff: YUMA_DEFAULTS.activityCutoffBlocks,
+  bondsResetEnabled: YUMA_DEFAULTS.bondsReset,
 };
 
 /** Blocks per registration interval (`AdjustmentInterval`'s default). */
@@ -270,6 +271,21 @@ export class LocalRuntime {
         ).run(next, signer, hotkey, storeParams(DEFAULT_HYPERPARAMETERS), block, block, block);
         // As on subtensor, the owner's hotkey takes UID 0.
         this.#insertNeuron(next, 0, hotkey, block);
+        return;
+      }
+      case 'resetBonds': {
+        // Subtensor's do_reset_bonds: the hotkey's column leaves every bonds row, when the subnet allows it.
+        const subnet = this.subnetRow(call.args.netuid, name);
+        const row = this.neuronOf(call.args.netuid, signer);
+        if (!row) fail(name, 'HotKeyNotRegisteredInSubNet');
+        if (!paramsOf(subnet).bondsResetEnabled) return;
+        const update = this.#sql('UPDATE neurons SET bonds = ? WHERE netuid = ? AND uid = ?');
+        for (const neuron of this.neuronRows(subnet.netuid)) {
+          const bonds = parseJson(neuron.bonds, storedU16EntriesSchema);
+          const kept = bonds.filter(([uid]) => uid !== row.uid);
+          if (kept.length !== bonds.length)
+            update.run(JSON.stringify(kept), subnet.netuid, neuron.uid);
+        }
         return;
       }
       case 'setHyperparameters': {

@@ -86,6 +86,8 @@ export const storedParamsSchema = z.object({
     .regex(/^\d{1,20}$/)
     .transform((text) => BigInt(text)),
   activityCutoff: z.int(),
+  // Files written before the field existed had no bond reset.
+  bondsResetEnabled: z.boolean().default(false),
 }) satisfies z.ZodType<SubnetHyperparameters, unknown>;
 
 /** A neuron row's `weights` or `bonds`: `[uid, u16]` pairs. */

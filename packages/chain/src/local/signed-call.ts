@@ -40,6 +40,7 @@ const hyperparameters = z
     maxRegistrationsPerBlock: z.number().int().min(1).max(65_535),
     weightsVersionKey: u64String,
     activityCutoff: z.number().int().min(1).max(65_535),
+    bondsResetEnabled: z.boolean(),
   })
   .partial()
   .strict();
@@ -58,6 +59,7 @@ export const localCallSchema = z.discriminatedUnion('name', [
       args: z.object({ to: address, rao: u64String }).strict(),
     })
     .strict(),
+  z.object({ name: z.literal('resetBonds'), args: z.object({ netuid: u16 }).strict() }).strict(),
   z
     .object({
       name: z.literal('setHyperparameters'),

@@ -52,6 +52,7 @@ const HYPERPARAMETER_CALLS: Record<keyof SubnetHyperparameters, string> = {
   maxRegistrationsPerBlock: 'sudoSetMaxRegistrationsPerBlock',
   weightsVersionKey: 'sudoSetWeightsVersionKey',
   activityCutoff: 'sudoSetActivityCutoff',
+  bondsResetEnabled: 'sudoSetBondsResetEnabled',
 };
 
 /** Each hyperparameter's storage item in `subtensorModule`, keyed by netuid. */
@@ -67,6 +68,7 @@ const HYPERPARAMETER_STORAGE: Record<keyof SubnetHyperparameters, string | strin
   maxRegistrationsPerBlock: 'maxRegistrationsPerBlock',
   weightsVersionKey: 'weightsVersionKey',
   activityCutoff: 'activityCutoff',
+  bondsResetEnabled: 'bondsResetOn',
 };
 
 type Codec = { toString(): string; toJSON(): unknown; toPrimitive(): unknown };
@@ -352,13 +354,18 @@ export class SubtensorChain implements ChainClient {
     const added = await this.#read('a subnet', () => this.#storage('networksAdded')(netuid));
     if (added.toPrimitive() !== true)
       throw new ChainRejectedError('netuid', `subnet ${netuid} does not exist`);
-    const names = Object.keys(HYPERPARAMETER_STORAGE) as (keyof SubnetHyperparameters)[];
-    const values = await this.#read('hyperparameters', () =>
-      Promise.all(
-        names.map((name) =>
-          this.#storage(this.#firstStorage(HYPERPARAMETER_STORAGE[name]))(netuid),
+    const names = (Object.keys(HYPERPARAMETER_STORAGE) as (keyof SubnetHyperparameters)[]).filter(
+      (name) => name !== 'bondsResetEnabled',
+    );
+    const [values, bondsResetEnabled] = await this.#read('hyperparameters', () =>
+      Promise.all([
+        Promise.all(
+          names.map((name) =>
+            this.#storage(this.#firstStorage(HYPERPARAMETER_STORAGE[name]))(netuid),
+          ),
         ),
-      ),
+        this.#bondsResetEnabled(netuid),
+      ]),
     );
     const [owner, size] = await this.#read('the subnet owner', () =>
       Promise.all([this.#storage('subnetOwner')(netuid), this.#storage('subnetworkN')(netuid)]),
@@ -371,7 +378,20 @@ export class SubtensorChain implements ChainClient {
         return [name, Number(raw)];
       }),
     ) as unknown as SubnetHyperparameters;
-    return { netuid, owner: owner.toString(), size: Number(size.toString()), ...params };
+    return {
+      netuid,
+      owner: owner.toString(),
+      size: Number(size.toString()),
+      ...params,
+      bondsResetEnabled,
+    };
+  }
+
+  /** `BondsResetOn` where the runtime stores it; runtimes before it (specs 202, 218) have no bond reset. */
+  async #bondsResetEnabled(netuid: number): Promise<boolean> {
+    const query = this.#api.query.subtensorModule as Record<string, unknown>;
+    if (!('bondsResetOn' in query)) return false;
+    return (await this.#storage('bondsResetOn')(netuid)).toPrimitive() === true;
   }
 
   async #subnetFromRuntime(
@@ -379,11 +399,12 @@ export class SubtensorChain implements ChainClient {
     hyperparamsApi: RuntimeApiMethod,
     infoApi: RuntimeApiMethod,
   ): Promise<SubnetInfo> {
-    const [hyperparamsRaw, infoRaw] = await this.#read('a subnet', async () => {
+    const [hyperparamsRaw, infoRaw, bondsResetEnabled] = await this.#read('a subnet', async () => {
       const hash = (await this.#api.rpc.chain.getHeader()).hash.toHex();
       return Promise.all([
         this.#callRuntime(hyperparamsApi, netuid, hash),
         this.#callRuntime(infoApi, netuid, hash),
+        this.#bondsResetEnabled(netuid),
       ]);
     });
     const params = decodeRuntimeAnswer(this.#api, hyperparamsApi, hyperparamsRaw, [
@@ -413,6 +434,7 @@ export class SubtensorChain implements ChainClient {
       maxRegistrationsPerBlock: number('maxRegsPerBlock'),
       weightsVersionKey: BigInt(field(params, 'weightsVersion')),
       activityCutoff: number('activityCutoff'),
+      bondsResetEnabled,
     };
   }
 
