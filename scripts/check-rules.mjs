@@ -37,6 +37,13 @@ export const RULES = [
     instead: "describeCause(error) from '@mt/protocol'",
   },
   {
+    name: 'an error family made by hand',
+    pattern: /\bisMtErrorWithCodePrefix\b/,
+    allowedIn: ['packages/protocol/src/errors.ts'],
+    instead:
+      "errorFamily('MT_PKG_') from '@mt/protocol': the package's base error and its InvalidArgumentError",
+  },
+  {
     name: 'a retired name',
     pattern: /\b(?:cycles?|subnetUid)\b/,
     allowedIn: [],

@@ -1,41 +1,19 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/chain` starts with. */
 export const CHAIN_ERROR_PREFIX = 'MT_CHAIN_';
 
-/** Base class of every error `@mt/chain` throws on purpose. */
-export class ChainError extends MtError {
-  static override readonly isInstance = isMtErrorWithCodePrefix<ChainError>(CHAIN_ERROR_PREFIX);
+const family = errorFamily(CHAIN_ERROR_PREFIX, { invalidInput: 'REJECTED' });
 
-  constructor(code: `MT_CHAIN_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+/** Base class of every error `@mt/chain` throws on purpose. */
+export class ChainError extends family.Error {}
 
 /**
  * An argument was refused before anything was sent or signed (a URL that is
  * not http(s), an amount beyond u64, a weight that is not a u16); nothing
  * changed.
  */
-export class ChainRejectedError extends ChainError {
-  static readonly code = 'MT_CHAIN_REJECTED';
-  static override readonly isInstance = isMtErrorWithCode<ChainRejectedError>(
-    ChainRejectedError.code,
-  );
-
-  /** The argument that was wrong, e.g. `url` or `weights[2]`. */
-  readonly field: string;
-
-  constructor(field: string, problem: string) {
-    super(ChainRejectedError.code, `Chain call refused: ${field} ${problem}`);
-    this.field = field;
-  }
-}
+export class ChainRejectedError extends family.InvalidInput {}
 
 /**
  * The chain ran the call and it failed there: the chain's own error name is

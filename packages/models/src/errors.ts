@@ -1,25 +1,16 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/models` starts with. */
 export const MODELS_ERROR_PREFIX = 'MT_MODELS_';
+
+const family = errorFamily(MODELS_ERROR_PREFIX);
 
 /**
  * Base class of every error `@mt/models` throws on purpose. Its `isInstance`
  * recognises any error of this package, from any installed copy of it, by the
  * `MT_MODELS_` prefix of its code; each concrete error adds its own code.
  */
-export class ModelError extends MtError {
-  static override readonly isInstance = isMtErrorWithCodePrefix<ModelError>(MODELS_ERROR_PREFIX);
-
-  constructor(code: `MT_MODELS_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ModelError extends family.Error {}
 
 /** A model, version, alias, experiment or run that does not exist was asked for. */
 export class ModelNotFoundError extends ModelError {
@@ -33,20 +24,8 @@ export class ModelNotFoundError extends ModelError {
   }
 }
 
-/** An argument was malformed (a version that is not semver, an empty name, ...); `field` names it. */
-export class InvalidModelInputError extends ModelError {
-  static readonly code = 'MT_MODELS_INVALID_INPUT';
-  static override readonly isInstance = isMtErrorWithCode<InvalidModelInputError>(
-    InvalidModelInputError.code,
-  );
-
-  readonly field: string;
-
-  constructor(field: string, problem: string) {
-    super(InvalidModelInputError.code, `Invalid ${field}: ${problem}`);
-    this.field = field;
-  }
-}
+/** An argument was malformed (a version that is not semver, an empty name, ...); `argument` names it. */
+export class InvalidModelInputError extends family.InvalidInput {}
 
 /** Files of a stored artifact no longer match the checksum recorded when they were imported. */
 export class ArtifactTamperedError extends ModelError {

@@ -1,26 +1,16 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/processors` starts with. */
 export const PROCESSORS_ERROR_PREFIX = 'MT_PROCESSORS_';
+
+const family = errorFamily(PROCESSORS_ERROR_PREFIX, { invalidInput: 'INVALID_OPTION' });
 
 /**
  * Base class of every error `@mt/processors` throws on purpose. Its `isInstance`
  * recognises any error of this package, from any installed copy of it, by the
  * `MT_PROCESSORS_` prefix of its code; each concrete error adds its own code.
  */
-export class ProcessorError extends MtError {
-  static override readonly isInstance =
-    isMtErrorWithCodePrefix<ProcessorError>(PROCESSORS_ERROR_PREFIX);
-
-  constructor(code: `MT_PROCESSORS_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ProcessorError extends family.Error {}
 
 /** A queue was full and its policy is to reject rather than wait. */
 export class QueueFullError extends ProcessorError {
@@ -88,16 +78,4 @@ export class JobFailedError extends ProcessorError {
 }
 
 /** An option given to a queue or processor is out of range; `option` names it. */
-export class InvalidProcessorOptionError extends ProcessorError {
-  static readonly code = 'MT_PROCESSORS_INVALID_OPTION';
-  static override readonly isInstance = isMtErrorWithCode<InvalidProcessorOptionError>(
-    InvalidProcessorOptionError.code,
-  );
-
-  readonly option: string;
-
-  constructor(option: string, problem: string) {
-    super(InvalidProcessorOptionError.code, `Invalid option ${option}: ${problem}`);
-    this.option = option;
-  }
-}
+export class InvalidProcessorOptionError extends family.InvalidInput {}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeCause,
+  errorFamily,
+  InvalidArgumentError,
   JsonParseError,
   MtError,
   SchemaValidationError,
@@ -55,5 +57,52 @@ describe('describeCause', () => {
     cyclic.self = cyclic;
     expect(describeCause(cyclic)).toBe('[object Object]');
     expect(describeCause(undefined)).toBe('undefined');
+  });
+});
+
+describe('errorFamily', () => {
+  const scoring = errorFamily('MT_SCORING_');
+  class ScoringError extends scoring.Error {}
+  class InvalidScoringInputError extends scoring.InvalidInput {}
+  const chain = errorFamily('MT_CHAIN_', { invalidInput: 'REJECTED' });
+  class ChainRejectedError extends chain.InvalidInput {}
+
+  it("makes a package's invalid input an InvalidArgumentError with the package's code", () => {
+    const cause = new TypeError('NaN');
+    const error = new InvalidScoringInputError('stake[3]', 'is NaN', { cause });
+    expect(error.code).toBe('MT_SCORING_INVALID_INPUT');
+    expect(error.message).toBe('Invalid stake[3]: is NaN');
+    expect(error.argument).toBe('stake[3]');
+    expect(error.cause).toBe(cause);
+    expect(error.name).toBe('InvalidScoringInputError');
+    expect(InvalidScoringInputError.code).toBe('MT_SCORING_INVALID_INPUT');
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect(InvalidScoringInputError.isInstance(error)).toBe(true);
+    expect(ScoringError.isInstance(error)).toBe(true);
+    // Another package's bad input is bad input, but not this package's.
+    const rejected = new ChainRejectedError('url', 'must be http(s)');
+    expect(rejected.code).toBe('MT_CHAIN_REJECTED');
+    expect(InvalidArgumentError.isInstance(rejected)).toBe(true);
+    expect(InvalidScoringInputError.isInstance(rejected)).toBe(false);
+    expect(ScoringError.isInstance(rejected)).toBe(false);
+  });
+
+  it("recognises the family's other errors by prefix, and a plain InvalidArgumentError as no family's", () => {
+    class ConsensusError extends ScoringError {
+      constructor() {
+        super('MT_SCORING_INSUFFICIENT_CONSENSUS', 'too few validators');
+      }
+    }
+    const error = new ConsensusError();
+    expect(ScoringError.isInstance(error)).toBe(true);
+    expect(InvalidArgumentError.isInstance(error)).toBe(false);
+    const plain = new InvalidArgumentError('seed', 'must be 32 bytes');
+    expect(plain.code).toBe('MT_INVALID_ARGUMENT');
+    expect(InvalidArgumentError.isInstance(plain)).toBe(true);
+    expect(ScoringError.isInstance(plain)).toBe(false);
+    // A look-alike without the marker (a plain object with the code) is not one.
+    expect(
+      InvalidArgumentError.isInstance({ code: 'MT_INVALID_ARGUMENT', message: 'x', argument: 'x' }),
+    ).toBe(false);
   });
 });

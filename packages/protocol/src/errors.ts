@@ -32,12 +32,13 @@ export interface MtErrorOptions {
  * people and may change.
  */
 export class MtError extends Error {
-  readonly [MT_ERROR_MARKER] = true;
   /** Stable machine-readable identifier, e.g. `MT_SCHEMA_INVALID`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: MtErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // The marker is set, not declared, so it stays out of every subclass's type.
+    Object.defineProperty(this, MT_ERROR_MARKER, { value: true });
     this.code = code;
     this.name = new.target.name;
   }
@@ -65,7 +66,7 @@ export function isMtErrorWithCode<T extends MtError>(code: string): (error: unkn
  * Builds the `isInstance` guard of a package's base error class, which
  * recognises every code that starts with `prefix` (e.g. `MT_SCORING_`).
  */
-export function isMtErrorWithCodePrefix<T extends MtError>(
+function isMtErrorWithCodePrefix<T extends MtError>(
   prefix: string,
 ): (error: unknown) => error is T {
   return (error: unknown): error is T => MtError.isInstance(error) && error.code.startsWith(prefix);
@@ -205,23 +206,101 @@ export class MissingPeerError extends MtError {
   }
 }
 
+const INVALID_ARGUMENT_MARKER = Symbol.for('moderntensor.invalid-argument');
+
+/** Options of {@link InvalidArgumentError}: a package's own code, e.g. `MT_SCORING_INVALID_INPUT`. */
+export interface InvalidArgumentOptions extends MtErrorOptions {
+  code?: string;
+}
+
 /**
  * A function was called with an argument it cannot take (a seed of the wrong
- * length, a negative duration): a programming error, named and explained.
+ * length, a negative duration, a stake that is NaN): named and explained,
+ * and nothing was changed. Every package's "invalid input" error is one of
+ * these with the package's own code (made by {@link errorFamily}), so
+ * `InvalidArgumentError.isInstance` recognises all of them, from any copy of
+ * any package, and the package's own class recognises its own.
  */
 export class InvalidArgumentError extends MtError {
-  static readonly code = 'MT_INVALID_ARGUMENT';
-  static override readonly isInstance = isMtErrorWithCode<InvalidArgumentError>(
-    InvalidArgumentError.code,
-  );
+  static readonly code: string = 'MT_INVALID_ARGUMENT';
+  static override readonly isInstance = (error: unknown): error is InvalidArgumentError =>
+    MtError.isInstance(error) &&
+    (error as unknown as Record<symbol, unknown>)[INVALID_ARGUMENT_MARKER] === true;
 
-  /** The argument, e.g. `seed`. */
+  /** The argument, e.g. `seed` or `stake[3]`. */
   readonly argument: string;
 
-  constructor(argument: string, problem: string) {
-    super(InvalidArgumentError.code, `${argument}: ${problem}`);
+  constructor(argument: string, problem: string, options: InvalidArgumentOptions = {}) {
+    const { code = InvalidArgumentError.code, ...rest } = options;
+    super(code, `Invalid ${argument}: ${problem}`, rest);
+    Object.defineProperty(this, INVALID_ARGUMENT_MARKER, { value: true });
     this.argument = argument;
   }
+}
+
+/** The base class {@link errorFamily} makes: an {@link MtError} recognised by its code's prefix. */
+export interface FamilyErrorClass<Prefix extends string> {
+  new (code: `${Prefix}${string}`, message: string, options?: MtErrorOptions): MtError;
+  /** True when `error` is one of the family's errors, from any installed copy of its package. */
+  isInstance(error: unknown): error is MtError;
+}
+
+/** The invalid-input class {@link errorFamily} makes: an {@link InvalidArgumentError} with the family's code. */
+export interface FamilyInvalidInputClass {
+  new (argument: string, problem: string, options?: MtErrorOptions): InvalidArgumentError;
+  /** The family's invalid-input code, e.g. `MT_SCORING_INVALID_INPUT`. */
+  readonly code: string;
+  /** True when `error` is this family's invalid input, from any installed copy of its package. */
+  isInstance(error: unknown): error is InvalidArgumentError;
+}
+
+/** What {@link errorFamily} returns. */
+export interface ErrorFamily<Prefix extends string> {
+  /** The prefix of every code in the family, e.g. `MT_SCORING_`. */
+  prefix: Prefix;
+  /** The family's base class. */
+  Error: FamilyErrorClass<Prefix>;
+  /** The family's invalid-input class. */
+  InvalidInput: FamilyInvalidInputClass;
+}
+
+/**
+ * A package's error family from one place: its base class, whose
+ * `isInstance` recognises every code that starts with `prefix`, and its
+ * invalid-input class, an {@link InvalidArgumentError} with the code
+ * `prefix + invalidInput` (default `INVALID_INPUT`). Each package extends
+ * the two under its own names, so its errors share one shape and one way of
+ * being recognised.
+ *
+ * @example
+ * ```ts
+ * const family = errorFamily('MT_SCORING_');
+ * export class ScoringError extends family.Error {}
+ * export class InvalidScoringInputError extends family.InvalidInput {}
+ * throw new InvalidScoringInputError('stake[3]', 'is negative');
+ * ```
+ */
+export function errorFamily<const Prefix extends `MT_${string}_`>(
+  prefix: Prefix,
+  options: { invalidInput?: string } = {},
+): ErrorFamily<Prefix> {
+  const invalidCode = `${prefix}${options.invalidInput ?? 'INVALID_INPUT'}`;
+  class FamilyError extends MtError {
+    static override readonly isInstance = isMtErrorWithCodePrefix<FamilyError>(prefix);
+
+    constructor(code: `${Prefix}${string}`, message: string, errorOptions?: MtErrorOptions) {
+      super(code, message, errorOptions);
+    }
+  }
+  class FamilyInvalidInput extends InvalidArgumentError {
+    static override readonly code: string = invalidCode;
+    static override readonly isInstance = isMtErrorWithCode<FamilyInvalidInput>(invalidCode);
+
+    constructor(argument: string, problem: string, errorOptions: MtErrorOptions = {}) {
+      super(argument, problem, { ...errorOptions, code: invalidCode });
+    }
+  }
+  return { prefix, Error: FamilyError, InvalidInput: FamilyInvalidInput };
 }
 
 /**

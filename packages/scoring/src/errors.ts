@@ -1,44 +1,23 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/scoring` starts with. */
 export const SCORING_ERROR_PREFIX = 'MT_SCORING_';
+
+const family = errorFamily(SCORING_ERROR_PREFIX);
 
 /**
  * Base class of every error `@mt/scoring` throws on purpose. Its `isInstance`
  * recognises any error of this package, from any installed copy of it, by the
  * `MT_SCORING_` prefix of its code; each concrete error adds its own code.
  */
-export class ScoringError extends MtError {
-  static override readonly isInstance = isMtErrorWithCodePrefix<ScoringError>(SCORING_ERROR_PREFIX);
-
-  constructor(code: `MT_SCORING_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ScoringError extends family.Error {}
 
 /**
  * Input to a scorer, an aggregator or Yuma was malformed: NaN or Infinity, a
  * negative stake, mismatched lengths, an unknown UID, a weight past u16. The
- * `field` names the culprit, e.g. `stake[3]` or `weights[1][0].uid`.
+ * `argument` names the culprit, e.g. `stake[3]` or `weights[1][0].uid`.
  */
-export class InvalidScoringInputError extends ScoringError {
-  static readonly code = 'MT_SCORING_INVALID_INPUT';
-  static override readonly isInstance = isMtErrorWithCode<InvalidScoringInputError>(
-    InvalidScoringInputError.code,
-  );
-
-  readonly field: string;
-
-  constructor(field: string, problem: string, options?: MtErrorOptions) {
-    super(InvalidScoringInputError.code, `Invalid ${field}: ${problem}`, options);
-    this.field = field;
-  }
-}
+export class InvalidScoringInputError extends family.InvalidInput {}
 
 /** A consensus could not be formed, e.g. fewer validators than `minValidators`. */
 export class InsufficientConsensusError extends ScoringError {

@@ -1,25 +1,16 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/subnets` starts with. */
 export const SUBNETS_ERROR_PREFIX = 'MT_SUBNETS_';
+
+const family = errorFamily(SUBNETS_ERROR_PREFIX);
 
 /**
  * Base class of every error `@mt/subnets` throws on purpose. Its `isInstance`
  * recognises any error of this package, from any installed copy of it, by the
  * `MT_SUBNETS_` prefix of its code; each concrete error adds its own code.
  */
-export class SubnetError extends MtError {
-  static override readonly isInstance = isMtErrorWithCodePrefix<SubnetError>(SUBNETS_ERROR_PREFIX);
-
-  constructor(code: `MT_SUBNETS_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class SubnetError extends family.Error {}
 
 /**
  * A failure worth another try (a busy worker, a transient I/O error). Only
@@ -49,17 +40,5 @@ export class ModelLoadError extends SubnetError {
   }
 }
 
-/** A task or option is invalid for this subnet; `field` names it. Never retried. */
-export class InvalidSubnetInputError extends SubnetError {
-  static readonly code = 'MT_SUBNETS_INVALID_INPUT';
-  static override readonly isInstance = isMtErrorWithCode<InvalidSubnetInputError>(
-    InvalidSubnetInputError.code,
-  );
-
-  readonly field: string;
-
-  constructor(field: string, problem: string) {
-    super(InvalidSubnetInputError.code, `Invalid ${field}: ${problem}`);
-    this.field = field;
-  }
-}
+/** A task or option is invalid for this subnet; `argument` names it. Never retried. */
+export class InvalidSubnetInputError extends family.InvalidInput {}

@@ -1,22 +1,12 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/telemetry` starts with. */
 export const TELEMETRY_ERROR_PREFIX = 'MT_TELEMETRY_';
 
-/** Base class of every error `@mt/telemetry` throws on purpose, recognised by its code prefix. */
-export class TelemetryError extends MtError {
-  static override readonly isInstance =
-    isMtErrorWithCodePrefix<TelemetryError>(TELEMETRY_ERROR_PREFIX);
+const family = errorFamily(TELEMETRY_ERROR_PREFIX);
 
-  constructor(code: `MT_TELEMETRY_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+/** Base class of every error `@mt/telemetry` throws on purpose, recognised by its code prefix. */
+export class TelemetryError extends family.Error {}
 
 /**
  * Two components asked one registry for the same metric name with another

@@ -1,25 +1,16 @@
-import {
-  isMtErrorWithCode,
-  isMtErrorWithCodePrefix,
-  MtError,
-  type MtErrorOptions,
-} from '@mt/protocol';
+import { errorFamily, isMtErrorWithCode, type MtErrorOptions } from '@mt/protocol';
 
 /** The prefix every error code of `@mt/zkml` starts with. */
 export const ZKML_ERROR_PREFIX = 'MT_ZKML_';
+
+const family = errorFamily(ZKML_ERROR_PREFIX);
 
 /**
  * Base class of every error `@mt/zkml` throws on purpose. Its `isInstance`
  * recognises any error of this package, from any installed copy of it, by the
  * `MT_ZKML_` prefix of its code; each concrete error adds its own code.
  */
-export class ZkmlError extends MtError {
-  static override readonly isInstance = isMtErrorWithCodePrefix<ZkmlError>(ZKML_ERROR_PREFIX);
-
-  constructor(code: `MT_ZKML_${string}`, message: string, options?: MtErrorOptions) {
-    super(code, message, options);
-  }
-}
+export class ZkmlError extends family.Error {}
 
 /** One node a circuit cannot compute, and why. */
 export interface UnsupportedNode {
@@ -52,7 +43,7 @@ export class UnsupportedOnnxOpError extends ZkmlError {
   }
 }
 
-/** The ONNX file cannot be decoded, or a field it needs is missing or wrong; `field` names it. */
+/** The ONNX file cannot be decoded, or a field it needs is missing or wrong; `argument` names it. */
 export class MalformedOnnxError extends ZkmlError {
   static readonly code = 'MT_ZKML_MALFORMED_ONNX';
   static override readonly isInstance = isMtErrorWithCode<MalformedOnnxError>(
@@ -67,20 +58,8 @@ export class MalformedOnnxError extends ZkmlError {
   }
 }
 
-/** An option or input value is out of range; `field` names it. */
-export class InvalidZkmlInputError extends ZkmlError {
-  static readonly code = 'MT_ZKML_INVALID_INPUT';
-  static override readonly isInstance = isMtErrorWithCode<InvalidZkmlInputError>(
-    InvalidZkmlInputError.code,
-  );
-
-  readonly field: string;
-
-  constructor(field: string, problem: string) {
-    super(InvalidZkmlInputError.code, `Invalid ${field}: ${problem}`);
-    this.field = field;
-  }
-}
+/** An option or input value is out of range; `argument` names it. */
+export class InvalidZkmlInputError extends family.InvalidInput {}
 
 /** circom2 rejected or failed on a circuit; the message carries its diagnostics. */
 export class CircuitCompilationError extends ZkmlError {

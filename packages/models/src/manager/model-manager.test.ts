@@ -111,7 +111,7 @@ describe('ModelManager registry', () => {
     await expect(
       manager.addVersion('gpt2-tiny', 'v1', { path: await modelFolder() }),
     ).rejects.toThrow(
-      expect.objectContaining({ code: InvalidModelInputError.code, field: 'version' }),
+      expect.objectContaining({ code: InvalidModelInputError.code, argument: 'version' }),
     );
     await manager.addVersion('gpt2-tiny', '1.0.0', { path: await modelFolder() });
     await expect(

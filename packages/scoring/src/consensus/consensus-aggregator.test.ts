@@ -97,7 +97,7 @@ describe('ConsensusAggregator', () => {
     [{ ...demo[0], score: { value: 1.5, timestamp: 0 } }, 'scores[0].score.value'],
   ])('names the bad field of %j', (bad, field) => {
     expect(() => aggregate(ConsensusMethod.ROBUST, [bad, ...demo.slice(1)] as typeof demo)).toThrow(
-      expect.objectContaining({ code: InvalidScoringInputError.code, field }),
+      expect.objectContaining({ code: InvalidScoringInputError.code, argument: field }),
     );
   });
 

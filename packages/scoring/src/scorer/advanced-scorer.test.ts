@@ -152,7 +152,9 @@ describe('AdvancedScorer', () => {
     ],
     [() => new AdvancedScorer({ method: ScoringMethod.REWARD_MODEL }), 'rewardModel'],
   ])('validates its configuration (%#)', (build, field) => {
-    expect(build).toThrow(expect.objectContaining({ code: InvalidScoringInputError.code, field }));
+    expect(build).toThrow(
+      expect.objectContaining({ code: InvalidScoringInputError.code, argument: field }),
+    );
   });
 
   it('refuses weights that sum to zero at scoring time', async () => {

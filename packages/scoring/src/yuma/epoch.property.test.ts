@@ -287,7 +287,9 @@ describe('Yuma epoch properties', () => {
         where === 'state'
           ? runEpoch(baseParams(), { ...state, ...(patch as Partial<YumaState>) })
           : runEpoch(baseParams(patch as Partial<YumaParams>), state);
-      expect(call).toThrow(expect.objectContaining({ code: 'MT_SCORING_INVALID_INPUT', field }));
+      expect(call).toThrow(
+        expect.objectContaining({ code: 'MT_SCORING_INVALID_INPUT', argument: field }),
+      );
     }
   });
 });
