@@ -7,8 +7,6 @@
  * @packageDocumentation
  */
 
-export { checkAmount } from './amount.js';
-export { runChainCli } from './cli/run-chain-cli.js';
 export type {
   BlockStreamOptions,
   ChainClient,
@@ -19,21 +17,6 @@ export type {
   SubnetInfo,
 } from './contract/chain-client.js';
 export {
-  type AxonAddress,
-  axonOfUrl,
-  checkEndpointUrl,
-  ENDPOINT_MAX_LENGTH,
-  urlOfAxon,
-} from './endpoint.js';
-export {
-  type EpochSource,
-  epochBlocks,
-  epochIndex,
-  isEpochBlock,
-  nextEpochBlock,
-} from './epoch-schedule.js';
-export {
-  CHAIN_ERROR_PREFIX,
   ChainCallFailedError,
   ChainError,
   ChainRejectedError,
@@ -47,15 +30,9 @@ export {
   accountId,
   type ChainKeypair,
   type ChainKeyType,
-  canonicalAddress,
-  chainCryptoReady,
   generateKeypair,
-  isChainAddress,
   keypairFromSeed,
   keypairFromUri,
-  SS58_PREFIX,
-  verifyChainSignature,
-  verifyChainSignatureNow,
 } from './keys/keypair.js';
 export { loadColdkey, saveColdkey } from './keys/keystore.js';
 export {
@@ -63,19 +40,15 @@ export {
   type LocalChainGenesis,
   type LocalChainOptions,
 } from './local/local-chain.js';
-export { DEFAULT_HYPERPARAMETERS } from './local/local-runtime.js';
 export {
   type LocalCall,
   localCallSchema,
-  readSignedLocalCall,
-  SIGNED_CALL_MAX_BYTES,
   type SignedLocalCall,
   signedLocalCallSchema,
-  verifySignedLocalCall,
 } from './local/signed-call.js';
 export { randomSalt, type WeightReveal, weightCommitHash } from './weights/commit-hash.js';
 export { weightsNotYet } from './weights/not-yet.js';
-export { checkU16Weights, toU16Weights, type U16Weights } from './weights/u16-weights.js';
+export { toU16Weights, type U16Weights } from './weights/u16-weights.js';
 export {
   type WeightEvent,
   type WeightSubmission,
