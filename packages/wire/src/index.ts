@@ -18,7 +18,6 @@ export {
   type ValidatorClientOptions,
 } from './client/validator-client.js';
 export {
-  canonicalMessage,
   type EnvelopeFields,
   type EnvelopeKind,
   envelopeHeaders,
@@ -26,15 +25,8 @@ export {
   WIRE_VERSION,
 } from './envelope/headers.js';
 export { ReplayGuard, type ReplayGuardOptions } from './envelope/replay-guard.js';
+export { type SignEnvelopeInput, signEnvelope } from './envelope/sign-envelope.js';
 export {
-  hashBody,
-  prepareEnvelope,
-  type SignEnvelopeInput,
-  signEnvelope,
-} from './envelope/sign-envelope.js';
-export {
-  type CheckedEnvelope,
-  checkEnvelope,
   type VerifiedEnvelope,
   type VerifyEnvelopeInput,
   verifyEnvelope,
@@ -59,10 +51,9 @@ export {
   WireReply,
   type WireRequest,
 } from './http/wire-request.js';
-export { addressFromPublicKey, publicKeyFromAddress } from './keys/address.js';
-export { Hotkey, type TrustedKey, verifyingKeyOf, verifySignature } from './keys/hotkey.js';
+export { addressFromPublicKey } from './keys/address.js';
+export { Hotkey, type TrustedKey } from './keys/hotkey.js';
 export { loadHotkey, loadOrCreateHotkey, saveHotkey } from './keys/key-file.js';
-export { weakKeyReason } from './keys/public-key-check.js';
 export { SignerPool, type SignerPoolOptions } from './keys/signer-pool.js';
 export {
   createMinerHandler,
@@ -75,7 +66,7 @@ export {
   type MinerServer,
   type MinerServerOptions,
 } from './server/miner-server.js';
-export { type RateLimit, RateLimiter } from './server/rate-limiter.js';
+export type { RateLimit } from './server/rate-limiter.js';
 export {
   type HandlerContext,
   subnetTaskHandler,

@@ -51,7 +51,7 @@ export interface BittensorDendriteOptions {
   allowPrivateEndpoints?: boolean;
   /** The ip this dendrite tells axons it has (`bt_header_dendrite_ip`). Default `0.0.0.0`. */
   externalIp?: string;
-  /** The version announced (`bt_header_dendrite_version`). Default {@link BITTENSOR_WIRE_VERSION}. */
+  /** The version announced (`bt_header_dendrite_version`). Default 10002000, as bittensor v10.2.0. */
   version?: number;
   /** Largest answer read, in bytes; past it the call fails with 413. Default 32 MiB. */
   maxResponseBytes?: number;

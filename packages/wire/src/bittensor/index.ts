@@ -20,11 +20,9 @@ export {
   BittensorAxon,
   type BittensorAxonMetrics,
   type BittensorAxonOptions,
-  MIN_DENDRITE_VERSION,
 } from './axon.js';
 export {
   type AxonInfo,
-  BITTENSOR_WIRE_VERSION,
   BittensorDendrite,
   type BittensorDendriteOptions,
   type DendriteCallOptions,
@@ -35,15 +33,12 @@ export {
 } from './dendrite.js';
 export {
   createEpistulaHandler,
-  EPISTULA_VERSION,
   type EpistulaContext,
   type EpistulaHandler,
   type EpistulaHandlerOptions,
   type EpistulaRoute,
   type EpistulaSender,
   type EpistulaVerifyOptions,
-  epistulaHeaders,
-  epistulaMessage,
   epistulaSign,
   epistulaVerify,
 } from './epistula.js';
@@ -52,7 +47,6 @@ export { type PyJson, PyNumber, type PythonJsonOptions, parsePythonJson } from '
 export { pythonRepr, pythonStr } from './python-str.js';
 export { coercePython, type JsOf, type PyType, type PyValue, py } from './python-types.js';
 export {
-  BITTENSOR_SS58_PREFIX,
   Sr25519Hotkey,
   sr25519SignatureRefusal,
   ss58Decode,
@@ -77,12 +71,9 @@ export {
   type BittensorWalletLocation,
   type BittensorWalletProblem,
   bittensorWalletPaths,
-  DEFAULT_WALLET_PATH,
   loadBittensorColdkey,
   loadBittensorHotkey,
-  naclKeyfileKey,
   readBittensorPublicKeyfile,
   type WalletPasswordOptions,
-  walletPassword,
   writeBittensorHotkey,
 } from './wallet.js';

@@ -97,7 +97,7 @@ export function naclKeyfileKey(password: string): Uint8Array {
 export interface WalletPasswordOptions {
   /** Where the password is looked up. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The key derivation (for tests: skip argon2i with a known key). Default {@link naclKeyfileKey}. */
+  /** The key derivation (for tests: skip argon2i with a known key). Default btwallet's own (argon2i). */
   deriveKey?: (password: string) => Uint8Array;
 }
 
