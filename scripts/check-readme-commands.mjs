@@ -80,7 +80,9 @@ function helpOf(bin, path) {
           const [name, value] = flag.split(' ');
           if (name?.startsWith('-')) options.set(name, value !== undefined);
         }
-      } else if (section === 'Commands:') commands.add(entry.split(' ')[0]);
+      } else if (section === 'Commands:')
+        // `metagraph|status`: a command and its aliases.
+        for (const name of (entry.split(' ')[0] ?? '').split('|')) commands.add(name);
     }
     helps.set(key, { options, commands });
   }

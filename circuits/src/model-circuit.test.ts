@@ -18,8 +18,9 @@ import { readR1cs, unconstrainedSignals, violated } from './r1cs.js';
 // One small model that uses every kind of constrained step the lowering
 // makes: rescales, ReLUs (Conv+BatchNorm+Relu, MaxPool, Sigmoid's hinges),
 // signs (Greater, Where), products (a two-tensor Mul), an ArgMax, divisions
-// (Softmax), a required domain (an Exp of the dense output minus 2), and the
-// log approximation (LogSoftmax).
+// (Softmax), a required domain (an Exp of the dense output minus 2), the
+// log approximation (LogSoftmax), and floors (Round, half to even, and a
+// Cast of a computed float to an integer).
 function compositeModel(): Uint8Array {
   const g = new GraphBuilder();
   const normal = seededNormal(5);
@@ -47,11 +48,15 @@ function compositeModel(): Uint8Array {
   const probabilities = g.op('Softmax', [dense]);
   const logProbabilities = g.op('LogSoftmax', [dense]);
   const decay = g.op('Exp', [g.op('Sub', [dense, g.scalar(2)])]);
+  const rounded = g.op('Round', [g.op('Mul', [dense, g.scalar(3)])]);
+  const truncated = g.op('Cast', [g.op('Cast', [dense], { to: 7 })], { to: 1 });
   g.output('scores', chosen, FLOAT, [1, 4]);
   g.output('label', label, FLOAT, [1]);
   g.output('probabilities', probabilities, FLOAT, [1, 4]);
   g.output('decay', decay, FLOAT, [1, 4]);
   g.output('logProbabilities', logProbabilities, FLOAT, [1, 4]);
+  g.output('rounded', rounded, FLOAT, [1, 4]);
+  g.output('truncated', truncated, FLOAT, [1, 4]);
   return g.encode('composite');
 }
 
@@ -89,9 +94,15 @@ describe('a model circuit with every kind of step', () => {
       expect(decoded.outputs).toEqual(expected.outputs);
       expect(decoded.modelHash).toBe(circuit.metadata.modelHash);
       const ort = await runOnnxModel(bytes, { x: { dims: [1, 1, 6, 6], data: input } });
-      const reference = ['scores', 'label', 'probabilities', 'decay', 'logProbabilities'].flatMap(
-        (name) => ort[name]?.data ?? [],
-      );
+      const reference = [
+        'scores',
+        'label',
+        'probabilities',
+        'decay',
+        'logProbabilities',
+        'rounded',
+        'truncated',
+      ].flatMap((name) => ort[name]?.data ?? []);
       expect(reference.length).toBe(decoded.outputs.length);
       decoded.outputs.forEach((v, i) => {
         expect(Math.abs(v - (reference[i] ?? Number.NaN))).toBeLessThanOrEqual(

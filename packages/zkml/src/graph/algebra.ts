@@ -29,6 +29,12 @@ export interface Algebra<E> {
   dot(xs: readonly E[], ws: readonly E[], bias: E): E;
   /** `max(0, a)`. */
   relu(a: E): E;
+  /**
+   * The largest integer at or below `a`, exact on the value as computed: in
+   * a circuit one shift of every fraction bit, so its result is an integer
+   * (see {@link Algebra.isInteger}).
+   */
+  floor(a: E): E;
   /** `max(a, b)`, exact on the values as computed. */
   max(a: E, b: E): E;
   /** `1` when `a ≥ 0`, else `0`. */

@@ -19,6 +19,7 @@ export const floatAlgebra: Algebra<number> = {
     return acc;
   },
   relu: (a) => Math.max(a, 0),
+  floor: (a) => Math.floor(a),
   max: (a, b) => Math.max(a, b),
   atLeastZero: (a) => (a >= 0 ? 1 : 0),
   aboveZero: (a) => (a > 0 ? 1 : 0),

@@ -219,6 +219,29 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'Floor, Ceil, Round (half to even), Pow (whole exponents), Equal, Cast of computed floats to integers and bools',
+    input: [1, 6],
+    // Not a whole number: inputs are clamped to ±range, and a floor exactly at an integer is
+    // uncertain within the input's error (bound 1, rightly).
+    range: 2.9,
+    build: (g, x, w) => {
+      const y = g.op('Add', [g.op('Mul', [x, g.scalar(1.7)]), w([1, 6])]);
+      const floor = g.op('Floor', [x]);
+      const asFloat = (t: string) => g.op('Cast', [t], { to: FLOAT });
+      return [
+        g.op('Floor', [y]),
+        g.op('Ceil', [y]),
+        g.op('Round', [y]),
+        g.op('Pow', [x, g.scalar(2)]),
+        g.op('Pow', [x, g.scalar(3)]),
+        g.op('Pow', [y, g.scalar(0)]),
+        asFloat(g.op('Equal', [floor, g.op('Round', [x])])),
+        asFloat(g.op('Cast', [y], { to: INT64 })),
+        asFloat(g.op('Cast', [floor], { to: 9 })),
+      ];
+    },
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {
@@ -441,6 +464,33 @@ describe.each(cases)('$name', (c) => {
         });
       }
     }
+  });
+});
+
+describe('Round', () => {
+  it('rounds ties to even, as onnxruntime does, in the circuit too', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 8]);
+    g.output('y', g.op('Round', [x]), FLOAT, [1, 8]);
+    const bytes = g.encode('round-ties');
+    // Every value is exact at 14 input bits: the ties are ties in the circuit as well.
+    const input = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.25, 2.75];
+    const ort = await runOnnxModel(bytes, { x: { dims: [1, 8], data: input } });
+    expect(ort.y?.data).toEqual([0, 2, 2, -0, -2, -2, 0, 3]);
+    const program = lowerGraph(decodeOnnxGraph(bytes), { scaleBits: 10, inputBits: 14 });
+    const encoding = { inputSize: program.inputSize, scaleBits: 10, inputBits: 14 };
+    // Exact inputs: no input error, so each tie is certain and every bound is 0.
+    const exact = evaluateProgram(program, quantizeInput(encoding, input), 0);
+    expect(exact.outputs).toEqual([0, 2, 2, 0, -2, -2, 0, 3]);
+    expect(exact.errorBound).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    // An input known only to within 2^-11 may lie either side of a tie: the bound says so
+    // (at least the 1 a rounding can move, at most 8 as its parts add up), and stays 0 elsewhere.
+    const near = evaluateProgram(program, quantizeInput(encoding, input), 2 ** -11);
+    for (const bound of near.errorBound.slice(0, 6)) {
+      expect(bound).toBeGreaterThanOrEqual(1);
+      expect(bound).toBeLessThanOrEqual(8);
+    }
+    expect(near.errorBound.slice(6)).toEqual([0, 0]);
   });
 });
 

@@ -46,6 +46,7 @@ function kernelOf(node: OnnxNode): Kernel {
 }
 
 const booleanOps = new Set([
+  'Equal',
   'Greater',
   'Less',
   'GreaterOrEqual',

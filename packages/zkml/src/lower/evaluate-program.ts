@@ -133,6 +133,13 @@ export function evaluateProgram(
       value[step.out] = out;
       const before = Number(n) / 2 ** step.input.D;
       const after = Number(out) / 2 ** (program.signals[step.out]?.scale ?? S);
+      if (step.floor) {
+        // The true value lies within the input's error of `before`, so its floor lies
+        // between the floors of the two ends: 0 where they agree (the usual case).
+        const e = errorOf(step.input);
+        error[step.out] = Math.max(after - Math.floor(before - e), Math.floor(before + e) - after);
+        continue;
+      }
       const exact = step.relu ? Math.max(0, before) : before;
       error[step.out] = errorOf(step.input) + Math.abs(exact - after);
     } else if (step.kind === 'sign') {

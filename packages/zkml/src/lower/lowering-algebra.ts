@@ -268,6 +268,17 @@ export class LoweringAlgebra implements Algebra<Value> {
     return this.#shift(a, true);
   }
 
+  floor(a: Value): Value {
+    if (!isAffine(a)) return Math.floor(a);
+    if (a.D === 0) return a;
+    this.#bitsOf(a, 'a floor');
+    const k = a.D;
+    // |floor(n / 2^k)| ≤ ceil(|n| / 2^k).
+    const bound = (this.numeratorBound(a) + (1n << BigInt(k)) - 1n) >> BigInt(k);
+    const out = this.newSignal(0, bound);
+    return this.#step({ kind: 'shift', input: a, k, relu: false, out, floor: true }, 0);
+  }
+
   max(a: Value, b: Value): Value {
     if (!isAffine(a) && !isAffine(b)) return Math.max(a, b);
     const x = isAffine(a) ? this.materialize(a) : a;

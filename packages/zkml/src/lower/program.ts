@@ -14,8 +14,13 @@ export interface SignalInfo {
  * other arithmetic is folded into the affine forms the steps read.
  */
 export type Step =
-  /** `out = floor(num / 2^k)` (and with `relu`, `max(0, …)`): one bit decomposition of the numerator. */
-  | { kind: 'shift'; input: Affine; k: number; relu: boolean; out: number }
+  /**
+   * `out = floor(num / 2^k)` (and with `relu`, `max(0, …)`): one bit
+   * decomposition of the numerator. With `floor`, every fraction bit is
+   * shifted out on purpose: `out` is the value's floor, an integer, and its
+   * error is that of a floor (0 where the floor is certain), not a rounding.
+   */
+  | { kind: 'shift'; input: Affine; k: number; relu: boolean; out: number; floor?: true }
   /** `out = [num ≥ 0]`, or `[num > 0]` when `strict`. */
   | { kind: 'sign'; input: Affine; strict: boolean; out: number }
   /** `out = numA · numB`: one constraint. */

@@ -81,6 +81,62 @@ function hardSigmoid<E>(A: Algebra<E>, x: E, alpha: number, beta: number): E {
   return clip(A, A.add(A.scale(x, alpha), A.constant(beta)), 0, 1);
 }
 
+/** `-floor(-x)`. */
+function ceil<E>(A: Algebra<E>, x: E): E {
+  return A.scale(A.floor(A.scale(x, -1)), -1);
+}
+
+/** `[a = b]`: both `a − b ≥ 0` and `b − a ≥ 0`, exact on the values as computed. */
+function equal<E>(A: Algebra<E>, a: E, b: E): E {
+  const d = sub(A, a, b);
+  return A.mul(A.atLeastZero(d), A.atLeastZero(A.scale(d, -1)));
+}
+
+/**
+ * ONNX's `Round`, half to even, exactly: `f = floor(x + ½)`, less one where
+ * `x + ½` is an integer (a tie) and `f` is odd.
+ */
+function roundHalfEven<E>(A: Algebra<E>, x: E): E {
+  const t = A.add(x, A.constant(0.5));
+  const f = A.floor(t);
+  const tie = A.atLeastZero(sub(A, f, t));
+  const odd = sub(A, f, A.scale(A.floor(A.scale(f, 0.5)), 2));
+  return sub(A, f, A.mul(tie, odd));
+}
+
+/** Toward zero, as a float-to-integer cast: `ceil(x) + [x ≥ 0]·(floor(x) − ceil(x))`. */
+function truncate<E>(A: Algebra<E>, x: E): E {
+  const up = ceil(A, x);
+  return A.add(up, A.mul(A.atLeastZero(x), sub(A, A.floor(x), up)));
+}
+
+/** `x^n` for a constant whole `n ≥ 0`: products by squaring, about 2·log2(n) of them. */
+function power<E>(A: Algebra<E>, x: E, n: number): E {
+  let result: E | undefined;
+  let base = x;
+  for (let e = n; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = result === undefined ? base : A.mul(result, base);
+    if (e > 1) base = A.mul(base, base);
+  }
+  return result ?? A.constant(1);
+}
+
+const powKernel: Kernel = (ctx) => [
+  mapBroadcast([ctx.input(0), ctx.input(1)], ([x, y]) => {
+    const A = ctx.algebra;
+    const base = A.valueOf(x as never);
+    const n = A.valueOf(y as never);
+    if (n === undefined)
+      return refuse('raises to a computed exponent; only constant exponents are supported');
+    if (base !== undefined) return A.constant(base ** n);
+    if (!Number.isInteger(n) || n < 0 || n > 64)
+      return refuse(
+        `raises a computed value to ${n}; only whole exponents from 0 to 64 are supported (½ is a square root, not yet provable)`,
+      );
+    return power(A, x as never, n);
+  }),
+];
+
 const castKernel: Kernel = (ctx) => {
   const x = ctx.input(0);
   const A = ctx.algebra;
@@ -94,10 +150,9 @@ const castKernel: Kernel = (ctx) => {
         const value = A.valueOf(v);
         if (value !== undefined)
           return A.constant(to === 9 ? (value !== 0 ? 1 : 0) : Math.trunc(value));
-        if (to !== 9 && A.isInteger(v)) return v;
-        return refuse(
-          `casts a computed value to type ${to}; only float-to-float casts, and casts of integers, are supported`,
-        );
+        // To bool: [v ≠ 0]. To an integer: an integer stays, a float goes toward zero.
+        if (to === 9) return sub(A, A.constant(1), equal(A, v, A.constant(0)));
+        return A.isInteger(v) ? v : truncate(A, v);
       }),
     },
   ];
@@ -119,6 +174,11 @@ export const elementwiseKernels: Record<string, Kernel> = {
   Max: variadic(maxOf),
   Min: variadic(minOf),
   Relu: unary((A, x) => A.relu(x)),
+  Floor: unary((A, x) => A.floor(x)),
+  Ceil: unary((A, x) => ceil(A, x)),
+  Round: unary((A, x) => roundHalfEven(A, x)),
+  Pow: powKernel,
+  Equal: binary((A, a, b) => equal(A, a, b)),
   LeakyRelu: unary((A, x, ctx) => {
     const alpha = ctx.float('alpha', 0.01);
     // alpha·x + (1 − alpha)·relu(x): one ReLU, the rest linear.
