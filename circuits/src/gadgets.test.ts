@@ -110,6 +110,25 @@ describe('PositiveDivide(20, 12)', () => {
   });
 });
 
+describe('SquareRoot(40)', () => {
+  it('gives floor(√in) for any value in [0, 2^40)', async () => {
+    const check = async (value: bigint) => {
+      const [out] = await outputs('square_root', { in: value.toString() }, 1);
+      const root = out ?? -1n;
+      expect(root * root <= value && (root + 1n) * (root + 1n) > value).toBe(true);
+    };
+    for (const value of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, 2n ** 40n - 1n, (2n ** 20n - 1n) ** 2n])
+      await check(value);
+    await fc.assert(fc.asyncProperty(fc.bigInt({ min: 0n, max: 2n ** 40n - 1n }), check), runs);
+  });
+
+  it('has no witness for a negative value', async () => {
+    for (const value of [-1, -300]) {
+      await expect(outputs('square_root', { in: big(value) }, 1)).rejects.toThrow(/SquareRoot/);
+    }
+  });
+});
+
 describe('RequireNonPositive(16)', () => {
   it('passes values in (-2^16, 0] through and has no witness for a positive one', async () => {
     for (const value of [0, -1, -(2 ** 16) + 1]) {

@@ -11,6 +11,7 @@ import {
   InvalidZkmlInputError,
   lowerGraph,
 } from '@mt/zkml';
+import { estimateConstraints } from '@mt/zkml/internal';
 import * as snarkjs from 'snarkjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readR1cs, unconstrainedSignals, violated } from './r1cs.js';
@@ -19,8 +20,8 @@ import { readR1cs, unconstrainedSignals, violated } from './r1cs.js';
 // makes: rescales, ReLUs (Conv+BatchNorm+Relu, MaxPool, Sigmoid's hinges),
 // signs (Greater, Where), products (a two-tensor Mul), an ArgMax, divisions
 // (Softmax), a required domain (an Exp of the dense output minus 2), the
-// log approximation (LogSoftmax), and floors (Round, half to even, and a
-// Cast of a computed float to an integer).
+// log approximation (LogSoftmax), floors (Round, half to even, and a Cast of
+// a computed float to an integer) and a square root (LayerNormalization).
 function compositeModel(): Uint8Array {
   const g = new GraphBuilder();
   const normal = seededNormal(5);
@@ -50,6 +51,7 @@ function compositeModel(): Uint8Array {
   const decay = g.op('Exp', [g.op('Sub', [dense, g.scalar(2)])]);
   const rounded = g.op('Round', [g.op('Mul', [dense, g.scalar(3)])]);
   const truncated = g.op('Cast', [g.op('Cast', [dense], { to: 7 })], { to: 1 });
+  const normalized = g.op('LayerNormalization', [dense, w([4], 1), w([4])], { axis: -1 });
   g.output('scores', chosen, FLOAT, [1, 4]);
   g.output('label', label, FLOAT, [1]);
   g.output('probabilities', probabilities, FLOAT, [1, 4]);
@@ -57,6 +59,7 @@ function compositeModel(): Uint8Array {
   g.output('logProbabilities', logProbabilities, FLOAT, [1, 4]);
   g.output('rounded', rounded, FLOAT, [1, 4]);
   g.output('truncated', truncated, FLOAT, [1, 4]);
+  g.output('normalized', normalized, FLOAT, [1, 4]);
   return g.encode('composite');
 }
 
@@ -84,7 +87,7 @@ const inputOf = (seed: number) => {
 describe('a model circuit with every kind of step', () => {
   it('computes what the TypeScript program computes, within the stated bound of onnxruntime', async () => {
     expect(new Set(program.steps.map((s) => s.kind))).toEqual(
-      new Set(['shift', 'sign', 'mul', 'argmax', 'div', 'require']),
+      new Set(['shift', 'sign', 'mul', 'argmax', 'div', 'require', 'sqrt']),
     );
     for (const seed of [1, 2, 3, 4]) {
       const input = inputOf(seed);
@@ -102,6 +105,7 @@ describe('a model circuit with every kind of step', () => {
         'logProbabilities',
         'rounded',
         'truncated',
+        'normalized',
       ].flatMap((name) => ort[name]?.data ?? []);
       expect(reference.length).toBe(decoded.outputs.length);
       decoded.outputs.forEach((v, i) => {
@@ -136,5 +140,12 @@ describe('a model circuit with every kind of step', () => {
     const w = await witness(inputOf(9));
     expect(violated(r1cs, w)).toEqual([]);
     expect(unconstrainedSignals(r1cs, w)).toEqual([]);
+  });
+
+  it("is no larger than the compiler's estimate, with every kind of step in it", async () => {
+    const r1cs = await readR1cs(circuit.build('O2').r1cs);
+    const estimate = estimateConstraints(program);
+    expect(estimate).toBeGreaterThanOrEqual(r1cs.constraints.length);
+    expect(estimate).toBeLessThanOrEqual(r1cs.constraints.length * 1.5);
   });
 });

@@ -36,6 +36,7 @@ const harnesses: [string, Record<string, unknown>][] = [
   ['argmax', { in: ['3', '-7', '9', '9', '2'] }],
   ['positive_divide', { num: '-12345', den: '678' }],
   ['require_non_positive', { in: '-4321' }],
+  ['square_root', { in: '123456789012' }],
   ['packed_poseidon', { in: zeros(40) }],
   ['sponge', { in: zeros(20) }],
 ];

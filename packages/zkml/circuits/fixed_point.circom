@@ -104,3 +104,36 @@ template RequireNonPositive(K) {
     bits.in <== -in;
     out <== in;
 }
+
+// out = floor(sqrt(in)) for 0 <= in < 2^K: the prover supplies the root and
+// the circuit checks 0 <= in - out^2 < 2^(K+1) and out^2 + 2 out - in >= 0
+// (in < (out + 1)^2) with out < 2^H, H = floor((K+1)/2) + 1, so every term
+// lies below 2^(K+3) < p/2 and the root is unique. A negative input has no
+// witness (a square root's domain). Cost: 2K + floor((K+1)/2) + 5.
+template SquareRoot(K) {
+    assert(K >= 1);
+    assert(K < 240);
+    var H = (K + 1) \ 2 + 1;
+    signal input in;
+    signal output out;
+    signal square;
+
+    // Witness only: the largest r with r^2 <= in, one bit at a time.
+    assert(in >= 0);
+    var r = 0;
+    for (var b = H - 1; b >= 0; b--) {
+        var t = r + (1 << b);
+        if (t * t <= in) {
+            r = t;
+        }
+    }
+    out <-- r;
+    square <== out * out;
+
+    component root = Num2Bits(H);
+    root.in <== out;
+    component below = Num2Bits(K + 1);
+    below.in <== in - square;
+    component above = Num2Bits(K + 2);
+    above.in <== square + 2 * out - in;
+}

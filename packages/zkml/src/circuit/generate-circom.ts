@@ -123,6 +123,8 @@ export function estimateConstraints(program: FixedPointProgram): number {
     else if (step.kind === 'mul') total += 1;
     else if (step.kind === 'div') total += 2 * width(step.den) + width(step.num) + 2;
     else if (step.kind === 'require') total += width(step.input) + 1;
+    else if (step.kind === 'sqrt')
+      total += 2 * width(step.input) + Math.floor((width(step.input) + 1) / 2) + 5;
     else if (step.kind === 'argmax')
       total += step.inputs.length * (step.inputs.reduce((k, a) => Math.max(k, width(a)), 1) + 4);
     else unknownStep(step);
@@ -222,6 +224,11 @@ function writeStep(out: Writer, step: Step, index: number, bound: (a: Affine) =>
   } else if (step.kind === 'require') {
     const K = Math.max(bitLength(bound(step.input)), 1);
     out.lines.push(`    component ${c} = RequireNonPositive(${K});`);
+    out.expression('acc', step.input);
+    out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.out;`);
+  } else if (step.kind === 'sqrt') {
+    const K = Math.max(bitLength(bound(step.input)), 1);
+    out.lines.push(`    component ${c} = SquareRoot(${K});`);
     out.expression('acc', step.input);
     out.lines.push(`    ${c}.in <== acc;`, `    ${target} <== ${c}.out;`);
   } else if (step.kind === 'argmax') {

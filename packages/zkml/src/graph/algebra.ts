@@ -51,6 +51,12 @@ export interface Algebra<E> {
    */
   smooth(a: E, fn: SmoothFunction): E;
   /**
+   * `√a` for `a ≥ 0`: a circuit requires it (a negative input has no
+   * witness), and `what` says which operator needed it. Exact in the float
+   * reference; in a circuit the root of the value as computed, rounded down.
+   */
+  sqrt(a: E, what: string): E;
+  /**
    * `a / b` for a divisor that is positive (a sum of exponentials): a
    * circuit requires it, so a non-positive divisor has no proof.
    */

@@ -31,6 +31,7 @@ export const floatAlgebra: Algebra<number> = {
   },
   smooth: (a, fn) => smoothApproximations[fn].exact(a),
   dividePositive: (a, b) => a / b,
+  sqrt: (a) => Math.sqrt(a),
   softmax(values) {
     const top = largest(values);
     const exps = values.map((v) => Math.exp(v - top));

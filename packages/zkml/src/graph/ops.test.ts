@@ -242,6 +242,25 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'Sqrt, Pow ½ and −½, Reciprocal, ReduceL2, ReduceSumSquare, LayerNormalization, InstanceNormalization',
+    input: [1, 2, 3, 4],
+    opset: 17,
+    build: (g, x, w) => {
+      const positive = g.op('Add', [g.op('Mul', [x, x]), g.scalar(0.5)]);
+      return [
+        g.op('Sqrt', [positive]),
+        g.op('Pow', [positive, g.scalar(0.5)]),
+        g.op('Pow', [positive, g.scalar(-0.5)]),
+        g.op('Reciprocal', [positive]),
+        g.op('ReduceL2', [x], { axes: [3], keepdims: 0 }),
+        g.op('ReduceSumSquare', [x], { axes: [2, 3], keepdims: 1 }),
+        g.op('LayerNormalization', [x, w([4], 1), w([4])], { axis: -1, epsilon: { float: 1e-5 } }),
+        g.op('LayerNormalization', [x, w([3, 4], 1)], { axis: 2 }),
+        g.op('InstanceNormalization', [x, w([2], 1), w([2])]),
+      ];
+    },
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {

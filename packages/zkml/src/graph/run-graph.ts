@@ -6,6 +6,7 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { linearKernels } from './kernels/linear.js';
 import { mlLinearKernels } from './kernels/ml-linear.js';
 import { mlTreeKernels } from './kernels/ml-trees.js';
+import { normalizationKernels } from './kernels/normalization.js';
 import { poolKernels } from './kernels/pool.js';
 import { shapeKernels } from './kernels/shape.js';
 import { softmaxKernels } from './kernels/softmax.js';
@@ -18,6 +19,7 @@ export const kernels: Readonly<Record<string, Kernel>> = {
   ...linearKernels,
   ...poolKernels,
   ...softmaxKernels,
+  ...normalizationKernels,
 };
 
 /** The `ai.onnx.ml` operator set domain, whose operators sklearn-onnx writes. */

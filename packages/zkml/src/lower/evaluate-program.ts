@@ -2,6 +2,17 @@ import { InvalidZkmlInputError } from '../errors.js';
 import type { Affine } from './affine.js';
 import { type FixedPointProgram, type SoftmaxShare, unknownStep } from './program.js';
 
+/** `floor(√n)` for `n ≥ 0`, exactly (Newton's method on bigints, from above). */
+function integerSqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
 /** `floor(a / 2^bits)` for any sign, as the circuit's shift computes it. */
 export function floorShift(a: bigint, bits: number): bigint {
   if (bits === 0) return a;
@@ -198,6 +209,24 @@ export function evaluateProgram(
         );
       value[step.out] = n;
       error[step.out] = errorOf(step.input);
+    } else if (step.kind === 'sqrt') {
+      const n = numerator(step.input);
+      if (n < 0n)
+        throw new InvalidZkmlInputError(
+          'input',
+          `${step.what}, but this input makes its argument ${Number(n) / 2 ** step.input.D}`,
+        );
+      const root = integerSqrt(n);
+      value[step.out] = root;
+      // √ moves a value v known to within e by at most max(√(v+e) − √v, √v − √(v−e)), and
+      // the root is rounded down by less than 2^−S.
+      const v = Number(n) / 2 ** step.input.D;
+      const e = errorOf(step.input);
+      const spread = Math.max(
+        Math.sqrt(v + e) - Math.sqrt(v),
+        Math.sqrt(v) - Math.sqrt(Math.max(0, v - e)),
+      );
+      error[step.out] = spread + Math.abs(Math.sqrt(v) - Number(root) / 2 ** S);
     } else if (step.kind === 'argmax') {
       const ns = step.inputs.map(numerator);
       let best = 0;

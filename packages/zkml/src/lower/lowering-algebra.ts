@@ -354,6 +354,23 @@ export class LoweringAlgebra implements Algebra<Value> {
     return this.#step({ kind: 'div', num, den, out, ...(softmax ? { softmax } : {}) }, S);
   }
 
+  /**
+   * `√a` at scale 2^S: the value brought to at most 2^S, raised to 2^(2S),
+   * and one `sqrt` step, whose root of `v · 2^(2S)` is `√v · 2^S`.
+   */
+  sqrt(a: Value, what: string): Value {
+    if (!isAffine(a)) {
+      if (a < 0) refuse(`${what}: the square root of a negative constant`);
+      return Math.sqrt(a);
+    }
+    const S = this.scaleBits;
+    const x = this.materialize(a);
+    const input = raised(x, 2 * S);
+    const bits = this.#bitsOf(input, 'a square root');
+    const out = this.newSignal(S, 1n << BigInt(Math.ceil(bits / 2)));
+    return this.#step({ kind: 'sqrt', input, what, out }, S);
+  }
+
   /** The exponentials of the group, then one division per element by their sum (at least 1). */
   softmax(values: readonly Value[]): Value[] {
     if (values.every((v) => !isAffine(v))) return floatAlgebra.softmax(values as number[]);

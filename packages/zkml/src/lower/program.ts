@@ -38,7 +38,14 @@ export type Step =
    * domain has no witness). `what` says which operator needs it, for the
    * error a prover gets.
    */
-  | { kind: 'require'; input: Affine; what: string; out: number };
+  | { kind: 'require'; input: Affine; what: string; out: number }
+  /**
+   * `out = floor(√num)`, with `num ≥ 0` required: the prover supplies the root
+   * and the circuit checks it by squaring. The caller raises `num` to 2^(2S)
+   * so `out` lands at 2^S; `what` names the operator, for the error a prover
+   * gets on a negative input.
+   */
+  | { kind: 'sqrt'; input: Affine; what: string; out: number };
 
 /** Which softmax a division belongs to: what bounds its error (see `evaluateProgram` in `@mt/zkml`). */
 export interface SoftmaxShare {

@@ -129,9 +129,12 @@ const powKernel: Kernel = (ctx) => [
     if (n === undefined)
       return refuse('raises to a computed exponent; only constant exponents are supported');
     if (base !== undefined) return A.constant(base ** n);
+    const what = `Pow '${ctx.node.name}' to ${n} is proved for inputs ≥ 0`;
+    if (n === 0.5) return A.sqrt(x as never, what);
+    if (n === -0.5) return A.dividePositive(A.constant(1), A.sqrt(x as never, what));
     if (!Number.isInteger(n) || n < 0 || n > 64)
       return refuse(
-        `raises a computed value to ${n}; only whole exponents from 0 to 64 are supported (½ is a square root, not yet provable)`,
+        `raises a computed value to ${n}; only whole exponents from 0 to 64, ½ and −½ are supported`,
       );
     return power(A, x as never, n);
   }),
@@ -175,6 +178,9 @@ export const elementwiseKernels: Record<string, Kernel> = {
   Min: variadic(minOf),
   Relu: unary((A, x) => A.relu(x)),
   Floor: unary((A, x) => A.floor(x)),
+  Sqrt: unary((A, x, ctx) => A.sqrt(x, `Sqrt '${ctx.node.name}' is proved for inputs ≥ 0`)),
+  // The circuit requires the divisor to be positive, as for any computed divisor.
+  Reciprocal: unary((A, x) => A.dividePositive(A.constant(1), x)),
   Ceil: unary((A, x) => ceil(A, x)),
   Round: unary((A, x) => roundHalfEven(A, x)),
   Pow: powKernel,

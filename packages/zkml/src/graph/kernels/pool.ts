@@ -68,7 +68,7 @@ function globalPool(kind: 'max' | 'average'): Kernel {
   };
 }
 
-function reduce(kind: 'sum' | 'mean' | 'max' | 'min'): Kernel {
+function reduce(kind: 'sum' | 'mean' | 'max' | 'min' | 'sumSquare' | 'l2'): Kernel {
   return (ctx) => {
     const A = ctx.algebra;
     const x = ctx.input(0);
@@ -98,6 +98,12 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min'): Kernel {
       const values = groups.get(k) ?? [];
       if (kind === 'max') return maxOf(A, values);
       if (kind === 'min') return minOf(A, values);
+      if (kind === 'sumSquare' || kind === 'l2') {
+        const squares = A.sum(values.map((v) => A.mul(v, v)));
+        return kind === 'l2'
+          ? A.sqrt(squares, `ReduceL2 '${ctx.node.name}' takes the root of a sum of squares`)
+          : squares;
+      }
       const sum = A.sum(values);
       return kind === 'mean' ? A.scale(sum, 1 / Math.max(values.length, 1)) : sum;
     });
@@ -137,6 +143,8 @@ export const poolKernels: Record<string, Kernel> = {
   GlobalAveragePool: globalPool('average'),
   ReduceSum: reduce('sum'),
   ReduceMean: reduce('mean'),
+  ReduceSumSquare: reduce('sumSquare'),
+  ReduceL2: reduce('l2'),
   ReduceMax: reduce('max'),
   ReduceMin: reduce('min'),
   ArgMax: argMax,
