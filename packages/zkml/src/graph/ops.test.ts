@@ -261,6 +261,22 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'LayerNorm as PyTorch exports it: x.pow(2).mean(), then a root and a computed divisor',
+    input: [2, 8],
+    opset: 13,
+    build: (g, x, w) => {
+      const mean = g.op('ReduceMean', [x], { axes: [-1], keepdims: 1 });
+      const centred = g.op('Sub', [x, mean]);
+      const variance = g.op('ReduceMean', [g.op('Pow', [centred, g.scalar(2)])], {
+        axes: [-1],
+        keepdims: 1,
+      });
+      const deviation = g.op('Sqrt', [g.op('Add', [variance, g.scalar(1e-5)])]);
+      const normalized = g.op('Div', [centred, deviation]);
+      return g.op('Add', [g.op('Mul', [normalized, w([8], 1)]), w([8])]);
+    },
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {
