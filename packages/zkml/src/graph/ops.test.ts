@@ -277,6 +277,20 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'Gather at computed indices: an embedding row by a token id, from the end, and a computed row',
+    input: [1, 5],
+    build: (g, x, w) => {
+      const token = g.op('Cast', [g.op('ArgMax', [x], { axis: 1, keepdims: 0 })], { to: INT64 });
+      const fromEnd = g.op('Sub', [token, g.i64([5])]);
+      const table = w([5, 3]);
+      return [
+        g.op('Gather', [table, token], { axis: 0 }),
+        g.op('Gather', [table, fromEnd], { axis: 0 }),
+        g.op('Gather', [x, token], { axis: 1 }),
+      ];
+    },
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {
@@ -529,6 +543,22 @@ describe('Round', () => {
   });
 });
 
+describe('Gather at a computed index', () => {
+  it('has no witness for an index past the table, and says which Gather', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 5]);
+    const token = g.op('Cast', [g.op('ArgMax', [x], { axis: 1, keepdims: 0 })], { to: INT64 });
+    const table = g.f32([3, 2], Float32Array.of(1, 2, 3, 4, 5, 6));
+    g.output('y', g.op('Gather', [table, token], { axis: 0 }), FLOAT, [1, 2]);
+    const program = lowerGraph(decodeOnnxGraph(g.encode('gather-range')), { scaleBits: 10 });
+    const encoding = { inputSize: 5, scaleBits: 10, inputBits: 14 };
+    const run = (input: number[]) =>
+      evaluateProgram(program, quantizeInput(encoding, input), 0).outputs;
+    expect(run([0.1, 0.9, 0.2, 0, 0])).toEqual([3, 4]);
+    expect(() => run([0, 0, 0, 0.5, 0.1])).toThrow(/Gather '.*' takes indices below 3/);
+  });
+});
+
 /** What lowering the model throws (undefined when it lowers). */
 function loweringError(bytes: Uint8Array): unknown {
   try {
@@ -546,9 +576,13 @@ describe('what a circuit cannot compute', () => {
     const a = g.op('Log', [x]);
     const b = g.op('Relu', [a]);
     const c = g.op('Mod', [x, g.scalar(2)]);
-    const d = g.op('Gather', [x, g.op('Cast', [g.op('ArgMax', [x], { axis: 1 })], { to: INT64 })], {
-      axis: 1,
-    });
+    // Tile's repeats must be known when the circuit is built; these come from the input.
+    const repeats = g.op(
+      'Concat',
+      [g.i64([1]), g.op('Cast', [g.op('ArgMax', [x], { axis: 1, keepdims: 0 })], { to: INT64 })],
+      { axis: 0 },
+    );
+    const d = g.op('Tile', [x, repeats]);
     g.output('y0', b, FLOAT, []);
     g.output('y1', c, FLOAT, []);
     g.output('y2', d, FLOAT, []);
@@ -556,7 +590,7 @@ describe('what a circuit cannot compute', () => {
     expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
     const nodes = (error as UnsupportedOnnxOpError).nodes;
     // The Relu after the Log is not listed again: it only reads a refused node.
-    expect(nodes.map((n) => n.op)).toEqual(['Log', 'Mod', 'Gather']);
+    expect(nodes.map((n) => n.op)).toEqual(['Log', 'Mod', 'Tile']);
     expect(nodes[1]?.reason).toMatch(/not supported/);
     expect(nodes[2]?.reason).toMatch(/must be a constant/);
     expect((error as Error).message).toMatch(/3 node\(s\)/);

@@ -1,6 +1,7 @@
 import type { Algebra } from '../algebra.js';
 import { type KernelContext, refuse } from '../kernel.js';
 import type { Tensor } from '../tensor.js';
+import { selectAt } from './select.js';
 
 // What the ai.onnx.ml kernels share: rows of features, attribute lists, and
 // a computed class index mapped to its label.
@@ -28,12 +29,11 @@ export function labelOf<E>(A: Algebra<E>, labels: number[], index: E): E {
   const step = (labels[1] ?? first) - first;
   if (labels.every((l, k) => l === first + k * step))
     return A.add(A.constant(first), A.scale(index, step));
-  const steps = labels
-    .slice(1)
-    .map((l, k) =>
-      A.scale(A.atLeastZero(A.add(index, A.constant(-(k + 1)))), l - (labels[k] ?? 0)),
-    );
-  return A.sum([A.constant(first), ...steps]);
+  return selectAt(
+    A,
+    index,
+    labels.map((l) => A.constant(l)),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { broadcastDims, broadcastIndex } from '../broadcast.js';
 import { axisOf, type Kernel, type KernelContext, refuse } from '../kernel.js';
 import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
+import { indexWithin, selectAt } from './select.js';
 
 function constantTensor<E>(ctx: KernelContext<E>, dims: number[], values: number[]): Tensor<E> {
   return { dims, data: values.map((v) => ctx.algebra.constant(v)) };
@@ -105,17 +106,27 @@ const sliceKernel: Kernel = (ctx) => {
 const gatherKernel: Kernel = (ctx) => {
   const x = ctx.input(0);
   const indexTensor = ctx.input(1);
-  const indices = required(ctx, 1, 'constant indices (a computed index is not supported)');
+  const A = ctx.algebra;
   const a = axisOf(ctx.int('axis', 0), x.dims.length);
   const d = x.dims[a] ?? 0;
   const outer = sizeOf(x.dims.slice(0, a));
   const inner = sizeOf(x.dims.slice(a + 1));
   const data: unknown[] = [];
   for (let o = 0; o < outer; o += 1)
-    for (const raw of indices) {
-      const i = raw < 0 ? raw + d : raw;
-      if (i < 0 || i >= d) refuse(`index ${raw} is outside a dimension of ${d}`);
-      for (let k = 0; k < inner; k += 1) data.push(x.data[(o * d + i) * inner + k]);
+    for (const value of indexTensor.data) {
+      const raw = A.valueOf(value);
+      if (raw !== undefined) {
+        const i = raw < 0 ? raw + d : raw;
+        if (i < 0 || i >= d) refuse(`index ${raw} is outside a dimension of ${d}`);
+        for (let k = 0; k < inner; k += 1) data.push(x.data[(o * d + i) * inner + k]);
+        continue;
+      }
+      // A computed index (a token id, a tree's leaf): a staircase over the rows, linear in d.
+      const i = indexWithin(A, value, d, `Gather '${ctx.node.name}'`);
+      for (let k = 0; k < inner; k += 1) {
+        const rows = Array.from({ length: d }, (_, j) => x.data[(o * d + j) * inner + k] as never);
+        data.push(selectAt(A, i, rows));
+      }
     }
   return [
     {

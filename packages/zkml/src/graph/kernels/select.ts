@@ -1,0 +1,38 @@
+import type { Algebra } from '../algebra.js';
+import { refuse } from '../kernel.js';
+
+/**
+ * `values[index]` for a computed integer index in `[0, values.length)`, as a
+ * staircase: `values[0] + Σ_k [index ≥ k]·(values[k] − values[k−1])`. One
+ * sign per step, and one product where the values are computed (a constant
+ * step is free), so the cost is linear in the table's size. An index outside
+ * the table must be ruled out by the caller ({@link indexWithin}).
+ */
+export function selectAt<E>(A: Algebra<E>, index: E, values: readonly E[]): E {
+  const [first] = values;
+  if (first === undefined) return refuse('selects from an empty table');
+  const steps = values.slice(1).map((v, k) => {
+    const reached = A.atLeastZero(A.add(index, A.constant(-(k + 1))));
+    return A.mul(reached, A.add(v, A.scale(values[k] as E, -1)));
+  });
+  return A.sum([first, ...steps]);
+}
+
+/**
+ * A computed index into a dimension of `size`, as ONNX reads it: negative
+ * counts from the end. A circuit requires it to be an integer (an ArgMax, a
+ * cast, a floor) and within `[−size, size)`; `what` names the operator for
+ * the prover's error.
+ */
+export function indexWithin<E>(A: Algebra<E>, index: E, size: number, what: string): E {
+  if (!A.isInteger(index))
+    refuse('indexes with a computed value that is not an integer (cast or floor it first)');
+  const wrapped = A.add(index, A.scale(A.aboveZero(A.scale(index, -1)), size));
+  // Both bounds are constraints of their own; the index itself goes on unchanged.
+  A.requireNonPositive(
+    A.add(wrapped, A.constant(-(size - 1))),
+    `${what} takes indices below ${size}`,
+  );
+  A.requireNonPositive(A.scale(wrapped, -1), `${what} takes indices from −${size}`);
+  return wrapped;
+}
