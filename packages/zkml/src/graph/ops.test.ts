@@ -291,6 +291,21 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'Softplus, Mish, Elu, Celu, Selu (piecewise linear exp and softplus remainder)',
+    input: [1, 8],
+    range: 6,
+    // Mish multiplies tanh's approximation by x, up to 6 here.
+    maxBound: 0.1,
+    opset: 18,
+    build: (g, x) => [
+      g.op('Softplus', [x]),
+      g.op('Mish', [x]),
+      g.op('Elu', [x], { alpha: { float: 0.7 } }),
+      g.op('Celu', [x], { alpha: { float: 1.5 } }),
+      g.op('Selu', [x]),
+    ],
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {

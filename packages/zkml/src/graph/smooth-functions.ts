@@ -1,9 +1,11 @@
 /**
  * The smooth functions a circuit approximates piecewise linearly. `exp` is
  * exp on x ≤ 0, as Softmax and a subtracted maximum give it; `log` is the
- * natural log on [1, 2^16], as a log-softmax's sum of exponentials gives it.
+ * natural log on [1, 2^16], as a log-softmax's sum of exponentials gives it;
+ * `softplusRemainder` is `log(1 + e^−|x|)`, what Softplus adds to `max(x, 0)`
+ * (bounded by log 2 and vanishing both ways, so constant tails fit it).
  */
-export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf' | 'exp' | 'log';
+export type SmoothFunction = 'sigmoid' | 'tanh' | 'erf' | 'exp' | 'log' | 'softplusRemainder';
 
 /** erf to within 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), well below float32's own error. */
 function erf(x: number): number {
@@ -124,6 +126,15 @@ export const smoothApproximations: Record<SmoothFunction, SmoothApproximation> =
     curvature: (_lo, hi) => Math.exp(hi),
     tailError: Math.exp(expBreakpoints[0] ?? 0),
     domain: 'nonPositive',
+  },
+  softplusRemainder: {
+    exact: (x) => Math.log1p(Math.exp(-Math.abs(x))),
+    // 0 is a breakpoint, so the kink of |x| falls between segments; on each side
+    // the second derivative e^−y / (1 + e^−y)² is at most 1/4.
+    points: uniform(-10, 10, 0.25),
+    curvature: () => 0.25,
+    tailError: Math.log1p(Math.exp(-10)),
+    domain: 'all',
   },
   log: {
     exact: Math.log,

@@ -110,6 +110,21 @@ function truncate<E>(A: Algebra<E>, x: E): E {
   return A.add(up, A.mul(A.atLeastZero(x), sub(A, A.floor(x), up)));
 }
 
+/**
+ * `alpha · (exp(min(x, 0) / width) − 1)` plus `max(x, 0)`: ELU's family.
+ * `min(x, 0)` is `−relu(−x)`, at or below 0 exactly, the domain of exp's
+ * approximation.
+ */
+function exponentialLinear<E>(A: Algebra<E>, x: E, alpha: number, width: number): E {
+  const negative = A.scale(A.relu(A.scale(x, -1)), -1 / width);
+  return A.add(A.relu(x), A.scale(A.add(A.smooth(negative, 'exp'), A.constant(-1)), alpha));
+}
+
+/** `log(1 + e^x)` = `max(x, 0) + log(1 + e^−|x|)`: the ReLU exact, the rest a bounded approximation. */
+function softplus<E>(A: Algebra<E>, x: E): E {
+  return A.add(A.relu(x), A.smooth(x, 'softplusRemainder'));
+}
+
 /** `x^n` for a constant whole `n ≥ 0`: products by squaring, about 2·log2(n) of them. */
 function power<E>(A: Algebra<E>, x: E, n: number): E {
   let result: E | undefined;
@@ -199,6 +214,19 @@ export const elementwiseKernels: Record<string, Kernel> = {
   ),
   HardSwish: unary((A, x) => A.mul(x, hardSigmoid(A, x, 1 / 6, 0.5))),
   Sigmoid: smooth('sigmoid'),
+  Softplus: unary((A, x) => softplus(A, x)),
+  Mish: unary((A, x) => A.mul(x, A.smooth(softplus(A, x), 'tanh'))),
+  Elu: unary((A, x, ctx) => exponentialLinear(A, x, ctx.float('alpha', 1), 1)),
+  Celu: unary((A, x, ctx) => {
+    const alpha = ctx.float('alpha', 1);
+    return exponentialLinear(A, x, alpha, alpha);
+  }),
+  Selu: unary((A, x, ctx) =>
+    A.scale(
+      exponentialLinear(A, x, ctx.float('alpha', 1.6732632423543772), 1),
+      ctx.float('gamma', 1.0507009873554805),
+    ),
+  ),
   Tanh: smooth('tanh'),
   Erf: smooth('erf'),
   Exp: unary((A, x, ctx) =>
