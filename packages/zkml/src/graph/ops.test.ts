@@ -306,6 +306,15 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'Trilu: a causal mask, upper and lower, from a diagonal k',
+    input: [2, 3, 4],
+    build: (g, x) => [
+      g.op('Trilu', [x]),
+      g.op('Trilu', [x, g.i64([1], [])], { upper: 0 }),
+      g.op('Trilu', [x, g.i64([-1], [])]),
+    ],
+  },
+  {
     name: 'ai.onnx.ml Scaler then LinearRegressor (2 targets), as a sklearn pipeline',
     input: [1, 4],
     build: (g, x) => {

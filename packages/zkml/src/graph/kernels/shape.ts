@@ -136,6 +136,30 @@ const gatherKernel: Kernel = (ctx) => {
   ];
 };
 
+/**
+ * ONNX `Trilu`: the upper (or lower) triangle of the last two dimensions from
+ * diagonal `k`, the rest 0. A causal mask: free, since which elements stay
+ * depends on positions only.
+ */
+const triluKernel: Kernel = (ctx) => {
+  const x = ctx.input(0);
+  const k = ctx.numbers(1)?.[0] ?? 0;
+  const upper = ctx.int('upper', 1) === 1;
+  const rows = x.dims.at(-2) ?? refuse('needs a tensor of rank 2 or more');
+  const cols = x.dims.at(-1) ?? 1;
+  const zero = ctx.algebra.constant(0);
+  return [
+    {
+      dims: x.dims,
+      data: x.data.map((v, flat) => {
+        const i = Math.floor(flat / cols) % rows;
+        const j = flat % cols;
+        return (upper ? j - i >= k : j - i <= k) ? v : zero;
+      }),
+    },
+  ];
+};
+
 function expand<E>(x: Tensor<E>, shape: number[]): Tensor<E> {
   const dims = broadcastDims([x.dims, shape]);
   return build(dims, (index) => x.data[broadcastIndex(index, x.dims)] as E);
@@ -303,6 +327,7 @@ export const shapeKernels: Record<string, Kernel> = {
   Gather: gatherKernel,
   Expand: (ctx) => [expand(ctx.input(0), required(ctx, 1, 'a constant shape'))],
   Tile: tileKernel,
+  Trilu: triluKernel,
   Pad: padKernel,
   Split: splitKernel,
 };
