@@ -36,6 +36,7 @@ export {
 } from './onnx/tree-ensemble.js';
 export { writeLinearOnnx } from './onnx/write-linear-onnx.js';
 export { generatedModelNames, makeModels } from './text/make-models.js';
+export { type NanoGptOptions, nanoGptOnnx } from './text/nano-gpt.js';
 export {
   tinyBertEmbedding,
   tinyBertHidden,

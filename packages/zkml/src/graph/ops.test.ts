@@ -5,13 +5,14 @@ import {
   GraphBuilder,
   handWrittenTree,
   INT64,
+  nanoGptOnnx,
   runOnnxModel,
   seededNormal,
   type TreeNodeSpec,
   treeEnsemble,
 } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
-import { UnsupportedOnnxOpError } from '../errors.js';
+import { InvalidZkmlInputError, UnsupportedOnnxOpError } from '../errors.js';
 import { evaluateProgram } from '../lower/evaluate-program.js';
 import { lowerGraph } from '../lower/lower-graph.js';
 import { quantizeInput } from '../lower/quantize-input.js';
@@ -580,6 +581,34 @@ describe('Gather at a computed index', () => {
       evaluateProgram(program, quantizeInput(encoding, input), 0).outputs;
     expect(run([0.1, 0.9, 0.2, 0, 0])).toEqual([3, 4]);
     expect(() => run([0, 0, 0, 0.5, 0.1])).toThrow(/Gather '.*' takes indices below 3/);
+  });
+});
+
+describe('a nanoGPT-shaped transformer', () => {
+  it('computes its next-token logits within the stated bound of onnxruntime: embeddings by token id, causal attention, LayerNorm, GELU', async () => {
+    const bytes = nanoGptOnnx({ blocks: 1 });
+    const options = { scaleBits: 8, inputBits: 14 };
+    const program = lowerGraph(decodeOnnxGraph(bytes), options);
+    for (const tokens of [
+      [3, 7, 1, 12],
+      [0, 15, 15, 2],
+    ]) {
+      const ort = await runOnnxModel(bytes, { tokens: { dims: [1, 4], data: tokens } });
+      const encoding = { inputSize: program.inputSize, ...options };
+      const result = evaluateProgram(program, quantizeInput(encoding, tokens), 0);
+      expect(result.outputs).toHaveLength(16);
+      result.outputs.forEach((v, i) => {
+        const bound = result.errorBound[i] ?? 0;
+        expect(bound).toBeLessThan(1);
+        expect(Math.abs(v - (ort.logits?.data[i] ?? Number.NaN))).toBeLessThanOrEqual(bound + 1e-4);
+      });
+    }
+  });
+
+  it('with two blocks, is refused with a typed error naming the field limit, not a crash', () => {
+    const error = loweringError(nanoGptOnnx({ blocks: 2 }));
+    expect(InvalidZkmlInputError.isInstance(error)).toBe(true);
+    expect(String(error)).toMatch(/more than the 240 the field allows/);
   });
 });
 
