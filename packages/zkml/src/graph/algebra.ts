@@ -70,6 +70,17 @@ export interface Algebra<E> {
   /** `v_i − max v − log Σ_j exp(v_j − max v)` over one group, with the error rule of {@link Algebra.softmax}. */
   logSoftmax(values: readonly E[]): E[];
   /**
+   * `a`, required to lie within `[−limit, limit]`, for a value the model
+   * bounds mathematically (a normalised value lies within √n) but the
+   * circuit's worst-case analysis does not: a circuit checks it, so later
+   * steps are sized by `limit`, not by the bounds of everything before, and
+   * the error is at most `2 · limit`. The caller vouches that the model's
+   * exact value lies within the limit. The float reference is `a`
+   * unchanged; an input that breaks the limit has no proof, and `what` names
+   * the operator.
+   */
+  within(a: E, limit: number, what: string): E;
+  /**
    * `a`, required to be ≤ 0: a circuit has no witness otherwise, and `what`
    * says which operator needed it. The float reference computes the model
    * for any input, so there it is `a` unchanged.

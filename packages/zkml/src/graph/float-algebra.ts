@@ -44,4 +44,5 @@ export const floatAlgebra: Algebra<number> = {
     return values.map((v) => v - top - log);
   },
   requireNonPositive: (a) => a,
+  within: (a) => a,
 };

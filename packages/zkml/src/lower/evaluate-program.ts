@@ -208,7 +208,8 @@ export function evaluateProgram(
           `${step.what}, but this input makes it ${Number(n) / 2 ** step.input.D}`,
         );
       value[step.out] = n;
-      error[step.out] = errorOf(step.input);
+      // A bound both the model and the circuit keep caps the error, whatever came before.
+      error[step.out] = Math.min(errorOf(step.input), step.errorCap ?? Number.POSITIVE_INFINITY);
     } else if (step.kind === 'sqrt') {
       const n = numerator(step.input);
       if (n < 0n)

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Affine, isAffine, raised, type Value } from './affine.js';
+import { type Affine, isAffine, raised, signalValue, type Value } from './affine.js';
+import { evaluateProgram } from './evaluate-program.js';
 import { LoweringAlgebra } from './lowering-algebra.js';
+import type { FixedPointProgram } from './program.js';
 
 const S = 8;
 
@@ -62,5 +64,41 @@ describe('LoweringAlgebra.sum', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('LoweringAlgebra.within', () => {
+  /** A one-input program whose output is `within(x, 3)`. */
+  function program() {
+    const A = new LoweringAlgebra(S);
+    const x = A.newSignal(S, 1n << 20n);
+    const y = A.affine(A.within(signalValue(x, S), 3, 'the test limit'));
+    const lowered: FixedPointProgram = {
+      mode: 'public',
+      scaleBits: S,
+      inputBits: 21,
+      inputs: [{ name: 'x', dims: [1], offset: 0 }],
+      inputSize: 1,
+      signals: A.signals,
+      steps: A.steps,
+      outputs: [{ name: 'y', dims: [1], elements: [y] }],
+      privateTensors: [],
+      privateExact: new Map(),
+    };
+    return { A, y, lowered };
+  }
+
+  it('passes a value within the limit through, and what follows sees the limit, not the input bound', () => {
+    const { A, y, lowered } = program();
+    expect(A.numeratorBound(y)).toBeLessThanOrEqual(3n * 3n * 2n ** BigInt(S));
+    expect(A.numeratorBound(y)).toBeLessThan(1n << 20n);
+    for (const v of [-3, -1.5, 0, 2.75, 3])
+      expect(evaluateProgram(lowered, [BigInt(v * 2 ** S)], 0).outputs).toEqual([v]);
+  });
+
+  it('has no witness for a value past the limit either way, and says which check', () => {
+    const { lowered } = program();
+    for (const v of [3.5, -3.5, 4000])
+      expect(() => evaluateProgram(lowered, [BigInt(v * 2 ** S)], 0)).toThrow(/the test limit/);
   });
 });

@@ -412,6 +412,24 @@ export class LoweringAlgebra implements Algebra<Value> {
     return { inputs, shifted, exps, total: this.sum(exps) };
   }
 
+  within(a: Value, limit: number, what: string): Value {
+    if (!isAffine(a)) return a;
+    const x = this.materialize(a);
+    const L = quantize(limit, x.D);
+    if (this.numeratorBound(x) <= L) return x;
+    // x − L ≤ 0, a signal of its own; then −(x − L) − 2L ≤ 0, so that signal lies in
+    // [−2L, 0] and x, rebuilt from it, is bounded by L for every later step.
+    const upper = this.affine(this.requireNonPositive(this.add(x, -limit), what));
+    this.requireNonPositive(this.add(this.scale(upper, -1), -2 * limit), what);
+    const signal = upper.sig[0] as number;
+    const info = this.signals[signal];
+    if (info) info.bound = 2n * L;
+    // The model's value less L lies in [−2L, 0] too (its caller vouches for the limit).
+    const step = this.steps.findLast((s) => s.kind === 'require' && s.out === signal);
+    if (step?.kind === 'require') step.errorCap = 2 * limit;
+    return this.add(upper, limit);
+  }
+
   requireNonPositive(a: Value, what: string): Value {
     // A constant is folded exactly, on any value.
     if (!isAffine(a)) return a;

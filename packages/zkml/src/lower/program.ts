@@ -38,7 +38,17 @@ export type Step =
    * domain has no witness). `what` says which operator needs it, for the
    * error a prover gets.
    */
-  | { kind: 'require'; input: Affine; what: string; out: number }
+  | {
+      kind: 'require';
+      input: Affine;
+      what: string;
+      out: number;
+      /**
+       * Set by `within`: the model's exact value of `out` is known to lie
+       * within this distance of the circuit's, whatever the errors before.
+       */
+      errorCap?: number;
+    }
   /**
    * `out = floor(√num)`, with `num ≥ 0` required: the prover supplies the root
    * and the circuit checks it by squaring. The caller raises `num` to 2^(2S)

@@ -13,7 +13,12 @@ export function normalize<E>(A: Algebra<E>, values: E[], epsilon: number, what: 
   const deviations = values.map((v) => sub(A, v, mean));
   const variance = A.scale(A.sum(deviations.map((d) => A.mul(d, d))), 1 / values.length);
   const deviation = A.sqrt(A.add(variance, A.constant(epsilon)), what);
-  return deviations.map((d) => A.dividePositive(d, deviation));
+  // |d_i| ≤ √(n · variance), so each result lies within √n: checked, so what follows is
+  // sized by it (with a margin for rounding), not by every bound before.
+  const limit = Math.sqrt(values.length) * 1.1 + 1;
+  return deviations.map((d) =>
+    A.within(A.dividePositive(d, deviation), limit, `${what}, within √n`),
+  );
 }
 
 /** `Scale` (and `B`) broadcast over the trailing `inner` elements of each group. */
