@@ -8,6 +8,7 @@ import { mlLinearKernels } from './kernels/ml-linear.js';
 import { mlTreeKernels } from './kernels/ml-trees.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolKernels } from './kernels/pool.js';
+import { recurrentKernels } from './kernels/recurrent.js';
 import { shapeKernels } from './kernels/shape.js';
 import { softmaxKernels } from './kernels/softmax.js';
 import type { Tensor } from './tensor.js';
@@ -20,6 +21,7 @@ export const kernels: Readonly<Record<string, Kernel>> = {
   ...poolKernels,
   ...softmaxKernels,
   ...normalizationKernels,
+  ...recurrentKernels,
 };
 
 /** The `ai.onnx.ml` operator set domain, whose operators sklearn-onnx writes. */
