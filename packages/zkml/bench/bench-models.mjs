@@ -88,6 +88,24 @@ export function sequenceDetector() {
   return g.encode('sequence-detector');
 }
 
+/** An LSTM over 4 steps of 2 features (hidden 4), its last state LayerNorm-ed, then a Softmax over 3 classes. */
+export function lstmClassifier() {
+  const { g, w } = builder(37);
+  const x = g.input('x', FLOAT, [1, 8]);
+  const steps = g.op('Reshape', [x, g.i64([4, 1, 2])]);
+  const [, last = ''] = g.opMulti(
+    'LSTM',
+    [steps, w([1, 16, 2], 2), w([1, 16, 4], 4), w([1, 32], 4)],
+    2,
+    { hidden_size: 4 },
+  );
+  const state = g.op('Reshape', [last, g.i64([1, 4])]);
+  const normed = g.op('LayerNormalization', [state, w([4], 1), w([4], 1)], { axis: -1 });
+  const logits = g.op('Gemm', [normed, w([3, 4], 4), w([3], 4)], { transB: 1 });
+  g.output('probabilities', g.op('Softmax', [logits]), FLOAT, [1, 3]);
+  return g.encode('lstm-classifier');
+}
+
 /**
  * A random forest as sklearn-onnx writes one (ai.onnx.ml): a StandardScaler
  * (`Scaler`), then `trees` trees of depth `depth` (10 of depth 4 unless

@@ -14,6 +14,7 @@ import {
   geluMlp,
   gradientBoosting,
   logisticRegression,
+  lstmClassifier,
   mnistCnn,
   mobileBlock,
   randomForest,
@@ -90,6 +91,7 @@ const allModels = {
   'MobileNet-style block + Softmax': mobileBlock(),
   'GELU MLP + Softmax': geluMlp(),
   '1-D conv sequence detector': sequenceDetector(),
+  'LSTM (4 steps) + LayerNorm + Softmax': lstmClassifier(),
   'decision tree (comparisons, Where)': decisionTree(),
   'random forest, sklearn-onnx (Scaler, TreeEnsembleClassifier: 10 trees, depth 4, 3 classes)':
     randomForest(),

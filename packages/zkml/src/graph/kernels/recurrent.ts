@@ -63,8 +63,11 @@ function recurrent(kind: Kind): Kernel {
     const initialH = ctx.optional(5);
     const initialC = kind === 'LSTM' ? ctx.optional(6) : undefined;
     const zero = A.constant(0);
-    const sigmoid = (v: E) => A.smooth(v, 'sigmoid');
-    const tanh = (v: E) => A.smooth(v, 'tanh');
+    // A gate lies in [0, 1] (tanh in [−1, 1]), approximations included: checked, so the
+    // state's products are sized by that, not by a bound that grows step after step.
+    const what = `${kind} '${ctx.node.name}' keeps its gates within 1`;
+    const sigmoid = (v: E) => A.within(A.smooth(v, 'sigmoid'), 1 + 1 / 64, what);
+    const tanh = (v: E) => A.within(A.smooth(v, 'tanh'), 1 + 1 / 64, what);
     type E = (typeof x.data)[number];
     // Y[t][d][n][j], and the last state per direction and batch row.
     const y: E[][][][] = Array.from({ length: steps }, () =>
