@@ -278,16 +278,21 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'Gather at computed indices: an embedding row by a token id, from the end, and a computed row',
+    name: 'Gather and GatherElements at computed indices: an embedding row by a token id, from the end, a computed row',
     input: [1, 5],
     build: (g, x, w) => {
       const token = g.op('Cast', [g.op('ArgMax', [x], { axis: 1, keepdims: 0 })], { to: INT64 });
       const fromEnd = g.op('Sub', [token, g.i64([5])]);
       const table = w([5, 3]);
+      // GatherElements along axis 1 of a [5, 3] table: per column, the row the token picks.
+      const picks = g.op('Expand', [g.op('Reshape', [token, g.i64([1, 1])]), g.i64([1, 3])]);
+      const tableT = g.op('Transpose', [table], { perm: [1, 0] });
       return [
         g.op('Gather', [table, token], { axis: 0 }),
         g.op('Gather', [table, fromEnd], { axis: 0 }),
         g.op('Gather', [x, token], { axis: 1 }),
+        g.op('GatherElements', [tableT, g.op('Transpose', [picks], { perm: [1, 0] })], { axis: 1 }),
+        g.op('GatherElements', [x, g.i64([4, 0, 2], [1, 3])], { axis: 1 }),
       ];
     },
   },

@@ -136,6 +136,44 @@ const gatherKernel: Kernel = (ctx) => {
   ];
 };
 
+/** ONNX `GatherElements`: `out[…, i, …] = data[…, index[…, i, …], …]` along `axis`, each index constant or computed. */
+const gatherElementsKernel: Kernel = (ctx) => {
+  const x = ctx.input(0);
+  const indices = ctx.input(1);
+  const A = ctx.algebra;
+  const a = axisOf(ctx.int('axis', 0), x.dims.length);
+  const d = x.dims[a] ?? 0;
+  const strides = stridesOf(x.dims);
+  if (indices.dims.length !== x.dims.length) refuse("needs indices of the data's rank");
+  const indexStrides = stridesOf(indices.dims);
+  const flatOf = (index: number[], by: number[]) =>
+    index.reduce((f, v, k) => f + v * (by[k] ?? 0), 0);
+  return [
+    build(indices.dims, (index) => {
+      const value = indices.data[flatOf(index, indexStrides)] as never;
+      const at = (j: number) =>
+        x.data[
+          flatOf(
+            index.map((v, k) => (k === a ? j : v)),
+            strides,
+          )
+        ] as never;
+      const raw = A.valueOf(value);
+      if (raw !== undefined) {
+        const i = raw < 0 ? raw + d : raw;
+        if (i < 0 || i >= d) refuse(`index ${raw} is outside a dimension of ${d}`);
+        return at(i);
+      }
+      const i = indexWithin(A, value, d, `GatherElements '${ctx.node.name}'`);
+      return selectAt(
+        A,
+        i,
+        Array.from({ length: d }, (_, j) => at(j)),
+      );
+    }),
+  ];
+};
+
 /**
  * ONNX `Trilu`: the upper (or lower) triangle of the last two dimensions from
  * diagonal `k`, the rest 0. A causal mask: free, since which elements stay
@@ -328,6 +366,7 @@ export const shapeKernels: Record<string, Kernel> = {
   Expand: (ctx) => [expand(ctx.input(0), required(ctx, 1, 'a constant shape'))],
   Tile: tileKernel,
   Trilu: triluKernel,
+  GatherElements: gatherElementsKernel,
   Pad: padKernel,
   Split: splitKernel,
 };
