@@ -36,3 +36,30 @@ export function indexWithin<E>(A: Algebra<E>, index: E, size: number, what: stri
   A.requireNonPositive(A.scale(wrapped, -1), `${what} takes indices from −${size}`);
   return wrapped;
 }
+
+/**
+ * Row `index` of a dimension of `size` (`at(j)` is row j): a constant index
+ * (negative counts from the end) is checked and read directly; a computed
+ * one goes through {@link indexWithin} and {@link selectAt}.
+ */
+export function pickAt<E>(
+  A: Algebra<E>,
+  index: E,
+  size: number,
+  at: (row: number) => E,
+  what: string,
+): E {
+  const raw = A.valueOf(index);
+  if (raw !== undefined) {
+    const i = raw < 0 ? raw + size : raw;
+    if (!Number.isInteger(i) || i < 0 || i >= size)
+      refuse(`index ${raw} is outside a dimension of ${size}`);
+    return at(i);
+  }
+  const i = indexWithin(A, index, size, what);
+  return selectAt(
+    A,
+    i,
+    Array.from({ length: size }, (_, j) => at(j)),
+  );
+}

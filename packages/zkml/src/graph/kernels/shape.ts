@@ -1,7 +1,7 @@
 import { broadcastDims, broadcastIndex } from '../broadcast.js';
 import { axisOf, type Kernel, type KernelContext, refuse } from '../kernel.js';
 import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
-import { indexWithin, selectAt } from './select.js';
+import { pickAt } from './select.js';
 
 function constantTensor<E>(ctx: KernelContext<E>, dims: number[], values: number[]): Tensor<E> {
   return { dims, data: values.map((v) => ctx.algebra.constant(v)) };
@@ -111,23 +111,13 @@ const gatherKernel: Kernel = (ctx) => {
   const d = x.dims[a] ?? 0;
   const outer = sizeOf(x.dims.slice(0, a));
   const inner = sizeOf(x.dims.slice(a + 1));
+  const what = `Gather '${ctx.node.name}'`;
   const data: unknown[] = [];
+  // A computed index (a token id, a tree's leaf) costs a staircase over the rows, linear in d.
   for (let o = 0; o < outer; o += 1)
-    for (const value of indexTensor.data) {
-      const raw = A.valueOf(value);
-      if (raw !== undefined) {
-        const i = raw < 0 ? raw + d : raw;
-        if (i < 0 || i >= d) refuse(`index ${raw} is outside a dimension of ${d}`);
-        for (let k = 0; k < inner; k += 1) data.push(x.data[(o * d + i) * inner + k]);
-        continue;
-      }
-      // A computed index (a token id, a tree's leaf): a staircase over the rows, linear in d.
-      const i = indexWithin(A, value, d, `Gather '${ctx.node.name}'`);
-      for (let k = 0; k < inner; k += 1) {
-        const rows = Array.from({ length: d }, (_, j) => x.data[(o * d + j) * inner + k] as never);
-        data.push(selectAt(A, i, rows));
-      }
-    }
+    for (const index of indexTensor.data)
+      for (let k = 0; k < inner; k += 1)
+        data.push(pickAt(A, index, d, (j) => x.data[(o * d + j) * inner + k] as never, what));
   return [
     {
       dims: [...x.dims.slice(0, a), ...indexTensor.dims, ...x.dims.slice(a + 1)],
@@ -158,18 +148,7 @@ const gatherElementsKernel: Kernel = (ctx) => {
             strides,
           )
         ] as never;
-      const raw = A.valueOf(value);
-      if (raw !== undefined) {
-        const i = raw < 0 ? raw + d : raw;
-        if (i < 0 || i >= d) refuse(`index ${raw} is outside a dimension of ${d}`);
-        return at(i);
-      }
-      const i = indexWithin(A, value, d, `GatherElements '${ctx.node.name}'`);
-      return selectAt(
-        A,
-        i,
-        Array.from({ length: d }, (_, j) => at(j)),
-      );
+      return pickAt(A, value, d, at, `GatherElements '${ctx.node.name}'`);
     }),
   ];
 };
