@@ -14,6 +14,13 @@ interface Dropped {
 }
 
 const dropped: Dropped = {};
+
+/**
+ * The most a dropped file may hold before it is read. A circuit's two files,
+ * a proof and a round's evidence are kilobytes; a file may still come from a
+ * peer, so a huge one is refused by its size, unread.
+ */
+const MAX_DROPPED_BYTES = 16 * 1024 * 1024;
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -69,6 +76,11 @@ async function add(files: FileList | null) {
   const list = $('loaded');
   for (const file of Array.from(files ?? [])) {
     try {
+      if (file.size > MAX_DROPPED_BYTES)
+        throw new InvalidZkmlInputError(
+          file.name,
+          `is ${file.size} bytes, more than the ${MAX_DROPPED_BYTES} a circuit's files, a proof or evidence take; it was not read`,
+        );
       const kind = classify(file.name, await file.text());
       list.append(
         Object.assign(document.createElement('li'), { textContent: `${file.name}: ${kind}` }),

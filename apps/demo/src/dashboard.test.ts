@@ -371,6 +371,19 @@ describe.skipIf(!browserPath)('the dashboard in headless Chromium, during a real
       expect(inPage, (await dropPage.locator('#verdict').textContent()) ?? '').toBe(expected);
       await dropPage.close();
     }
+    // A file past the page's bound is refused by its size, before it is read.
+    const huge = join(dir, 'huge.json');
+    await writeFile(huge, Buffer.alloc(17 * 1024 * 1024, 32));
+    const hugePage = await browser.newPage();
+    await hugePage.goto(`file://${join(dir, 'verify.html')}`);
+    await hugePage.setInputFiles('#files', [huge]);
+    await hugePage.waitForFunction(
+      () => document.querySelector<HTMLElement>('#verdict')?.dataset.code === 'error',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await hugePage.locator('#verdict').textContent()).toMatch(/huge\.json.*it was not read/);
+    await hugePage.close();
     await verifier.close();
     expect(violations).toEqual([]);
   });
