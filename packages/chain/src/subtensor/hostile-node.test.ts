@@ -1,8 +1,10 @@
+import { compactAddLength, hexToU8a, u8aToHex } from '@polkadot/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type SubtensorDevnet, startSubtensorDevnet } from '../devnet/subtensor-devnet.js';
 import { ChainRuntimeError } from '../errors.js';
 import { generateKeypair } from '../keys/keypair.js';
+import { decodeRuntimeAnswer, runtimeApiMethod, SUBNET_STATE_LAYOUTS } from './runtime-api.js';
 import { SubtensorChain } from './subtensor-chain.js';
 
 // Subtensor's own runtime in chopsticks, behind a node of ours on loopback
@@ -280,5 +282,38 @@ describe('SubtensorChain reading a metagraph', () => {
     }
     // The client is still usable once the node answers honestly again.
     expect((await chain.metagraph(netuid)).neurons.length).toBe(before.neurons.length);
+  }, 60_000);
+
+  it('refuses a subnet state whose stake vector is shorter than the neurons, rather than read a stake of 0', async () => {
+    const [netuid] = (await chain.subnets()).slice(-1) as [number];
+    const before = await chain.metagraph(netuid);
+    expect(before.neurons.length).toBeGreaterThan(1);
+    const { ApiPromise, WsProvider } = await import('@polkadot/api');
+    const api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
+    try {
+      const method = runtimeApiMethod(api, 'subnetInfoRuntimeApi', 'getSubnetState');
+      if (!method) throw new TypeError('spec 218 declares get_subnet_state');
+      // The node's own answer, re-encoded with its last neuron's stake left out: well formed, but short.
+      proxy.forge('SubnetInfoRuntimeApi_get_subnet_state', (answer) => {
+        const layout = SUBNET_STATE_LAYOUTS[0].layout;
+        const state = decodeRuntimeAnswer(api, method, hexToU8a(answer), [layout]) as {
+          toJSON(): Record<string, unknown[]>;
+        };
+        const json = state.toJSON();
+        const short = { ...json, alphaStake: json.alphaStake?.slice(0, -1) };
+        const forged = api.registry.createType(layout, short).toU8a();
+        return u8aToHex(compactAddLength(forged));
+      });
+      const error = await chain.metagraph(netuid).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ChainRuntimeError.isInstance(error), String(error)).toBe(true);
+      expect(String(error)).toMatch(/subnet state .* disagree/);
+    } finally {
+      proxy.forge('SubnetInfoRuntimeApi_get_subnet_state', undefined);
+      await api.disconnect();
+    }
+    expect(await chain.metagraph(netuid)).toEqual({ ...before, block: await chain.head() });
   }, 60_000);
 });

@@ -734,13 +734,13 @@ export class SubtensorChain implements ChainClient {
         uid: Number(field(entry, 'uid')),
         hotkey: hotkeys[i] as string,
         coldkey: field(entry, 'coldkey'),
-        stake: perSubnet.stake[i] ?? 0n,
+        stake: perSubnet.stake[i] as bigint,
         endpoint: this.#endpointOf(
           BigInt(field(axon, 'ip')),
           Number(field(axon, 'ipType')),
           Number(field(axon, 'port')),
         ),
-        registeredAtBlock: perSubnet.registeredAt[i] ?? 0,
+        registeredAtBlock: perSubnet.registeredAt[i] as number,
         lastUpdate: Number(field(entry, 'lastUpdate')),
         validatorPermit: field(entry, 'validatorPermit') === 'true',
         consensus: ratio('consensus'),
@@ -768,12 +768,20 @@ export class SubtensorChain implements ChainClient {
     const stakeField = SUBNET_STATE_LAYOUTS.find((l) => state.get(l.stake) !== undefined)?.stake;
     if (!stakeField) throw new ChainRuntimeError('the subnet state has no per-subnet stake');
     const stateHotkeys = listField(state, 'hotkeys');
-    if (hotkeys.some((hotkey, uid) => stateHotkeys[uid] !== hotkey))
-      throw new ChainRuntimeError("the node's subnet state and its neurons disagree on hotkeys");
-    return {
-      stake: listField(state, stakeField).map(BigInt),
-      registeredAt: listField(state, 'blockAtRegistration').map(Number),
-    };
+    const stake = listField(state, stakeField).map(BigInt);
+    const registeredAt = listField(state, 'blockAtRegistration').map(Number);
+    // The node is a peer: one entry per neuron in every vector, or nothing is read from them
+    // (a short vector would otherwise leave some neuron's stake unread, not zero).
+    if (
+      stateHotkeys.length !== hotkeys.length ||
+      stake.length !== hotkeys.length ||
+      registeredAt.length !== hotkeys.length ||
+      hotkeys.some((hotkey, uid) => stateHotkeys[uid] !== hotkey)
+    )
+      throw new ChainRuntimeError(
+        `the node's subnet state (${stateHotkeys.length} hotkeys, ${stake.length} stakes, ${registeredAt.length} registrations) and its ${hotkeys.length} neurons disagree`,
+      );
+    return { stake, registeredAt };
   }
 
   /** Per-subnet stake and registration blocks from storage, every UID in one request. */
