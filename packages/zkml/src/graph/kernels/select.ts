@@ -38,28 +38,30 @@ export function indexWithin<E>(A: Algebra<E>, index: E, size: number, what: stri
 }
 
 /**
- * Row `index` of a dimension of `size` (`at(j)` is row j): a constant index
- * (negative counts from the end) is checked and read directly; a computed
- * one goes through {@link indexWithin} and {@link selectAt}.
+ * A reader of row `index` of a dimension of `size`: `pick(at)` gives `at(i)`
+ * for the index's row. A constant index (negative counts from the end) is
+ * checked once and read directly; a computed one is checked once
+ * ({@link indexWithin}) and each pick is a staircase ({@link selectAt}), so
+ * reading several columns at one index costs one check.
  */
-export function pickAt<E>(
+export function rowAt<E>(
   A: Algebra<E>,
   index: E,
   size: number,
-  at: (row: number) => E,
   what: string,
-): E {
+): (at: (row: number) => E) => E {
   const raw = A.valueOf(index);
   if (raw !== undefined) {
     const i = raw < 0 ? raw + size : raw;
     if (!Number.isInteger(i) || i < 0 || i >= size)
       refuse(`index ${raw} is outside a dimension of ${size}`);
-    return at(i);
+    return (at) => at(i);
   }
   const i = indexWithin(A, index, size, what);
-  return selectAt(
-    A,
-    i,
-    Array.from({ length: size }, (_, j) => at(j)),
-  );
+  return (at) =>
+    selectAt(
+      A,
+      i,
+      Array.from({ length: size }, (_, j) => at(j)),
+    );
 }

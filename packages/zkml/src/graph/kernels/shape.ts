@@ -1,7 +1,7 @@
 import { broadcastDims, broadcastIndex } from '../broadcast.js';
 import { axisOf, type Kernel, type KernelContext, refuse } from '../kernel.js';
 import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
-import { pickAt } from './select.js';
+import { rowAt } from './select.js';
 
 function constantTensor<E>(ctx: KernelContext<E>, dims: number[], values: number[]): Tensor<E> {
   return { dims, data: values.map((v) => ctx.algebra.constant(v)) };
@@ -114,10 +114,11 @@ const gatherKernel: Kernel = (ctx) => {
   const what = `Gather '${ctx.node.name}'`;
   const data: unknown[] = [];
   // A computed index (a token id, a tree's leaf) costs a staircase over the rows, linear in d.
+  const picks = indexTensor.data.map((index) => rowAt(A, index, d, what));
   for (let o = 0; o < outer; o += 1)
-    for (const index of indexTensor.data)
+    for (const pick of picks)
       for (let k = 0; k < inner; k += 1)
-        data.push(pickAt(A, index, d, (j) => x.data[(o * d + j) * inner + k] as never, what));
+        data.push(pick((j) => x.data[(o * d + j) * inner + k] as never));
   return [
     {
       dims: [...x.dims.slice(0, a), ...indexTensor.dims, ...x.dims.slice(a + 1)],
@@ -148,7 +149,7 @@ const gatherElementsKernel: Kernel = (ctx) => {
             strides,
           )
         ] as never;
-      return pickAt(A, value, d, at, `GatherElements '${ctx.node.name}'`);
+      return rowAt(A, value, d, `GatherElements '${ctx.node.name}'`)(at);
     }),
   ];
 };
