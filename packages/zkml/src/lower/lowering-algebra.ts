@@ -418,23 +418,30 @@ export class LoweringAlgebra implements Algebra<Value> {
     const L = quantize(limit, x.D);
     if (this.numeratorBound(x) <= L) return x;
     // x − L ≤ 0, a signal of its own; then −(x − L) − 2L ≤ 0, so that signal lies in
-    // [−2L, 0] and x, rebuilt from it, is bounded by L for every later step.
-    const upper = this.affine(this.requireNonPositive(this.add(x, -limit), what));
-    this.requireNonPositive(this.add(this.scale(upper, -1), -2 * limit), what);
-    const signal = upper.sig[0] as number;
-    const info = this.signals[signal];
-    if (info) info.bound = 2n * L;
-    // The model's value less L lies in [−2L, 0] too (its caller vouches for the limit).
-    const step = this.steps.findLast((s) => s.kind === 'require' && s.out === signal);
-    if (step?.kind === 'require') step.errorCap = 2 * limit;
+    // [−2L, 0] and x, rebuilt from it, is bounded by L for every later step. The
+    // model's value less L lies there too (its caller vouches for the limit), which
+    // caps the error at 2L.
+    const upper = this.#require(this.affine(this.add(x, -limit)), what, {
+      bound: 2n * L,
+      errorCap: 2 * limit,
+    });
+    this.#require(this.affine(this.add(this.scale(upper, -1), -2 * limit)), what);
     return this.add(upper, limit);
   }
 
   requireNonPositive(a: Value, what: string): Value {
     // A constant is folded exactly, on any value.
     if (!isAffine(a)) return a;
+    return this.#require(a, what);
+  }
+
+  /** One `require` step; `within` gives its output a tighter bound and an error cap. */
+  #require(a: Affine, what: string, tighter?: { bound: bigint; errorCap: number }): Affine {
     this.#bitsOf(a, what);
-    const out = this.newSignal(a.D, this.numeratorBound(a));
-    return this.#step({ kind: 'require', input: a, what, out }, a.D);
+    const out = this.newSignal(a.D, tighter?.bound ?? this.numeratorBound(a));
+    return this.#step(
+      { kind: 'require', input: a, what, out, ...(tighter ? { errorCap: tighter.errorCap } : {}) },
+      a.D,
+    );
   }
 }
