@@ -1,7 +1,7 @@
 // @mt/zkml benchmark: an MNIST-shaped CNN (two 5×5 convolutions, two dense
 // layers, on 1×28×28) beside circomlib-ml's own Conv2D/Dense templates on
 // the same shapes (the op families of small models: op-families.bench.mjs).
-//   pnpm --filter @mt/zkml bench:cnn     (needs a 2^15 development ptau: made once, ~10 min on 2 cores)
+//   pnpm --filter @mt/zkml bench:cnn     (needs a 2^15 development ptau, made once per machine)
 // Every figure comes from this run; the run stops before printing any if a
 // proof fails to verify or the circuit disagrees with the TypeScript program.
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import { constraints, fail, median, time } from './bench-helpers.mjs';
 import { CNN_MACS as macs, mnistCnn } from './bench-models.mjs';
 
 // BENCH_QUICK=1 (CI's check that the command still runs): both circuits
-// compiled and counted, no setup and no proofs (they need a 2^15 ptau).
+// compiled and counted, no setup and no proofs (their setups take minutes).
 const QUICK = process.env.BENCH_QUICK === '1';
 const require = createRequire(import.meta.url);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-cnn-'));
@@ -146,7 +146,7 @@ console.log(
   `  circomlib-ml Conv2D/Dense, same shapes: ${theirs} constraints (${(theirs / macs).toFixed(3)} per MAC); ours has ${(theirs / ours).toFixed(2)}x fewer`,
 );
 if (!oursRun || !theirsMs) {
-  console.log('  quick mode: no setup and no proofs (they need a 2^15 ptau)');
+  console.log('  quick mode: no setup and no proofs (their setups take minutes)');
   process.exit(0);
 }
 const { setup, proveMs } = oursRun;

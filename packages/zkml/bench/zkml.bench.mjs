@@ -1,5 +1,5 @@
 // @mt/zkml benchmark: the 784→32→10 digits MLP trained on real MNIST.
-//   pnpm --filter @mt/zkml bench            (needs a 2^14 development ptau: made once, ~5 min on 2 cores)
+//   pnpm --filter @mt/zkml bench            (needs a 2^14 development ptau, made once per machine)
 // Prints constraints per multiply-accumulate against a one-constraint-per-
 // multiplication circuit, Groth16 prove and verify times, PLONK beside
 // Groth16 on a small model, and a fuzz run of random mutations.
@@ -20,7 +20,7 @@ import { median, time } from './bench-helpers.mjs';
 
 // BENCH_QUICK=1 (CI's check that the command still runs): the constraint
 // counts and the small model's Groth16 proofs only; the digits proofs, the
-// fuzz run and PLONK need ptau files of 2^13 and more, which take minutes to make.
+// fuzz run and PLONK need setups over 2^13 and more, which take minutes.
 const QUICK = process.env.BENCH_QUICK === '1';
 const FUZZ = Number(process.env.BENCH_FUZZ ?? 1000);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-bench-'));
@@ -134,7 +134,7 @@ async function digitsProofs() {
 }
 const digitsRun = QUICK ? undefined : await digitsProofs();
 
-// 4. PLONK beside Groth16 (a 64→16→10 model: PLONK on the digits model needs a 2^17 ptau, ~40 min to make here).
+// 4. PLONK beside Groth16 (a 64→16→10 model: PLONK on the digits model needs a 2^17 ptau and a multi-GiB key).
 const smallOnnx = exportMlpToOnnx({
   inputSize: 64,
   outputSize: 10,
@@ -158,7 +158,7 @@ const smallOnnx = exportMlpToOnnx({
 });
 const smallInput = Array.from({ length: 64 }, (_, i) => (i % 7) / 7);
 const systems = {};
-// PLONK's setup needs a 2^13 ptau: minutes to make, so the quick mode leaves it out.
+// PLONK's setup over 2^13 takes minutes, so the quick mode leaves it out.
 for (const system of QUICK ? ['groth16'] : ['groth16', 'plonk']) {
   const circuit = await compiler.compileModel(smallOnnx, join(work, `small-${system}`));
   const s = await time(() => setupCircuit(circuit, { system, onProgress: quiet }));
@@ -196,7 +196,7 @@ if (systems.plonk)
 
 // 5. Fuzz: random mutations of a valid digits proof; none may verify.
 if (!digitsRun) {
-  console.log('\nquick mode: no digits proofs and no fuzz run (they need a 2^14 ptau)');
+  console.log('\nquick mode: no digits proofs and no fuzz run (their setups take minutes)');
   process.exit(0);
 }
 const { generator, verifier, proof } = digitsRun;

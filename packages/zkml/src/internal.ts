@@ -36,5 +36,6 @@ export { floorShift } from './lower/evaluate-program.js';
 export { LoweringAlgebra, MAX_NUMERATOR_BITS, quantize } from './lower/lowering-algebra.js';
 export type { PrivateTensor, SignalInfo, SoftmaxShare, Step } from './lower/program.js';
 export { BASE_FIELD_PRIME, nonCanonicalField, proofElements } from './prove/proof-codec.js';
+export { type PtauSecrets, writeDevelopmentPtau } from './setup/development-ptau.js';
 export { blake2bOfFile, MIN_DEV_PTAU_POWER } from './setup/powers-of-tau.js';
 export { optimizationFor } from './setup/trusted-setup.js';

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PtauHashMismatchError, TrustedSetupError } from '../errors.js';
 import { check } from '../option-checks.js';
+import { writeDevelopmentPtau } from './development-ptau.js';
 import { HERMEZ_PTAU_BLAKE2B } from './hermez-ptau-hashes.js';
 import { setupLogger, withSnarkjs } from './snarkjs-session.js';
 
@@ -15,7 +16,7 @@ export interface PtauFile {
   blake2b?: string;
 }
 
-/** The smallest power a development ptau is generated at: ~75 s on 2 cores, and enough for small circuits. */
+/** The smallest power a development ptau is generated at: a few seconds on 2 cores, and enough for small circuits. */
 export const MIN_DEV_PTAU_POWER = 12;
 
 const DEV_PREFIX = 'dev_pot_';
@@ -112,51 +113,15 @@ async function truncateInto(
 async function generate(dir: string, power: number, onProgress: (message: string) => void) {
   onProgress(INSECURE_PTAU_WARNING);
   onProgress(
-    `Generating a development powers of tau 2^${power} (once per machine; about ${Math.round(75 * 2 ** (power - 12))} s on 2 cores)…`,
+    `Generating a development powers of tau 2^${power} (once per machine; about ${Math.max(1, Math.round(0.75 * 2 ** (power - 10)))} s on 2 cores)…`,
   );
-  const scratch = join(dir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(scratch);
+  // A temporary name, renamed when complete: a crash never leaves a partial file under the real name.
+  const scratch = join(dir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}.ptau`);
   try {
-    const logger = setupLogger(onProgress);
-    const step = (name: string) => join(scratch, `${name}.ptau`);
-    await withSnarkjs(async (snarkjs) => {
-      const curve = await snarkjs.curves.getCurveFromName('bn128');
-      logger.check(
-        'powersoftau new',
-        await snarkjs.powersOfTau.newAccumulator(curve, power, step('0'), logger),
-      );
-      onProgress('  contribution…');
-      logger.check(
-        'powersoftau contribute',
-        await snarkjs.powersOfTau.contribute(
-          step('0'),
-          step('1'),
-          'mt-zkml development',
-          randomBytes(32).toString('hex'),
-          logger,
-        ),
-      );
-      onProgress('  beacon…');
-      logger.check(
-        'powersoftau beacon',
-        await snarkjs.powersOfTau.beacon(
-          step('1'),
-          step('2'),
-          'mt-zkml development beacon',
-          randomBytes(32).toString('hex'),
-          10,
-          logger,
-        ),
-      );
-      onProgress('  prepare phase 2 (the slow step)…');
-      logger.check(
-        'powersoftau prepare phase2',
-        await snarkjs.powersOfTau.preparePhase2(step('2'), step('final'), logger),
-      );
-    });
-    await rename(step('final'), fileFor(dir, power));
+    await writeDevelopmentPtau(scratch, power, undefined, onProgress);
+    await rename(scratch, fileFor(dir, power));
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm(scratch, { force: true });
   }
   onProgress(`Development powers of tau cached at ${fileFor(dir, power)}`);
 }

@@ -97,11 +97,12 @@ declare module 'snarkjs' {
     calculate(input: WitnessInput, wasm: string, wtnsFile: string): Promise<void>;
     exportJson(wtnsFile: string): Promise<bigint[]>;
   };
-  /** ffjavascript's curves; `singleThread` builds one that starts no workers. */
+  /**
+   * ffjavascript's curves. With `singleThread` (a positional flag, not an
+   * options object), a fresh curve that starts no workers; without it, the
+   * process-wide curve with a worker per core.
+   */
   export const curves: {
-    getCurveFromName(
-      name: string,
-      options?: { singleThread?: boolean },
-    ): Promise<{ terminate(): Promise<void> }>;
+    getCurveFromName(name: string, singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
   };
 }
