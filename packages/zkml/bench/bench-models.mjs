@@ -37,6 +37,30 @@ export function mnistCnn() {
   return g.encode('mnist-cnn');
 }
 
+/** Multiply-accumulates of {@link lenet5}. */
+export const LENET_MACS = 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 400 * 120 + 120 * 84 + 84 * 10;
+
+/**
+ * LeNet-5 as PyTorch ports write it: Conv 6@5×5 (padded) → ReLU → AvgPool 2
+ * → Conv 16@5×5 → ReLU → AvgPool 2 → Flatten → Gemm 400→120 → ReLU → Gemm
+ * 120→84 → ReLU → Gemm 84→10, on 1×28×28.
+ */
+export function lenet5() {
+  const { g, w } = builder(5);
+  const x = g.input('x', FLOAT, [1, 1, 28, 28]);
+  const pool = (v) => g.op('AveragePool', [v], { kernel_shape: [2, 2], strides: [2, 2] });
+  const c1 = pool(
+    g.op('Relu', [g.op('Conv', [x, w([6, 1, 5, 5], 25), w([6], 25)], { pads: [2, 2, 2, 2] })]),
+  );
+  const c2 = pool(g.op('Relu', [g.op('Conv', [c1, w([16, 6, 5, 5], 150), w([16], 150)])]));
+  const dense = (v, inputs, outputs) =>
+    g.op('Gemm', [v, w([outputs, inputs], inputs), w([outputs], inputs)], { transB: 1 });
+  const f1 = g.op('Relu', [dense(g.op('Flatten', [c2]), 400, 120)]);
+  const f2 = g.op('Relu', [dense(f1, 120, 84)]);
+  g.output('logits', dense(f2, 84, 10), FLOAT, [1, 10]);
+  return g.encode('lenet-5');
+}
+
 /** A MobileNet-style block: Conv+BatchNorm+HardSwish, a depthwise Conv+BatchNorm+ReLU, global pooling, a classifier with Softmax, on 1×3×12×12. */
 export function mobileBlock() {
   const { g, w } = builder(31);

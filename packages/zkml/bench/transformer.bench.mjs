@@ -3,14 +3,30 @@
 // LM head) lowered into a circuit program, one block against two in the same
 // run: constrained steps, the compiler's constraint estimate, the estimate
 // per multiply-accumulate, lowering time, and the next-token logits against
-// onnxruntime's on seeded token sequences.
-//   pnpm --filter @mt/zkml bench:transformer     (lowers only: no circom, no ptau)
+// onnxruntime's on seeded token sequences. Then the two-block model is
+// compiled, set up and proved with Groth16 beside the MNIST CNN of
+// bench:cnn, in the same run.
+//   pnpm --filter @mt/zkml bench:transformer     (BENCH_QUICK=1: lowers one block, proves nothing)
 // Every figure comes from this run; none is printed if an output leaves its
-// stated bound.
+// stated bound, a proof fails to verify, or a proof's outputs differ from
+// the TypeScript program's.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nanoGptOnnx, runOnnxModel, seededNormal } from '@mt/testing';
-import { decodeOnnxGraph, evaluateProgram, lowerGraph, quantizeInput } from '../dist/index.js';
+import {
+  CircuitCompiler,
+  decodeOnnxGraph,
+  evaluateProgram,
+  lowerGraph,
+  ProofGenerator,
+  ProofVerifier,
+  quantizeInput,
+  setupCircuit,
+} from '../dist/index.js';
 import { estimateConstraints } from '../dist/internal.js';
-import { fail, time } from './bench-helpers.mjs';
+import { constraints, fail, median, time } from './bench-helpers.mjs';
+import { mnistCnn } from './bench-models.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const options = { scaleBits: 8, inputBits: 14 };
@@ -80,3 +96,80 @@ if (one && two)
   console.log(
     `\nTwo blocks cost ${(two.estimate / one.estimate).toFixed(2)}× one block's constraints for ${(two.macs / one.macs).toFixed(2)}× its MACs.`,
   );
+
+if (QUICK) {
+  console.log('\nquick mode: one block lowered, nothing proved');
+  process.exit(0);
+}
+
+// Groth16 proofs of the two-block model beside the MNIST CNN, same run.
+const work = await mkdtemp(join(tmpdir(), 'mt-zkml-transformer-'));
+const quiet = () => {};
+async function prove(name, bytes, compileOptions, inputs) {
+  const compiled = await time(() =>
+    new CircuitCompiler({ onProgress: quiet }).compileModel(
+      bytes,
+      join(work, name),
+      compileOptions,
+    ),
+  );
+  const circuit = compiled.value;
+  const setup = await time(() => setupCircuit(circuit, { system: 'groth16', onProgress: quiet }));
+  const program = lowerGraph(decodeOnnxGraph(bytes), compileOptions);
+  const generator = await ProofGenerator.load(circuit.dir);
+  const verifier = await ProofVerifier.load(circuit.dir);
+  const proveMs = [];
+  try {
+    for (const input of inputs) {
+      const r = await time(() => generator.generateProof(input));
+      const expected = evaluateProgram(program, circuit.quantizeInput(input), 0).outputs;
+      if (JSON.stringify(r.value.outputs) !== JSON.stringify(expected))
+        fail(`${name}: the proof's outputs differ from the program's`);
+      if (!(await verifier.verify(r.value, { input }))) fail(`${name}: a proof did not verify`);
+      proveMs.push(r.ms);
+    }
+  } finally {
+    await generator.close();
+    await verifier.close();
+  }
+  return {
+    name,
+    constraints: constraints(circuit.build('O2').r1cs),
+    ptau: setup.value.ptauPower,
+    compileMs: compiled.ms,
+    setupMs: setup.ms,
+    proveMs,
+  };
+}
+
+const normal = seededNormal(9);
+const proofs = [
+  await prove(
+    'MNIST CNN (bench:cnn)',
+    mnistCnn(),
+    { inputBits: 10 },
+    Array.from({ length: 4 }, () => Array.from({ length: 784 }, () => Math.abs(normal(0.4)) % 1)),
+  ),
+  await prove(
+    'nanoGPT, 2 blocks',
+    nanoGptOnnx({ ...shape, blocks: 2 }),
+    options,
+    Array.from({ length: 4 }, (_, s) =>
+      Array.from({ length: shape.context }, (_, i) => (5 * s + 3 * i + 1) % shape.vocab),
+    ),
+  ),
+];
+await rm(work, { recursive: true, force: true });
+
+console.log('\nGroth16, same run (the first proof of each warms its worker and is included):\n');
+console.log(
+  '| model | R1CS constraints | ptau | compile | setup | prove (median of 4) |\n|---|---:|---:|---:|---:|---:|',
+);
+for (const p of proofs)
+  console.log(
+    `| ${p.name} | ${p.constraints} | 2^${p.ptau} | ${(p.compileMs / 1000).toFixed(1)} s | ${(p.setupMs / 1000).toFixed(1)} s | ${median(p.proveMs).toFixed(0)} ms |`,
+  );
+const [cnn, gpt] = proofs;
+console.log(
+  `\nThe nanoGPT has ${(gpt.constraints / cnn.constraints).toFixed(2)}× the CNN's constraints and proves in ${(median(gpt.proveMs) / median(cnn.proveMs)).toFixed(2)}× its time.`,
+);

@@ -23,3 +23,36 @@ describe('a wide layer (784 × 2500, public mode)', () => {
     expect(source.length).toBeGreaterThan(784 * 2500 * 8);
   }, 120_000);
 });
+
+describe('a value that many multiply-accumulates read', () => {
+  const normal = seededNormal(11);
+  const weights = (g: GraphBuilder, dims: number[]) =>
+    g.f32(
+      dims,
+      Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => normal(0.2)),
+    );
+
+  it('is rescaled once, not once per read: an average pool feeding a convolution (LeNet-5)', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 1, 12, 12]);
+    const c1 = g.op('Relu', [g.op('Conv', [x, weights(g, [4, 1, 3, 3])])]);
+    const pooled = g.op('AveragePool', [c1], { kernel_shape: [2, 2], strides: [2, 2] });
+    g.output('y', g.op('Conv', [pooled, weights(g, [8, 4, 3, 3])]), FLOAT, [1, 8, 3, 3]);
+    const program = lowerGraph(decodeOnnxGraph(g.encode('pool-conv')));
+    // 400 ReLUs, one rescale per pooled value (100) and per output (72);
+    // one per read of a pooled value would be 72 × 36 = 2,592.
+    expect(program.steps.length).toBe(400 + 100 + 72);
+  });
+
+  it('is rescaled once: a linear layer feeding another (the 9,100-step MLP)', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 784]);
+    const linear = g.op('MatMul', [x, weights(g, [784, 100])]);
+    const hidden = g.op('Relu', [g.op('MatMul', [linear, weights(g, [100, 90])])]);
+    g.output('y', g.op('MatMul', [hidden, weights(g, [90, 10])]), FLOAT, [1, 10]);
+    const program = lowerGraph(decodeOnnxGraph(g.encode('linear-mlp')));
+    // 100 rescales of the linear layer, 90 ReLUs, 10 output rescales; one
+    // rescale per read of the linear layer would add 100 × 90 − 100.
+    expect(program.steps.length).toBe(100 + 90 + 10);
+  });
+});
