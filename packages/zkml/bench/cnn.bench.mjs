@@ -8,19 +8,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededNormal } from '@mt/testing';
-import * as snarkjs from 'snarkjs';
+import { CircuitCompiler, decodeOnnxGraph, lowerGraph } from '../dist/index.js';
 import {
-  CircuitCompiler,
-  decodeOnnxGraph,
-  developmentPtau,
-  evaluateProgram,
-  lowerGraph,
-  ProofGenerator,
-  ProofVerifier,
-  setupCircuit,
-} from '../dist/index.js';
-import { constraints, fail, median, time } from './bench-helpers.mjs';
+  constraints,
+  median,
+  nest,
+  proveOurs,
+  proveTheirs,
+  smallIntegers,
+  time,
+} from './bench-helpers.mjs';
 import { CNN_MACS as macs, mnistCnn } from './bench-models.mjs';
 
 // BENCH_QUICK=1 (CI's check that the command still runs): both circuits
@@ -29,7 +26,6 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const require = createRequire(import.meta.url);
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-cnn-'));
 const quiet = () => {};
-const sizeOf = (dims) => dims.reduce((a, b) => a * b, 1);
 
 // 1. The CNN.
 const onnx = mnistCnn();
@@ -43,25 +39,7 @@ const compiled = await time(() =>
 const circuit = compiled.value;
 const ours = constraints(circuit.build('O2').r1cs);
 const program = lowerGraph(decodeOnnxGraph(onnx), { inputBits: 10 });
-async function proveOurs() {
-  const setup = await time(() => setupCircuit(circuit, { system: 'groth16', onProgress: quiet }));
-  const generator = await ProofGenerator.load(circuit.dir);
-  const verifier = await ProofVerifier.load(circuit.dir);
-  await generator.generateProof(images[0]);
-  const proveMs = [];
-  for (const image of images.slice(1)) {
-    const r = await time(() => generator.generateProof(image));
-    const expected = evaluateProgram(program, circuit.quantizeInput(image), 2 ** -9).outputs;
-    if (JSON.stringify(r.value.outputs) !== JSON.stringify(expected))
-      fail('the circuit disagrees with the program');
-    if (!(await verifier.verify(r.value, { input: image }))) fail('a CNN proof did not verify');
-    proveMs.push(r.ms);
-  }
-  await generator.close();
-  await verifier.close();
-  return { setup, proveMs };
-}
-const oursRun = QUICK ? undefined : await proveOurs();
+const oursRun = QUICK ? undefined : await proveOurs('the CNN', circuit, program, images);
 
 // 2. circomlib-ml's Conv2D and Dense on the same shapes (weights as signals, as
 // its templates take them; no rescaling or ReLU, which it leaves to other templates).
@@ -92,49 +70,23 @@ component main = Cnn();
 await writeFile(join(work, 'theirs.circom'), theirsSource);
 const theirsBuild = await compiler.compileFile(join(work, 'theirs.circom'), join(work, 'theirs'));
 const theirs = constraints(theirsBuild.r1cs);
-async function proveTheirs() {
-  const power = Math.ceil(Math.log2(theirs + 11 + 1));
-  const ptau = await developmentPtau(Math.max(power, 12), quiet);
-  const zkey = join(work, 'theirs.zkey');
-  await snarkjs.zKey.newZKey(theirsBuild.r1cs, ptau, zkey);
-  const vk = await snarkjs.zKey.exportVerificationKey(zkey);
-  const small = (n, seed) => {
-    const normal = seededNormal(seed);
-    return Array.from({ length: n }, () => String(Math.round(normal(8))));
-  };
-  const nest = (flat, dims) =>
-    dims.length === 1
-      ? flat
-      : Array.from({ length: dims[0] }, (_, i) =>
-          nest(
-            flat.slice(i * sizeOf(dims.slice(1)), (i + 1) * sizeOf(dims.slice(1))),
-            dims.slice(1),
-          ),
-        );
-  const theirsInput = {
-    in: nest(
-      images[1].map((v) => String(Math.round(v * 255))),
-      [28, 28, 1],
-    ),
-    w1: nest(small(100, 1), [5, 5, 1, 4]),
-    b1: small(4, 2),
-    w2: nest(small(800, 3), [5, 5, 4, 8]),
-    b2: small(8, 4),
-    w3: nest(small(4096, 5), [128, 32]),
-    b3: small(32, 6),
-    w4: nest(small(320, 7), [32, 10]),
-    b4: small(10, 8),
-  };
-  const theirsMs = [];
-  for (let i = 0; i < 3; i += 1) {
-    const r = await time(() => snarkjs.groth16.fullProve(theirsInput, theirsBuild.wasm, zkey));
-    if (!(await snarkjs.groth16.verify(vk, r.value.publicSignals, r.value.proof)))
-      fail('a circomlib-ml proof did not verify');
-    theirsMs.push(r.ms);
-  }
-  return theirsMs;
-}
-const theirsMs = QUICK ? undefined : await proveTheirs();
+const theirsInput = {
+  in: nest(
+    images[1].map((v) => String(Math.round(v * 255))),
+    [28, 28, 1],
+  ),
+  w1: nest(smallIntegers(100, 1), [5, 5, 1, 4]),
+  b1: smallIntegers(4, 2),
+  w2: nest(smallIntegers(800, 3), [5, 5, 4, 8]),
+  b2: smallIntegers(8, 4),
+  w3: nest(smallIntegers(4096, 5), [128, 32]),
+  b3: smallIntegers(32, 6),
+  w4: nest(smallIntegers(320, 7), [32, 10]),
+  b4: smallIntegers(10, 8),
+};
+const theirsMs = QUICK
+  ? undefined
+  : await proveTheirs('theirs', theirsBuild, 11, theirsInput, work);
 
 console.log(
   `\nMNIST CNN (conv 4@5×5/2, conv 8@5×5/2, dense 128→32→10; ${macs} MACs), Groth16 on ${require('node:os').cpus().length} cores:`,

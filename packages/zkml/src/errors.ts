@@ -176,23 +176,35 @@ export class CircuitTooLargeError extends ZkmlError {
 
   /** The estimated R1CS constraints. */
   readonly constraints: number;
-  /** The budget it is over. */
+  /** The constraint budget. */
   readonly maxConstraints: number;
   /** The powers of tau a setup of it would need (2^ptauPower). */
   readonly ptauPower: number;
+  /** The linear terms (constant × signal) its source would have: what circom2's memory grows with. */
+  readonly terms: number;
+  /** The most terms circom2's WebAssembly build compiles (`CIRCOM2_MAX_TERMS`). */
+  readonly maxTerms: number;
 
   constructor(figures: {
     constraints: number;
     maxConstraints: number;
     ptauPower: number;
     steps: number;
+    terms: number;
+    maxTerms: number;
   }) {
+    const n = (v: number) => v.toLocaleString('en-US');
+    const size = `about ${n(figures.constraints)} constraints and ${n(figures.terms)} linear terms (${n(figures.steps)} constrained steps); a setup would need powers of tau 2^${figures.ptauPower}`;
     super(
       CircuitTooLargeError.code,
-      `The model's circuit would have about ${figures.constraints.toLocaleString('en-US')} constraints (${figures.steps.toLocaleString('en-US')} constrained steps), over the budget of ${figures.maxConstraints.toLocaleString('en-US')}; a setup would need powers of tau 2^${figures.ptauPower}. Use a smaller model, or raise maxConstraints (mt-zkml compile --max-constraints) if this machine can compile and prove it.`,
+      figures.constraints > figures.maxConstraints
+        ? `The model's circuit would have ${size}: over the budget of ${n(figures.maxConstraints)} constraints. Use a smaller model, or raise maxConstraints (mt-zkml compile --max-constraints) if this machine can compile and prove it.`
+        : `The model's circuit would have ${size}: over the ${n(figures.maxTerms)} linear terms circom2 compiles. circom2 writes the witness generator as WebAssembly text that grows with every term, and parses it within its 4 GiB heap, which larger circuits exhaust. Use a model with fewer multiply-accumulates (a narrower layer, a strided or smaller convolution).`,
     );
     this.constraints = figures.constraints;
     this.maxConstraints = figures.maxConstraints;
     this.ptauPower = figures.ptauPower;
+    this.terms = figures.terms;
+    this.maxTerms = figures.maxTerms;
   }
 }

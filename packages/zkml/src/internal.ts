@@ -14,6 +14,7 @@ export {
   estimateConstraints,
   type GeneratedCircuit,
   generateCircom,
+  linearTerms,
   privateModelHash,
   publicModelHash,
   scoresOutput,

@@ -144,6 +144,37 @@ export function estimateConstraints(program: FixedPointProgram): number {
   return total;
 }
 
+/** The affine forms a step's constraints are written from. */
+function affinesOf(step: Step): readonly Affine[] {
+  if (step.kind === 'mul') return [step.a, step.b];
+  if (step.kind === 'div') return [step.num, step.den];
+  if (step.kind === 'argmax') return step.inputs;
+  if (
+    step.kind === 'shift' ||
+    step.kind === 'sign' ||
+    step.kind === 'require' ||
+    step.kind === 'sqrt'
+  )
+    return [step.input];
+  return unknownStep(step);
+}
+
+/**
+ * The linear terms (a constant times a signal) the generated source writes:
+ * a dense layer's every multiply-accumulate is one. circom2's memory and
+ * time grow with them (`bench:compile`), not with the constraints.
+ */
+export function linearTerms(program: FixedPointProgram): number {
+  let terms = 0;
+  const count = (a: Affine) => {
+    for (const q of a.q) if (q !== 0n) terms += 1;
+  };
+  for (const step of program.steps) for (const a of affinesOf(step)) count(a);
+  for (const output of program.outputs)
+    for (const e of output.elements) count(raised(e, program.scaleBits));
+  return terms;
+}
+
 /** How many lines each written chunk of a source joins: a few hundred KiB, far below a string's limit. */
 const LINES_PER_CHUNK = 4096;
 

@@ -12,6 +12,7 @@ import { type CircuitMetadata, publicSignalCount } from '../circuit/circuit-meta
 import {
   estimateConstraints,
   generateCircom,
+  linearTerms,
   privateModelHash,
   sourceChunks,
 } from '../circuit/generate-circom.js';
@@ -57,12 +58,27 @@ export interface CompileModelOptions {
  */
 export const DEFAULT_MAX_CONSTRAINTS = 2 ** 22;
 
+/**
+ * The most linear terms (constant × signal) a circuit's source may have for
+ * circom2 to compile it. circom2 writes the witness generator as
+ * WebAssembly text that grows with every term, and parses it within its
+ * own 4 GiB heap. `pnpm --filter @mt/zkml bench:compile` measures it: a
+ * 406,528-term MLP compiles at a 3.6 GiB peak, and LeNet-5 (408,490 terms)
+ * fails there after the R1CS is written. A limit of the tool, not a budget:
+ * a model over it is refused before circom2 starts.
+ */
+export const CIRCOM2_MAX_TERMS = 400_000;
+
 /** The result of one compilation. */
 export interface CompiledBuild {
   r1cs: string;
   wasm: string;
   /** True when the build was already there for exactly these sources and flags. */
   cached: boolean;
+  /** For a build made now: circom2's wall time, in milliseconds. */
+  compileMs?: number;
+  /** For a build made now: circom2's peak resident memory, in bytes, as its process measured it. */
+  peakMemoryBytes?: number;
 }
 
 /** The folder holding our own Circom templates: this package's `circuits/`, their one home. */
@@ -130,14 +146,17 @@ export class CircuitCompiler {
       ...(options.inputBits === undefined ? {} : { inputBits: options.inputBits }),
     });
     const constraints = estimateConstraints(program);
+    const terms = linearTerms(program);
     const maxConstraints = check.positive(
       'maxConstraints',
       options.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
     );
-    if (constraints > maxConstraints) {
+    if (constraints > maxConstraints || terms > CIRCOM2_MAX_TERMS) {
       throw new CircuitTooLargeError({
         constraints,
         maxConstraints,
+        terms,
+        maxTerms: CIRCOM2_MAX_TERMS,
         ptauPower: powerFor(
           constraints +
             publicSignalCount({
@@ -152,7 +171,7 @@ export class CircuitCompiler {
     await mkdir(dir, { recursive: true });
     await writeCircuitFolder(dir, program, onnxSha256, options.salt);
     this.#onProgress(
-      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits}), about ${constraints} constraints`,
+      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits}), about ${constraints} constraints and ${terms} linear terms`,
     );
     const circuit = await Circuit.load(dir);
     for (const optimization of options.optimizations ?? ['O2']) {
@@ -207,19 +226,28 @@ export class CircuitCompiler {
     await mkdir(dir, { recursive: true });
     this.#onProgress(`Compiling ${name} with circom2 --${optimization}…`);
     const started = Date.now();
-    const { log } = await runCircom({
+    const { log, peakMemoryBytes } = await runCircom({
       source: absoluteSource,
       outDir: dir,
       includeDirs: [libDir, circomlibRoot],
       optimization,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const compileMs = Date.now() - started;
     const constraints = /non-linear constraints: (\d+)/.exec(log)?.[1] ?? '?';
+    const peak =
+      peakMemoryBytes === undefined ? '' : `, peak ${Math.round(peakMemoryBytes / 2 ** 20)} MiB`;
     this.#onProgress(
-      `Compiled ${name} (${optimization}): ${constraints} non-linear constraints in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `Compiled ${name} (${optimization}): ${constraints} non-linear constraints in ${(compileMs / 1000).toFixed(1)} s${peak}`,
     );
     await writeFile(stampFile, key);
-    return { r1cs, wasm, cached: false };
+    return {
+      r1cs,
+      wasm,
+      cached: false,
+      compileMs,
+      ...(peakMemoryBytes === undefined ? {} : { peakMemoryBytes }),
+    };
   }
 }
 

@@ -1,13 +1,13 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportMlpToOnnx, smallMlp } from '@mt/testing';
+import { exportMlpToOnnx, FLOAT, GraphBuilder, seededNormal, smallMlp } from '@mt/testing';
 import { describe, expect, it } from 'vitest';
-import { estimateConstraints } from '../circuit/generate-circom.js';
+import { estimateConstraints, linearTerms } from '../circuit/generate-circom.js';
 import { CircuitTooLargeError } from '../errors.js';
 import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
 import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
-import { CircuitCompiler } from './circuit-compiler.js';
+import { CIRCOM2_MAX_TERMS, CircuitCompiler, DEFAULT_MAX_CONSTRAINTS } from './circuit-compiler.js';
 
 /** The constraint count in an R1CS file's header section (iden3's binary format). */
 async function r1csConstraints(path: string): Promise<number> {
@@ -59,4 +59,30 @@ describe('the constraint budget', () => {
     expect(error.message).toContain('--max-constraints');
     await expect(readFile(join(dir, 'circuit.circom'))).rejects.toThrow(/ENOENT/);
   });
+
+  it("refuses a model past circom2's linear terms before circom2 starts, whatever the constraint budget", async () => {
+    // 784 → 520: 407,680 multiply-accumulates, each a term, but only about
+    // 25,000 constraints, far under the budget.
+    const g = new GraphBuilder();
+    const normal = seededNormal(5);
+    const x = g.input('x', FLOAT, [1, 784]);
+    const w = g.f32(
+      [784, 520],
+      Float32Array.from({ length: 784 * 520 }, () => normal(0.2)),
+    );
+    g.output('y', g.op('Relu', [g.op('MatMul', [x, w])]), FLOAT, [1, 520]);
+    const onnx = g.encode('wide');
+    const program = lowerGraph(decodeOnnxGraph(onnx));
+    expect(estimateConstraints(program)).toBeLessThan(DEFAULT_MAX_CONSTRAINTS);
+    expect(linearTerms(program)).toBeGreaterThan(CIRCOM2_MAX_TERMS);
+
+    const dir = join(await mkdtemp(join(tmpdir(), 'mt-zk-terms-')), 'never');
+    const refusal: unknown = await new CircuitCompiler().compileModel(onnx, dir).catch((e) => e);
+    expect(CircuitTooLargeError.isInstance(refusal)).toBe(true);
+    const error = refusal as CircuitTooLargeError;
+    expect(error.terms).toBe(linearTerms(program));
+    expect(error.maxTerms).toBe(CIRCOM2_MAX_TERMS);
+    expect(error.message).toMatch(/over the 400,000 linear terms circom2 compiles/);
+    await expect(readFile(join(dir, 'circuit.circom'))).rejects.toThrow(/ENOENT/);
+  }, 120_000);
 });

@@ -17,6 +17,15 @@ export function toolPaths(): { circomCli: string; circomVersion: string; circoml
   };
 }
 
+/**
+ * Loaded into circom2's process before its CLI: at exit it reports the
+ * process's peak resident memory (circom's WebAssembly heap included) on
+ * stderr, where {@link runCircom} reads it back.
+ */
+const PEAK_MEMORY_HOOK =
+  'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMT_CIRCOM_PEAK_RSS_KIB="+process.resourceUsage().maxRSS+"\\n"))';
+const PEAK_LINE = /\n?MT_CIRCOM_PEAK_RSS_KIB=(\d+)\n?/;
+
 /** Arguments of {@link runCircom}. */
 export interface CircomRun {
   source: string;
@@ -34,9 +43,11 @@ export interface CircomRun {
  *
  * @throws CircuitCompilationError with circom's own diagnostics.
  */
-export function runCircom(run: CircomRun): Promise<{ log: string }> {
+export function runCircom(run: CircomRun): Promise<{ log: string; peakMemoryBytes?: number }> {
   const { circomCli } = toolPaths();
   const args = [
+    '--import',
+    PEAK_MEMORY_HOOK,
     circomCli,
     run.source,
     '--r1cs',
@@ -64,9 +75,12 @@ export function runCircom(run: CircomRun): Promise<{ log: string }> {
       reject(new CircuitCompilationError(run.source, error.message, { cause: error })),
     );
     child.on('close', (code) => {
+      const peak = PEAK_LINE.exec(log);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: strips circom's ANSI colours
-      const plain = log.replace(/\u001b\[[0-9;]*m/g, '');
-      if (code === 0 && plain.includes('Everything went okay')) resolve({ log: plain });
+      const plain = log.replace(PEAK_LINE, '').replace(/\u001b\[[0-9;]*m/g, '');
+      const peakMemoryBytes = peak ? Number(peak[1]) * 1024 : undefined;
+      if (code === 0 && plain.includes('Everything went okay'))
+        resolve({ log: plain, ...(peakMemoryBytes === undefined ? {} : { peakMemoryBytes }) });
       else
         reject(
           new CircuitCompilationError(run.source, plain.trim() || `circom2 exited with ${code}`),

@@ -312,6 +312,44 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'TopK: largest and smallest, values and indices, on either axis',
+    input: [2, 5],
+    build: (g, x) => {
+      const [values = '', indices = ''] = g.opMulti('TopK', [x, g.i64([3])], 2, { axis: 1 });
+      const [low = '', lowAt = ''] = g.opMulti('TopK', [x, g.i64([1])], 2, {
+        axis: 0,
+        largest: 0,
+      });
+      const asFloat = (v: string) => g.op('Cast', [v], { to: FLOAT });
+      return [values, asFloat(indices), low, asFloat(lowAt)];
+    },
+  },
+  {
+    name: 'Resize: nearest and linear, by scales and by sizes, in four coordinate modes',
+    input: [1, 1, 3, 4],
+    build: (g, x) => {
+      const none = g.f32([0], new Float32Array(0));
+      const scales = (values: number[]) => g.f32([4], Float32Array.from(values));
+      return [
+        g.op('Resize', [x, none, scales([1, 1, 2, 2])]),
+        g.op('Resize', [x, none, scales([1, 1, 2, 1.5])], {
+          mode: { string: 'nearest' },
+          coordinate_transformation_mode: { string: 'asymmetric' },
+          nearest_mode: { string: 'floor' },
+        }),
+        g.op('Resize', [x, none, scales([1, 1, 2, 2])], { mode: { string: 'linear' } }),
+        g.op('Resize', [x, none, scales([1, 1, 0.5, 1.5])], {
+          mode: { string: 'linear' },
+          coordinate_transformation_mode: { string: 'align_corners' },
+        }),
+        g.op('Resize', [x, none, none, g.i64([1, 1, 5, 3])], {
+          mode: { string: 'linear' },
+          coordinate_transformation_mode: { string: 'pytorch_half_pixel' },
+        }),
+      ];
+    },
+  },
+  {
     name: 'Trilu: a causal mask, upper and lower, from a diagonal k',
     input: [2, 3, 4],
     build: (g, x) => [

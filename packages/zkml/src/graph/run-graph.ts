@@ -9,6 +9,7 @@ import { mlTreeKernels } from './kernels/ml-trees.js';
 import { normalizationKernels } from './kernels/normalization.js';
 import { poolKernels } from './kernels/pool.js';
 import { recurrentKernels } from './kernels/recurrent.js';
+import { resizeKernels } from './kernels/resize.js';
 import { shapeKernels } from './kernels/shape.js';
 import { softmaxKernels } from './kernels/softmax.js';
 import type { Tensor } from './tensor.js';
@@ -22,6 +23,7 @@ export const kernels: Readonly<Record<string, Kernel>> = {
   ...softmaxKernels,
   ...normalizationKernels,
   ...recurrentKernels,
+  ...resizeKernels,
 };
 
 /** The `ai.onnx.ml` operator set domain, whose operators sklearn-onnx writes. */
@@ -71,6 +73,7 @@ function outputKind(node: OnnxNode, k: number, kindOf: (name: string) => Element
   if (node.domain === ML_DOMAIN) return node.op.endsWith('Classifier') && k === 0 ? 'int' : 'float';
   if (booleanOps.has(node.op)) return 'bool';
   if (integerOps.has(node.op)) return 'int';
+  if (node.op === 'TopK') return k === 1 ? 'int' : kindOf(node.inputs[0] ?? '');
   if (node.op === 'Cast') return castKind(node.attributes.get('to')?.i ?? 1);
   if (node.op === 'Constant' || node.op === 'ConstantOfShape') {
     const a = node.attributes;

@@ -135,7 +135,81 @@ const argMax: Kernel = (ctx) => {
   return [{ dims, data } as Tensor<(typeof x.data)[number]>];
 };
 
-/** Pooling, reductions and ArgMax. */
+/**
+ * `TopK` with a constant `k`: the `k` largest (or smallest) along an axis,
+ * in order, and their indices; of equal values the lower index comes first,
+ * as ONNX specifies. Each element's rank is the number of elements that
+ * beat it (one comparison per pair, `n(n−1)/2`); its one-hot position is
+ * the difference of two rank checks (`[rank ≤ r] − [rank ≤ r−1]`), and each
+ * output is that one-hot's sum: one product per element and output. Always
+ * sorted, which `sorted = 0` allows.
+ */
+/** The `k` first of `xs` by {@link topK}'s order, and their indices. */
+function topOf<E>(
+  A: Algebra<E>,
+  xs: E[],
+  k: number,
+  largest: boolean,
+): { values: E[]; indices: E[] } {
+  const n = xs.length;
+  const at = (j: number) => xs[j] as E;
+  const rank: E[] = xs.map(() => A.constant(0));
+  for (let p = 0; p < n; p += 1)
+    for (let q = p + 1; q < n; q += 1) {
+      // [p comes before q]: p wins a tie, being the lower index.
+      const difference = largest
+        ? A.add(at(p), A.scale(at(q), -1))
+        : A.add(at(q), A.scale(at(p), -1));
+      const pFirst = A.atLeastZero(difference);
+      rank[q] = A.add(rank[q] as E, pFirst);
+      rank[p] = A.add(rank[p] as E, A.add(A.constant(1), A.scale(pFirst, -1)));
+    }
+  // [rank ≤ r]: a rank is a whole number, so this is [r − rank ≥ 0].
+  const atMost = rank.map((rj) =>
+    Array.from({ length: k }, (_, r) => A.atLeastZero(A.add(A.constant(r), A.scale(rj, -1)))),
+  );
+  const values: E[] = [];
+  const indices: E[] = [];
+  for (let r = 0; r < k; r += 1) {
+    const hot = atMost.map((row) =>
+      r === 0 ? (row[0] as E) : A.add(row[r] as E, A.scale(row[r - 1] as E, -1)),
+    );
+    values.push(A.sum(hot.map((h, j) => A.mul(h, at(j)))));
+    indices.push(A.sum(hot.map((h, j) => A.scale(h, j))));
+  }
+  return { values, indices };
+}
+
+const topK: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  const x = ctx.input(0);
+  const k = (ctx.numbers(1) ?? refuse('TopK needs its k as a constant'))[0];
+  const a = axisOf(ctx.int('axis', -1), x.dims.length);
+  const n = x.dims[a] ?? 1;
+  if (k === undefined || !Number.isInteger(k) || k < 0 || k > n)
+    refuse(`TopK's k ${k} is not a whole number from 0 to the axis length ${n}`);
+  const outer = sizeOf(x.dims.slice(0, a));
+  const inner = sizeOf(x.dims.slice(a + 1));
+  type E = (typeof x.data)[number];
+  const values: E[] = new Array(outer * k * inner);
+  const indices: E[] = new Array(outer * k * inner);
+  for (let o = 0; o < outer; o += 1)
+    for (let i = 0; i < inner; i += 1) {
+      const xs = Array.from({ length: n }, (_, j) => x.data[(o * n + j) * inner + i] as E);
+      const top = topOf(A, xs, k, ctx.int('largest', 1) === 1);
+      for (let r = 0; r < k; r += 1) {
+        values[(o * k + r) * inner + i] = top.values[r] as E;
+        indices[(o * k + r) * inner + i] = top.indices[r] as E;
+      }
+    }
+  const dims = x.dims.map((v, d) => (d === a ? k : v));
+  return [
+    { dims, data: values },
+    { dims: [...dims], data: indices },
+  ];
+};
+
+/** Pooling, reductions, ArgMax and TopK. */
 export const poolKernels: Record<string, Kernel> = {
   MaxPool: pool('max'),
   AveragePool: pool('average'),
@@ -148,4 +222,5 @@ export const poolKernels: Record<string, Kernel> = {
   ReduceMax: reduce('max'),
   ReduceMin: reduce('min'),
   ArgMax: argMax,
+  TopK: topK,
 };
