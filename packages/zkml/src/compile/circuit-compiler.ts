@@ -63,8 +63,8 @@ export const DEFAULT_MAX_CONSTRAINTS = 2 ** 22;
  * circom2 to compile it. circom2 writes the witness generator as
  * WebAssembly text that grows with every term, and parses it within its
  * own 4 GiB heap. `pnpm --filter @mt/zkml bench:compile` measures it: a
- * 406,528-term MLP compiles at a 3.6 GiB peak, and LeNet-5 (408,490 terms)
- * fails there after the R1CS is written. A limit of the tool, not a budget:
+ * 394,085-term MLP compiles at a 3,595 MiB peak, and LeNet-5 (408,490
+ * terms) fails there after the R1CS is written. A limit of the tool, not a budget:
  * a model over it is refused before circom2 starts.
  */
 export const CIRCOM2_MAX_TERMS = 400_000;

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PtauHashMismatchError, TrustedSetupError } from '../errors.js';
 import { check } from '../option-checks.js';
-import { writeDevelopmentPtau } from './development-ptau.js';
+import { MAX_DEV_PTAU_POWER, writeDevelopmentPtau } from './development-ptau.js';
 import { HERMEZ_PTAU_BLAKE2B } from './hermez-ptau-hashes.js';
 import { setupLogger, withSnarkjs } from './snarkjs-session.js';
 
@@ -61,7 +61,7 @@ export async function developmentPtau(
   power: number,
   onProgress: (message: string) => void = () => {},
 ): Promise<string> {
-  check.integer('power', power, 1, 28);
+  check.integer('power', power, 1, MAX_DEV_PTAU_POWER);
   const dir = developmentPtauDir();
   await mkdir(dir, { recursive: true });
   const wanted = fileFor(dir, power);
