@@ -112,6 +112,35 @@ export function sequenceDetector() {
   return g.encode('sequence-detector');
 }
 
+/** A segmentation head: Conv 2@3×3 → ReLU → Resize ×2 (linear, half-pixel) → Conv 1@1×1, on 1×1×4×4. */
+export function upsamplingHead() {
+  const { g, w } = builder(41);
+  const x = g.input('x', FLOAT, [1, 1, 4, 4]);
+  const features = g.op('Relu', [
+    g.op('Conv', [x, w([2, 1, 3, 3], 9), w([2], 9)], { pads: [1, 1, 1, 1] }),
+  ]);
+  const up = g.op(
+    'Resize',
+    [features, g.f32([0], new Float32Array(0)), g.f32([4], Float32Array.from([1, 1, 2, 2]))],
+    {
+      mode: { string: 'linear' },
+    },
+  );
+  g.output('mask', g.op('Conv', [up, w([1, 2, 1, 1], 2), w([1], 2)]), FLOAT, [1, 1, 8, 8]);
+  return g.encode('upsampling-head');
+}
+
+/** A classifier's top 3: Gemm 16→10, then TopK's values and (cast) indices. */
+export function topThree() {
+  const { g, w } = builder(43);
+  const x = g.input('x', FLOAT, [1, 16]);
+  const logits = g.op('Gemm', [x, w([10, 16], 16), w([10], 16)], { transB: 1 });
+  const [values, indices] = g.opMulti('TopK', [logits, g.i64([3])], 2, { axis: 1 });
+  g.output('values', values, FLOAT, [1, 3]);
+  g.output('indices', g.op('Cast', [indices], { to: 1 }), FLOAT, [1, 3]);
+  return g.encode('top-three');
+}
+
 /** An LSTM over 4 steps of 2 features (hidden 4), its last state LayerNorm-ed, then a Softmax over 3 classes. */
 export function lstmClassifier() {
   const { g, w } = builder(37);

@@ -19,6 +19,8 @@ import {
   mobileBlock,
   randomForest,
   sequenceDetector,
+  topThree,
+  upsamplingHead,
 } from './bench-models.mjs';
 
 const families = {
@@ -54,7 +56,9 @@ const families = {
     'Where',
     'ArgMax',
     'Equal',
+    'TopK',
   ],
+  resampling: ['Resize'],
   'shape / constants': [
     'Reshape',
     'Flatten',
@@ -84,7 +88,7 @@ const families = {
   ],
 };
 
-// BENCH_QUICK=1 (CI's check that the command still runs): the three smallest models.
+// BENCH_QUICK=1 (CI's check that the command still runs): the four smallest models.
 const QUICK = process.env.BENCH_QUICK === '1';
 const allModels = {
   'MNIST CNN': mnistCnn(),
@@ -92,6 +96,8 @@ const allModels = {
   'GELU MLP + Softmax': geluMlp(),
   '1-D conv sequence detector': sequenceDetector(),
   'LSTM (4 steps) + LayerNorm + Softmax': lstmClassifier(),
+  'segmentation head (Conv, ReLU, Resize ×2 linear, Conv)': upsamplingHead(),
+  'top 3 of a classifier (Gemm, TopK)': topThree(),
   'decision tree (comparisons, Where)': decisionTree(),
   'random forest, sklearn-onnx (Scaler, TreeEnsembleClassifier: 10 trees, depth 4, 3 classes)':
     randomForest(),
@@ -101,7 +107,9 @@ const allModels = {
 };
 const models = QUICK
   ? Object.fromEntries(
-      Object.entries(allModels).filter(([name]) => /decision tree|logistic|sequence/.test(name)),
+      Object.entries(allModels).filter(([name]) =>
+        /decision tree|logistic|sequence|top 3/.test(name),
+      ),
     )
   : allModels;
 

@@ -47,7 +47,9 @@ describe('mt-zkml', () => {
       '50',
     ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/about [\d,]+ constraints .* over the budget of 50.*2\^\d+/);
+    expect(refused.stderr).toMatch(
+      /about [\d,]+ constraints and [\d,]+ linear terms .* powers of tau 2\^\d+: over the budget of 50 constraints/,
+    );
     expect(refused.stderr).toContain('MT_ZKML_CIRCUIT_TOO_LARGE');
   });
 
