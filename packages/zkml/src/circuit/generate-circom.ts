@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Affine, raised } from '../lower/affine.js';
 import { type FixedPointProgram, type Step, unknownStep } from '../lower/program.js';
+import { packedPoseidon } from './packed-poseidon.js';
 import { sponge } from './poseidon.js';
 
 /** Terms per statement: circom2 crashes on one very long linear expression. */
@@ -104,6 +105,7 @@ function spongeCost(elements: number): number {
 
 /** R1CS constraints of `PackedPoseidon(n, B)`: each value's B-bit range check, then the sponge over the packed elements. */
 function packedPoseidonCost(n: number, bits: number): number {
+  if (n === 0) return 0; // a constant in the circuit
   return n * bits + spongeCost(Math.ceil(n / Math.max(1, Math.floor(253 / bits))));
 }
 
@@ -348,10 +350,17 @@ export function generateCircom(program: FixedPointProgram): GeneratedCircuit {
     '    var acc;',
     '    var other;',
     '',
-    '    // Range-checks every input value and hashes them all into one public signal.',
-    `    component inputCommitment = PackedPoseidon(${program.inputSize}, ${program.inputBits});`,
-    '    inputCommitment.in <== x;',
-    '    inputHash <== inputCommitment.hash;',
+    ...(program.inputSize === 0
+      ? [
+          '    // A graph of constants: no input, and the hash of none.',
+          `    inputHash <== ${packedPoseidon([], program.inputBits)};`,
+        ]
+      : [
+          '    // Range-checks every input value and hashes them all into one public signal.',
+          `    component inputCommitment = PackedPoseidon(${program.inputSize}, ${program.inputBits});`,
+          '    inputCommitment.in <== x;',
+          '    inputHash <== inputCommitment.hash;',
+        ]),
     '',
   );
   program.steps.forEach((step, j) => {

@@ -20,12 +20,13 @@ export function signedBitsFor(values: Iterable<bigint>): number {
  * The commitment `circuits/packed_poseidon.circom` computes: each value
  * is offset by 2^(bits−1) into [0, 2^bits), floor(253 / bits) values are
  * packed per field element, and the elements are absorbed 15 at a time
- * after the count: `h_0 = n`, `h_c = Poseidon(h_{c−1}, chunk_c)`.
+ * after the count: `h_0 = n`, `h_c = Poseidon(h_{c−1}, chunk_c)`. No
+ * values (a graph of constants has no input) hash as `Poseidon(0, 0)`,
+ * which the generated circuit writes as a constant.
  *
  * @throws InvalidZkmlInputError when a value does not fit in `bits` signed bits.
  */
 export function packedPoseidon(values: readonly bigint[], bits: number): bigint {
-  if (values.length === 0) throw new InvalidZkmlInputError('values', 'must not be empty');
   check.integer('bits', bits, 1, 249);
   const offset = 1n << BigInt(bits - 1);
   const perElement = Math.floor(253 / bits);

@@ -259,7 +259,8 @@ export function decodeOnnxGraph(bytes: Uint8Array, limits: OnnxLimits = {}): Onn
   const inputs = (graph.input ?? [])
     .filter((i) => !constants.has(i.name ?? ''))
     .map((i, k) => valueInfoOf(i, `graph.input[${k}] '${i.name ?? ''}'`));
-  if (inputs.length === 0) throw new MalformedOnnxError('graph.input', 'has no non-weight input');
+  // No runtime input is allowed: a graph of constants only (an `arange`, a
+  // table) proves its outputs, with an empty input.
   const outputs = (graph.output ?? []).map((o, k) =>
     valueInfoOf(o, `graph.output[${k}] '${o.name ?? ''}'`),
   );

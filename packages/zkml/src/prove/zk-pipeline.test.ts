@@ -484,3 +484,22 @@ describe('a random forest as sklearn-onnx writes it (ai.onnx.ml, groth16)', () =
     }
   });
 });
+
+describe('a graph of constants only (groth16)', () => {
+  it('proves its outputs with an empty input, as onnxruntime computes them with no feeds', async () => {
+    // An `arange`-style graph: Range, Cast, then constant arithmetic; no runtime input.
+    const g = new GraphBuilder();
+    const range = g.op('Range', [g.i64([0], []), g.i64([4], []), g.i64([1], [])]);
+    const scaled = g.op('Mul', [g.op('Cast', [range], { to: FLOAT }), g.scalar(0.5)]);
+    const offsets = g.f32([4], Float32Array.from([0.25, -1, 2, 0.125]));
+    g.output('y', g.op('Add', [scaled, offsets]), FLOAT, [4]);
+    const bytes = g.encode('arange');
+    const { generator, verifier } = await prepareOnnx(bytes, {});
+    const proof = await generator.generateProof([]);
+    expect(await verifier.check(proof, { input: [] })).toMatchObject({ valid: true });
+    const ort = await runOnnxModel(bytes, {});
+    expect(proof.outputs).toEqual([...(ort.y?.data ?? [])]);
+    expect(proof.predicted).toBe(2);
+    await expect(generator.generateProof([1])).rejects.toSatisfy(InvalidZkmlInputError.isInstance);
+  });
+});
