@@ -68,7 +68,7 @@ function globalPool(kind: 'max' | 'average'): Kernel {
   };
 }
 
-function reduce(kind: 'sum' | 'mean' | 'max' | 'min' | 'sumSquare' | 'l2'): Kernel {
+function reduce(kind: 'sum' | 'mean' | 'max' | 'min' | 'sumSquare' | 'l2' | 'logSumExp'): Kernel {
   return (ctx) => {
     const A = ctx.algebra;
     const x = ctx.input(0);
@@ -98,6 +98,13 @@ function reduce(kind: 'sum' | 'mean' | 'max' | 'min' | 'sumSquare' | 'l2'): Kern
       const values = groups.get(k) ?? [];
       if (kind === 'max') return maxOf(A, values);
       if (kind === 'min') return minOf(A, values);
+      // log Σ e^x = m + log Σ e^(x − m), m the largest: every exponent is at
+      // most 0 (exp's domain) and the sum lies in [1, n] (log's).
+      if (kind === 'logSumExp') {
+        const top = maxOf(A, values);
+        const exps = values.map((v) => A.smooth(A.add(v, A.scale(top, -1)), 'exp'));
+        return A.add(top, A.smooth(A.sum(exps), 'log'));
+      }
       if (kind === 'sumSquare' || kind === 'l2') {
         const squares = A.sum(values.map((v) => A.mul(v, v)));
         return kind === 'l2'
@@ -219,6 +226,7 @@ export const poolKernels: Record<string, Kernel> = {
   ReduceMean: reduce('mean'),
   ReduceSumSquare: reduce('sumSquare'),
   ReduceL2: reduce('l2'),
+  ReduceLogSumExp: reduce('logSumExp'),
   ReduceMax: reduce('max'),
   ReduceMin: reduce('min'),
   ArgMax: argMax,
