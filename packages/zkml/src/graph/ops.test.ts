@@ -744,6 +744,22 @@ describe('what a circuit cannot compute', () => {
   });
 });
 
+describe('a hostile model asking for a huge tensor', () => {
+  it('is refused by name, typed, before anything is allocated: Resize by 2^24, Tile by 2^30', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', FLOAT, [1, 1, 4, 4]);
+    const none = g.f32([0], new Float32Array(0));
+    const huge = g.op('Resize', [x, none, g.f32([4], Float32Array.from([1, 1, 2 ** 12, 2 ** 12]))]);
+    g.output('y0', huge, FLOAT, []);
+    g.output('y1', g.op('Tile', [x, g.i64([1, 1, 2 ** 15, 2 ** 15])]), FLOAT, []);
+    const error = loweringError(g.encode('huge'));
+    expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
+    const nodes = (error as UnsupportedOnnxOpError).nodes;
+    expect(nodes.map((n) => n.op)).toEqual(['Resize', 'Tile']);
+    for (const node of nodes) expect(node.reason).toMatch(/more than 67108864 elements/);
+  });
+});
+
 describe('more values than a call takes arguments', () => {
   it('folds 300,000 constants and bounds the result, with no stack overflow', () => {
     // A Math.max(...values) over them would throw a RangeError, not a typed error.

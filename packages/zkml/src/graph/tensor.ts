@@ -1,3 +1,5 @@
+import { refuse } from './kernel.js';
+
 /**
  * A dense row-major tensor of any element type: numbers for constants and
  * the float reference, symbolic values while lowering to a circuit.
@@ -39,9 +41,20 @@ export function at<E>(t: Tensor<E>, flat: number): E {
   return t.data[flat] as E;
 }
 
-/** A tensor of `dims` whose element at each multi-index is `f(index)`. */
+/**
+ * The most elements a computed tensor may have: a decoded initializer's
+ * limit (2^26). An `Expand`, a `Tile` or a `Resize` with hostile constants
+ * could otherwise ask for more than the process can hold.
+ */
+export const MAX_COMPUTED_ELEMENTS = 2 ** 26;
+
+/** A tensor of `dims` whose element at each multi-index is `f(index)`; refused past {@link MAX_COMPUTED_ELEMENTS}. */
 export function build<E>(dims: readonly number[], f: (index: number[]) => E): Tensor<E> {
   const size = sizeOf(dims);
+  if (!(size <= MAX_COMPUTED_ELEMENTS))
+    refuse(
+      `would make a tensor of dims ${JSON.stringify(dims)}, more than ${MAX_COMPUTED_ELEMENTS} elements`,
+    );
   const data = new Array<E>(size);
   for (let k = 0; k < size; k += 1) data[k] = f(unravel(k, dims));
   return { dims: [...dims], data };

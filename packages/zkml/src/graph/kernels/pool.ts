@@ -142,16 +142,7 @@ const argMax: Kernel = (ctx) => {
   return [{ dims, data } as Tensor<(typeof x.data)[number]>];
 };
 
-/**
- * `TopK` with a constant `k`: the `k` largest (or smallest) along an axis,
- * in order, and their indices; of equal values the lower index comes first,
- * as ONNX specifies. Each element's rank is the number of elements that
- * beat it (one comparison per pair, `n(n−1)/2`); its one-hot position is
- * the difference of two rank checks (`[rank ≤ r] − [rank ≤ r−1]`), and each
- * output is that one-hot's sum: one product per element and output. Always
- * sorted, which `sorted = 0` allows.
- */
-/** The `k` first of `xs` by {@link topK}'s order, and their indices. */
+/** The `k` first of `xs` in `TopK`'s order, and their indices. */
 function topOf<E>(
   A: Algebra<E>,
   xs: E[],
@@ -187,12 +178,22 @@ function topOf<E>(
   return { values, indices };
 }
 
+/**
+ * `TopK` with a constant `k`: the `k` largest (or smallest) along an axis,
+ * in order, and their indices; of equal values the lower index comes first,
+ * as ONNX specifies. Each element's rank is the number of elements that
+ * beat it (one comparison per pair, `n(n−1)/2`); its one-hot position is
+ * the difference of two rank checks (`[rank ≤ r] − [rank ≤ r−1]`), and each
+ * output is that one-hot's sum: one product per element and output. Always
+ * sorted, which `sorted = 0` allows.
+ */
 const topK: Kernel = (ctx) => {
   const A = ctx.algebra;
   const x = ctx.input(0);
   const k = (ctx.numbers(1) ?? refuse('TopK needs its k as a constant'))[0];
   const a = axisOf(ctx.int('axis', -1), x.dims.length);
   const n = x.dims[a] ?? 1;
+  const largest = ctx.int('largest', 1) === 1;
   if (k === undefined || !Number.isInteger(k) || k < 0 || k > n)
     refuse(`TopK's k ${k} is not a whole number from 0 to the axis length ${n}`);
   const outer = sizeOf(x.dims.slice(0, a));
@@ -203,7 +204,7 @@ const topK: Kernel = (ctx) => {
   for (let o = 0; o < outer; o += 1)
     for (let i = 0; i < inner; i += 1) {
       const xs = Array.from({ length: n }, (_, j) => x.data[(o * n + j) * inner + i] as E);
-      const top = topOf(A, xs, k, ctx.int('largest', 1) === 1);
+      const top = topOf(A, xs, k, largest);
       for (let r = 0; r < k; r += 1) {
         values[(o * k + r) * inner + i] = top.values[r] as E;
         indices[(o * k + r) * inner + i] = top.indices[r] as E;
