@@ -22,7 +22,7 @@ let curveReady: Promise<void> | undefined;
  * first and left where snarkjs's verifiers look for a shared one.
  */
 function singleThreadCurve(): Promise<void> {
-  curveReady ??= curves.getCurveFromName('bn128', true).then((curve) => {
+  curveReady ??= curves.getCurveFromName('bn128', { singleThread: true }).then((curve) => {
     (globalThis as { curve_bn128?: unknown }).curve_bn128 = curve;
   });
   curveReady.catch(() => {

@@ -50,7 +50,9 @@ describe('development powers of tau', () => {
     await writeDevelopmentPtau(path, 3, secrets);
     const s = sections(await readFile(path));
     const snarkjs = await loadSnarkjs();
-    const curve = (await snarkjs.curves.getCurveFromName('bn128', true)) as unknown as {
+    const curve = (await snarkjs.curves.getCurveFromName('bn128', {
+      singleThread: true,
+    })) as unknown as {
       r: bigint;
       Fr: { e(v: bigint): unknown };
       G1: Group;

@@ -268,7 +268,9 @@ export async function writeDevelopmentPtau(
   check.integer('power', power, 1, MAX_DEV_PTAU_POWER);
   const snarkjs = await loadSnarkjs();
   // A single-threaded curve of our own: its memory is ours to grow, and it starts no workers.
-  const curve = (await snarkjs.curves.getCurveFromName('bn128', true)) as unknown as Bn128;
+  const curve = (await snarkjs.curves.getCurveFromName('bn128', {
+    singleThread: true,
+  })) as unknown as Bn128;
   const tm = curve.tm;
   const wasm = tm.instance.exports;
   const needed: (keyof CurveExports)[] = [

@@ -98,11 +98,15 @@ declare module 'snarkjs' {
     exportJson(wtnsFile: string): Promise<bigint[]>;
   };
   /**
-   * ffjavascript's curves. With `singleThread` (a positional flag, not an
-   * options object), a fresh curve that starts no workers; without it, the
-   * process-wide curve with a worker per core.
+   * ffjavascript's curves. `singleThread` builds a fresh curve that starts
+   * no workers. snarkjs's browser build reads the second argument as this
+   * options object, its Node build (ffjavascript 0.3.1) as a positional
+   * flag: an object is truthy, so passing one works in both.
    */
   export const curves: {
-    getCurveFromName(name: string, singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
+    getCurveFromName(
+      name: string,
+      options?: { singleThread?: boolean },
+    ): Promise<{ terminate(): Promise<void> }>;
   };
 }
