@@ -9,7 +9,7 @@
 //   pnpm --filter @mt/zkml bench:transformer     (BENCH_QUICK=1: lowers one block, proves nothing)
 // Every figure comes from this run; none is printed if an output leaves its
 // stated bound, a proof fails to verify, or a proof's outputs differ from
-// the TypeScript program's.
+// the TypeScript program's (bench-helpers' proveOurs, as bench:cnn proves).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,13 +19,10 @@ import {
   decodeOnnxGraph,
   evaluateProgram,
   lowerGraph,
-  ProofGenerator,
-  ProofVerifier,
   quantizeInput,
-  setupCircuit,
 } from '../dist/index.js';
 import { estimateConstraints } from '../dist/internal.js';
-import { constraints, fail, median, time } from './bench-helpers.mjs';
+import { constraints, fail, median, proveOurs, time } from './bench-helpers.mjs';
 import { mnistCnn } from './bench-models.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -104,37 +101,19 @@ if (QUICK) {
 
 // Groth16 proofs of the two-block model beside the MNIST CNN, same run.
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-transformer-'));
-const quiet = () => {};
 async function prove(name, bytes, compileOptions, inputs) {
   const compiled = await time(() =>
-    new CircuitCompiler({ onProgress: quiet }).compileModel(
+    new CircuitCompiler({ onProgress: () => {} }).compileModel(
       bytes,
       join(work, name),
       compileOptions,
     ),
   );
-  const circuit = compiled.value;
-  const setup = await time(() => setupCircuit(circuit, { system: 'groth16', onProgress: quiet }));
   const program = lowerGraph(decodeOnnxGraph(bytes), compileOptions);
-  const generator = await ProofGenerator.load(circuit.dir);
-  const verifier = await ProofVerifier.load(circuit.dir);
-  const proveMs = [];
-  try {
-    for (const input of inputs) {
-      const r = await time(() => generator.generateProof(input));
-      const expected = evaluateProgram(program, circuit.quantizeInput(input), 0).outputs;
-      if (JSON.stringify(r.value.outputs) !== JSON.stringify(expected))
-        fail(`${name}: the proof's outputs differ from the program's`);
-      if (!(await verifier.verify(r.value, { input }))) fail(`${name}: a proof did not verify`);
-      proveMs.push(r.ms);
-    }
-  } finally {
-    await generator.close();
-    await verifier.close();
-  }
+  const { setup, proveMs } = await proveOurs(name, compiled.value, program, inputs);
   return {
     name,
-    constraints: constraints(circuit.build('O2').r1cs),
+    constraints: constraints(compiled.value.build('O2').r1cs),
     ptau: setup.value.ptauPower,
     compileMs: compiled.ms,
     setupMs: setup.ms,
@@ -148,20 +127,20 @@ const proofs = [
     'MNIST CNN (bench:cnn)',
     mnistCnn(),
     { inputBits: 10 },
-    Array.from({ length: 4 }, () => Array.from({ length: 784 }, () => Math.abs(normal(0.4)) % 1)),
+    Array.from({ length: 5 }, () => Array.from({ length: 784 }, () => Math.abs(normal(0.4)) % 1)),
   ),
   await prove(
     'nanoGPT, 2 blocks',
     nanoGptOnnx({ ...shape, blocks: 2 }),
     options,
-    Array.from({ length: 4 }, (_, s) =>
+    Array.from({ length: 5 }, (_, s) =>
       Array.from({ length: shape.context }, (_, i) => (5 * s + 3 * i + 1) % shape.vocab),
     ),
   ),
 ];
 await rm(work, { recursive: true, force: true });
 
-console.log('\nGroth16, same run (the first proof of each warms its worker and is included):\n');
+console.log('\nGroth16, same run (a first proof of each warms its worker and is not timed):\n');
 console.log(
   '| model | R1CS constraints | ptau | compile | setup | prove (median of 4) |\n|---|---:|---:|---:|---:|---:|',
 );
