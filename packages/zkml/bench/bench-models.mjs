@@ -37,27 +37,35 @@ export function mnistCnn() {
   return g.encode('mnist-cnn');
 }
 
+/** LeNet-5's widths: the two convolutions' channels and the two hidden dense layers'. */
+export const LENET_WIDTHS = { c1: 6, c2: 16, f1: 120, f2: 84 };
+
+/** Multiply-accumulates of {@link lenet5} at `widths`. */
+export function lenetMacs({ c1, c2, f1, f2 } = LENET_WIDTHS) {
+  return 28 * 28 * c1 * 25 + 10 * 10 * c2 * 25 * c1 + 25 * c2 * f1 + f1 * f2 + f2 * 10;
+}
+
 /** Multiply-accumulates of {@link lenet5}. */
-export const LENET_MACS = 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 400 * 120 + 120 * 84 + 84 * 10;
+export const LENET_MACS = lenetMacs();
 
 /**
  * LeNet-5 as PyTorch ports write it: Conv 6@5×5 (padded) → ReLU → AvgPool 2
  * → Conv 16@5×5 → ReLU → AvgPool 2 → Flatten → Gemm 400→120 → ReLU → Gemm
- * 120→84 → ReLU → Gemm 84→10, on 1×28×28.
+ * 120→84 → ReLU → Gemm 84→10, on 1×28×28 (other `widths`: the same layers,
+ * narrower).
  */
-export function lenet5() {
+export function lenet5({ c1, c2, f1, f2 } = LENET_WIDTHS) {
   const { g, w } = builder(5);
   const x = g.input('x', FLOAT, [1, 1, 28, 28]);
   const pool = (v) => g.op('AveragePool', [v], { kernel_shape: [2, 2], strides: [2, 2] });
-  const c1 = pool(
-    g.op('Relu', [g.op('Conv', [x, w([6, 1, 5, 5], 25), w([6], 25)], { pads: [2, 2, 2, 2] })]),
-  );
-  const c2 = pool(g.op('Relu', [g.op('Conv', [c1, w([16, 6, 5, 5], 150), w([16], 150)])]));
+  const conv1 = g.op('Conv', [x, w([c1, 1, 5, 5], 25), w([c1], 25)], { pads: [2, 2, 2, 2] });
+  const s1 = pool(g.op('Relu', [conv1]));
+  const s2 = pool(g.op('Relu', [g.op('Conv', [s1, w([c2, c1, 5, 5], 25 * c1), w([c2], 25 * c1)])]));
   const dense = (v, inputs, outputs) =>
     g.op('Gemm', [v, w([outputs, inputs], inputs), w([outputs], inputs)], { transB: 1 });
-  const f1 = g.op('Relu', [dense(g.op('Flatten', [c2]), 400, 120)]);
-  const f2 = g.op('Relu', [dense(f1, 120, 84)]);
-  g.output('logits', dense(f2, 84, 10), FLOAT, [1, 10]);
+  const h1 = g.op('Relu', [dense(g.op('Flatten', [s2]), 25 * c2, f1)]);
+  const h2 = g.op('Relu', [dense(h1, f1, f2)]);
+  g.output('logits', dense(h2, f2, 10), FLOAT, [1, 10]);
   return g.encode('lenet-5');
 }
 

@@ -5,16 +5,21 @@
 // memory (its own process's, WebAssembly heap included), and the R1CS
 // constraints per MAC; then a least-squares line through compile time and
 // peak memory against MACs, with its R², in the same run. Then LeNet-5,
-// just past circom2's limit: the compiler refuses it before circom2 starts,
-// and circom2 itself, given the source anyway, fails (full mode only).
-//   pnpm --filter @mt/zkml bench:compile     (BENCH_QUICK=1: two small widths, LeNet-5's refusal)
-// No figure is printed if an estimate falls below the compiled count, or
-// if LeNet-5 is not refused.
+// just past what circom2 writes a witness generator for: circom2 given its
+// whole source fails, and the compiler gives it a split witness (full mode
+// only), as it does the widest MLP under what circom2 compiles even as R1CS
+// alone (784 → 950, full mode only). Last, a 784 → 1000 MLP past that,
+// which the compiler refuses before circom2 starts.
+//   pnpm --filter @mt/zkml bench:compile     (BENCH_QUICK=1: two small widths, the refusal)
+// No figure is printed if an estimate falls below the compiled count, if
+// LeNet-5 is not split, or if the wide MLP is not refused.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLOAT, GraphBuilder, seededNormal } from '@mt/testing';
 import {
+  CIRCOM2_MAX_R1CS_TERMS,
+  CIRCOM2_MAX_TERMS,
   CircuitCompiler,
   CircuitTooLargeError,
   decodeOnnxGraph,
@@ -44,6 +49,8 @@ function mlp(h) {
 const work = await mkdtemp(join(tmpdir(), 'mt-zkml-compile-size-'));
 const rows = [];
 let past;
+let tooLarge;
+let edge;
 try {
   for (const h of widths) {
     const bytes = mlp(h);
@@ -71,23 +78,17 @@ try {
       peak: build.peakMemoryBytes,
     });
   }
-  // LeNet-5, past the limit: refused before circom2 starts, with the figures.
+  // LeNet-5, past circom2's witness generator: compiled with a split witness
+  // (full mode), after circom2 given its whole source has failed.
   const lenet = lenet5();
   const lenetProgram = lowerGraph(decodeOnnxGraph(lenet), { inputBits: 10 });
-  const refusal = await time(() =>
-    new CircuitCompiler().compileModel(lenet, join(work, 'lenet'), { inputBits: 10 }).then(
-      () => fail('LeNet-5 was not refused'),
-      (error) => error,
-    ),
-  );
-  if (!CircuitTooLargeError.isInstance(refusal.value)) fail(`LeNet-5: ${refusal.value}`);
-  past = { refusal, program: lenetProgram, terms: refusal.value.terms };
+  past = { program: lenetProgram, terms: linearTerms(lenetProgram) };
+  if (past.terms <= CIRCOM2_MAX_TERMS) fail('LeNet-5 is no longer past CIRCOM2_MAX_TERMS');
   if (!QUICK) {
-    // circom2 given the source anyway: it writes the R1CS, then fails on the witness generator.
-    const dir = join(work, 'lenet-anyway');
+    const dir = join(work, 'lenet-whole');
     await mkdir(dir, { recursive: true });
     await writeCircuitFolder(dir, lenetProgram, 'bench');
-    past.circom = await time(() =>
+    past.whole = await time(() =>
       new CircuitCompiler().compileFile(join(dir, 'circuit.circom'), join(dir, 'O2')).then(
         () => 'compiled',
         (error) =>
@@ -95,7 +96,34 @@ try {
           error.message.slice(0, 200),
       ),
     );
+    const compiler = new CircuitCompiler();
+    const circuit = await compiler.compileModel(lenet, join(work, 'lenet'), {
+      inputBits: 10,
+      optimizations: [],
+    });
+    if (!circuit.metadata.splitWitness) fail('LeNet-5 was not given a split witness');
+    past.split = await compiler.ensureBuild(circuit, 'O2');
+    past.compiled = constraints(past.split.r1cs);
+    // The widest MLP under CIRCOM2_MAX_R1CS_TERMS: what the limit leaves of circom2's heap.
+    const wide = mlp(950);
+    edge = { terms: linearTerms(lowerGraph(decodeOnnxGraph(wide), { inputBits: 10 })) };
+    if (edge.terms > CIRCOM2_MAX_R1CS_TERMS) fail('the 784 → 950 MLP is past the limit');
+    const widest = await compiler.compileModel(wide, join(work, 'mlp-950'), {
+      inputBits: 10,
+      optimizations: [],
+    });
+    edge.build = await compiler.ensureBuild(widest, 'O2');
   }
+  // Past what circom2 compiles even as R1CS alone: refused before it starts.
+  const tooWide = mlp(1000);
+  const refusal = await time(() =>
+    new CircuitCompiler().compileModel(tooWide, join(work, 'too-wide'), { inputBits: 10 }).then(
+      () => fail('the 784 → 1000 MLP was not refused'),
+      (error) => error,
+    ),
+  );
+  if (!CircuitTooLargeError.isInstance(refusal.value)) fail(`784 → 1000: ${refusal.value}`);
+  tooLarge = refusal;
 } finally {
   await rm(work, { recursive: true, force: true });
 }
@@ -143,9 +171,20 @@ console.log(
 );
 
 console.log(
-  `\nLeNet-5 (${LENET_MACS} MACs): ${past.program.steps.length} steps, about ${estimateConstraints(past.program)} constraints, ${past.terms} linear terms. The compiler refused it in ${past.refusal.ms.toFixed(0)} ms (${past.refusal.value.code}: over circom2's ${past.refusal.value.maxTerms} terms), before circom2 started.`,
+  `\nLeNet-5 (${LENET_MACS} MACs): ${past.program.steps.length} steps, about ${estimateConstraints(past.program)} constraints, ${past.terms} linear terms, past circom2's witness generator (${CIRCOM2_MAX_TERMS} terms).`,
 );
-if (past.circom)
+if (past.whole)
   console.log(
-    `Given the source anyway, circom2 ran ${(past.circom.ms / 1000).toFixed(1)} s and ${past.circom.value === 'compiled' ? 'compiled it: the limit is too low' : `failed: "${past.circom.value}"`}.`,
+    `  Its whole source: circom2 ran ${(past.whole.ms / 1000).toFixed(1)} s and ${past.whole.value === 'compiled' ? 'compiled it: the limit is too low' : `failed: "${past.whole.value}"`}.`,
   );
+if (past.split)
+  console.log(
+    `  With a split witness (the R1CS alone, then the witness circuit at O0): ${past.compiled} constraints in ${(past.split.compileMs / 1000).toFixed(1)} s, peak ${(past.split.peakMemoryBytes / MiB).toFixed(0)} MiB.`,
+  );
+if (edge)
+  console.log(
+    `784 → 950 → 10 MLP, the widest under the limit: ${edge.terms} linear terms, split witness, compiled in ${(edge.build.compileMs / 1000).toFixed(1)} s, peak ${(edge.build.peakMemoryBytes / MiB).toFixed(0)} MiB of circom2's 4,096.`,
+  );
+console.log(
+  `784 → 1000 → 10 MLP: ${tooLarge.value.terms} linear terms, past the ${tooLarge.value.maxTerms} circom2 compiles even as R1CS alone; refused in ${tooLarge.ms.toFixed(0)} ms (${tooLarge.value.code}), before circom2 started.`,
+);

@@ -182,7 +182,7 @@ export class CircuitTooLargeError extends ZkmlError {
   readonly ptauPower: number;
   /** The linear terms (constant × signal) its source would have: what circom2's memory grows with. */
   readonly terms: number;
-  /** The most terms circom2's WebAssembly build compiles (`CIRCOM2_MAX_TERMS`). */
+  /** The most terms circom2's WebAssembly build compiles, even with a split witness (`CIRCOM2_MAX_R1CS_TERMS`). */
   readonly maxTerms: number;
 
   constructor(figures: {
@@ -199,7 +199,7 @@ export class CircuitTooLargeError extends ZkmlError {
       CircuitTooLargeError.code,
       figures.constraints > figures.maxConstraints
         ? `The model's circuit would have ${size}: over the budget of ${n(figures.maxConstraints)} constraints. Use a smaller model, or raise maxConstraints (mt-zkml compile --max-constraints) if this machine can compile and prove it.`
-        : `The model's circuit would have ${size}: over the ${n(figures.maxTerms)} linear terms circom2 compiles. circom2 writes the witness generator as WebAssembly text that grows with every term, and parses it within its 4 GiB heap, which larger circuits exhaust. Use a model with fewer multiply-accumulates (a narrower layer, a strided or smaller convolution).`,
+        : `The model's circuit would have ${size}: over the ${n(figures.maxTerms)} linear terms circom2 compiles. circom2's memory grows with every term, within its 4 GiB WebAssembly heap, even when it writes the R1CS alone (a split witness), and larger circuits exhaust it. Use a model with fewer multiply-accumulates (a narrower layer, a strided or smaller convolution).`,
     );
     this.constraints = figures.constraints;
     this.maxConstraints = figures.maxConstraints;

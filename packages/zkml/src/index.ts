@@ -26,6 +26,7 @@ export type {
   TensorShape,
 } from './circuit/circuit-metadata.js';
 export {
+  CIRCOM2_MAX_R1CS_TERMS,
   CIRCOM2_MAX_TERMS,
   CircuitCompiler,
   type CompiledBuild,

@@ -43,6 +43,12 @@ export interface CircuitMetadata {
   /** Constrained steps (shifts, ReLUs, comparisons, products, argmaxes) of the circuit. */
   steps: number;
   privateTensors: PrivateTensorShape[];
+  /**
+   * True when the witness comes from a separate witness circuit (a model too
+   * large for circom2 to write its witness generator): the folder then holds
+   * `witness.circom` and a copy of the model, which the prover runs.
+   */
+  splitWitness?: boolean;
 }
 
 const tensorShapeSchema = z.object({ name: z.string(), dims: z.array(z.int().min(0)) });
@@ -69,6 +75,7 @@ export const circuitMetadataSchema = z.object({
   privateTensors: z.array(
     z.object({ name: z.string(), size: z.int().min(0), bits: z.int().min(1) }),
   ),
+  splitWitness: z.boolean().optional(),
 }) satisfies z.ZodType<Omit<CircuitMetadata, 'format'> & { format: string }, unknown>;
 
 /** The public signals in order: outputs, predicted class, model hash, input hash. */

@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseJson } from '@mt/protocol';
 import { z } from 'zod';
-import { CircuitArtifactMissingError } from '../errors.js';
+import { CircuitArtifactMissingError, InvalidZkmlInputError } from '../errors.js';
+import { lowerGraph } from '../lower/lower-graph.js';
+import type { FixedPointProgram } from '../lower/program.js';
+import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
 import { CircuitDescription } from './circuit-description.js';
 import { type CircuitMetadata, circuitMetadataSchema, currentFormat } from './circuit-metadata.js';
 
@@ -24,6 +28,10 @@ export const privateWeightsSchema = z.object({
 /** File names inside a circuit folder. */
 export const circuitFiles = {
   source: 'circuit.circom',
+  /** The witness circuit of a split witness (see `splitWitness` in `circuit.json`). */
+  witnessSource: 'witness.circom',
+  /** A split witness's copy of the model, which the prover runs: secret in private mode, as `weights.json`. */
+  model: 'model.onnx',
   metadata: 'circuit.json',
   weights: 'weights.json',
   verificationKey: 'verification_key.json',
@@ -74,14 +82,50 @@ export class Circuit extends CircuitDescription {
     return new Circuit(dir, currentFormat(metadata, join(dir, circuitFiles.metadata)));
   }
 
-  /** Paths of the compiled build at `optimization`. */
-  build(optimization: Optimization): { dir: string; r1cs: string; wasm: string } {
+  /**
+   * Paths of the compiled build at `optimization`: its R1CS, the witness
+   * generator, and for a split witness the map from the witness circuit's
+   * signals to the circuit's wires.
+   */
+  build(optimization: Optimization): {
+    dir: string;
+    r1cs: string;
+    wasm: string;
+    witnessMap?: string;
+  } {
     const dir = join(this.dir, optimization);
-    return {
-      dir,
-      r1cs: join(dir, 'circuit.r1cs'),
-      wasm: join(dir, 'circuit_js', 'circuit.wasm'),
-    };
+    const r1cs = join(dir, 'circuit.r1cs');
+    if (this.metadata.splitWitness)
+      return {
+        dir,
+        r1cs,
+        wasm: join(dir, 'witness_js', 'witness.wasm'),
+        witnessMap: join(dir, 'witness-map.bin'),
+      };
+    return { dir, r1cs, wasm: join(dir, 'circuit_js', 'circuit.wasm') };
+  }
+
+  /**
+   * The lowered program of the model this circuit was compiled from, given
+   * the model's bytes: checked against the compiled model's SHA-256, then
+   * lowered with the circuit's own options, so that `evaluateProgram` runs
+   * it exactly as the circuit does.
+   *
+   * @throws InvalidZkmlInputError when `onnx` is another model.
+   */
+  lowerModel(onnx: Uint8Array): FixedPointProgram {
+    const { metadata } = this;
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    if (sha256 !== metadata.onnxSha256)
+      throw new InvalidZkmlInputError(
+        'onnx',
+        `the model has SHA-256 ${sha256}, not that of the model ${this.dir} was compiled from (${metadata.onnxSha256}); pass that model, or recompile`,
+      );
+    return lowerGraph(decodeOnnxGraph(onnx), {
+      mode: metadata.mode,
+      scaleBits: metadata.scaleBits,
+      inputBits: metadata.inputBits,
+    });
   }
 
   /** A file in the circuit folder. */

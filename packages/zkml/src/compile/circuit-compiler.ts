@@ -22,6 +22,7 @@ import { type CircuitMode, lowerGraph } from '../lower/lower-graph.js';
 import type { FixedPointProgram } from '../lower/program.js';
 import { decodeOnnxGraph } from '../onnx/onnx-graph.js';
 import { check } from '../option-checks.js';
+import { writeWitnessMap } from '../prove/split-witness.js';
 import { powerFor } from '../setup/ptau-power.js';
 import { runCircom, toolPaths } from './run-circom.js';
 
@@ -38,6 +39,12 @@ export interface CompileModelOptions {
   inputBits?: number;
   /** Private mode's commitment salt (default: 31 random bytes). Fix it only to reproduce a circuit. */
   salt?: bigint;
+  /**
+   * Compile the witness apart from the circuit (see `splitWitness` in
+   * `circuit.json`). Default: when the model has more linear terms than
+   * circom2 can write a witness generator for, {@link CIRCOM2_MAX_TERMS}.
+   */
+  splitWitness?: boolean;
   /** Builds to compile now (default `['O2']`, what Groth16 uses; PLONK setup adds `O1` on demand). */
   optimizations?: readonly Optimization[];
   /**
@@ -60,14 +67,24 @@ export const DEFAULT_MAX_CONSTRAINTS = 2 ** 22;
 
 /**
  * The most linear terms (constant × signal) a circuit's source may have for
- * circom2 to compile it. circom2 writes the witness generator as
+ * circom2 to write its witness generator. circom2 writes the generator as
  * WebAssembly text that grows with every term, and parses it within its
  * own 4 GiB heap. `pnpm --filter @mt/zkml bench:compile` measures it: a
- * 394,085-term MLP compiles at a 3,595 MiB peak, and LeNet-5 (408,490
- * terms) fails there after the R1CS is written. A limit of the tool, not a budget:
- * a model over it is refused before circom2 starts.
+ * 394,085-term MLP compiles at a 3,591 MiB peak, and LeNet-5 (408,490
+ * terms) fails there after the R1CS is written. A model over it gets a
+ * split witness: circom2 writes only its R1CS, and a witness circuit
+ * without the terms computes its witness.
  */
 export const CIRCOM2_MAX_TERMS = 400_000;
+
+/**
+ * The most linear terms for circom2 to write a circuit's R1CS alone (a
+ * split witness), within its 4 GiB heap. A limit of the tool, not a
+ * budget: a model over it is refused before circom2 starts.
+ * `bench:compile` measures the widest MLP under it (730,848 terms) at a
+ * 3,413 MiB peak, and LeNet-5 (408,490) at 2,206 MiB.
+ */
+export const CIRCOM2_MAX_R1CS_TERMS = 750_000;
 
 /** The result of one compilation. */
 export interface CompiledBuild {
@@ -151,12 +168,12 @@ export class CircuitCompiler {
       'maxConstraints',
       options.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
     );
-    if (constraints > maxConstraints || terms > CIRCOM2_MAX_TERMS) {
+    if (constraints > maxConstraints || terms > CIRCOM2_MAX_R1CS_TERMS) {
       throw new CircuitTooLargeError({
         constraints,
         maxConstraints,
         terms,
-        maxTerms: CIRCOM2_MAX_TERMS,
+        maxTerms: CIRCOM2_MAX_R1CS_TERMS,
         ptauPower: powerFor(
           constraints +
             publicSignalCount({
@@ -169,9 +186,13 @@ export class CircuitCompiler {
     const onnxSha256 = createHash('sha256').update(bytes).digest('hex');
     const dir = resolve(outDir);
     await mkdir(dir, { recursive: true });
-    await writeCircuitFolder(dir, program, onnxSha256, options.salt);
+    const splitWitness = options.splitWitness ?? terms > CIRCOM2_MAX_TERMS;
+    await writeCircuitFolder(dir, program, onnxSha256, {
+      ...(options.salt === undefined ? {} : { salt: options.salt }),
+      ...(splitWitness ? { splitWitness: bytes } : {}),
+    });
     this.#onProgress(
-      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits}), about ${constraints} constraints and ${terms} linear terms`,
+      `Lowered to ${program.steps.length} constrained steps over ${program.signals.length} signals (${program.mode} mode, scale 2^${program.scaleBits}), about ${constraints} constraints and ${terms} linear terms${splitWitness ? '; its witness is compiled apart' : ''}`,
     );
     const circuit = await Circuit.load(dir);
     for (const optimization of options.optimizations ?? ['O2']) {
@@ -188,6 +209,9 @@ export class CircuitCompiler {
   ): Promise<CompiledBuild> {
     return this.compileFile(circuit.file(circuitFiles.source), circuit.build(optimization).dir, {
       optimization,
+      ...(circuit.metadata.splitWitness
+        ? { witnessSource: circuit.file(circuitFiles.witnessSource) }
+        : {}),
       ...(signal ? { signal } : {}),
     });
   }
@@ -195,44 +219,76 @@ export class CircuitCompiler {
   /**
    * Compiles any Circom file that includes our templates or circomlib into
    * `outDir` (`<name>.r1cs`, `<name>_js/<name>.wasm`), unless an up-to-date
-   * build is there.
+   * build is there. With `witnessSource`, the circuit's R1CS only, then the
+   * witness circuit's generator (`<witness>_js/<witness>.wasm`) and the
+   * map between them (`witness-map.bin`).
    */
   async compileFile(
     source: string,
     outDir: string,
-    options: { optimization?: Optimization; signal?: AbortSignal } = {},
+    options: { optimization?: Optimization; witnessSource?: string; signal?: AbortSignal } = {},
   ): Promise<CompiledBuild> {
     const optimization = options.optimization ?? 'O2';
     const { circomVersion, circomlibRoot } = toolPaths();
     const libDir = resolve(templatesDir());
     const absoluteSource = resolve(source);
-    const name = absoluteSource.replace(/^.*[\\/]/, '').replace(/\.circom$/, '');
+    const witnessSource = options.witnessSource && resolve(options.witnessSource);
+    const baseName = (path: string) => path.replace(/^.*[\\/]/, '').replace(/\.circom$/, '');
+    const name = baseName(absoluteSource);
+    const witnessName = witnessSource ? baseName(witnessSource) : name;
     const dir = resolve(outDir);
     const r1cs = join(dir, `${name}.r1cs`);
-    const wasm = join(dir, `${name}_js`, `${name}.wasm`);
+    const wasm = join(dir, `${witnessName}_js`, `${witnessName}.wasm`);
+    const map = join(dir, 'witness-map.bin');
     const stampFile = join(dir, 'build-key.txt');
     const key = createHash('sha256')
       .update(`circom2 ${circomVersion} --${optimization}\n`)
       .update(await readFile(absoluteSource))
+      .update(witnessSource ? await readFile(witnessSource) : '')
       .update(await sha256OfFolder(libDir))
       .update(await sha256OfFolder(join(circomlibRoot, 'circomlib', 'circuits')))
       .digest('hex');
     const stamp = await readFile(stampFile, 'utf8').catch(() => '');
-    if (stamp === key && (await exists(r1cs)) && (await exists(wasm))) {
+    if (
+      stamp === key &&
+      (await exists(r1cs)) &&
+      (await exists(wasm)) &&
+      (!witnessSource || (await exists(map)))
+    ) {
       this.#onProgress(`${name} (${optimization}) is up to date`);
       return { r1cs, wasm, cached: true };
     }
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    this.#onProgress(`Compiling ${name} with circom2 --${optimization}…`);
+    this.#onProgress(
+      `Compiling ${name} with circom2 --${optimization}${witnessSource ? ', its witness apart' : ''}…`,
+    );
     const started = Date.now();
-    const { log, peakMemoryBytes } = await runCircom({
-      source: absoluteSource,
-      outDir: dir,
-      includeDirs: [libDir, circomlibRoot],
+    const run = (file: string, level: 'O0' | Optimization, outputs: ('r1cs' | 'wasm' | 'sym')[]) =>
+      runCircom({
+        source: file,
+        outDir: dir,
+        includeDirs: [libDir, circomlibRoot],
+        optimization: level,
+        outputs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    let { log, peakMemoryBytes } = await run(
+      absoluteSource,
       optimization,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+      witnessSource ? ['r1cs', 'sym'] : ['r1cs', 'wasm'],
+    );
+    if (witnessSource) {
+      // O0: the witness circuit keeps every signal, so each wire finds its name.
+      const witness = await run(witnessSource, 'O0', ['wasm', 'sym']);
+      if (witness.peakMemoryBytes !== undefined)
+        peakMemoryBytes = Math.max(peakMemoryBytes ?? 0, witness.peakMemoryBytes);
+      const circuitSym = join(dir, `${name}.sym`);
+      const witnessSym = join(dir, `${witnessName}.sym`);
+      await writeWitnessMap(circuitSym, witnessSym, map);
+      await Promise.all([rm(circuitSym), rm(witnessSym)]);
+      log += witness.log;
+    }
     const compileMs = Date.now() - started;
     const constraints = /non-linear constraints: (\d+)/.exec(log)?.[1] ?? '?';
     const peak =
@@ -256,14 +312,21 @@ function randomSalt(): bigint {
   return BigInt(`0x${randomBytes(31).toString('hex')}`) % FIELD_PRIME;
 }
 
-/** Writes `circuit.circom`, `circuit.json` and, in private mode, `weights.json` (mode 0600). */
+/**
+ * Writes `circuit.circom`, `circuit.json` and, in private mode,
+ * `weights.json` (mode 0600). With `splitWitness` (the model's bytes), also
+ * `witness.circom` and `model.onnx` (mode 0600: in private mode it holds
+ * the weights).
+ */
 export async function writeCircuitFolder(
   dir: string,
   program: FixedPointProgram,
   onnxSha256: string,
-  salt: bigint = randomSalt(),
+  options: { salt?: bigint; splitWitness?: Uint8Array } = {},
 ): Promise<CircuitMetadata> {
-  const generated = generateCircom(program);
+  const salt = options.salt ?? randomSalt();
+  const split = options.splitWitness;
+  const generated = generateCircom(program, { splitWitness: split !== undefined });
   const weightsFile = join(dir, circuitFiles.weights);
   let modelHash = generated.publicModelHash;
   if (program.mode === 'private') {
@@ -295,8 +358,18 @@ export async function writeCircuitFolder(
       bits: t.bits,
     })),
   };
+  if (split) metadata.splitWitness = true;
   // Written in chunks: a large model's source is more than one string can hold.
   await writeFile(join(dir, circuitFiles.source), sourceChunks(generated.lines));
+  if (split && generated.witnessLines) {
+    await writeFile(join(dir, circuitFiles.witnessSource), sourceChunks(generated.witnessLines));
+    await writeFile(join(dir, circuitFiles.model), split, { mode: 0o600 });
+  } else
+    await Promise.all(
+      [circuitFiles.witnessSource, circuitFiles.model].map((f) =>
+        rm(join(dir, f), { force: true }),
+      ),
+    );
   await writeFile(join(dir, circuitFiles.metadata), `${JSON.stringify(metadata, null, 2)}\n`);
   return metadata;
 }

@@ -31,7 +31,10 @@ export interface CircomRun {
   source: string;
   outDir: string;
   includeDirs: readonly string[];
-  optimization: 'O1' | 'O2';
+  /** O0 keeps every signal, as a witness circuit's map needs. */
+  optimization: 'O0' | 'O1' | 'O2';
+  /** What to write (default R1CS and the witness generator). */
+  outputs?: readonly ('r1cs' | 'wasm' | 'sym')[];
   signal?: AbortSignal;
 }
 
@@ -50,8 +53,7 @@ export function runCircom(run: CircomRun): Promise<{ log: string; peakMemoryByte
     PEAK_MEMORY_HOOK,
     circomCli,
     run.source,
-    '--r1cs',
-    '--wasm',
+    ...(run.outputs ?? ['r1cs', 'wasm']).map((output) => `--${output}`),
     `--${run.optimization}`,
     '-o',
     run.outDir,

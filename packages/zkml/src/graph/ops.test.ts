@@ -297,6 +297,31 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'ScatterElements at computed and constant indices, by each reduction; NonZero of a constant mask',
+    input: [2, 5],
+    opset: 18,
+    build: (g, x, w) => {
+      // Per row, the position of its largest value and that value.
+      const at = g.op('ArgMax', [x], { axis: 1, keepdims: 1 });
+      const top = g.op('ReduceMax', [x, g.i64([1])], { keepdims: 1 });
+      const table = w([2, 5]);
+      const scatter = (reduction: string) =>
+        g.op('ScatterElements', [table, at, top], { axis: 1, reduction: { string: reduction } });
+      const mask = g.f32([5], Float32Array.of(0, 1, 0, 2, 3));
+      const columns = g.op('Reshape', [g.op('NonZero', [mask]), g.i64([-1])]);
+      return [
+        ...['none', 'add', 'mul', 'max', 'min'].map(scatter),
+        // Computed data, a computed index, constant updates; and constant indices from the end.
+        g.op('ScatterElements', [x, at, w([2, 1])], { axis: 1 }),
+        g.op('ScatterElements', [x, g.i64([-1, 0, 2, 2], [2, 2]), w([2, 2])], {
+          axis: 1,
+          reduction: { string: 'add' },
+        }),
+        g.op('Gather', [x, columns], { axis: 1 }),
+      ];
+    },
+  },
+  {
     name: 'Softplus, Mish, Elu, Celu, Selu (piecewise linear exp and softplus remainder)',
     input: [1, 8],
     range: 6,
@@ -732,14 +757,17 @@ describe('what a circuit cannot compute', () => {
     g.output('y0', b, FLOAT, []);
     g.output('y1', c, FLOAT, []);
     g.output('y2', d, FLOAT, []);
+    // NonZero of the input: its output's shape would depend on the values.
+    g.output('y3', g.op('Cast', [g.op('NonZero', [x])], { to: FLOAT }), FLOAT, []);
     const error = loweringError(g.encode('unsupported'));
     expect(UnsupportedOnnxOpError.isInstance(error)).toBe(true);
     const nodes = (error as UnsupportedOnnxOpError).nodes;
     // The Relu after the Log is not listed again: it only reads a refused node.
-    expect(nodes.map((n) => n.op)).toEqual(['Log', 'Mod', 'Tile']);
+    expect(nodes.map((n) => n.op)).toEqual(['Log', 'Mod', 'Tile', 'NonZero']);
     expect(nodes[1]?.reason).toMatch(/not supported/);
     expect(nodes[2]?.reason).toMatch(/must be a constant/);
-    expect((error as Error).message).toMatch(/3 node\(s\)/);
+    expect(nodes[3]?.reason).toMatch(/shape would depend on the input/);
+    expect((error as Error).message).toMatch(/4 node\(s\)/);
     expect((error as Error).message).toMatch(/node '#0' \(Log\)/);
   });
 });

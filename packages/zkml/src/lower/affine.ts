@@ -50,6 +50,14 @@ export function signalValue(id: number, scale: number): Affine {
   return { sig: [id], q: [1n], w: [1], c: 0n, cw: 0, D: scale, slack: 0 };
 }
 
+/** The numerator of `a` for the signals' values (integers, as the witness holds them): c + Σ q·v. */
+export function numeratorOf(a: Affine, values: readonly bigint[]): bigint {
+  let acc = a.c;
+  for (let i = 0; i < a.sig.length; i += 1)
+    acc += (a.q[i] as bigint) * (values[a.sig[i] as number] ?? 0n);
+  return acc;
+}
+
 /** `a` with its denominator raised to 2^D (exact: every numerator term is multiplied by 2^(D − a.D)). */
 export function raised(a: Affine, D: number): Affine {
   if (D === a.D) return a;

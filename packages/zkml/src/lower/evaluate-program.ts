@@ -1,5 +1,5 @@
 import { InvalidZkmlInputError } from '../errors.js';
-import type { Affine } from './affine.js';
+import { type Affine, numeratorOf } from './affine.js';
 import { type FixedPointProgram, type SoftmaxShare, unknownStep } from './program.js';
 
 /** `floor(√n)` for `n ≥ 0`, exactly (Newton's method on bigints, from above). */
@@ -104,12 +104,7 @@ export function evaluateProgram(
       value[id] = tensor.values[i] ?? 0n;
       error[id] = Math.abs(floatOf(id) - (program.privateExact.get(id) ?? 0));
     });
-  const numerator = (a: Affine) => {
-    let acc = a.c;
-    for (let i = 0; i < a.sig.length; i += 1)
-      acc += (a.q[i] as bigint) * (value[a.sig[i] as number] ?? 0n);
-    return acc;
-  };
+  const numerator = (a: Affine) => numeratorOf(a, value);
   // A group's figures are read once, not once per output (n² for n classes).
   const groups = new Map<readonly Affine[], SoftmaxGroup>();
   const groupOf = (share: SoftmaxShare): SoftmaxGroup => {

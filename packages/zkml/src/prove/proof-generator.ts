@@ -97,6 +97,9 @@ export class ProofGenerator {
           wasm: build.wasm,
           zkey: this.circuit.file(this.setup.zkey),
           input: witness,
+          ...(build.witnessMap
+            ? { split: { dir: this.circuit.dir, optimization: this.setup.optimization } }
+            : {}),
         },
         signals.length > 0 ? { signal: AbortSignal.any(signals) } : {},
       );

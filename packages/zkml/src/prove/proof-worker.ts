@@ -1,5 +1,6 @@
 import type { ProofSystem } from '@mt/protocol';
 import { loadSnarkjs } from './load-snarkjs.js';
+import { proveSplit, type SplitWitnessJob } from './split-witness.js';
 
 /** A job for the proof worker pool. */
 export type ProofWorkerTask =
@@ -9,6 +10,8 @@ export type ProofWorkerTask =
       wasm: string;
       zkey: string;
       input: Record<string, unknown>;
+      /** Set for a circuit whose witness is split: `wasm` is then unused. */
+      split?: SplitWitnessJob;
     }
   | {
       kind: 'verify';
@@ -27,6 +30,7 @@ export type ProofWorkerResult =
 export default async function runProofTask(task: ProofWorkerTask): Promise<ProofWorkerResult> {
   const snarkjs = await loadSnarkjs();
   if (task.kind === 'prove') {
+    if (task.split) return proveSplit(task.system, task.zkey, task.input, task.split);
     return snarkjs[task.system].fullProve(task.input, task.wasm, task.zkey);
   }
   return {

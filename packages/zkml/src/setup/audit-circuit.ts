@@ -109,7 +109,11 @@ export async function auditCircuit(
     const fresh = await new CircuitCompiler({ onProgress }).compileFile(
       circuit.file(circuitFiles.source),
       join(scratch, setup.optimization),
-      { optimization: setup.optimization },
+      {
+        optimization: setup.optimization,
+        // Only the R1CS is compared; a split witness's model is past circom2's witness generator.
+        ...(m.splitWitness ? { witnessSource: circuit.file(circuitFiles.witnessSource) } : {}),
+      },
     );
     const [ours, theirs] = await Promise.all([
       readFile(fresh.r1cs),

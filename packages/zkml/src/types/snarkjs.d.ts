@@ -11,8 +11,20 @@ declare module 'snarkjs' {
   type ZkeySource = string | Uint8Array;
   type WitnessInput = Record<string, unknown>;
 
+  /** A file snarkjs reads or writes in memory: `data` holds it once written. */
+  export interface MemFile {
+    type: 'mem';
+    data?: Uint8Array;
+  }
+
   /** What Groth16 and PLONK share in snarkjs. */
   interface ProvingSystemApi {
+    /** A proof from a witness already computed (a `.wtns`). */
+    prove(
+      zkey: ZkeySource,
+      wtns: string | MemFile,
+      logger?: SnarkjsLogger,
+    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
     fullProve(
       input: WitnessInput,
       wasm: string | Uint8Array,
@@ -94,8 +106,10 @@ declare module 'snarkjs' {
     }>;
   };
   export const wtns: {
-    calculate(input: WitnessInput, wasm: string, wtnsFile: string): Promise<void>;
+    calculate(input: WitnessInput, wasm: string, wtnsFile: string | MemFile): Promise<void>;
     exportJson(wtnsFile: string): Promise<bigint[]>;
+    /** Whether the witness satisfies every constraint of the R1CS. */
+    check(r1cs: string, wtns: string | MemFile, logger?: SnarkjsLogger): Promise<boolean>;
   };
   /**
    * ffjavascript's curves. `singleThread` builds a fresh curve that starts

@@ -65,3 +65,21 @@ export function rowAt<E>(
       Array.from({ length: size }, (_, j) => at(j)),
     );
 }
+
+/**
+ * The one-hot vector of a computed integer index into a dimension of
+ * `size`: entry j is 1 where the index (negative counts from the end) is j,
+ * else 0. The index is checked once ({@link indexWithin}); entry j is
+ * `[index ≥ j] − [index ≥ j + 1]`, so the cost is one sign per row.
+ */
+export function oneHotAt<E>(A: Algebra<E>, index: E, size: number, what: string): E[] {
+  const i = indexWithin(A, index, size, what);
+  const reached = [
+    A.constant(1),
+    ...Array.from({ length: size - 1 }, (_, k) => A.atLeastZero(A.add(i, A.constant(-(k + 1))))),
+    A.constant(0),
+  ];
+  return Array.from({ length: size }, (_, j) =>
+    A.add(reached[j] as E, A.scale(reached[j + 1] as E, -1)),
+  );
+}

@@ -1,7 +1,7 @@
 import { broadcastDims, broadcastIndex } from '../broadcast.js';
 import { axisOf, type Kernel, type KernelContext, refuse } from '../kernel.js';
 import { build, sizeOf, stridesOf, type Tensor, unravel } from '../tensor.js';
-import { rowAt } from './select.js';
+import { oneHotAt, rowAt } from './select.js';
 
 function constantTensor<E>(ctx: KernelContext<E>, dims: number[], values: number[]): Tensor<E> {
   return { dims, data: values.map((v) => ctx.algebra.constant(v)) };
@@ -151,6 +151,84 @@ const gatherElementsKernel: Kernel = (ctx) => {
         ] as never;
       return rowAt(A, value, d, `GatherElements '${ctx.node.name}'`)(at);
     }),
+  ];
+};
+
+/**
+ * ONNX `ScatterElements`: the data, with each update written (or, by
+ * `reduction`, added, multiplied, maxed or minned) at its own position with
+ * the axis coordinate replaced by its index, in order. A constant index
+ * writes one element. A computed one writes every row of its column through
+ * its one-hot (one sign per row, {@link oneHotAt}): each row becomes
+ * `row + hot · (combined − row)`, one product, so the cost is linear in the
+ * axis length per update.
+ */
+const scatterElementsKernel: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  const x = ctx.input(0);
+  const indices = ctx.input(1);
+  const updates = ctx.input(2);
+  type E = (typeof x.data)[number];
+  const a = axisOf(ctx.int('axis', 0), x.dims.length);
+  const d = x.dims[a] ?? 0;
+  if (
+    indices.dims.length !== x.dims.length ||
+    indices.dims.some((n, k) => n !== updates.dims[k] || (k !== a && n > (x.dims[k] ?? 0))) ||
+    updates.dims.length !== indices.dims.length
+  )
+    refuse("needs indices and updates of one shape, of the data's rank, within its dimensions");
+  const reduction = ctx.string('reduction', 'none');
+  const negate = (v: E) => A.scale(v, -1);
+  const combine: ((old: E, update: E) => E) | undefined = {
+    none: (_old: E, update: E) => update,
+    add: (old: E, update: E) => A.add(old, update),
+    mul: (old: E, update: E) => A.mul(old, update),
+    max: (old: E, update: E) => A.max(old, update),
+    min: (old: E, update: E) => negate(A.max(negate(old), negate(update))),
+  }[reduction];
+  if (!combine) return refuse(`has reduction ${JSON.stringify(reduction)}`);
+  const strides = stridesOf(x.dims);
+  const what = `ScatterElements '${ctx.node.name}'`;
+  const out = [...x.data];
+  indices.data.forEach((index, flat) => {
+    const position = unravel(flat, indices.dims);
+    const update = updates.data[flat] as E;
+    const at = (j: number) =>
+      position.reduce((f, v, k) => f + (k === a ? j : v) * (strides[k] ?? 0), 0);
+    const raw = A.valueOf(index);
+    if (raw !== undefined) {
+      const j = raw < 0 ? raw + d : raw;
+      if (!Number.isInteger(j) || j < 0 || j >= d)
+        refuse(`index ${raw} is outside a dimension of ${d}`);
+      out[at(j)] = combine(out[at(j)] as E, update);
+      return;
+    }
+    oneHotAt(A, index, d, what).forEach((hot, j) => {
+      const row = out[at(j)] as E;
+      out[at(j)] = A.add(row, A.mul(hot, A.add(combine(row, update), negate(row))));
+    });
+  });
+  return [{ dims: x.dims, data: out }];
+};
+
+/**
+ * ONNX `NonZero` of constants (a mask, a table): the indices of the nonzero
+ * elements, `[rank, count]`. Of a computed value it is refused: its output's
+ * shape would depend on the input, which a circuit cannot have.
+ */
+const nonZeroKernel: Kernel = (ctx) => {
+  const A = ctx.algebra;
+  const x = ctx.input(0);
+  const values = x.data.map((v) => A.valueOf(v));
+  if (values.some((v) => v === undefined))
+    refuse("of a computed value: its output's shape would depend on the input");
+  const at = values.flatMap((v, flat) => (v === 0 ? [] : [unravel(flat, x.dims)]));
+  return [
+    constantTensor(
+      ctx,
+      [x.dims.length, at.length],
+      x.dims.flatMap((_, k) => at.map((index) => index[k] ?? 0)),
+    ),
   ];
 };
 
@@ -347,6 +425,8 @@ export const shapeKernels: Record<string, Kernel> = {
   Tile: tileKernel,
   Trilu: triluKernel,
   GatherElements: gatherElementsKernel,
+  ScatterElements: scatterElementsKernel,
+  NonZero: nonZeroKernel,
   Pad: padKernel,
   Split: splitKernel,
 };
