@@ -17,3 +17,4 @@ export {
   VerifiableInferenceValidator,
   type VerifiableInferenceValidatorOptions,
 } from './verifiable/verifiable-inference-validator.js';
+export type { ProvenScoreWeights } from './verifiable/verifiable-task.js';

@@ -10,9 +10,15 @@ import {
   type TaskContextInput,
 } from '@mt/protocol';
 import type { Circuit, ProofVerifier } from '@mt/zkml';
-import { observedSpeed } from '../speed.js';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
-import { inputOf, loadZkml, VERIFIABLE_INFERENCE } from './verifiable-task.js';
+import {
+  countVerdict,
+  inputOf,
+  loadZkml,
+  type ProvenScoreWeights,
+  scoreProven,
+  VERIFIABLE_INFERENCE,
+} from './verifiable-task.js';
 
 /** Options of {@link VerifiableInferenceValidator.create}. */
 export interface VerifiableInferenceValidatorOptions {
@@ -23,7 +29,7 @@ export interface VerifiableInferenceValidatorOptions {
   /** Time a miner has to prove. Default 30 s. */
   timeoutMs?: number;
   /** Weights of a valid answer's score. Default correctness 0.7, latency 0.3. */
-  weights?: { correctness?: number; latency?: number };
+  weights?: ProvenScoreWeights;
   /** Where verification times and verdicts go. Default: a registry of its own. */
   metrics?: SubnetMetrics;
 }
@@ -81,14 +87,7 @@ export class VerifiableInferenceValidator implements SubnetValidator {
 
   /** The verdict on `result`'s proof for `task`, with a stable code when refused. */
   async verifyProof(task: Task, result: Result): Promise<ProofVerdict> {
-    const labels = { subnet: this.name };
-    const verdict = await this.#check(task, result);
-    this.#metrics.proofVerifications.inc({
-      ...labels,
-      verdict: verdict.valid ? 'valid' : 'invalid',
-      reason: verdict.valid ? 'none' : verdict.code,
-    });
-    return verdict;
+    return countVerdict(this.#metrics, this.name, await this.#check(task, result));
   }
 
   async #check(task: Task, result: Result): Promise<ProofVerdict> {
@@ -113,26 +112,9 @@ export class VerifiableInferenceValidator implements SubnetValidator {
   }
 
   async scoreResult(_task: Task, result: Result, observation: Observation): Promise<Judgement> {
-    const verdict = observation.proof;
-    if (!verdict?.valid) {
-      return {
-        value: 0,
-        confidence: 1,
-        metadata: {
-          proof: 'rejected',
-          code: verdict?.code ?? 'unchecked',
-          reason: verdict?.reason ?? 'the proof was not verified',
-        },
-      };
-    }
-    const correctness = this.#options.weights?.correctness ?? 0.7;
-    const latency = this.#options.weights?.latency ?? 0.3;
-    const speed = observedSpeed(observation);
-    return {
-      value: (correctness + latency * speed) / (correctness + latency),
-      confidence: 1,
-      metadata: { proof: 'valid', predicted: result.resultData.predicted ?? null, speed },
-    };
+    return scoreProven(observation, this.#options.weights, {
+      predicted: result.resultData.predicted ?? null,
+    });
   }
 
   close(): Promise<void> {
