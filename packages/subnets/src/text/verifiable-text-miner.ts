@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
 import type { Circuit, ProofGenerator } from '@mt/zkml';
+import { timedProof } from '../verifiable/verifiable-task.js';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
 import { TEXT_GENERATION } from './text-task.js';
 import {
@@ -96,19 +97,15 @@ export class VerifiableTextMiner implements SubnetMiner {
   /** Proves the first token of the answer to `task`, then generates the rest; stops when `context.signal` fires. */
   async solveTask(task: Task, context: SolveContext): Promise<Solution> {
     const { tokens, maxNewTokens } = verifiableTextRequestOf(task, this.circuit, this.vocabulary);
-    const labels = { subnet: this.name };
-    const stopTimer = this.#metrics.proofGenerationSeconds.startTimer(labels);
-    let proven: Awaited<ReturnType<ProofGenerator['generateProof']>>;
-    try {
-      proven = await this.#generator.generateProof(contextWindow(tokens, this.#context), {
+    const {
+      predicted,
+      outputs: _logits,
+      ...proof
+    } = await timedProof(this.#metrics, this.name, () =>
+      this.#generator.generateProof(contextWindow(tokens, this.#context), {
         signal: context.signal,
-      });
-      stopTimer();
-    } catch (error) {
-      this.#metrics.proofGenerationFailures.inc(labels);
-      throw error;
-    }
-    const { predicted, outputs: _logits, ...proof } = proven;
+      }),
+    );
     const answer = [predicted];
     while (answer.length < maxNewTokens) {
       context.signal.throwIfAborted();

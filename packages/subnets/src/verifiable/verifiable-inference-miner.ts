@@ -1,7 +1,7 @@
 import type { Solution, SolveContext, SubnetMiner, Task } from '@mt/protocol';
 import type { Circuit, ProofGenerator } from '@mt/zkml';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
-import { inputOf, loadZkml, VERIFIABLE_INFERENCE } from './verifiable-task.js';
+import { inputOf, loadZkml, timedProof, VERIFIABLE_INFERENCE } from './verifiable-task.js';
 
 /** Options of {@link VerifiableInferenceMiner.create}. */
 export interface VerifiableInferenceMinerOptions {
@@ -44,18 +44,10 @@ export class VerifiableInferenceMiner implements SubnetMiner {
   /** Runs the committed model on the task's input and proves it; the prover's thread stops when `context.signal` fires. */
   async solveTask(task: Task, context: SolveContext): Promise<Solution> {
     const input = inputOf(task, this.circuit);
-    const labels = { subnet: this.name };
-    const stopTimer = this.#metrics.proofGenerationSeconds.startTimer(labels);
-    try {
-      const { predicted, ...proof } = await this.#generator.generateProof(input, {
-        signal: context.signal,
-      });
-      stopTimer();
-      return { resultData: { outputs: proof.outputs, predicted }, proof };
-    } catch (error) {
-      this.#metrics.proofGenerationFailures.inc(labels);
-      throw error;
-    }
+    const { predicted, ...proof } = await timedProof(this.#metrics, this.name, () =>
+      this.#generator.generateProof(input, { signal: context.signal }),
+    );
+    return { resultData: { outputs: proof.outputs, predicted }, proof };
   }
 
   close(): Promise<void> {

@@ -30,6 +30,24 @@ export function loadZkml(
   });
 }
 
+/** Runs `prove`, timing it in the proof-generation metrics of `subnet` and counting its failure. */
+export async function timedProof<T>(
+  metrics: SubnetMetrics,
+  subnet: string,
+  prove: () => Promise<T>,
+): Promise<T> {
+  const labels = { subnet };
+  const stopTimer = metrics.proofGenerationSeconds.startTimer(labels);
+  try {
+    const proof = await prove();
+    stopTimer();
+    return proof;
+  } catch (error) {
+    metrics.proofGenerationFailures.inc(labels);
+    throw error;
+  }
+}
+
 /** How a proven answer's score is weighed: its being proven, and the speed the validator measured. */
 export interface ProvenScoreWeights {
   correctness?: number;

@@ -50,7 +50,7 @@ export async function writeWitnessMap(
   circuitSym: string,
   witnessSym: string,
   mapFile: string,
-): Promise<number> {
+): Promise<void> {
   const wires = await witnessIndexByName(circuitSym);
   const witness = await witnessIndexByName(witnessSym);
   let size = 1;
@@ -70,7 +70,6 @@ export async function writeWitnessMap(
   if (missing >= 0)
     throw new CircuitCompilationError(circuitSym, `wire ${missing} has no signal name`);
   await writeFile(mapFile, new Uint8Array(map.buffer));
-  return size;
 }
 
 /** Reads a witness map that {@link writeWitnessMap} wrote. */
