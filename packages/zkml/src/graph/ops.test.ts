@@ -363,7 +363,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'Resize: nearest and linear, by scales and by sizes, in four coordinate modes',
+    name: 'Resize: nearest, linear and cubic, by scales and by sizes, in four coordinate modes',
     input: [1, 1, 3, 4],
     build: (g, x) => {
       const none = g.f32([0], new Float32Array(0));
@@ -383,6 +383,17 @@ const cases: Case[] = [
         g.op('Resize', [x, none, none, g.i64([1, 1, 5, 3])], {
           mode: { string: 'linear' },
           coordinate_transformation_mode: { string: 'pytorch_half_pixel' },
+        }),
+        g.op('Resize', [x, none, scales([1, 1, 2, 2])], { mode: { string: 'cubic' } }),
+        g.op('Resize', [x, none, scales([1, 1, 1.5, 0.5])], {
+          mode: { string: 'cubic' },
+          cubic_coeff_a: { float: -0.5 },
+          exclude_outside: 1,
+          coordinate_transformation_mode: { string: 'align_corners' },
+        }),
+        g.op('Resize', [x, none, none, g.i64([1, 1, 5, 7])], {
+          mode: { string: 'cubic' },
+          coordinate_transformation_mode: { string: 'asymmetric' },
         }),
       ];
     },

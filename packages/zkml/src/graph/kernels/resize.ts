@@ -30,17 +30,53 @@ function nearestIndex(rounding: string, c: number, length: number): number {
 }
 
 /**
- * `Resize` with constant scales or sizes, `nearest` or `linear` (any rank,
- * one axis at a time). Every output is a constant combination of inputs: a
- * copy (nearest) or two weights per resized axis (linear), so a resize
- * costs no constraint beyond the rescale a weighted sum needs. `cubic`,
- * antialiasing and a region of interest are refused.
+ * The four taps of `cubic` at coordinate `c` on an axis of `length`: the
+ * Keys kernel with coefficient `a` at distances 1 + t, t, 1 − t and 2 − t
+ * (t the fraction of `c`), on indices clamped to the axis (its edge values
+ * repeat). With `excludeOutside`, taps past the axis weigh 0 and the rest are
+ * renormalised to sum to 1.
+ */
+function cubicTaps(
+  c: number,
+  a: number,
+  length: number,
+  excludeOutside: boolean,
+): [number, number][] {
+  const i = Math.floor(c);
+  const t = c - i;
+  const near = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1; // |d| ≤ 1
+  const far = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; // 1 < |d| < 2
+  let taps: [number, number][] = [
+    [i - 1, far(1 + t)],
+    [i, near(t)],
+    [i + 1, near(1 - t)],
+    [i + 2, far(2 - t)],
+  ];
+  if (excludeOutside) {
+    const inside = taps.map(([at, w]): [number, number] => [at, at < 0 || at >= length ? 0 : w]);
+    const total = inside.reduce((sum, [, w]) => sum + w, 0);
+    taps = inside.map(([at, w]) => [at, w / total]);
+  }
+  return taps
+    .filter(([, w]) => w !== 0)
+    .map(([at, w]) => [Math.min(Math.max(at, 0), length - 1), w]);
+}
+
+/**
+ * `Resize` with constant scales or sizes, `nearest`, `linear` or `cubic`
+ * (any rank, one axis at a time). Every output is a constant combination of
+ * inputs: a copy (nearest), two weights (linear) or four (cubic) per resized
+ * axis, so a resize costs no constraint beyond the rescale a weighted sum
+ * needs. Antialiasing and a region of interest are refused.
  */
 const resize: Kernel = (ctx) => {
   const A = ctx.algebra;
   const x = ctx.input(0);
   const mode = ctx.string('mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') refuse(`Resize's mode '${mode}' is not supported`);
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic')
+    refuse(`Resize's mode '${mode}' is not supported`);
+  const cubicA = ctx.float('cubic_coeff_a', -0.75);
+  const excludeOutside = ctx.int('exclude_outside', 0) === 1;
   if (ctx.int('antialias', 0) !== 0) refuse('Resize with antialias is not supported');
   const transform = ctx.string('coordinate_transformation_mode', 'half_pixel');
   if (transform === 'tf_crop_and_resize')
@@ -72,6 +108,7 @@ const resize: Kernel = (ctx) => {
       if (to === from && scale === 1) return [[o, 1]];
       const c = sourceCoordinate(transform, o, scale, from, to);
       if (mode === 'nearest') return [[nearestIndex(rounding, c, from), 1]];
+      if (mode === 'cubic') return cubicTaps(c, cubicA, from, excludeOutside);
       const clamped = Math.min(Math.max(c, 0), from - 1);
       const low = Math.floor(clamped);
       const high = Math.min(low + 1, from - 1);
