@@ -12,6 +12,7 @@ import {
 import type { Circuit, ProofVerifier } from '@mt/zkml';
 import {
   countVerdict,
+  DEFAULT_PROOF_TIMEOUT_MS,
   type ProvenScoreWeights,
   scoreProven,
 } from '../verifiable/verifiable-task.js';
@@ -104,7 +105,7 @@ export class VerifiableTextValidator implements SubnetValidator {
         maxNewTokens: this.#options.maxNewTokens ?? 8,
         modelHash: this.circuit.metadata.modelHash,
       },
-      timeoutMs: this.#options.timeoutMs ?? 30_000,
+      timeoutMs: this.#options.timeoutMs ?? DEFAULT_PROOF_TIMEOUT_MS,
     });
   }
 

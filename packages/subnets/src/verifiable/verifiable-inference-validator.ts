@@ -13,6 +13,7 @@ import type { Circuit, ProofVerifier } from '@mt/zkml';
 import { SubnetMetrics } from '../wrappers/subnet-metrics.js';
 import {
   countVerdict,
+  DEFAULT_PROOF_TIMEOUT_MS,
   inputOf,
   loadZkml,
   type ProvenScoreWeights,
@@ -81,7 +82,7 @@ export class VerifiableInferenceValidator implements SubnetValidator {
       Array.from({ length: size }, () => randomInt(1_000_000) / 1_000_000);
     return newTask(context, {
       taskData: { input, modelHash: this.circuit.metadata.modelHash },
-      timeoutMs: this.#options.timeoutMs ?? 30_000,
+      timeoutMs: this.#options.timeoutMs ?? DEFAULT_PROOF_TIMEOUT_MS,
     });
   }
 

@@ -48,6 +48,9 @@ export async function timedProof<T>(
   }
 }
 
+/** The time a miner has to prove, by default, in the subnets whose answers carry a proof. */
+export const DEFAULT_PROOF_TIMEOUT_MS = 30_000;
+
 /** How a proven answer's score is weighed: its being proven, and the speed the validator measured. */
 export interface ProvenScoreWeights {
   correctness?: number;
