@@ -87,6 +87,12 @@ const cases = [
     example: 'subnets-verifiable-inference.ts',
     fixtures: ['mlp'],
   },
+  {
+    name: '@mt/subnets/verifiable-text',
+    install: ['@mt/subnets', '@mt/zkml'],
+    example: 'subnets-verifiable-text.ts',
+    fixtures: ['nano-gpt'],
+  },
 ].filter((c) => values.only === undefined || values.only.split(',').includes(c.name));
 if (cases.length === 0) throw new Error(`no case named ${values.only}`);
 
@@ -129,6 +135,10 @@ mkdirSync(fixtures);
 const mlp = testing.smallMlp([4, 6, 3], 7);
 writeFileSync(join(fixtures, 'mlp.onnx'), testing.exportMlpToOnnx(mlp, 'smoke'));
 await testing.writeTinyGpt2(join(fixtures, 'tiny-gpt2'), { seed: 1 });
+writeFileSync(
+  join(fixtures, 'nano-gpt.onnx'),
+  testing.nanoGptOnnx({ vocab: 8, hidden: 4, heads: 2, context: 2, blocks: 2 }),
+);
 
 /** Every `sources` entry of every `.map` under `dir` that names a file not there. */
 function unresolvedSourceMaps(dir) {
@@ -265,6 +275,7 @@ for (const testCase of cases) {
     cpSync(join(root, 'examples', testCase.example), join(dir, 'smoke.ts'));
     for (const name of testCase.fixtures ?? []) {
       if (name === 'mlp') cpSync(join(fixtures, 'mlp.onnx'), join(dir, 'mlp.onnx'));
+      if (name === 'nano-gpt') cpSync(join(fixtures, 'nano-gpt.onnx'), join(dir, 'nano-gpt.onnx'));
       if (name === 'text')
         cpSync(join(fixtures, 'tiny-gpt2'), join(dir, 'tiny-gpt2'), { recursive: true });
     }

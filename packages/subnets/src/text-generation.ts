@@ -7,9 +7,8 @@
  * `onnxruntime-node`; without them, creating a role throws
  * `MissingPeerError` with the install line.
  *
- * Its verifiable mode (`VerifiableTextMiner`, `VerifiableTextValidator`)
- * generates with a model small enough to prove and proves each answer's
- * first token; it needs the optional peer `@mt/zkml` instead.
+ * Its verifiable mode, which needs `@mt/zkml` instead, has its own entry:
+ * `@mt/subnets/verifiable-text`.
  *
  * @packageDocumentation
  */
@@ -29,13 +28,3 @@ export {
 } from './text/text-generation-validator.js';
 export type { GeneratedRow, SamplingParams } from './text/text-model-worker.js';
 export { type GenerationRequest, TextModels, type TextModelsOptions } from './text/text-models.js';
-export { CharacterVocabulary } from './text/verifiable-text.js';
-export {
-  VerifiableTextMiner,
-  type VerifiableTextMinerOptions,
-} from './text/verifiable-text-miner.js';
-export {
-  VerifiableTextValidator,
-  type VerifiableTextValidatorOptions,
-} from './text/verifiable-text-validator.js';
-export type { ProvenScoreWeights } from './verifiable/verifiable-task.js';
